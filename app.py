@@ -1,0 +1,33 @@
+"""Entry point: ``python app.py`` runs the dashboard; gunicorn serves ``app:server``."""
+
+from __future__ import annotations
+
+import os
+
+from dashboard import create_app
+
+app = create_app()
+server = app.server
+
+
+def _prepare_warehouse() -> None:
+    """Migrate the warehouse and, when it holds no upload yet, load the demo data."""
+    from etl import db
+    from etl.config import get_config
+    from etl.demo import run_demo
+    from etl.settings import get_settings
+
+    settings = get_settings()
+    config = get_config(settings.config_path)
+    engine = db.get_engine(settings.database_url)
+    db.prepare(engine, config)
+    if db.is_empty(engine) and os.environ.get("SEED_DEMO", "1") != "0":
+        print("Warehouse is empty: loading demo data (takes a few seconds) ...", flush=True)
+        results = run_demo(engine, config, settings)
+        print(f"Demo data loaded: {len(results)} workbooks.", flush=True)
+
+
+if __name__ == "__main__":
+    _prepare_warehouse()
+    app.run(host=os.environ.get("HOST", "127.0.0.1"), port=int(os.environ.get("PORT", "8050")),
+            debug=False)

@@ -1,0 +1,1 @@
+"""Extract, validate, normalise and load partners' monthly workbooks into the warehouse."""

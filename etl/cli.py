@@ -1,0 +1,143 @@
+"""Command line: ``python -m etl ingest|report|template|demo|migrate``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+from etl import db
+from etl.config import get_config
+from etl.normalise import CellError, parse_month
+from etl.settings import Settings, get_settings
+
+
+def _context(args) -> tuple[Settings, object, object]:
+    settings = get_settings()
+    if args.db:
+        settings = replace(settings, database_url=args.db)
+    config = get_config(settings.config_path)
+    engine = db.get_engine(settings.database_url)
+    db.prepare(engine, config)
+    return settings, config, engine
+
+
+def _print_result(result) -> None:
+    month = f"{result.month:%m/%Y}" if result.month else "?"
+    labels = {"accepted": "angenommen", "replaced": "ersetzt die vorige Fassung",
+              "unchanged": "unverändert (identische Datei)", "rejected": "abgelehnt"}
+    print(f"{result.file}: {labels[result.status]} (Partner {result.partner or '?'}, {month})")
+    for issue in result.errors:
+        print(f"  Fehler  {issue}")
+    for issue in result.notices:
+        print(f"  Hinweis {issue}")
+
+
+def cmd_ingest(args) -> int:
+    from etl.ingest import IngestResult, ingest_path
+
+    settings, config, engine = _context(args)
+    results = []
+    for name in args.files:
+        path = Path(name)
+        if not path.is_file():
+            result = IngestResult(file=name, status="rejected")
+            from etl.errors import Issue
+
+            result.errors = [Issue(None, None, None, f"Die Datei '{name}' wurde nicht gefunden.")]
+        else:
+            result = ingest_path(path, engine=engine, config=config, settings=settings,
+                                 user=args.user)
+        results.append(result)
+        if not args.json:
+            _print_result(result)
+    if args.json:
+        print(json.dumps([r.as_dict() for r in results], ensure_ascii=False, indent=2))
+    return 0 if all(r.ok for r in results) else 1
+
+
+def cmd_report(args) -> int:
+    from etl.report import build_report, render_text
+
+    _settings, config, engine = _context(args)
+    rep = build_report(engine, config)
+    print(json.dumps(rep, ensure_ascii=False, indent=2) if args.json else render_text(rep))
+    return 0
+
+
+def _month_arg(value: str) -> date:
+    try:
+        return parse_month(value)
+    except CellError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def cmd_template(args) -> int:
+    from etl.template import write_template
+
+    settings = get_settings()
+    config = get_config(settings.config_path)
+    if args.partner.upper() not in config.partner_codes:
+        print(f"Unbekannter Partner '{args.partner}'. Bekannt: {', '.join(config.partner_codes)}",
+              file=sys.stderr)
+        return 2
+    write_template(Path(args.output), config, args.partner.upper(), args.month)
+    print(f"Vorlage geschrieben: {args.output}")
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from etl.demo import run_demo
+
+    settings, config, engine = _context(args)
+    results = run_demo(engine, config, settings, until=args.until)
+    counts: dict[str, int] = {}
+    for r in results:
+        counts[r.status] = counts.get(r.status, 0) + 1
+    summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+    print(f"Demo: {len(results)} Arbeitsmappen verarbeitet ({summary}).")
+    return 0
+
+
+def cmd_migrate(args) -> int:
+    _context(args)
+    print("Datenbank ist auf dem neuesten Stand.")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m etl", description=__doc__)
+    parser.add_argument("--db", help="database URL (overrides DATABASE_URL)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("ingest", help="check and load monthly workbooks, in the given order")
+    p.add_argument("files", nargs="+")
+    p.add_argument("--user", default="cli")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_ingest)
+    p = sub.add_parser("report", help="print the warehouse's figures")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_report)
+    p = sub.add_parser("template", help="write a blank monthly workbook")
+    p.add_argument("--partner", required=True)
+    p.add_argument("--month", required=True, type=_month_arg, help="YYYY-MM")
+    p.add_argument("-o", "--output", required=True)
+    p.set_defaults(func=cmd_template)
+    p = sub.add_parser("demo", help="generate and ingest demo workbooks for all partners")
+    p.add_argument("--until", type=_month_arg, default=None,
+                   help="last month to generate (default: the last complete month)")
+    p.set_defaults(func=cmd_demo)
+    p = sub.add_parser("migrate", help="create or upgrade the warehouse schema")
+    p.set_defaults(func=cmd_migrate)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    for flag in ("db",):
+        if getattr(args, flag, None) is None:
+            setattr(args, flag, None)
+    return args.func(args)

@@ -1,0 +1,40 @@
+"""Sheet ``Coachings``: one row per coaching started in the reporting month."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from etl.contract.context import Context, bound, duplicates
+from etl.contract.engine import Col, ParsedSheet, SheetSpec
+from etl.errors import Issue
+from etl.normalise import parse_date, parse_decimal
+
+SHEET = "Coachings"
+MAX_HOURS = Decimal(200)
+
+
+def spec(ctx: Context) -> SheetSpec:
+    return SheetSpec(SHEET, (
+        Col("ID"),
+        Col("Datum", parse_date),
+        Col("Unternehmen"),
+        Col("Modul", ctx.module),
+        Col("Stunden", parse_decimal),
+        Col("Thema", required=False, header_required=False),
+    ))
+
+
+def check(sheet: ParsedSheet, ctx: Context, event_ids: set[str]) -> list[Issue]:
+    """Row rules: date in month, 0 < hours <= 200, IDs distinct from the events' IDs."""
+    issues = duplicates(SHEET, sheet.rows, "ID", "Die ID")
+    for row in sheet.rows:
+        issues += [i for i in [ctx.outside_month(SHEET, row, "Datum")] if i]
+        hours = row["Stunden"]
+        issues += bound(SHEET, row, "Stunden", hours is None or Decimal(0) < hours <= MAX_HOURS,
+                        f"Stunden müssen größer als 0 und höchstens {MAX_HOURS} sein (eingetragen: "
+                        f"{hours}).")
+        if row["ID"] is not None and row["ID"].casefold() in event_ids:
+            issues.append(Issue(SHEET, row["_row"], "ID",
+                                f"Die ID '{row['ID']}' ist schon an eine Veranstaltung vergeben. "
+                                "Coachings brauchen eigene IDs."))
+    return issues

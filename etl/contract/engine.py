@@ -1,0 +1,150 @@
+"""Generic sheet reading: find the header row, match columns, parse every cell, locate errors.
+
+A sheet module declares a :class:`SheetSpec`; :func:`parse_sheet` returns the parsed rows
+(dicts keyed by the contract's column names, plus ``_row``, the spreadsheet row number)
+together with every error and notice found on the way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from etl.errors import Issue
+from etl.normalise import CellError, clean_text, header_key
+from etl.reader import RawSheet
+
+Parser = Callable[[object], object]
+
+
+def text(value: object) -> str:
+    """A non-empty text cell, whitespace folded."""
+    return clean_text(value)
+
+
+@dataclass(frozen=True)
+class Col:
+    """A contract column: its header, how to parse a cell, whether a value is required."""
+
+    name: str
+    parse: Parser = text
+    required: bool = True
+    header_required: bool = True
+    aliases: tuple[str, ...] = ()
+
+    def keys(self) -> set[str]:
+        return {header_key(self.name), *(header_key(a) for a in self.aliases)}
+
+
+@dataclass(frozen=True)
+class SheetSpec:
+    name: str
+    columns: tuple[Col, ...]
+
+
+@dataclass
+class ParsedSheet:
+    """Rows of one sheet as dicts (contract column names, plus ``_row``), with located issues."""
+
+    name: str
+    rows: list[dict] = field(default_factory=list)
+    errors: list[Issue] = field(default_factory=list)
+    notices: list[Issue] = field(default_factory=list)
+    header_row: int | None = None
+
+
+def is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _header_row(sheet: RawSheet) -> int | None:
+    for index, row in enumerate(sheet.rows):
+        if not all(is_blank(v) for v in row):
+            return index
+    return None
+
+
+def _match_columns(spec: SheetSpec, headers: list[object], out: ParsedSheet) -> dict[str, int]:
+    """Map contract column name -> column index; records missing, duplicate and extra columns."""
+    by_key = {key: col for col in spec.columns for key in col.keys()}
+    found: dict[str, int] = {}
+    for index, raw in enumerate(headers):
+        if is_blank(raw):
+            continue
+        col = by_key.get(header_key(raw))
+        if col is None:
+            out.notices.append(
+                Issue(spec.name, out.header_row, clean_text(raw), "Zusätzliche Spalte wird ignoriert.")
+            )
+        elif col.name in found:
+            out.errors.append(
+                Issue(spec.name, out.header_row, col.name,
+                      f"Die Spalte '{col.name}' kommt doppelt vor. Bitte eine der beiden löschen.")
+            )
+        else:
+            found[col.name] = index
+    for col in spec.columns:
+        if col.name not in found and col.header_required:
+            out.errors.append(
+                Issue(spec.name, out.header_row, col.name,
+                      f"Die Spalte '{col.name}' fehlt. Bitte die Überschrift in Zeile "
+                      f"{out.header_row} ergänzen (siehe Vorlage).")
+            )
+    return found
+
+
+def _parse_cell(col: Col, value: object, where: tuple[str, int], out: ParsedSheet) -> object:
+    sheet, row = where
+    if is_blank(value):
+        if col.required:
+            out.errors.append(Issue(sheet, row, col.name, f"'{col.name}' ist leer. Bitte ausfüllen."))
+        return None
+    try:
+        return col.parse(value)
+    except CellError as exc:
+        out.errors.append(Issue(sheet, row, col.name, str(exc)))
+        return None
+
+
+def _formula_error(sheet: str, row: int, col: str) -> Issue:
+    return Issue(
+        sheet, row, col,
+        "Die Zelle enthält eine Formel ohne berechneten Wert. Bitte die Datei in Excel oder "
+        "LibreOffice öffnen, neu berechnen und speichern, oder den Wert direkt eintragen.",
+    )
+
+
+def parse_sheet(spec: SheetSpec, sheet: RawSheet) -> ParsedSheet:
+    """Parse every non-empty row below the header row of ``sheet`` according to ``spec``."""
+    out = ParsedSheet(spec.name)
+    start = _header_row(sheet)
+    if start is None:
+        return out  # no header, no rows: nothing to report this month
+    out.header_row = start + 1
+    found = _match_columns(spec, sheet.rows[start], out)
+    if any(e.row == out.header_row for e in out.errors):
+        return out  # without the right columns, cell errors would only be noise
+    columns = [(col, found[col.name]) for col in spec.columns if col.name in found]
+    bad_formulas = sheet.formula_without_value
+    for index in range(start + 1, len(sheet.rows)):
+        cells = sheet.rows[index]
+        if all(is_blank(v) for v in cells):
+            continue
+        row_no = index + 1
+        parsed: dict = {"_row": row_no}
+        for col, ci in columns:
+            if (row_no, ci) in bad_formulas:
+                out.errors.append(_formula_error(spec.name, row_no, col.name))
+                parsed[col.name] = None
+                continue
+            value = cells[ci] if ci < len(cells) else None
+            parsed[col.name] = _parse_cell(col, value, (spec.name, row_no), out)
+        for col in spec.columns:
+            parsed.setdefault(col.name, None)
+        out.rows.append(parsed)
+    return out
+
+
+def complete(row: dict, *names: str) -> bool:
+    """True when every named value of a parsed row is present (parsed without error)."""
+    return all(row.get(n) is not None for n in names)

@@ -1,0 +1,154 @@
+"""The one upload path: archive, read, validate, and load a workbook in one transaction.
+
+Used by the CLI, the demo and the web upload alike. A workbook with any error changes no
+fact row; a valid one for a partner-month that already has one replaces it (the old
+upload is kept, marked ``superseded``); the identical file again changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, select
+
+from etl import archive, db
+from etl import schema as s
+from etl.config import NetworkConfig
+from etl.contract import Report, validate_workbook
+from etl.crosscheck import check_against_history, load_history
+from etl.errors import Issue, WorkbookRejected
+from etl.load import write_facts
+from etl.reader import read_workbook
+from etl.settings import Settings
+
+
+@dataclass
+class IngestResult:
+    """Outcome of one file: accepted | replaced | unchanged | rejected, with located issues."""
+
+    file: str
+    status: str
+    partner: str | None = None
+    month: date | None = None
+    errors: list[Issue] = field(default_factory=list)
+    notices: list[Issue] = field(default_factory=list)
+    upload_id: int | None = None
+    previous_id: int | None = None
+    sha256: str = ""
+    archive_path: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.status != "rejected"
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "file": self.file,
+            "status": self.status,
+            "partner": self.partner,
+            "month": f"{self.month:%Y-%m}" if self.month else None,
+            "errors": [e.as_dict() for e in self.errors],
+            "notices": [n.as_dict() for n in self.notices],
+        }
+
+
+def _parse(data: bytes, file_name: str, config: NetworkConfig, settings: Settings,
+           today: date) -> tuple[Report, str | None]:
+    try:
+        raw = read_workbook(data, file_name, max_bytes=settings.max_upload_bytes,
+                            max_unpacked_bytes=settings.max_unpacked_bytes)
+    except WorkbookRejected as exc:
+        return Report(errors=[exc.issue]), None
+    return validate_workbook(raw, config, today=today), raw.file_format
+
+
+def _current(conn: Connection, partner: str, month: date):
+    return conn.execute(
+        select(s.uploads.c.id, s.uploads.c.sha256).where(
+            s.uploads.c.partner_code == partner, s.uploads.c.month == month,
+            s.uploads.c.status == "accepted")
+    ).first()
+
+
+def _upload_row(result: IngestResult, report: Report, *, user: str, received_at: datetime,
+                file_format: str | None) -> dict:
+    return {
+        "partner_code": report.partner, "month": report.month, "status": result.status,
+        "sha256": result.sha256, "file_name": result.file[:255], "archive_path": result.archive_path,
+        "uploaded_by": user[:100], "uploaded_at": received_at, "file_format": file_format,
+        "previous_id": result.previous_id,
+        "n_events": len(report.rows("Veranstaltungen")), "n_coachings": len(report.rows("Coachings")),
+        "n_participants": len(report.rows("Teilnehmende")), "n_personnel": len(report.rows("Personal")),
+        "n_expenditure": len(report.rows("Ausgaben")), "n_errors": len(result.errors),
+        "errors_json": json.dumps([e.as_dict() for e in result.errors], ensure_ascii=False),
+        "notices_json": json.dumps([n.as_dict() for n in result.notices], ensure_ascii=False),
+    }
+
+
+def _decide(conn: Connection, report: Report, result: IngestResult, config: NetworkConfig):
+    """Set the result's status; returns the cross-month history when the report is to be loaded."""
+    if result.errors or not (report.partner and report.month):
+        result.status = "rejected"
+        return None
+    current = _current(conn, report.partner, report.month)
+    if current and current.sha256 == result.sha256:
+        result.status, result.previous_id = "unchanged", current.id
+        return None
+    history = load_history(conn, report.partner, report.month)
+    result.errors = check_against_history(report, history, hours_cap=config.rules.hours_per_year)
+    if result.errors:
+        result.status = "rejected"
+        return None
+    result.status = "replaced" if current else "accepted"
+    result.previous_id = current.id if current else None
+    return history
+
+
+def _record(conn: Connection, report: Report, result: IngestResult, config: NetworkConfig,
+            *, user: str, received_at: datetime, file_format: str | None) -> None:
+    if report.partner and report.month:
+        db.lock_partner(conn, report.partner)
+    history = _decide(conn, report, result, config)
+    row = _upload_row(result, report, user=user, received_at=received_at, file_format=file_format)
+    if result.status == "replaced":
+        row["status"] = "accepted"
+        conn.execute(s.uploads.update().where(s.uploads.c.id == result.previous_id)
+                     .values(status="superseded"))
+    result.upload_id = conn.execute(s.uploads.insert().values(**row)).inserted_primary_key[0]
+    if history is not None:
+        write_facts(conn, report, history, result.upload_id, config)
+
+
+def ingest_bytes(data: bytes, file_name: str, *, engine: Engine, config: NetworkConfig,
+                 settings: Settings, user: str = "system",
+                 received_at: datetime | None = None) -> IngestResult:
+    """Archive, check and load one workbook; all or nothing."""
+    received_at = received_at or datetime.now()
+    result = IngestResult(file=file_name, status="rejected", sha256=hashlib.sha256(data).hexdigest())
+    result.archive_path = archive.store(settings.archive_dir, data, file_name, result.sha256,
+                                        received_at)
+    report, file_format = _parse(data, file_name, config, settings, received_at.date())
+    result.partner, result.month = report.partner, report.month
+    result.errors, result.notices = list(report.errors), list(report.notices)
+    try:
+        with engine.begin() as conn:
+            _record(conn, report, result, config, user=user, received_at=received_at,
+                    file_format=file_format)
+    except Exception as exc:
+        archive.write_outcome(settings.archive_dir, result.archive_path,
+                              {"status": "failed", "error": repr(exc), "user": user,
+                               "received_at": received_at})
+        raise
+    archive.write_outcome(settings.archive_dir, result.archive_path,
+                          {**result.as_dict(), "upload_id": result.upload_id, "user": user,
+                           "sha256": result.sha256, "received_at": received_at})
+    return result
+
+
+def ingest_path(path: Path, **kwargs) -> IngestResult:
+    """:func:`ingest_bytes` for a file on disk (the result names the file as given)."""
+    return ingest_bytes(Path(path).read_bytes(), Path(path).name, **kwargs)

@@ -1,0 +1,81 @@
+"""Database writes of an accepted report, inside the caller's transaction."""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, delete, select, tuple_
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from etl import facts
+from etl import schema as s
+from etl.config import NetworkConfig
+from etl.contract import Report
+from etl.crosscheck import History
+
+CHUNK = 400  # keys per IN (...) query: well under SQLite's variable limit
+
+
+def _chunks(items: list, size: int = CHUNK):
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def _company_ids(conn: Connection, keys: list[tuple[str, str]]) -> dict[tuple[str, str], tuple]:
+    found = {}
+    for chunk in _chunks(keys):
+        cond = tuple_(s.companies.c.name_key, s.companies.c.plz).in_(chunk)
+        rows = conn.execute(select(s.companies.c.id, s.companies.c.name_key, s.companies.c.plz,
+                                   s.companies.c.size_class).where(cond))
+        found.update({(r.name_key, r.plz): (r.id, r.size_class) for r in rows})
+    return found
+
+
+def upsert_companies(conn: Connection, companies: dict[tuple[str, str], tuple[str, str]]) -> dict:
+    """Ids of the report's companies, creating new ones; the latest SME class is kept."""
+    keys = sorted(companies)
+    have = _company_ids(conn, keys)
+    new = [{"name_key": k, "plz": p, "display_name": companies[(k, p)][0][:300],
+            "size_class": companies[(k, p)][1]} for k, p in keys if (k, p) not in have]
+    if new:
+        insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+        for chunk in _chunks(new):
+            conn.execute(insert(s.companies).on_conflict_do_nothing(), chunk)
+        have = _company_ids(conn, keys)
+    for key, (company_id, size_class) in have.items():
+        if companies[key][1] != size_class:
+            conn.execute(s.companies.update().where(s.companies.c.id == company_id)
+                         .values(size_class=companies[key][1]))
+    return {key: company_id for key, (company_id, _cls) in have.items()}
+
+
+def _insert(conn: Connection, table, rows: list[dict]) -> None:
+    if rows:
+        conn.execute(table.insert(), rows)
+
+
+def refresh_monthly(conn: Connection, report: Report, upload_id: int, measures: dict) -> None:
+    """Replace the partner-month's rows of ``fact_monthly`` with ``measures``."""
+    conn.execute(delete(s.fact_monthly).where(s.fact_monthly.c.partner_code == report.partner,
+                                              s.fact_monthly.c.month == report.month))
+    _insert(conn, s.fact_monthly, [
+        {"partner_code": report.partner, "month": report.month, "module": module,
+         "measure": measure, "value": value, "upload_id": upload_id}
+        for (module, measure), value in sorted(measures.items())
+    ])
+
+
+def write_facts(conn: Connection, report: Report, history: History, upload_id: int,
+                config: NetworkConfig) -> dict[str, list[dict]]:
+    """Insert the report's fact rows and refresh its pre-aggregate; returns the rows by table."""
+    company_ids = upsert_companies(conn, facts.companies_of(report))
+    rows = {
+        "events": facts.event_rows(report, upload_id),
+        "coachings": facts.coaching_rows(report, upload_id),
+        "participations": facts.participation_rows(report, upload_id, company_ids, history),
+        "personnel": facts.personnel_rows(report, upload_id, config),
+        "expenditure": facts.expenditure_rows(report, upload_id),
+    }
+    for name, table_rows in rows.items():
+        _insert(conn, s.metadata.tables[name], table_rows)
+    refresh_monthly(conn, report, upload_id, facts.monthly_measures(report, history, rows))
+    return rows

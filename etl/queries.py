@@ -1,0 +1,112 @@
+"""Read queries on the warehouse: the one place that knows its SQL.
+
+Every function is keyword-only, reads current uploads only, and returns a DataFrame whose
+grain its docstring states. Money columns are integer cents (``*_cents``). The CLI report
+and the dashboard both call these, so their figures agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+from sqlalchemy import Engine, Select, distinct, func, literal, select, union_all
+
+from etl import schema as s
+
+
+def _current(table) -> Select:
+    return (select(table).join(s.uploads, s.uploads.c.id == table.c.upload_id)
+            .where(s.uploads.c.status == "accepted"))
+
+
+def _filtered(stmt: Select, col_partner, col_month, *, partners: Sequence[str] | None,
+              years: Sequence[int] | None) -> Select:
+    if partners:
+        stmt = stmt.where(col_partner.in_(list(partners)))
+    if years:
+        stmt = stmt.where(func.extract("year", col_month).in_([int(y) for y in years]))
+    return stmt
+
+
+def _frame(engine: Engine, stmt: Select) -> pd.DataFrame:
+    with engine.connect() as conn:
+        result = conn.execute(stmt)
+        return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+
+def monthly_facts(engine: Engine, *, partners: Sequence[str] | None = None,
+                  years: Sequence[int] | None = None,
+                  measures: Sequence[str] | None = None) -> pd.DataFrame:
+    """One row per partner x month x module x measure (module '' where none was given)."""
+    f = s.fact_monthly
+    stmt = select(f.c.partner_code, f.c.month, f.c.module, f.c.measure, f.c.value)
+    if measures:
+        stmt = stmt.where(f.c.measure.in_(list(measures)))
+    stmt = _filtered(stmt, f.c.partner_code, f.c.month, partners=partners, years=years)
+    df = _frame(engine, stmt.order_by(f.c.partner_code, f.c.month, f.c.module, f.c.measure))
+    if not df.empty:
+        df["month"] = pd.to_datetime(df["month"])
+        df["year"] = df["month"].dt.year
+    return df
+
+
+def activity_keys() -> Select:
+    """Every current activity: partner_code, activity_id, module, activity_date."""
+    e, c = s.events, s.coachings
+    ev = _current(e).with_only_columns(e.c.partner_code, e.c.event_id.label("activity_id"),
+                                       e.c.module, e.c.event_date.label("activity_date"),
+                                       literal("event").label("kind"))
+    co = _current(c).with_only_columns(c.c.partner_code, c.c.coaching_id.label("activity_id"),
+                                       c.c.module, c.c.coaching_date.label("activity_date"),
+                                       literal("coaching").label("kind"))
+    return union_all(ev, co)
+
+
+def company_reach(engine: Engine, *, partners: Sequence[str] | None = None,
+                  years: Sequence[int] | None = None) -> pd.DataFrame:
+    """One row per current participation: partner, module and year of the activity, company."""
+    p = s.participations
+    acts = activity_keys().subquery()
+    stmt = (
+        _current(p)
+        .join(acts, (acts.c.partner_code == p.c.partner_code)
+              & (acts.c.activity_id == p.c.activity_id))
+        .join(s.companies, s.companies.c.id == p.c.company_id)
+        .with_only_columns(p.c.partner_code, acts.c.module, acts.c.activity_date, acts.c.kind,
+                           p.c.company_id, s.companies.c.size_class, p.c.n_persons)
+    )
+    stmt = _filtered(stmt, p.c.partner_code, acts.c.activity_date, partners=partners, years=years)
+    df = _frame(engine, stmt)
+    df["year"] = pd.to_datetime(df["activity_date"]).dt.year if not df.empty else pd.Series(dtype=int)
+    return df
+
+
+def unique_companies(engine: Engine) -> int:
+    """Distinct companies reached by any current participation (the EU output indicator)."""
+    p = s.participations
+    stmt = _current(p).with_only_columns(func.count(distinct(p.c.company_id)))
+    with engine.connect() as conn:
+        return int(conn.execute(stmt).scalar_one())
+
+
+def personnel_by_group(engine: Engine, *, partners: Sequence[str] | None = None,
+                       years: Sequence[int] | None = None) -> pd.DataFrame:
+    """One row per current Personal row: partner, month, pay group, billing, quantity, cents."""
+    t = s.personnel
+    stmt = _current(t).with_only_columns(t.c.partner_code, t.c.month, t.c.pay_group, t.c.billing,
+                                         t.c.quantity, t.c.amount_cents, t.c.module)
+    df = _frame(engine, _filtered(stmt, t.c.partner_code, t.c.month, partners=partners,
+                                  years=years))
+    df["year"] = pd.to_datetime(df["month"]).dt.year if not df.empty else pd.Series(dtype=int)
+    return df
+
+
+def uploads(engine: Engine, *, partners: Sequence[str] | None = None) -> pd.DataFrame:
+    """One row per received file (all statuses), newest first."""
+    u = s.uploads
+    stmt = select(u.c.id, u.c.partner_code, u.c.month, u.c.status, u.c.file_name, u.c.uploaded_by,
+                  u.c.uploaded_at, u.c.n_errors, u.c.previous_id, u.c.sha256)
+    if partners:
+        stmt = stmt.where(u.c.partner_code.in_(list(partners)))
+    return _frame(engine, stmt.order_by(u.c.uploaded_at.desc(), u.c.id.desc()))

@@ -1,0 +1,218 @@
+"""The warehouse schema (SQLAlchemy Core). Changes go through Alembic migrations.
+
+Money is stored as integer cents (``*_cents``), quantities as exact ``Numeric``.
+Fact rows are kept for every upload version; the current figures are the rows whose
+upload has ``status = 'accepted'`` (see :func:`current_uploads`).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    select,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+UPLOAD_STATUSES = ("accepted", "superseded", "rejected", "unchanged")
+
+partners = Table(
+    "partners",
+    metadata,
+    Column("code", String(16), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("is_lead", Boolean, nullable=False, default=False),
+    Column("position", Integer, nullable=False, default=0),
+    comment="One row per partner of the network (synchronised from the configuration).",
+)
+
+modules = Table(
+    "modules",
+    metadata,
+    Column("name", String(50), primary_key=True),
+    Column("position", Integer, nullable=False, default=0),
+    comment="One row per module (synchronised from the configuration).",
+)
+
+uploads = Table(
+    "uploads",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("partner_code", String(16), ForeignKey("partners.code"), nullable=True),
+    Column("month", Date, nullable=True, comment="first day of the reporting month"),
+    Column("status", String(16), nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("file_name", String(255), nullable=False),
+    Column("archive_path", String(500), nullable=False),
+    Column("uploaded_by", String(100), nullable=False),
+    Column("uploaded_at", DateTime(timezone=False), nullable=False),
+    Column("file_format", String(8), nullable=True),
+    Column(
+        "previous_id", Integer, ForeignKey("uploads.id"), nullable=True,
+        comment="accepted: the upload it replaced; unchanged: the identical current upload",
+    ),
+    Column("n_events", Integer, nullable=False, default=0),
+    Column("n_coachings", Integer, nullable=False, default=0),
+    Column("n_participants", Integer, nullable=False, default=0),
+    Column("n_personnel", Integer, nullable=False, default=0),
+    Column("n_expenditure", Integer, nullable=False, default=0),
+    Column("n_errors", Integer, nullable=False, default=0),
+    Column("errors_json", Text, nullable=False, default="[]"),
+    Column("notices_json", Text, nullable=False, default="[]"),
+    Index("ix_uploads_partner_month_status", "partner_code", "month", "status"),
+    comment="One row per received file (history of every upload and its outcome).",
+)
+
+companies = Table(
+    "companies",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name_key", String(300), nullable=False, comment="normalised name for matching"),
+    Column("plz", String(5), nullable=False),
+    Column("display_name", String(300), nullable=False),
+    Column("size_class", String(16), nullable=False, comment="latest reported SME class"),
+    UniqueConstraint("name_key", "plz"),
+    comment="One row per distinct company (normalised name x postal code), across partners.",
+)
+
+
+def _fact_columns() -> list[Column]:
+    return [
+        Column("id", Integer, primary_key=True),
+        Column("upload_id", Integer, ForeignKey("uploads.id"), nullable=False, index=True),
+        Column("source_row", Integer, nullable=False, comment="row number in the sheet"),
+        Column("partner_code", String(16), ForeignKey("partners.code"), nullable=False),
+        Column("month", Date, nullable=False),
+    ]
+
+
+events = Table(
+    "events",
+    metadata,
+    *_fact_columns(),
+    Column("event_id", String(100), nullable=False),
+    Column("event_date", Date, nullable=False),
+    Column("title", String(500), nullable=False),
+    Column("module", String(50), nullable=False),
+    Column("format", String(16), nullable=False),
+    Column("n_participants", Integer, nullable=False),
+    Column("n_women", Integer, nullable=True),
+    Index("ix_events_partner_event_id", "partner_code", "event_id"),
+    comment="One row per event held (sheet Veranstaltungen) per upload.",
+)
+
+coachings = Table(
+    "coachings",
+    metadata,
+    *_fact_columns(),
+    Column("coaching_id", String(100), nullable=False),
+    Column("coaching_date", Date, nullable=False),
+    Column("company_name", String(300), nullable=False),
+    Column("module", String(50), nullable=False),
+    Column("hours", Numeric(8, 2), nullable=False),
+    Column("topic", String(500), nullable=True),
+    Index("ix_coachings_partner_coaching_id", "partner_code", "coaching_id"),
+    comment="One row per coaching started (sheet Coachings) per upload.",
+)
+
+participations = Table(
+    "participations",
+    metadata,
+    *_fact_columns(),
+    Column("activity_id", String(100), nullable=False),
+    Column("company_id", Integer, ForeignKey("companies.id"), nullable=False, index=True),
+    Column("company_name", String(300), nullable=False),
+    Column("plz", String(5), nullable=False),
+    Column("size_class", String(16), nullable=False),
+    Column("n_persons", Integer, nullable=False),
+    Index("ix_participations_partner_activity", "partner_code", "activity_id"),
+    comment="One row per company per activity (sheet Teilnehmende) per upload.",
+)
+
+personnel = Table(
+    "personnel",
+    metadata,
+    *_fact_columns(),
+    Column("staff_code", String(50), nullable=False),
+    Column("pay_group", Integer, nullable=False),
+    Column("billing", String(8), nullable=False, comment="'Monat' or 'Stunden'"),
+    Column("quantity", Numeric(10, 4), nullable=False, comment="share of a month, or hours"),
+    Column("module", String(50), nullable=True),
+    Column("amount_cents", BigInteger, nullable=False, comment="unit cost x quantity, cents"),
+    Index("ix_personnel_partner_staff", "partner_code", "staff_code"),
+    comment="One row per staff member per month (sheet Personal) per upload.",
+)
+
+expenditure = Table(
+    "expenditure",
+    metadata,
+    *_fact_columns(),
+    Column("receipt_no", String(100), nullable=False),
+    Column("booking_date", Date, nullable=False),
+    Column("cost_category", String(32), nullable=False),
+    Column("amount_cents", BigInteger, nullable=False),
+    Column("module", String(50), nullable=True),
+    Column("description", String(500), nullable=True),
+    Index("ix_expenditure_partner_receipt", "partner_code", "receipt_no"),
+    comment="One row per booked receipt (sheet Ausgaben) per upload.",
+)
+
+fact_monthly = Table(
+    "fact_monthly",
+    metadata,
+    Column("partner_code", String(16), ForeignKey("partners.code"), primary_key=True),
+    Column("month", Date, primary_key=True),
+    Column("module", String(50), primary_key=True, comment="'' where no module was given"),
+    Column("measure", String(32), primary_key=True),
+    Column("value", Numeric(16, 4), nullable=False),
+    Column("upload_id", Integer, ForeignKey("uploads.id"), nullable=False),
+    comment=(
+        "One row per partner x month x module x measure, current uploads only; "
+        "rebuilt for a partner-month in the transaction that loads it."
+    ),
+)
+
+FACT_TABLES = (events, coachings, participations, personnel, expenditure)
+
+# Measures in fact_monthly (money in cents).
+MEASURES = (
+    "events",
+    "participants",
+    "women",
+    "coachings",
+    "coaching_hours",
+    "participations",
+    "persons",
+    "personnel_cents",
+    "personnel_months",
+    "personnel_hours",
+    "expenditure_cents",
+    "sachkosten_cents",
+    "fremdleistungen_cents",
+    "reisekosten_cents",
+)
+
+
+def current_uploads():
+    """Select of the ids of the accepted (current) upload of each partner-month."""
+    return select(uploads.c.id).where(uploads.c.status == "accepted")

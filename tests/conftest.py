@@ -1,0 +1,121 @@
+"""Fixtures: a fresh warehouse per test on SQLite, and on PostgreSQL when TEST_DATABASE_URL is set.
+
+PostgreSQL tests run in a database created for this test session (dropped at the end),
+so runs never see each other's rows; tables are emptied between tests.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from etl import db
+from etl.config import load_config
+from etl.schema import metadata
+from etl.settings import REPO_ROOT, settings_from_env
+
+PG_URL = os.environ.get("TEST_DATABASE_URL", "")
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
+
+
+@pytest.fixture(scope="session")
+def config():
+    return load_config(REPO_ROOT / "data" / "config.toml")
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory, config):
+    """A migrated SQLite file that each test copies (migrating once is faster)."""
+    path = tmp_path_factory.mktemp("tpl") / "template.db"
+    engine = db.make_engine(f"sqlite:///{path}")
+    db.prepare(engine, config)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_database(config):
+    """URL of a PostgreSQL database made for this session, migrated once."""
+    if not PG_URL:
+        pytest.skip("TEST_DATABASE_URL not set: PostgreSQL tests skipped")
+    name = f"fc_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = PG_URL.rsplit("/", 1)[0] + f"/{name}"
+    engine = db.make_engine(url)
+    db.prepare(engine, config)
+    engine.dispose()
+    yield url
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _truncate_pg(engine, config) -> None:
+    names = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    db.sync_reference(engine, config)
+
+
+@pytest.fixture(params=BACKENDS)
+def engine(request, tmp_path, config):
+    """A migrated, empty warehouse with partners and modules, on each backend."""
+    if request.param == "sqlite":
+        path = tmp_path / "warehouse.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        eng = db.make_engine(f"sqlite:///{path}")
+    else:
+        eng = db.make_engine(request.getfixturevalue("pg_database"))
+        _truncate_pg(eng, config)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def settings(tmp_path, engine):
+    """Settings with a private data folder (archive) and the test's database."""
+    data = tmp_path / "data"
+    data.mkdir(exist_ok=True)
+    return replace(settings_from_env({"DATA_DIR": str(data)}), database_url=str(engine.url))
+
+
+@pytest.fixture
+def ingest(engine, config, settings):
+    """Ingest workbook bytes as of a fixed date (default 2025-06-20) through the real path."""
+    from etl.ingest import ingest_bytes
+
+    def _ingest(data: bytes, name: str = "bericht.xlsx", *, user: str = "test",
+                at: datetime = datetime(2025, 6, 20, 9, 0)):
+        return ingest_bytes(data, name, engine=engine, config=config, settings=settings,
+                            user=user, received_at=at)
+
+    return _ingest
+
+
+@pytest.fixture
+def soffice():
+    """Path of LibreOffice's soffice, or skip."""
+    path = shutil.which("soffice")
+    if not path:
+        pytest.skip("LibreOffice (soffice) not installed")
+    return path
+
+
+def libreoffice_convert(soffice: str, src: Path, fmt: str, outdir: Path) -> Path:
+    """Let LibreOffice open ``src`` and save it as ``fmt`` (xlsx, ods, xls); returns the file."""
+    import subprocess
+
+    outdir.mkdir(parents=True, exist_ok=True)
+    profile = f"-env:UserInstallation=file:///tmp/lo_profile_{uuid.uuid4().hex}"
+    subprocess.run([soffice, profile, "--headless", "--convert-to", fmt, "--outdir", str(outdir),
+                    str(src)], check=True, capture_output=True, timeout=180)
+    return outdir / f"{src.stem}.{fmt}"
