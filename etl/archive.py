@@ -31,9 +31,14 @@ def _atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
-def store(archive_dir: Path, data: bytes, file_name: str, sha256: str, received_at: datetime) -> str:
+def store(
+    archive_dir: Path, data: bytes, file_name: str, sha256: str, received_at: datetime
+) -> str:
     """Write the file unchanged into the archive; returns its path relative to ``archive_dir``."""
-    rel = Path(f"{received_at:%Y-%m}") / f"{received_at:%Y%m%dT%H%M%S%f}_{sha256[:12]}_{safe_name(file_name)}"
+    rel = (
+        Path(f"{received_at:%Y-%m}")
+        / f"{received_at:%Y%m%dT%H%M%S%f}_{sha256[:12]}_{safe_name(file_name)}"
+    )
     _atomic_write(archive_dir / rel, data)
     return rel.as_posix()
 

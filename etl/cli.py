@@ -27,8 +27,12 @@ def _context(args) -> tuple[Settings, object, object]:
 
 def _print_result(result) -> None:
     month = f"{result.month:%m/%Y}" if result.month else "?"
-    labels = {"accepted": "angenommen", "replaced": "ersetzt die vorige Fassung",
-              "unchanged": "unverändert (identische Datei)", "rejected": "abgelehnt"}
+    labels = {
+        "accepted": "angenommen",
+        "replaced": "ersetzt die vorige Fassung",
+        "unchanged": "unverändert (identische Datei)",
+        "rejected": "abgelehnt",
+    }
     print(f"{result.file}: {labels[result.status]} (Partner {result.partner or '?'}, {month})")
     for issue in result.errors:
         print(f"  Fehler  {issue}")
@@ -49,8 +53,9 @@ def cmd_ingest(args) -> int:
 
             result.errors = [Issue(None, None, None, f"Die Datei '{name}' wurde nicht gefunden.")]
         else:
-            result = ingest_path(path, engine=engine, config=config, settings=settings,
-                                 user=args.user)
+            result = ingest_path(
+                path, engine=engine, config=config, settings=settings, user=args.user
+            )
         results.append(result)
         if not args.json:
             _print_result(result)
@@ -81,8 +86,10 @@ def cmd_template(args) -> int:
     settings = get_settings()
     config = get_config(settings.config_path)
     if args.partner.upper() not in config.partner_codes:
-        print(f"Unbekannter Partner '{args.partner}'. Bekannt: {', '.join(config.partner_codes)}",
-              file=sys.stderr)
+        print(
+            f"Unbekannter Partner '{args.partner}'. Bekannt: {', '.join(config.partner_codes)}",
+            file=sys.stderr,
+        )
         return 2
     write_template(Path(args.output), config, args.partner.upper(), args.month)
     print(f"Vorlage geschrieben: {args.output}")
@@ -126,8 +133,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True)
     p.set_defaults(func=cmd_template)
     p = sub.add_parser("demo", help="generate and ingest demo workbooks for all partners")
-    p.add_argument("--until", type=_month_arg, default=None,
-                   help="last month to generate (default: the last complete month)")
+    p.add_argument(
+        "--until",
+        type=_month_arg,
+        default=None,
+        help="last month to generate (default: the last complete month)",
+    )
     p.set_defaults(func=cmd_demo)
     p = sub.add_parser("migrate", help="create or upgrade the warehouse schema")
     p.set_defaults(func=cmd_migrate)

@@ -122,7 +122,9 @@ def _rules(raw: dict) -> Rules:
     tables = tuple(
         RateTable(
             valid_from=_date(t["valid_from"], "rules.rate_tables.valid_from"),
-            monthly={int(k): _dec(v, f"rules.rate_tables.monthly.{k}") for k, v in t["monthly"].items()},
+            monthly={
+                int(k): _dec(v, f"rules.rate_tables.monthly.{k}") for k, v in t["monthly"].items()
+            },
         )
         for t in raw.get("rate_tables", [])
     )
@@ -169,7 +171,9 @@ def _targets(raw: dict, codes: set[str], modules: set[str]) -> dict[tuple[str, s
             for year, measures in by_year.items():
                 for measure, value in measures.items():
                     if measure not in TARGET_MEASURES:
-                        raise ConfigError(f"targets.{code}.{module}.{year}.{measure}: unknown measure")
+                        raise ConfigError(
+                            f"targets.{code}.{module}.{year}.{measure}: unknown measure"
+                        )
                     out[(code, module, int(year), measure)] = int(value)
     return out
 

@@ -43,8 +43,11 @@ def _current(table, partner: str, month: date):
     return (
         select(table)
         .join(s.uploads, s.uploads.c.id == table.c.upload_id)
-        .where(s.uploads.c.status == "accepted", table.c.partner_code == partner,
-               table.c.month != month)
+        .where(
+            s.uploads.c.status == "accepted",
+            table.c.partner_code == partner,
+            table.c.month != month,
+        )
     )
 
 
@@ -52,22 +55,29 @@ def load_history(conn: Connection, partner: str, month: date) -> History:
     """Snapshot of the partner's current rows of all other months."""
     h = History()
     for row in conn.execute(_current(s.events, partner, month)):
-        h.activities[row.event_id.casefold()] = Activity(row.event_id, row.month, "event", row.module,
-                                                        row.n_participants)
+        h.activities[row.event_id.casefold()] = Activity(
+            row.event_id, row.month, "event", row.module, row.n_participants
+        )
     for row in conn.execute(_current(s.coachings, partner, month)):
-        h.activities[row.coaching_id.casefold()] = Activity(row.coaching_id, row.month, "coaching",
-                                                           row.module, None)
+        h.activities[row.coaching_id.casefold()] = Activity(
+            row.coaching_id, row.month, "coaching", row.module, None
+        )
     for row in conn.execute(_current(s.expenditure, partner, month)):
         h.receipts[row.receipt_no.casefold()] = row.month
     part = _current(s.participations, partner, month).subquery()
     for act, shown, persons, cited in conn.execute(
-        select(func.lower(part.c.activity_id), func.max(part.c.activity_id),
-               func.sum(part.c.n_persons), func.max(part.c.month))
-        .group_by(func.lower(part.c.activity_id))
+        select(
+            func.lower(part.c.activity_id),
+            func.max(part.c.activity_id),
+            func.sum(part.c.n_persons),
+            func.max(part.c.month),
+        ).group_by(func.lower(part.c.activity_id))
     ):
         h.persons[act] = int(persons)
         h.referenced[act] = (shown, cited)
-    pers = _current(s.personnel, partner, month).where(s.personnel.c.billing == "Stunden").subquery()
+    pers = (
+        _current(s.personnel, partner, month).where(s.personnel.c.billing == "Stunden").subquery()
+    )
     for row in conn.execute(select(pers.c.staff_code, pers.c.month, pers.c.quantity)):
         key = (row.staff_code.casefold(), row.month.year)
         h.hours[key] = h.hours.get(key, Decimal(0)) + Decimal(row.quantity)
@@ -80,15 +90,27 @@ def _ids_issues(report: Report, h: History) -> list[Issue]:
         for row in report.rows(module.SHEET):
             earlier = h.activities.get((row["ID"] or "").casefold())
             if earlier:
-                issues.append(Issue(module.SHEET, row["_row"], "ID",
-                                    f"Die ID '{row['ID']}' wurde schon im Bericht {earlier.month:%m/%Y} "
-                                    "gemeldet (Doppelzählung). Bitte eine neue ID vergeben."))
+                issues.append(
+                    Issue(
+                        module.SHEET,
+                        row["_row"],
+                        "ID",
+                        f"Die ID '{row['ID']}' wurde schon im Bericht {earlier.month:%m/%Y} "
+                        "gemeldet (Doppelzählung). Bitte eine neue ID vergeben.",
+                    )
+                )
     for row in report.rows(expenditure.SHEET):
         earlier = h.receipts.get((row["Belegnummer"] or "").casefold())
         if earlier:
-            issues.append(Issue(expenditure.SHEET, row["_row"], "Belegnummer",
-                                f"Die Belegnummer '{row['Belegnummer']}' wurde schon im Bericht "
-                                f"{earlier:%m/%Y} abgerechnet. Jeder Beleg darf nur einmal gemeldet werden."))
+            issues.append(
+                Issue(
+                    expenditure.SHEET,
+                    row["_row"],
+                    "Belegnummer",
+                    f"Die Belegnummer '{row['Belegnummer']}' wurde schon im Bericht "
+                    f"{earlier:%m/%Y} abgerechnet. Jeder Beleg darf nur einmal gemeldet werden.",
+                )
+            )
     return issues
 
 
@@ -117,10 +139,16 @@ def _cited_persons(report: Report, h: History, own: dict) -> tuple[list[Issue], 
         key = act.casefold()
         earlier = h.activities.get(key)
         if key not in own and (earlier is None or earlier.month > (report.month or earlier.month)):
-            issues.append(Issue(participants.SHEET, row["_row"], "Aktivität",
-                                f"Die Aktivität '{act}' steht weder in diesem Bericht noch in einem "
-                                "früheren Monat. Bitte die ID der Veranstaltung oder des Coachings "
-                                "prüfen."))
+            issues.append(
+                Issue(
+                    participants.SHEET,
+                    row["_row"],
+                    "Aktivität",
+                    f"Die Aktivität '{act}' steht weder in diesem Bericht noch in einem "
+                    "früheren Monat. Bitte die ID der Veranstaltung oder des Coachings "
+                    "prüfen.",
+                )
+            )
             continue
         persons[key] += row["Personen"] or 0
         last_row[key] = row
@@ -134,13 +162,18 @@ def _reference_issues(report: Report, h: History) -> list[Issue]:
     touched = {k for k, v in own.items() if v[0] == "event"} | set(persons)
     for key in sorted(touched):
         kind, capacity, event_row = own.get(key) or (
-            h.activities[key].kind, h.activities[key].n_participants, None)
+            h.activities[key].kind,
+            h.activities[key].n_participants,
+            None,
+        )
         total = persons.get(key, 0) + h.persons.get(key, 0)
         if kind != "event" or capacity is None or total <= capacity:
             continue
         name = (event_row or last_row[key])["ID" if event_row else "Aktivität"]
-        message = (f"Zur Veranstaltung '{name}' sind über alle Monate {total} Personen gemeldet, "
-                   f"sie hatte aber nur {capacity} Teilnehmende.")
+        message = (
+            f"Zur Veranstaltung '{name}' sind über alle Monate {total} Personen gemeldet, "
+            f"sie hatte aber nur {capacity} Teilnehmende."
+        )
         if key in last_row:
             issues.append(Issue(participants.SHEET, last_row[key]["_row"], "Personen", message))
         else:
@@ -154,10 +187,16 @@ def _dropped_issues(report: Report, h: History) -> list[Issue]:
     issues = []
     for key, (shown, cited) in sorted(h.referenced.items()):
         if key not in own and key not in h.activities:
-            issues.append(Issue(participants.SHEET, None, "Aktivität",
-                                f"Die Aktivität '{shown}' wird im Bericht {cited:%m/%Y} bei den "
-                                "Teilnehmenden genannt, fehlt aber in diesem Bericht. Bitte die "
-                                "Veranstaltung bzw. das Coaching wieder aufnehmen."))
+            issues.append(
+                Issue(
+                    participants.SHEET,
+                    None,
+                    "Aktivität",
+                    f"Die Aktivität '{shown}' wird im Bericht {cited:%m/%Y} bei den "
+                    "Teilnehmenden genannt, fehlt aber in diesem Bericht. Bitte die "
+                    "Veranstaltung bzw. das Coaching wieder aufnehmen.",
+                )
+            )
     return issues
 
 
@@ -165,14 +204,25 @@ def _hours_issues(report: Report, h: History, cap: int) -> list[Issue]:
     issues = []
     year = report.month.year if report.month else None
     for row in report.rows(personnel.SHEET):
-        if row["Abrechnung"] != "Stunden" or row["Umfang"] is None or not row["Kürzel"] or year is None:
+        if (
+            row["Abrechnung"] != "Stunden"
+            or row["Umfang"] is None
+            or not row["Kürzel"]
+            or year is None
+        ):
             continue
         before = h.hours.get((row["Kürzel"].casefold(), year), Decimal(0))
         if before + row["Umfang"] > cap:
-            issues.append(Issue(personnel.SHEET, row["_row"], "Umfang",
-                                f"Mit diesen {row['Umfang']} Stunden kommt '{row['Kürzel']}' im Jahr "
-                                f"{year} auf {before + row['Umfang']} Stunden; höchstens {cap} sind "
-                                "zulässig."))
+            issues.append(
+                Issue(
+                    personnel.SHEET,
+                    row["_row"],
+                    "Umfang",
+                    f"Mit diesen {row['Umfang']} Stunden kommt '{row['Kürzel']}' im Jahr "
+                    f"{year} auf {before + row['Umfang']} Stunden; höchstens {cap} sind "
+                    "zulässig.",
+                )
+            )
     return issues
 
 

@@ -15,7 +15,7 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
 def _sqlite_setup(engine: Engine) -> None:
-    """WAL, foreign keys, a busy timeout, and BEGIN IMMEDIATE so writers queue instead of failing."""
+    """WAL, foreign keys, busy timeout, and BEGIN IMMEDIATE so writers queue, not fail."""
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):
@@ -79,7 +79,9 @@ def sync_reference(engine: Engine, config: NetworkConfig) -> None:
             values = {"name": p.name, "is_lead": p.lead, "position": pos}
             if p.code in have:
                 conn.execute(
-                    schema.partners.update().where(schema.partners.c.code == p.code).values(**values)
+                    schema.partners.update()
+                    .where(schema.partners.c.code == p.code)
+                    .values(**values)
                 )
             else:
                 conn.execute(schema.partners.insert().values(code=p.code, **values))

@@ -77,12 +77,14 @@ def _suits(kind: str, sheets: Sheets) -> bool:
     if kind == "correction":
         people = {r["Aktivität"] for r in sheets["Teilnehmende"]}
         return any(e["ID"] in people for e in sheets["Veranstaltungen"]) and any(
-            r["Betrag"] > 0 for r in sheets["Ausgaben"])
+            r["Betrag"] > 0 for r in sheets["Ausgaben"]
+        )
     return bool(sheets["Ausgaben"])
 
 
-def _plan_stories(rng: random.Random, reports: dict[tuple[str, date], Sheets],
-                  months: list[date]) -> dict[tuple[str, date], str]:
+def _plan_stories(
+    rng: random.Random, reports: dict[tuple[str, date], Sheets], months: list[date]
+) -> dict[tuple[str, date], str]:
     """Which partner-months get a rejected first file or a corrected second version."""
     inner = set(months[1:-1])
     candidates = [key for key in reports if key[1] in inner]
@@ -149,36 +151,59 @@ class _Uploads:
         return datetime(due.year, due.month, day, self.rng.randint(8, 17), self.rng.randint(0, 59))
 
     def later(self, when: datetime, days: int) -> datetime:
-        return (when + timedelta(days=days)).replace(hour=self.rng.randint(8, 17),
-                                                     minute=self.rng.randint(0, 59))
+        return (when + timedelta(days=days)).replace(
+            hour=self.rng.randint(8, 17), minute=self.rng.randint(0, 59)
+        )
 
-    def workbook(self, code: str, month: date, sheets: Sheets, saved: datetime,
-                 omit: frozenset[str] | set[str] = frozenset()) -> bytes:
+    def workbook(
+        self,
+        code: str,
+        month: date,
+        sheets: Sheets,
+        saved: datetime,
+        omit: frozenset[str] | set[str] = frozenset(),
+    ) -> bytes:
         user = USERS.get(code)
         partner = self.cfg.partner(code).name if code in WRITES_FULL_NAME else code
-        return report_bytes(partner=partner, month=f"{month:%Y-%m}", contact=user and user[1],
-                            sheets=sheets, omit_sheets=omit, timestamp=saved)
+        return report_bytes(
+            partner=partner,
+            month=f"{month:%Y-%m}",
+            contact=user and user[1],
+            sheets=sheets,
+            omit_sheets=omit,
+            timestamp=saved,
+        )
 
     def files(self, code: str, month: date, sheets: Sheets, story: str | None) -> list[DemoUpload]:
         user = USERS.get(code, (f"bericht@{code.lower()}.example.org", None))[0]
 
-        def upload(suffix: str, content: Sheets, at: datetime, expect: str,
-                   omit: frozenset[str] | set[str] = frozenset()) -> DemoUpload:
+        def upload(
+            suffix: str,
+            content: Sheets,
+            at: datetime,
+            expect: str,
+            omit: frozenset[str] | set[str] = frozenset(),
+        ) -> DemoUpload:
             saved = at - timedelta(minutes=self.rng.randint(5, 90))  # saved before the upload
             data = self.workbook(code, month, content, saved, omit)
-            return DemoUpload(report_file_name(code, month, suffix), data, code, month, at, user,
-                              expect)
+            return DemoUpload(
+                report_file_name(code, month, suffix), data, code, month, at, user, expect
+            )
 
         when = self.received_at(code, month)
         if story is None:
             return [upload("", sheets, when, "accepted")]
         if story == "correction":
             fixed_at = self.later(when, self.rng.randint(2, 5))
-            return [upload("", _with_typos(self.rng, sheets), when, "accepted"),
-                    upload("_korrigiert", sheets, fixed_at, "replaced")]
+            return [
+                upload("", _with_typos(self.rng, sheets), when, "accepted"),
+                upload("_korrigiert", sheets, fixed_at, "replaced"),
+            ]
         bad, omit = _break(story, sheets)
-        return [upload("", bad, when, "rejected", omit),
-                upload("_v2", sheets, self.later(when, 1), "accepted")]
+        return [
+            upload("", bad, when, "rejected", omit),
+            upload("_v2", sheets, self.later(when, 1), "accepted"),
+        ]
 
 
 def build_demo(config: NetworkConfig, *, until: date, seed: int = 42) -> list[DemoUpload]:
@@ -187,17 +212,29 @@ def build_demo(config: NetworkConfig, *, until: date, seed: int = 42) -> list[De
     under, late = _roles(config)
     generator = ReportGenerator(config, rng, under)
     months = _months(config, until)
-    reports = {(code, month): generator.report(code, month, index)
-               for index, month in enumerate(months) for code in config.partner_codes}
+    reports = {
+        (code, month): generator.report(code, month, index)
+        for index, month in enumerate(months)
+        for code in config.partner_codes
+    }
     stories = _plan_stories(rng, reports, months)
     files = _Uploads(config, rng, late)
-    uploads = [u for (code, month), sheets in reports.items()
-               for u in files.files(code, month, sheets, stories.get((code, month)))]
+    uploads = [
+        u
+        for (code, month), sheets in reports.items()
+        for u in files.files(code, month, sheets, stories.get((code, month)))
+    ]
     return sorted(uploads, key=lambda u: u.received_at)
 
 
-def run_demo(engine, config: NetworkConfig, settings, *, until: date | None = None,
-             now: datetime | None = None) -> list:
+def run_demo(
+    engine,
+    config: NetworkConfig,
+    settings,
+    *,
+    until: date | None = None,
+    now: datetime | None = None,
+) -> list:
     """Upload the demo files through :func:`etl.ingest.ingest_bytes`, oldest first.
 
     Without ``until`` the demo runs "as of now": up to the last complete month, and files
@@ -213,7 +250,15 @@ def run_demo(engine, config: NetworkConfig, settings, *, until: date | None = No
     for upload in build_demo(config, until=until):
         if now is not None and upload.received_at > now:
             continue
-        results.append(ingest_bytes(upload.data, upload.file_name, engine=engine, config=config,
-                                    settings=settings, user=upload.user,
-                                    received_at=upload.received_at))
+        results.append(
+            ingest_bytes(
+                upload.data,
+                upload.file_name,
+                engine=engine,
+                config=config,
+                settings=settings,
+                user=upload.user,
+                received_at=upload.received_at,
+            )
+        )
     return results

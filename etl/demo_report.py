@@ -34,8 +34,20 @@ from etl.workbook import FORMATS
 Sheets = dict[str, list[dict]]
 
 # Activity per calendar month (sums to 12): quiet August and late December, busy spring/autumn.
-SEASON = {1: 0.8, 2: 1.0, 3: 1.25, 4: 1.2, 5: 1.25, 6: 1.0,
-          7: 0.75, 8: 0.3, 9: 1.2, 10: 1.3, 11: 1.25, 12: 0.7}
+SEASON = {
+    1: 0.8,
+    2: 1.0,
+    3: 1.25,
+    4: 1.2,
+    5: 1.25,
+    6: 1.0,
+    7: 0.75,
+    8: 0.3,
+    9: 1.2,
+    10: 1.3,
+    11: 1.25,
+    12: 0.7,
+}
 RAMP_MONTHS = 6
 MAX_HOURS_PER_MONTH = 110.0  # hourly staff: at most 1,320 h a year, well below the cap
 MIN_HOURS_PER_MONTH = 8.0
@@ -80,8 +92,9 @@ class ReportGenerator:
         self.hours_per_year = config.rules.hours_per_year
         self._levels: dict[tuple[str, int], float] = {}
         self._staff_year: dict[tuple[str, int], list[tuple[Staff, str, float]]] = {}
-        self.partners = {code: self._partner(code, code == underspender)
-                         for code in config.partner_codes}
+        self.partners = {
+            code: self._partner(code, code == underspender) for code in config.partner_codes
+        }
 
     # --- partners and staff ------------------------------------------------------------
 
@@ -122,8 +135,10 @@ class ReportGenerator:
             need -= self.rates[group]
         groups.append(hourly_group)
         modules = self.cfg.modules
-        return [Staff(f"{st.code}-{i + 1:02d}", g, None if i == 0 else self.rng.choice(modules))
-                for i, g in enumerate(groups)]
+        return [
+            Staff(f"{st.code}-{i + 1:02d}", g, None if i == 0 else self.rng.choice(modules))
+            for i, g in enumerate(groups)
+        ]
 
     def staff_plan(self, code: str, year: int) -> list[tuple[Staff, str, float]]:
         """(staff, billing, Umfang) for a year: monthly shares fill the plan, hours the rest."""
@@ -137,8 +152,10 @@ class ReportGenerator:
         reserve = 15 * self._hourly_rate(hourly.pay_group)
         plan: list[tuple[Staff, str, float]] = []
         for person in monthly:
-            share = next((u for u in (1.0, 0.75, 0.5)
-                          if self.rates[person.pay_group] * u <= left - reserve), None)
+            share = next(
+                (u for u in (1.0, 0.75, 0.5) if self.rates[person.pay_group] * u <= left - reserve),
+                None,
+            )
             if share is not None:
                 plan.append((person, "Monat", share))
                 left -= self.rates[person.pay_group] * share
@@ -162,8 +179,9 @@ class ReportGenerator:
             "Ausgaben": self._expenses(code, month, index),
         }
 
-    def _expected(self, st: PartnerState, module: str, month: date, index: int,
-                  measure: str) -> float:
+    def _expected(
+        self, st: PartnerState, module: str, month: date, index: int, measure: str
+    ) -> float:
         profile = MODULE_PROFILES.get(module, DEFAULT_PROFILE)
         default = profile.default_events if measure == "events" else profile.default_coachings
         yearly = self.cfg.targets.get((st.code, module, month.year, measure), default)
@@ -238,12 +256,12 @@ class ReportGenerator:
             coaching["ID"] = f"{st.code}-C-{month:%Y-%m}-{n:02d}"
             company = coaching.pop("_company")
             persons = self.rng.choices((1, 2, 3), weights=(55, 35, 10))[0]
-            people.append(self._participant(coaching["ID"], company, persons,
-                                            written=coaching["Unternehmen"]))
+            people.append(
+                self._participant(coaching["ID"], company, persons, written=coaching["Unternehmen"])
+            )
         return coachings, people
 
-    def _coaching(self, st: PartnerState, month: date, module: str,
-                  profile: ModuleProfile) -> dict:
+    def _coaching(self, st: PartnerState, month: date, module: str, profile: ModuleProfile) -> dict:
         company = self.pick_companies(st, 1)[0]
         low, high, mode = profile.coaching_hours
         hours = max(low, round(self.rng.triangular(low, high, mode) * 2) / 2)
@@ -284,8 +302,9 @@ class ReportGenerator:
         """The company name as a partner types it: now and then spelt differently."""
         return spelling_variant(company.name, self.rng) if self.rng.random() < 0.1 else company.name
 
-    def _participant(self, activity: str, company: Company, persons: int,
-                     written: str | None = None) -> dict:
+    def _participant(
+        self, activity: str, company: Company, persons: int, written: str | None = None
+    ) -> dict:
         size = company.size
         if self.rng.random() < 0.05:
             size = SIZE_ALIASES[size]
@@ -306,8 +325,15 @@ class ReportGenerator:
             if billing == "Stunden":
                 amount = amount * self.rng.uniform(0.75, 1.25)
                 amount = min(max(round(amount * 2) / 2, 4.0), MAX_HOURS_PER_MONTH)
-            rows.append({"Kürzel": person.code, "Leistungsgruppe": person.pay_group,
-                         "Abrechnung": billing, "Umfang": amount, "Modul": person.module})
+            rows.append(
+                {
+                    "Kürzel": person.code,
+                    "Leistungsgruppe": person.pay_group,
+                    "Abrechnung": billing,
+                    "Umfang": amount,
+                    "Modul": person.module,
+                }
+            )
         return rows
 
     def _expense_total(self, code: str, month: date, index: int) -> float:
@@ -321,9 +347,14 @@ class ReportGenerator:
         text, low, high = self.rng.choice(EXPENSE_ITEMS[kind])
         module = self.rng.choice(self.cfg.modules) if self.rng.random() < 0.65 else None
         day = self._workday(month, 23 if month.month == 12 else None)
-        return {"Belegnummer": None, "Datum": day,
-                "Kostenart": kind, "Betrag": round(self.rng.uniform(low, high), 2),
-                "Modul": module, "Beschreibung": text}
+        return {
+            "Belegnummer": None,
+            "Datum": day,
+            "Kostenart": kind,
+            "Betrag": round(self.rng.uniform(low, high), 2),
+            "Modul": module,
+            "Beschreibung": text,
+        }
 
     def _expenses(self, code: str, month: date, index: int) -> list[dict]:
         left = self._expense_total(code, month, index)

@@ -17,16 +17,27 @@ from etl.normalise import company_key
 
 
 def _base(row: dict, report: Report, upload_id: int) -> dict:
-    return {"upload_id": upload_id, "source_row": row["_row"], "partner_code": report.partner,
-            "month": report.month}
+    return {
+        "upload_id": upload_id,
+        "source_row": row["_row"],
+        "partner_code": report.partner,
+        "month": report.month,
+    }
 
 
 def event_rows(report: Report, upload_id: int) -> list[dict]:
     """One row per event of the report."""
     return [
-        {**_base(r, report, upload_id), "event_id": r["ID"], "event_date": r["Datum"],
-         "title": r["Titel"], "module": r["Modul"], "format": r["Format"],
-         "n_participants": r["Teilnehmende"], "n_women": r["davon Frauen"]}
+        {
+            **_base(r, report, upload_id),
+            "event_id": r["ID"],
+            "event_date": r["Datum"],
+            "title": r["Titel"],
+            "module": r["Modul"],
+            "format": r["Format"],
+            "n_participants": r["Teilnehmende"],
+            "n_women": r["davon Frauen"],
+        }
         for r in report.rows(events.SHEET)
     ]
 
@@ -34,15 +45,22 @@ def event_rows(report: Report, upload_id: int) -> list[dict]:
 def coaching_rows(report: Report, upload_id: int) -> list[dict]:
     """One row per coaching of the report."""
     return [
-        {**_base(r, report, upload_id), "coaching_id": r["ID"], "coaching_date": r["Datum"],
-         "company_name": r["Unternehmen"], "module": r["Modul"], "hours": r["Stunden"],
-         "topic": r["Thema"]}
+        {
+            **_base(r, report, upload_id),
+            "coaching_id": r["ID"],
+            "coaching_date": r["Datum"],
+            "company_name": r["Unternehmen"],
+            "module": r["Modul"],
+            "hours": r["Stunden"],
+            "topic": r["Thema"],
+        }
         for r in report.rows(coachings.SHEET)
     ]
 
 
-def participation_rows(report: Report, upload_id: int, company_ids: dict,
-                       history: History) -> list[dict]:
+def participation_rows(
+    report: Report, upload_id: int, company_ids: dict, history: History
+) -> list[dict]:
     """One row per company per activity; ``company_ids`` maps (name key, PLZ) to company id.
 
     The activity id is stored as the activity itself spells it, so joins are exact.
@@ -51,10 +69,15 @@ def participation_rows(report: Report, upload_id: int, company_ids: dict,
     for sheet in (events.SHEET, coachings.SHEET):
         ids.update({r["ID"].casefold(): r["ID"] for r in report.rows(sheet)})
     return [
-        {**_base(r, report, upload_id), "activity_id": ids[r["Aktivität"].casefold()],
-         "company_id": company_ids[(company_key(r["Unternehmen"]), r["PLZ"])],
-         "company_name": r["Unternehmen"], "plz": r["PLZ"], "size_class": r["Größenklasse"],
-         "n_persons": r["Personen"]}
+        {
+            **_base(r, report, upload_id),
+            "activity_id": ids[r["Aktivität"].casefold()],
+            "company_id": company_ids[(company_key(r["Unternehmen"]), r["PLZ"])],
+            "company_name": r["Unternehmen"],
+            "plz": r["PLZ"],
+            "size_class": r["Größenklasse"],
+            "n_persons": r["Personen"],
+        }
         for r in report.rows(participants.SHEET)
     ]
 
@@ -63,10 +86,17 @@ def personnel_rows(report: Report, upload_id: int, config: NetworkConfig) -> lis
     """One row per staff member, with the unit-cost amount in cents."""
     table, hours = config.rate_table(), config.rules.hours_per_year
     return [
-        {**_base(r, report, upload_id), "staff_code": r["Kürzel"], "pay_group": r["Leistungsgruppe"],
-         "billing": r["Abrechnung"], "quantity": r["Umfang"], "module": r["Modul"],
-         "amount_cents": personnel_cents(r["Abrechnung"], r["Umfang"], r["Leistungsgruppe"], table,
-                                         hours)}
+        {
+            **_base(r, report, upload_id),
+            "staff_code": r["Kürzel"],
+            "pay_group": r["Leistungsgruppe"],
+            "billing": r["Abrechnung"],
+            "quantity": r["Umfang"],
+            "module": r["Modul"],
+            "amount_cents": personnel_cents(
+                r["Abrechnung"], r["Umfang"], r["Leistungsgruppe"], table, hours
+            ),
+        }
         for r in report.rows(personnel.SHEET)
     ]
 
@@ -74,9 +104,15 @@ def personnel_rows(report: Report, upload_id: int, config: NetworkConfig) -> lis
 def expenditure_rows(report: Report, upload_id: int) -> list[dict]:
     """One row per receipt, amount in cents."""
     return [
-        {**_base(r, report, upload_id), "receipt_no": r["Belegnummer"], "booking_date": r["Datum"],
-         "cost_category": r["Kostenart"], "amount_cents": r["Betrag"], "module": r["Modul"],
-         "description": r["Beschreibung"]}
+        {
+            **_base(r, report, upload_id),
+            "receipt_no": r["Belegnummer"],
+            "booking_date": r["Datum"],
+            "cost_category": r["Kostenart"],
+            "amount_cents": r["Betrag"],
+            "module": r["Modul"],
+            "description": r["Beschreibung"],
+        }
         for r in report.rows(expenditure.SHEET)
     ]
 

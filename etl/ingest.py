@@ -56,11 +56,16 @@ class IngestResult:
         }
 
 
-def _parse(data: bytes, file_name: str, config: NetworkConfig, settings: Settings,
-           today: date) -> tuple[Report, str | None]:
+def _parse(
+    data: bytes, file_name: str, config: NetworkConfig, settings: Settings, today: date
+) -> tuple[Report, str | None]:
     try:
-        raw = read_workbook(data, file_name, max_bytes=settings.max_upload_bytes,
-                            max_unpacked_bytes=settings.max_unpacked_bytes)
+        raw = read_workbook(
+            data,
+            file_name,
+            max_bytes=settings.max_upload_bytes,
+            max_unpacked_bytes=settings.max_unpacked_bytes,
+        )
     except WorkbookRejected as exc:
         return Report(errors=[exc.issue]), None
     return validate_workbook(raw, config, today=today), raw.file_format
@@ -69,21 +74,38 @@ def _parse(data: bytes, file_name: str, config: NetworkConfig, settings: Setting
 def _current(conn: Connection, partner: str, month: date):
     return conn.execute(
         select(s.uploads.c.id, s.uploads.c.sha256).where(
-            s.uploads.c.partner_code == partner, s.uploads.c.month == month,
-            s.uploads.c.status == "accepted")
+            s.uploads.c.partner_code == partner,
+            s.uploads.c.month == month,
+            s.uploads.c.status == "accepted",
+        )
     ).first()
 
 
-def _upload_row(result: IngestResult, report: Report, *, user: str, received_at: datetime,
-                file_format: str | None) -> dict:
+def _upload_row(
+    result: IngestResult,
+    report: Report,
+    *,
+    user: str,
+    received_at: datetime,
+    file_format: str | None,
+) -> dict:
     return {
-        "partner_code": report.partner, "month": report.month, "status": result.status,
-        "sha256": result.sha256, "file_name": result.file[:255], "archive_path": result.archive_path,
-        "uploaded_by": user[:100], "uploaded_at": received_at, "file_format": file_format,
+        "partner_code": report.partner,
+        "month": report.month,
+        "status": result.status,
+        "sha256": result.sha256,
+        "file_name": result.file[:255],
+        "archive_path": result.archive_path,
+        "uploaded_by": user[:100],
+        "uploaded_at": received_at,
+        "file_format": file_format,
         "previous_id": result.previous_id,
-        "n_events": len(report.rows("Veranstaltungen")), "n_coachings": len(report.rows("Coachings")),
-        "n_participants": len(report.rows("Teilnehmende")), "n_personnel": len(report.rows("Personal")),
-        "n_expenditure": len(report.rows("Ausgaben")), "n_errors": len(result.errors),
+        "n_events": len(report.rows("Veranstaltungen")),
+        "n_coachings": len(report.rows("Coachings")),
+        "n_participants": len(report.rows("Teilnehmende")),
+        "n_personnel": len(report.rows("Personal")),
+        "n_expenditure": len(report.rows("Ausgaben")),
+        "n_errors": len(result.errors),
         "errors_json": json.dumps([e.as_dict() for e in result.errors], ensure_ascii=False),
         "notices_json": json.dumps([n.as_dict() for n in result.notices], ensure_ascii=False),
     }
@@ -108,44 +130,82 @@ def _decide(conn: Connection, report: Report, result: IngestResult, config: Netw
     return history
 
 
-def _record(conn: Connection, report: Report, result: IngestResult, config: NetworkConfig,
-            *, user: str, received_at: datetime, file_format: str | None) -> None:
+def _record(
+    conn: Connection,
+    report: Report,
+    result: IngestResult,
+    config: NetworkConfig,
+    *,
+    user: str,
+    received_at: datetime,
+    file_format: str | None,
+) -> None:
     if report.partner and report.month:
         db.lock_partner(conn, report.partner)
     history = _decide(conn, report, result, config)
     row = _upload_row(result, report, user=user, received_at=received_at, file_format=file_format)
     if result.status == "replaced":
         row["status"] = "accepted"
-        conn.execute(s.uploads.update().where(s.uploads.c.id == result.previous_id)
-                     .values(status="superseded"))
+        conn.execute(
+            s.uploads.update()
+            .where(s.uploads.c.id == result.previous_id)
+            .values(status="superseded")
+        )
     result.upload_id = conn.execute(s.uploads.insert().values(**row)).inserted_primary_key[0]
     if history is not None:
         write_facts(conn, report, history, result.upload_id, config)
 
 
-def ingest_bytes(data: bytes, file_name: str, *, engine: Engine, config: NetworkConfig,
-                 settings: Settings, user: str = "system",
-                 received_at: datetime | None = None) -> IngestResult:
+def ingest_bytes(
+    data: bytes,
+    file_name: str,
+    *,
+    engine: Engine,
+    config: NetworkConfig,
+    settings: Settings,
+    user: str = "system",
+    received_at: datetime | None = None,
+) -> IngestResult:
     """Archive, check and load one workbook; all or nothing."""
     received_at = received_at or datetime.now()
-    result = IngestResult(file=file_name, status="rejected", sha256=hashlib.sha256(data).hexdigest())
-    result.archive_path = archive.store(settings.archive_dir, data, file_name, result.sha256,
-                                        received_at)
+    result = IngestResult(
+        file=file_name, status="rejected", sha256=hashlib.sha256(data).hexdigest()
+    )
+    result.archive_path = archive.store(
+        settings.archive_dir, data, file_name, result.sha256, received_at
+    )
     report, file_format = _parse(data, file_name, config, settings, received_at.date())
     result.partner, result.month = report.partner, report.month
     result.errors, result.notices = list(report.errors), list(report.notices)
     try:
         with engine.begin() as conn:
-            _record(conn, report, result, config, user=user, received_at=received_at,
-                    file_format=file_format)
+            _record(
+                conn,
+                report,
+                result,
+                config,
+                user=user,
+                received_at=received_at,
+                file_format=file_format,
+            )
     except Exception as exc:
-        archive.write_outcome(settings.archive_dir, result.archive_path,
-                              {"status": "failed", "error": repr(exc), "user": user,
-                               "received_at": received_at})
+        archive.write_outcome(
+            settings.archive_dir,
+            result.archive_path,
+            {"status": "failed", "error": repr(exc), "user": user, "received_at": received_at},
+        )
         raise
-    archive.write_outcome(settings.archive_dir, result.archive_path,
-                          {**result.as_dict(), "upload_id": result.upload_id, "user": user,
-                           "sha256": result.sha256, "received_at": received_at})
+    archive.write_outcome(
+        settings.archive_dir,
+        result.archive_path,
+        {
+            **result.as_dict(),
+            "upload_id": result.upload_id,
+            "user": user,
+            "sha256": result.sha256,
+            "received_at": received_at,
+        },
+    )
     return result
 
 

@@ -24,8 +24,14 @@ def _company_ids(conn: Connection, keys: list[tuple[str, str]]) -> dict[tuple[st
     found = {}
     for chunk in _chunks(keys):
         cond = tuple_(s.companies.c.name_key, s.companies.c.plz).in_(chunk)
-        rows = conn.execute(select(s.companies.c.id, s.companies.c.name_key, s.companies.c.plz,
-                                   s.companies.c.size_class).where(cond))
+        rows = conn.execute(
+            select(
+                s.companies.c.id,
+                s.companies.c.name_key,
+                s.companies.c.plz,
+                s.companies.c.size_class,
+            ).where(cond)
+        )
         found.update({(r.name_key, r.plz): (r.id, r.size_class) for r in rows})
     return found
 
@@ -34,8 +40,16 @@ def upsert_companies(conn: Connection, companies: dict[tuple[str, str], tuple[st
     """Ids of the report's companies, creating new ones; the latest SME class is kept."""
     keys = sorted(companies)
     have = _company_ids(conn, keys)
-    new = [{"name_key": k, "plz": p, "display_name": companies[(k, p)][0][:300],
-            "size_class": companies[(k, p)][1]} for k, p in keys if (k, p) not in have]
+    new = [
+        {
+            "name_key": k,
+            "plz": p,
+            "display_name": companies[(k, p)][0][:300],
+            "size_class": companies[(k, p)][1],
+        }
+        for k, p in keys
+        if (k, p) not in have
+    ]
     if new:
         insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
         for chunk in _chunks(new):
@@ -43,8 +57,11 @@ def upsert_companies(conn: Connection, companies: dict[tuple[str, str], tuple[st
         have = _company_ids(conn, keys)
     for key, (company_id, size_class) in have.items():
         if companies[key][1] != size_class:
-            conn.execute(s.companies.update().where(s.companies.c.id == company_id)
-                         .values(size_class=companies[key][1]))
+            conn.execute(
+                s.companies.update()
+                .where(s.companies.c.id == company_id)
+                .values(size_class=companies[key][1])
+            )
     return {key: company_id for key, (company_id, _cls) in have.items()}
 
 
@@ -55,17 +72,31 @@ def _insert(conn: Connection, table, rows: list[dict]) -> None:
 
 def refresh_monthly(conn: Connection, report: Report, upload_id: int, measures: dict) -> None:
     """Replace the partner-month's rows of ``fact_monthly`` with ``measures``."""
-    conn.execute(delete(s.fact_monthly).where(s.fact_monthly.c.partner_code == report.partner,
-                                              s.fact_monthly.c.month == report.month))
-    _insert(conn, s.fact_monthly, [
-        {"partner_code": report.partner, "month": report.month, "module": module,
-         "measure": measure, "value": value, "upload_id": upload_id}
-        for (module, measure), value in sorted(measures.items())
-    ])
+    conn.execute(
+        delete(s.fact_monthly).where(
+            s.fact_monthly.c.partner_code == report.partner, s.fact_monthly.c.month == report.month
+        )
+    )
+    _insert(
+        conn,
+        s.fact_monthly,
+        [
+            {
+                "partner_code": report.partner,
+                "month": report.month,
+                "module": module,
+                "measure": measure,
+                "value": value,
+                "upload_id": upload_id,
+            }
+            for (module, measure), value in sorted(measures.items())
+        ],
+    )
 
 
-def write_facts(conn: Connection, report: Report, history: History, upload_id: int,
-                config: NetworkConfig) -> dict[str, list[dict]]:
+def write_facts(
+    conn: Connection, report: Report, history: History, upload_id: int, config: NetworkConfig
+) -> dict[str, list[dict]]:
     """Insert the report's fact rows and refresh its pre-aggregate; returns the rows by table."""
     company_ids = upsert_companies(conn, facts.companies_of(report))
     rows = {

@@ -19,8 +19,9 @@ def hourly_rate(table: RateTable, pay_group: int, hours_per_year: int) -> Decima
     return table.monthly[pay_group] * 12 / Decimal(hours_per_year)
 
 
-def personnel_cents(billing: str, quantity: Decimal, pay_group: int, table: RateTable,
-                    hours_per_year: int) -> int:
+def personnel_cents(
+    billing: str, quantity: Decimal, pay_group: int, table: RateTable, hours_per_year: int
+) -> int:
     """Cost of one ``Personal`` row in cents, rounded half-up."""
     if billing == "Monat":
         return round_cents(table.monthly[pay_group] * quantity)
@@ -44,7 +45,9 @@ class Eligible:
         return asdict(self)
 
 
-def eligible_costs(personnel: int, expenditure: int, funding_rate: Decimal, rules: Rules) -> Eligible:
+def eligible_costs(
+    personnel: int, expenditure: int, funding_rate: Decimal, rules: Rules
+) -> Eligible:
     """Apply the cost rules to summed personnel and booked expenditure (cents)."""
     overheads = round_cents(Decimal(personnel) * rules.overhead_rate / 100)
     if rules.material_mode == "flat":
@@ -54,7 +57,9 @@ def eligible_costs(personnel: int, expenditure: int, funding_rate: Decimal, rule
     eligible = personnel + overheads + material
     grant = round_cents(Decimal(eligible) * funding_rate / 100)
     eu = round_cents(Decimal(eligible) * rules.eu_share / 100)
-    return Eligible(personnel, overheads, material, eligible, grant, eu, grant - eu, eligible - grant)
+    return Eligible(
+        personnel, overheads, material, eligible, grant, eu, grant - eu, eligible - grant
+    )
 
 
 def eur(cents: int) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date, datetime, time, timedelta
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 CENT = Decimal("0.01")
 EXCEL_EPOCH = date(1899, 12, 30)
@@ -21,7 +21,7 @@ class CellError(ValueError):
 
 
 def clean_text(value: object) -> str:
-    """Text of a cell with Unicode normalised (NFC), non-breaking spaces and runs of space folded."""
+    """Text of a cell, Unicode-normalised (NFC), with non-breaking spaces and space runs folded."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = unicodedata.normalize("NFC", str(value)).replace("\u00a0", " ").replace("\u202f", " ")
@@ -51,7 +51,9 @@ def parse_decimal(value: object) -> Decimal:
         # repr() gives the shortest decimal that round-trips: 1234.5 -> "1234.5"
         return Decimal(repr(value))
     if isinstance(value, (date, datetime, time, timedelta)):
-        raise CellError("Hier wird eine Zahl erwartet, kein Datum. Bitte Zellformat 'Zahl' verwenden.")
+        raise CellError(
+            "Hier wird eine Zahl erwartet, kein Datum. Bitte Zellformat 'Zahl' verwenden."
+        )
     text = _NUM_CLEAN.sub("", clean_text(value))
     if _GERMAN_NUM.match(text):
         return Decimal(text.replace(".", "").replace(",", "."))
@@ -64,7 +66,9 @@ def parse_int(value: object) -> int:
     """A whole number (``12``, ``12,0``, ``1.200``)."""
     number = parse_decimal(value)
     if number != number.to_integral_value():
-        raise CellError(f"'{clean_text(value)}' ist keine ganze Zahl. Bitte ohne Nachkommastellen eintragen.")
+        raise CellError(
+            f"'{clean_text(value)}' ist keine ganze Zahl. Bitte ohne Nachkommastellen eintragen."
+        )
     return int(number)
 
 
@@ -112,7 +116,9 @@ def parse_date(value: object) -> date:
                 return date(year, month, day)
             except ValueError:
                 break
-    raise CellError(f"'{text}' ist kein gültiges Datum. Bitte als TT.MM.JJJJ eintragen, z. B. 14.03.2025.")
+    raise CellError(
+        f"'{text}' ist kein gültiges Datum. Bitte als TT.MM.JJJJ eintragen, z. B. 14.03.2025."
+    )
 
 
 _MONTH_PATTERNS = (
@@ -133,7 +139,8 @@ def parse_month(value: object) -> date:
         day = parse_date(value)
     except CellError:
         raise CellError(
-            f"'{clean_text(value)}' ist kein Berichtsmonat. Bitte als JJJJ-MM eintragen, z. B. 2025-03."
+            f"'{clean_text(value)}' ist kein Berichtsmonat. "
+            "Bitte als JJJJ-MM eintragen, z. B. 2025-03."
         ) from None
     return day.replace(day=1)
 
@@ -146,10 +153,11 @@ def parse_plz(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = clean_text(value).replace(" ", "")
-    if isinstance(value, int) or text.isdigit():
-        if len(text) <= 5 and text.isdigit() and int(text) >= 1000:
-            return text.zfill(5)
-    raise CellError(f"'{clean_text(value)}' ist keine gültige Postleitzahl (5 Ziffern, z. B. 44135).")
+    if text.isdigit() and len(text) <= 5 and int(text) >= 1000:
+        return text.zfill(5)
+    raise CellError(
+        f"'{clean_text(value)}' ist keine gültige Postleitzahl (5 Ziffern, z. B. 44135)."
+    )
 
 
 SIZE_CLASSES = ("Kleinst", "Klein", "Mittel", "Groß")
@@ -178,11 +186,14 @@ def parse_size_class(value: object) -> str:
     if key in _SIZE_ALIASES:
         return _SIZE_ALIASES[key]
     raise CellError(
-        f"Größenklasse '{clean_text(value)}' ist unbekannt. Erlaubt: Kleinst, Klein, Mittel oder Groß."
+        f"Größenklasse '{clean_text(value)}' ist unbekannt. "
+        "Erlaubt: Kleinst, Klein, Mittel oder Groß."
     )
 
 
-def parse_choice(value: object, choices: tuple[str, ...], what: str, aliases: dict | None = None) -> str:
+def parse_choice(
+    value: object, choices: tuple[str, ...], what: str, aliases: dict | None = None
+) -> str:
     """One of ``choices``, matched case-insensitively (plus optional aliases)."""
     key = clean_text(value).casefold()
     for choice in choices:
@@ -212,10 +223,12 @@ _LEGAL_FORMS = (
 
 
 def company_key(name: object) -> str:
-    """Matching key of a company name: case, spacing, punctuation and legal-form spellings folded."""
+    """Matching key of a company name: case, spacing, punctuation, legal-form spellings folded."""
     text = clean_text(name).casefold()
     text = text.replace("ß", "ss").replace("ä", "ae").replace("ö", "oe").replace("ü", "ue")
     for pattern, repl in _LEGAL_FORMS:
-        text = re.sub(rf"(?<![\w]){pattern}(?![\w])" if pattern[0].isalpha() else pattern, f" {repl} ", text)
+        text = re.sub(
+            rf"(?<![\w]){pattern}(?![\w])" if pattern[0].isalpha() else pattern, f" {repl} ", text
+        )
     text = re.sub(r"[^\w&]+", " ", text)
     return re.sub(r"\s+", " ", text).strip()

@@ -16,12 +16,21 @@ from etl import schema as s
 
 
 def _current(table) -> Select:
-    return (select(table).join(s.uploads, s.uploads.c.id == table.c.upload_id)
-            .where(s.uploads.c.status == "accepted"))
+    return (
+        select(table)
+        .join(s.uploads, s.uploads.c.id == table.c.upload_id)
+        .where(s.uploads.c.status == "accepted")
+    )
 
 
-def _filtered(stmt: Select, col_partner, col_month, *, partners: Sequence[str] | None,
-              years: Sequence[int] | None) -> Select:
+def _filtered(
+    stmt: Select,
+    col_partner,
+    col_month,
+    *,
+    partners: Sequence[str] | None,
+    years: Sequence[int] | None,
+) -> Select:
     if partners:
         stmt = stmt.where(col_partner.in_(list(partners)))
     if years:
@@ -35,9 +44,13 @@ def _frame(engine: Engine, stmt: Select) -> pd.DataFrame:
         return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
 
 
-def monthly_facts(engine: Engine, *, partners: Sequence[str] | None = None,
-                  years: Sequence[int] | None = None,
-                  measures: Sequence[str] | None = None) -> pd.DataFrame:
+def monthly_facts(
+    engine: Engine,
+    *,
+    partners: Sequence[str] | None = None,
+    years: Sequence[int] | None = None,
+    measures: Sequence[str] | None = None,
+) -> pd.DataFrame:
     """One row per partner x month x module x measure (module '' where none was given)."""
     f = s.fact_monthly
     stmt = select(f.c.partner_code, f.c.month, f.c.module, f.c.measure, f.c.value)
@@ -54,31 +67,51 @@ def monthly_facts(engine: Engine, *, partners: Sequence[str] | None = None,
 def activity_keys() -> Select:
     """Every current activity: partner_code, activity_id, module, activity_date."""
     e, c = s.events, s.coachings
-    ev = _current(e).with_only_columns(e.c.partner_code, e.c.event_id.label("activity_id"),
-                                       e.c.module, e.c.event_date.label("activity_date"),
-                                       literal("event").label("kind"))
-    co = _current(c).with_only_columns(c.c.partner_code, c.c.coaching_id.label("activity_id"),
-                                       c.c.module, c.c.coaching_date.label("activity_date"),
-                                       literal("coaching").label("kind"))
+    ev = _current(e).with_only_columns(
+        e.c.partner_code,
+        e.c.event_id.label("activity_id"),
+        e.c.module,
+        e.c.event_date.label("activity_date"),
+        literal("event").label("kind"),
+    )
+    co = _current(c).with_only_columns(
+        c.c.partner_code,
+        c.c.coaching_id.label("activity_id"),
+        c.c.module,
+        c.c.coaching_date.label("activity_date"),
+        literal("coaching").label("kind"),
+    )
     return union_all(ev, co)
 
 
-def company_reach(engine: Engine, *, partners: Sequence[str] | None = None,
-                  years: Sequence[int] | None = None) -> pd.DataFrame:
+def company_reach(
+    engine: Engine, *, partners: Sequence[str] | None = None, years: Sequence[int] | None = None
+) -> pd.DataFrame:
     """One row per current participation: partner, module and year of the activity, company."""
     p = s.participations
     acts = activity_keys().subquery()
     stmt = (
         _current(p)
-        .join(acts, (acts.c.partner_code == p.c.partner_code)
-              & (acts.c.activity_id == p.c.activity_id))
+        .join(
+            acts,
+            (acts.c.partner_code == p.c.partner_code) & (acts.c.activity_id == p.c.activity_id),
+        )
         .join(s.companies, s.companies.c.id == p.c.company_id)
-        .with_only_columns(p.c.partner_code, acts.c.module, acts.c.activity_date, acts.c.kind,
-                           p.c.company_id, s.companies.c.size_class, p.c.n_persons)
+        .with_only_columns(
+            p.c.partner_code,
+            acts.c.module,
+            acts.c.activity_date,
+            acts.c.kind,
+            p.c.company_id,
+            s.companies.c.size_class,
+            p.c.n_persons,
+        )
     )
     stmt = _filtered(stmt, p.c.partner_code, acts.c.activity_date, partners=partners, years=years)
     df = _frame(engine, stmt)
-    df["year"] = pd.to_datetime(df["activity_date"]).dt.year if not df.empty else pd.Series(dtype=int)
+    df["year"] = (
+        pd.to_datetime(df["activity_date"]).dt.year if not df.empty else pd.Series(dtype=int)
+    )
     return df
 
 
@@ -90,14 +123,23 @@ def unique_companies(engine: Engine) -> int:
         return int(conn.execute(stmt).scalar_one())
 
 
-def personnel_by_group(engine: Engine, *, partners: Sequence[str] | None = None,
-                       years: Sequence[int] | None = None) -> pd.DataFrame:
+def personnel_by_group(
+    engine: Engine, *, partners: Sequence[str] | None = None, years: Sequence[int] | None = None
+) -> pd.DataFrame:
     """One row per current Personal row: partner, month, pay group, billing, quantity, cents."""
     t = s.personnel
-    stmt = _current(t).with_only_columns(t.c.partner_code, t.c.month, t.c.pay_group, t.c.billing,
-                                         t.c.quantity, t.c.amount_cents, t.c.module)
-    df = _frame(engine, _filtered(stmt, t.c.partner_code, t.c.month, partners=partners,
-                                  years=years))
+    stmt = _current(t).with_only_columns(
+        t.c.partner_code,
+        t.c.month,
+        t.c.pay_group,
+        t.c.billing,
+        t.c.quantity,
+        t.c.amount_cents,
+        t.c.module,
+    )
+    df = _frame(
+        engine, _filtered(stmt, t.c.partner_code, t.c.month, partners=partners, years=years)
+    )
     df["year"] = pd.to_datetime(df["month"]).dt.year if not df.empty else pd.Series(dtype=int)
     return df
 
@@ -105,8 +147,148 @@ def personnel_by_group(engine: Engine, *, partners: Sequence[str] | None = None,
 def uploads(engine: Engine, *, partners: Sequence[str] | None = None) -> pd.DataFrame:
     """One row per received file (all statuses), newest first."""
     u = s.uploads
-    stmt = select(u.c.id, u.c.partner_code, u.c.month, u.c.status, u.c.file_name, u.c.uploaded_by,
-                  u.c.uploaded_at, u.c.n_errors, u.c.previous_id, u.c.sha256)
+    stmt = select(
+        u.c.id,
+        u.c.partner_code,
+        u.c.month,
+        u.c.status,
+        u.c.file_name,
+        u.c.uploaded_by,
+        u.c.uploaded_at,
+        u.c.n_errors,
+        u.c.previous_id,
+        u.c.sha256,
+    )
     if partners:
         stmt = stmt.where(u.c.partner_code.in_(list(partners)))
     return _frame(engine, stmt.order_by(u.c.uploaded_at.desc(), u.c.id.desc()))
+
+
+def latest_upload_id(engine: Engine) -> int:
+    """The highest upload id (0 when empty): a cheap version stamp that changes with every file."""
+    with engine.connect() as conn:
+        return int(conn.execute(select(func.max(s.uploads.c.id))).scalar() or 0)
+
+
+def _source(table, sheet: str) -> list:
+    """Columns naming where a fact row came from: upload id, file name, sheet and row."""
+    return [
+        table.c.upload_id,
+        s.uploads.c.file_name,
+        literal(sheet).label("sheet"),
+        table.c.source_row,
+    ]
+
+
+def event_rows(
+    engine: Engine, *, partners: Sequence[str] | None = None, years: Sequence[int] | None = None
+) -> pd.DataFrame:
+    """One row per current event, with the file, sheet and row it came from."""
+    e = s.events
+    stmt = _current(e).with_only_columns(
+        e.c.partner_code,
+        e.c.month,
+        e.c.event_id,
+        e.c.event_date,
+        e.c.title,
+        e.c.module,
+        e.c.format,
+        e.c.n_participants,
+        e.c.n_women,
+        *_source(e, "Veranstaltungen"),
+    )
+    stmt = _filtered(stmt, e.c.partner_code, e.c.month, partners=partners, years=years)
+    return _frame(engine, stmt.order_by(e.c.partner_code, e.c.event_date, e.c.event_id))
+
+
+def coaching_rows(
+    engine: Engine, *, partners: Sequence[str] | None = None, years: Sequence[int] | None = None
+) -> pd.DataFrame:
+    """One row per current coaching, with the file, sheet and row it came from."""
+    c = s.coachings
+    stmt = _current(c).with_only_columns(
+        c.c.partner_code,
+        c.c.month,
+        c.c.coaching_id,
+        c.c.coaching_date,
+        c.c.company_name,
+        c.c.module,
+        c.c.hours,
+        c.c.topic,
+        *_source(c, "Coachings"),
+    )
+    stmt = _filtered(stmt, c.c.partner_code, c.c.month, partners=partners, years=years)
+    return _frame(engine, stmt.order_by(c.c.partner_code, c.c.coaching_date, c.c.coaching_id))
+
+
+def participation_rows(
+    engine: Engine, *, partners: Sequence[str] | None = None, years: Sequence[int] | None = None
+) -> pd.DataFrame:
+    """One row per current participation (company x activity), with the activity's module,
+    date and kind, the company's current SME class, and the file, sheet and row it came from."""
+    p = s.participations
+    acts = activity_keys().subquery()
+    stmt = (
+        _current(p)
+        .join(
+            acts,
+            (acts.c.partner_code == p.c.partner_code) & (acts.c.activity_id == p.c.activity_id),
+        )
+        .join(s.companies, s.companies.c.id == p.c.company_id)
+        .with_only_columns(
+            p.c.partner_code,
+            p.c.month,
+            p.c.activity_id,
+            acts.c.kind,
+            acts.c.module,
+            acts.c.activity_date,
+            p.c.company_id,
+            p.c.company_name,
+            p.c.plz,
+            s.companies.c.size_class,
+            p.c.n_persons,
+            *_source(p, "Teilnehmende"),
+        )
+    )
+    stmt = _filtered(stmt, p.c.partner_code, acts.c.activity_date, partners=partners, years=years)
+    return _frame(engine, stmt.order_by(p.c.partner_code, acts.c.activity_date, p.c.activity_id))
+
+
+def personnel_rows(
+    engine: Engine, *, partners: Sequence[str] | None = None, years: Sequence[int] | None = None
+) -> pd.DataFrame:
+    """One row per current Personal row (staff member x month), cents, and its source row."""
+    t = s.personnel
+    stmt = _current(t).with_only_columns(
+        t.c.partner_code,
+        t.c.month,
+        t.c.staff_code,
+        t.c.pay_group,
+        t.c.billing,
+        t.c.quantity,
+        t.c.module,
+        t.c.amount_cents,
+        *_source(t, "Personal"),
+    )
+    stmt = _filtered(stmt, t.c.partner_code, t.c.month, partners=partners, years=years)
+    return _frame(engine, stmt.order_by(t.c.partner_code, t.c.month, t.c.staff_code))
+
+
+def expenditure_rows(
+    engine: Engine, *, partners: Sequence[str] | None = None, years: Sequence[int] | None = None
+) -> pd.DataFrame:
+    """One row per current Ausgaben row (receipt), cents, and its source row."""
+    t = s.expenditure
+    stmt = _current(t).with_only_columns(
+        t.c.partner_code,
+        t.c.month,
+        t.c.receipt_no,
+        t.c.booking_date,
+        t.c.cost_category,
+        t.c.amount_cents,
+        t.c.module,
+        t.c.description,
+        *_source(t, "Ausgaben"),
+    )
+    stmt = _filtered(stmt, t.c.partner_code, t.c.month, partners=partners, years=years)
+    return _frame(engine, stmt.order_by(t.c.partner_code, t.c.booking_date, t.c.receipt_no))

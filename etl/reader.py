@@ -304,8 +304,14 @@ def _read_small(zf: zipfile.ZipFile, name: str) -> bytes:
             content = member.read(_SMALL_PART_LIMIT + 1)
     except RuntimeError as exc:  # member encrypted with a ZIP password
         raise WorkbookRejected(MSG_PASSWORD) from exc
-    except (zipfile.BadZipFile, ValueError, EOFError, OSError, zlib.error,
-            NotImplementedError) as exc:
+    except (
+        zipfile.BadZipFile,
+        ValueError,
+        EOFError,
+        OSError,
+        zlib.error,
+        NotImplementedError,
+    ) as exc:
         raise WorkbookRejected(MSG_DAMAGED) from exc
     if len(content) > _SMALL_PART_LIMIT:
         raise WorkbookRejected(MSG_DAMAGED)
@@ -363,8 +369,9 @@ def _inflate(raw: memoryview) -> Iterator[bytes]:
         raise WorkbookRejected(MSG_DAMAGED)
 
 
-def _stream_members(data: bytes, infos: list[zipfile.ZipInfo], max_unpacked: int,
-                    scans: dict[str, _TagScan]) -> None:
+def _stream_members(
+    data: bytes, infos: list[zipfile.ZipInfo], max_unpacked: int, scans: dict[str, _TagScan]
+) -> None:
     """Decompress every member in chunks, counting real bytes and checking CRC and size."""
     view = memoryview(data)
     total = 0

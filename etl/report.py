@@ -12,8 +12,11 @@ from etl.config import NetworkConfig
 from etl.money import eligible_costs, eur, format_eur, rules_summary
 
 COUNT_MEASURES = ("events", "participants", "coachings", "coaching_hours")
-CATEGORY_MEASURES = {"sachkosten_cents": "Sachkosten", "fremdleistungen_cents": "Fremdleistungen",
-                     "reisekosten_cents": "Reisekosten"}
+CATEGORY_MEASURES = {
+    "sachkosten_cents": "Sachkosten",
+    "fremdleistungen_cents": "Fremdleistungen",
+    "reisekosten_cents": "Reisekosten",
+}
 
 
 def _sum(frame: pd.DataFrame, keys: list[str], measure: str) -> dict:
@@ -30,21 +33,28 @@ def activities(engine: Engine, config: NetworkConfig) -> list[dict]:
     facts = queries.monthly_facts(engine, measures=COUNT_MEASURES)
     sums = {m: _sum(facts, ["partner_code", "module", "year"], m) for m in COUNT_MEASURES}
     reach = queries.company_reach(engine)
-    companies = (reach.groupby(["partner_code", "module", "year"])["company_id"].nunique().to_dict()
-                 if not reach.empty else {})
+    companies = (
+        reach.groupby(["partner_code", "module", "year"])["company_id"].nunique().to_dict()
+        if not reach.empty
+        else {}
+    )
     rows = []
     for p in config.partner_codes:
         for m in config.modules:
             for y in config.years:
                 key = (p, m, y)
-                rows.append({
-                    "partner": p, "module": m, "year": y,
-                    "events": int(sums["events"].get(key, 0)),
-                    "participants": int(sums["participants"].get(key, 0)),
-                    "coachings": int(sums["coachings"].get(key, 0)),
-                    "coaching_hours": f"{sums['coaching_hours'].get(key, Decimal(0)):.2f}",
-                    "companies": int(companies.get(key, 0)),
-                })
+                rows.append(
+                    {
+                        "partner": p,
+                        "module": m,
+                        "year": y,
+                        "events": int(sums["events"].get(key, 0)),
+                        "participants": int(sums["participants"].get(key, 0)),
+                        "coachings": int(sums["coachings"].get(key, 0)),
+                        "coaching_hours": f"{sums['coaching_hours'].get(key, Decimal(0)):.2f}",
+                        "companies": int(companies.get(key, 0)),
+                    }
+                )
     return rows
 
 
@@ -58,17 +68,26 @@ def personnel(engine: Engine) -> list[dict]:
         acc[0] += Decimal(r.quantity)
         acc[1] += int(r.amount_cents)
     return [
-        {"partner": k[0], "year": k[1], "pay_group": k[2], "billing": k[3],
-         "quantity": f"{q.quantize(Decimal('0.0001')).normalize():f}", "amount_eur": eur(c)}
+        {
+            "partner": k[0],
+            "year": k[1],
+            "pay_group": k[2],
+            "billing": k[3],
+            "quantity": f"{q.quantize(Decimal('0.0001')).normalize():f}",
+            "amount_eur": eur(c),
+        }
         for k, (q, c) in sorted(out.items())
     ]
 
 
 def _money_by_partner_year(engine: Engine) -> dict[str, dict]:
-    facts = queries.monthly_facts(engine, measures=["personnel_cents", "expenditure_cents",
-                                                    *CATEGORY_MEASURES])
-    return {m: _sum(facts, ["partner_code", "year"], m)
-            for m in ("personnel_cents", "expenditure_cents", *CATEGORY_MEASURES)}
+    facts = queries.monthly_facts(
+        engine, measures=["personnel_cents", "expenditure_cents", *CATEGORY_MEASURES]
+    )
+    return {
+        m: _sum(facts, ["partner_code", "year"], m)
+        for m in ("personnel_cents", "expenditure_cents", *CATEGORY_MEASURES)
+    }
 
 
 def expenditure(money: dict[str, dict]) -> list[dict]:
@@ -76,8 +95,14 @@ def expenditure(money: dict[str, dict]) -> list[dict]:
     rows = []
     for measure, category in CATEGORY_MEASURES.items():
         for (p, y), cents in money[measure].items():
-            rows.append({"partner": p, "year": int(y), "cost_category": category,
-                         "amount_eur": eur(int(cents))})
+            rows.append(
+                {
+                    "partner": p,
+                    "year": int(y),
+                    "cost_category": category,
+                    "amount_eur": eur(int(cents)),
+                }
+            )
     return sorted(rows, key=lambda r: (r["partner"], r["year"], r["cost_category"]))
 
 
@@ -86,11 +111,19 @@ def eligible(money: dict[str, dict], config: NetworkConfig) -> list[dict]:
     rows = []
     for p in config.partners:
         for y in config.years:
-            e = eligible_costs(int(money["personnel_cents"].get((p.code, y), 0)),
-                               int(money["expenditure_cents"].get((p.code, y), 0)),
-                               p.funding_rate, config.rules)
-            rows.append({"partner": p.code, "year": y,
-                         **{f"{k}_eur": eur(v) for k, v in _renamed(e.as_dict()).items()}})
+            e = eligible_costs(
+                int(money["personnel_cents"].get((p.code, y), 0)),
+                int(money["expenditure_cents"].get((p.code, y), 0)),
+                p.funding_rate,
+                config.rules,
+            )
+            rows.append(
+                {
+                    "partner": p.code,
+                    "year": y,
+                    **{f"{k}_eur": eur(v) for k, v in _renamed(e.as_dict()).items()},
+                }
+            )
     return rows
 
 
@@ -118,10 +151,14 @@ def build_report(engine: Engine, config: NetworkConfig) -> dict:
 
 
 def _table(headers: list[str], rows: list[list[str]]) -> str:
-    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h)
-              for i, h in enumerate(headers)]
-    line = lambda cells: "  ".join(c.rjust(w) if i else c.ljust(w)  # noqa: E731
-                                   for i, (c, w) in enumerate(zip(cells, widths, strict=True)))
+    widths = [
+        max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)
+    ]
+
+    def line(cells: list[str]) -> str:
+        pairs = enumerate(zip(cells, widths, strict=True))
+        return "  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in pairs)
+
     return "\n".join([line(headers), line(["-" * w for w in widths]), *(line(r) for r in rows)])
 
 
@@ -131,24 +168,72 @@ def _de_int(n: int) -> str:
 
 def render_text(rep: dict) -> str:
     """A readable German rendering of :func:`build_report`."""
-    acts = [[r["partner"], r["module"], str(r["year"]), _de_int(r["events"]),
-             _de_int(r["participants"]), _de_int(r["coachings"]),
-             r["coaching_hours"].replace(".", ","), _de_int(r["companies"])]
-            for r in rep["activities"] if r["events"] or r["coachings"] or r["companies"]]
+    acts = [
+        [
+            r["partner"],
+            r["module"],
+            str(r["year"]),
+            _de_int(r["events"]),
+            _de_int(r["participants"]),
+            _de_int(r["coachings"]),
+            r["coaching_hours"].replace(".", ","),
+            _de_int(r["companies"]),
+        ]
+        for r in rep["activities"]
+        if r["events"] or r["coachings"] or r["companies"]
+    ]
     cents = lambda v: format_eur(int(Decimal(v) * 100))  # noqa: E731
-    elig = [[r["partner"], str(r["year"]), cents(r["personnel_eur"]), cents(r["overhead_eur"]),
-             cents(r["material_eur"]), cents(r["eligible_eur"]), cents(r["grant_eur"]),
-             cents(r["eu_eur"]), cents(r["state_eur"]), cents(r["own_eur"])]
-            for r in rep["eligible"]]
+    elig = [
+        [
+            r["partner"],
+            str(r["year"]),
+            cents(r["personnel_eur"]),
+            cents(r["overhead_eur"]),
+            cents(r["material_eur"]),
+            cents(r["eligible_eur"]),
+            cents(r["grant_eur"]),
+            cents(r["eu_eur"]),
+            cents(r["state_eur"]),
+            cents(r["own_eur"]),
+        ]
+        for r in rep["eligible"]
+    ]
     total = rep["eligible_total"]
-    return "\n\n".join([
-        f"Bericht: {rep['network']}",
-        "Aktivitäten\n" + _table(["Partner", "Modul", "Jahr", "Veranst.", "Teilnehm.", "Coachings",
-                                  "Std.", "Untern."], acts),
-        "Förderfähige Ausgaben\n" + _table(
-            ["Partner", "Jahr", "Personal", "Gemeinkosten", "Sachkosten", "Förderfähig",
-             "Zuwendung", "EU (EFRE)", "Land NRW", "Eigenanteil"], elig),
-        f"Förderfähig gesamt: {cents(total.get('eligible_eur', '0'))}; Zuwendung gesamt: "
-        f"{cents(total.get('grant_eur', '0'))}",
-        f"Erreichte Unternehmen (eindeutig): {_de_int(rep['unique_companies'])}",
-    ])
+    return "\n\n".join(
+        [
+            f"Bericht: {rep['network']}",
+            "Aktivitäten\n"
+            + _table(
+                [
+                    "Partner",
+                    "Modul",
+                    "Jahr",
+                    "Veranst.",
+                    "Teilnehm.",
+                    "Coachings",
+                    "Std.",
+                    "Untern.",
+                ],
+                acts,
+            ),
+            "Förderfähige Ausgaben\n"
+            + _table(
+                [
+                    "Partner",
+                    "Jahr",
+                    "Personal",
+                    "Gemeinkosten",
+                    "Sachausgaben",
+                    "Förderfähig",
+                    "Zuwendung",
+                    "EU (EFRE)",
+                    "Land NRW",
+                    "Eigenanteil",
+                ],
+                elig,
+            ),
+            f"Förderfähig gesamt: {cents(total.get('eligible_eur', '0'))}; Zuwendung gesamt: "
+            f"{cents(total.get('grant_eur', '0'))}",
+            f"Erreichte Unternehmen (eindeutig): {_de_int(rep['unique_companies'])}",
+        ]
+    )

@@ -68,7 +68,10 @@ uploads = Table(
     Column("uploaded_at", DateTime(timezone=False), nullable=False),
     Column("file_format", String(8), nullable=True),
     Column(
-        "previous_id", Integer, ForeignKey("uploads.id"), nullable=True,
+        "previous_id",
+        Integer,
+        ForeignKey("uploads.id"),
+        nullable=True,
         comment="accepted: the upload it replaced; unchanged: the identical current upload",
     ),
     Column("n_events", Integer, nullable=False, default=0),

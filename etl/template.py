@@ -41,21 +41,57 @@ INSTRUCTIONS_SHEET = "Anleitung"
 LISTS_SHEET = "Auswahllisten"  # only used when a list is too long for an inline dropdown
 TEMPLATE_VERSION = 1
 
-GERMAN_MONTHS = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August",
-                 "September", "Oktober", "November", "Dezember")
+GERMAN_MONTHS = (
+    "Januar",
+    "Februar",
+    "März",
+    "April",
+    "Mai",
+    "Juni",
+    "Juli",
+    "August",
+    "September",
+    "Oktober",
+    "November",
+    "Dezember",
+)
 
 # (header, type, operator, formula1, formula2, German error message)
 NUMBER_CHECKS: tuple[tuple[str, str, str, str, str | None, str], ...] = (
     ("Leistungsgruppe", "whole", "between", "1", "4", "Bitte eine Leistungsgruppe von 1 bis 4."),
-    ("Teilnehmende", "whole", "greaterThanOrEqual", "0", None,
-     "Bitte eine ganze Zahl ab 0 eintragen."),
-    ("davon Frauen", "whole", "greaterThanOrEqual", "0", None,
-     "Bitte eine ganze Zahl ab 0 eintragen (höchstens so viele wie Teilnehmende)."),
+    (
+        "Teilnehmende",
+        "whole",
+        "greaterThanOrEqual",
+        "0",
+        None,
+        "Bitte eine ganze Zahl ab 0 eintragen.",
+    ),
+    (
+        "davon Frauen",
+        "whole",
+        "greaterThanOrEqual",
+        "0",
+        None,
+        "Bitte eine ganze Zahl ab 0 eintragen (höchstens so viele wie Teilnehmende).",
+    ),
     ("Personen", "whole", "greaterThanOrEqual", "1", None, "Bitte eine ganze Zahl ab 1 eintragen."),
-    ("Stunden", "decimal", "between", "0.01", "200",
-     "Coaching-Stunden müssen größer als 0 und höchstens 200 sein."),
-    ("Umfang", "decimal", "greaterThan", "0", None,
-     "Monat: Anteil einer Vollzeitstelle (z. B. 0,5); Stunden: Projektstunden im Monat."),
+    (
+        "Stunden",
+        "decimal",
+        "between",
+        "0.01",
+        "200",
+        "Coaching-Stunden müssen größer als 0 und höchstens 200 sein.",
+    ),
+    (
+        "Umfang",
+        "decimal",
+        "greaterThan",
+        "0",
+        None,
+        "Monat: Anteil einer Vollzeitstelle (z. B. 0,5); Stunden: Projektstunden im Monat.",
+    ),
 )
 
 
@@ -112,8 +148,14 @@ def _add_number_checks(wb: Workbook) -> None:
     for header, kind, operator, low, high, message in NUMBER_CHECKS:
         for sheet in DATA_SHEETS:
             if header in SHEET_COLUMNS[sheet]:
-                dv = DataValidation(type=kind, operator=operator, formula1=low, formula2=high,
-                                    allow_blank=True, error=message)
+                dv = DataValidation(
+                    type=kind,
+                    operator=operator,
+                    formula1=low,
+                    formula2=high,
+                    allow_blank=True,
+                    error=message,
+                )
                 _validation(wb[sheet], sheet, header, dv)
 
 
@@ -122,8 +164,14 @@ def _add_date_checks(wb: Workbook, month: date) -> None:
     text = f"Das Datum muss im Berichtsmonat liegen ({first:%d.%m.%Y} bis {last:%d.%m.%Y})."
     for sheet in DATA_SHEETS:
         if "Datum" in SHEET_COLUMNS[sheet]:
-            dv = DataValidation(type="date", operator="between", formula1=str(int(to_excel(first))),
-                                formula2=str(int(to_excel(last))), allow_blank=True, error=text)
+            dv = DataValidation(
+                type="date",
+                operator="between",
+                formula1=str(int(to_excel(first))),
+                formula2=str(int(to_excel(last))),
+                allow_blank=True,
+                error=text,
+            )
             dv.prompt, dv.promptTitle, dv.showInputMessage = text, "Datum (TT.MM.JJJJ)", True
             _validation(wb[sheet], sheet, "Datum", dv)
 
@@ -145,39 +193,77 @@ INSTRUCTIONS: tuple[tuple[str, str], ...] = (
     ("text", "Partner: {code} – {name}"),
     ("text", "Abgabe: bis zum {due} (der {due_day}. des Folgemonats)."),
     ("head", "Was gehört in welches Blatt?"),
-    ("text", "Meta: Partner und Berichtsmonat sind vorausgefüllt. Bei „Ansprechperson“ eintragen, "
-             "wer Rückfragen beantwortet. Vorlagenversion nicht ändern."),
-    ("text", "Veranstaltungen: jede Veranstaltung, die im Monat stattgefunden hat – eine Zeile je "
-             "Veranstaltung, mit Anzahl der anwesenden Personen („davon Frauen“ optional)."),
-    ("text", "Coachings: jedes Coaching, das im Monat begonnen hat, mit Unternehmen und Stunden "
-             "(mehr als 0 und höchstens 200)."),
-    ("text", "Teilnehmende: je Veranstaltung oder Coaching (Spalte „Aktivität“ = deren ID) eine "
-             "Zeile je teilnehmendem Unternehmen, mit PLZ (5 Ziffern), Größenklasse und "
-             "Personen."),
-    ("text", "Personal: jede Person, die im Monat im Projekt gearbeitet hat – nur das Kürzel, "
-             "keine Namen. Abrechnung „Monat“ (nur im Projekt tätig; Umfang = Anteil einer "
-             "Vollzeitstelle, z. B. 0,5) oder „Stunden“ (Umfang = Projektstunden im Monat)."),
-    ("text", "Ausgaben: sonstige Ausgaben mit Belegnummer, Datum, Kostenart und Betrag in Euro; "
-             "Gutschriften und Korrekturen mit Minus."),
+    (
+        "text",
+        "Meta: Partner und Berichtsmonat sind vorausgefüllt. Bei „Ansprechperson“ eintragen, "
+        "wer Rückfragen beantwortet. Vorlagenversion nicht ändern.",
+    ),
+    (
+        "text",
+        "Veranstaltungen: jede Veranstaltung, die im Monat stattgefunden hat – eine Zeile je "
+        "Veranstaltung, mit Anzahl der anwesenden Personen („davon Frauen“ optional).",
+    ),
+    (
+        "text",
+        "Coachings: jedes Coaching, das im Monat begonnen hat, mit Unternehmen und Stunden "
+        "(mehr als 0 und höchstens 200).",
+    ),
+    (
+        "text",
+        "Teilnehmende: je Veranstaltung oder Coaching (Spalte „Aktivität“ = deren ID) eine "
+        "Zeile je teilnehmendem Unternehmen, mit PLZ (5 Ziffern), Größenklasse und "
+        "Personen.",
+    ),
+    (
+        "text",
+        "Personal: jede Person, die im Monat im Projekt gearbeitet hat – nur das Kürzel, "
+        "keine Namen. Abrechnung „Monat“ (nur im Projekt tätig; Umfang = Anteil einer "
+        "Vollzeitstelle, z. B. 0,5) oder „Stunden“ (Umfang = Projektstunden im Monat).",
+    ),
+    (
+        "text",
+        "Ausgaben: sonstige Ausgaben mit Belegnummer, Datum, Kostenart und Betrag in Euro; "
+        "Gutschriften und Korrekturen mit Minus.",
+    ),
     ("head", "Regeln"),
-    ("text", "IDs und Belegnummern sind eindeutig – auch über alle Monate. Eine ID aus einem "
-             "früheren Monat nicht wiederverwenden (Doppelzählung). Vorschlag: {code}-V-{ym}-01 "
-             "für Veranstaltungen, {code}-C-{ym}-01 für Coachings."),
+    (
+        "text",
+        "IDs und Belegnummern sind eindeutig – auch über alle Monate. Eine ID aus einem "
+        "früheren Monat nicht wiederverwenden (Doppelzählung). Vorschlag: {code}-V-{ym}-01 "
+        "für Veranstaltungen, {code}-C-{ym}-01 für Coachings.",
+    ),
     ("text", "Alle Datumsangaben liegen im Berichtsmonat ({first} bis {last})."),
-    ("text", "Je Veranstaltung ist die Summe der Personen im Blatt „Teilnehmende“ höchstens so "
-             "groß wie die Zahl der Teilnehmenden der Veranstaltung."),
-    ("text", "Nach Stunden abgerechnetes Personal: höchstens {cap} Stunden je Person und "
-             "Kalenderjahr. Jede Person erscheint höchstens einmal im Monat."),
-    ("text", "Leeres Blatt = nichts zu melden. Blätter nicht löschen oder umbenennen, "
-             "Spaltenüberschriften nicht ändern."),
-    ("text", "Modul, Format, Kostenart, Größenklasse und Abrechnung bitte aus der Auswahlliste "
-             "wählen."),
+    (
+        "text",
+        "Je Veranstaltung ist die Summe der Personen im Blatt „Teilnehmende“ höchstens so "
+        "groß wie die Zahl der Teilnehmenden der Veranstaltung.",
+    ),
+    (
+        "text",
+        "Nach Stunden abgerechnetes Personal: höchstens {cap} Stunden je Person und "
+        "Kalenderjahr. Jede Person erscheint höchstens einmal im Monat.",
+    ),
+    (
+        "text",
+        "Leeres Blatt = nichts zu melden. Blätter nicht löschen oder umbenennen, "
+        "Spaltenüberschriften nicht ändern.",
+    ),
+    (
+        "text",
+        "Modul, Format, Kostenart, Größenklasse und Abrechnung bitte aus der Auswahlliste wählen.",
+    ),
     ("head", "Abgabe und Korrekturen"),
     ("text", "Die Datei bis zum {due_day}. des Folgemonats im Dashboard hochladen."),
-    ("text", "Eine Datei mit Fehlern wird als Ganzes abgewiesen; die Meldung nennt Blatt, Zeile "
-             "und Spalte. Bitte korrigieren und erneut hochladen."),
-    ("text", "Korrektur nach der Abgabe: die berichtigte Datei für denselben Monat erneut "
-             "hochladen – sie ersetzt die frühere Fassung vollständig."),
+    (
+        "text",
+        "Eine Datei mit Fehlern wird als Ganzes abgewiesen; die Meldung nennt Blatt, Zeile "
+        "und Spalte. Bitte korrigieren und erneut hochladen.",
+    ),
+    (
+        "text",
+        "Korrektur nach der Abgabe: die berichtigte Datei für denselben Monat erneut "
+        "hochladen – sie ersetzt die frühere Fassung vollständig.",
+    ),
 )
 
 
@@ -217,21 +303,34 @@ def _add_instructions(wb: Workbook, lines: list[tuple[str, str]]) -> None:
 def build_template(config: NetworkConfig, partner_code: str, month: date) -> Workbook:
     """The blank monthly workbook for one partner and month."""
     config.partner(partner_code)  # KeyError for an unknown partner
-    wb = build_workbook(partner=partner_code, month=f"{month:%Y-%m}", contact=None,
-                        template_version=TEMPLATE_VERSION, sheets={})
+    wb = build_workbook(
+        partner=partner_code,
+        month=f"{month:%Y-%m}",
+        contact=None,
+        template_version=TEMPLATE_VERSION,
+        sheets={},
+    )
     wb[META_SHEET]["B3"].number_format = TEXT_FORMAT  # Berichtsmonat stays text
     _preformat(wb)
-    _add_dropdowns(wb, {"Modul": list(config.modules), "Format": FORMATS,
-                        "Kostenart": COST_TYPES, "Größenklasse": SIZE_CLASSES,
-                        "Abrechnung": BILLING_MODES})
+    _add_dropdowns(
+        wb,
+        {
+            "Modul": list(config.modules),
+            "Format": FORMATS,
+            "Kostenart": COST_TYPES,
+            "Größenklasse": SIZE_CLASSES,
+            "Abrechnung": BILLING_MODES,
+        },
+    )
     _add_number_checks(wb)
     _add_date_checks(wb, month)
     _add_instructions(wb, instructions(config, partner_code, month))
     return wb
 
 
-def write_template(path: str | Path | IO[bytes], config: NetworkConfig, partner_code: str,
-                   month: date) -> None:
+def write_template(
+    path: str | Path | IO[bytes], config: NetworkConfig, partner_code: str, month: date
+) -> None:
     """Write the blank monthly workbook for ``partner_code`` and ``month`` to ``path``."""
     save_workbook(build_template(config, partner_code, month), path)
 

@@ -14,6 +14,7 @@ import re
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any
 
@@ -88,10 +89,15 @@ HEADER_FILL = PatternFill("solid", fgColor="DDE6F0")
 Row = Sequence[object] | Mapping[str, object]
 
 
+@lru_cache(maxsize=1024)
+def _key(text: str) -> str:
+    text = re.sub(r"[\(\[][^\)\]]*[\)\]]", " ", text)
+    return re.sub(r"\s+", " ", text).strip().casefold()
+
+
 def column_key(header: object) -> str:
     """Lookup key of a header: casefolded, a unit or note in brackets removed."""
-    text = re.sub(r"[\(\[][^\)\]]*[\)\]]", " ", str(header))
-    return re.sub(r"\s+", " ", text).strip().casefold()
+    return _key(str(header))
 
 
 def column_format(header: object) -> str | None:
@@ -112,8 +118,12 @@ def report_file_name(partner: str, month: str | date, suffix: str = "") -> str:
 
 def meta_rows(partner: object, month: object, contact: object, version: object) -> list[list]:
     """The Feld/Wert rows of the Meta sheet."""
-    return [["Partner", partner], ["Berichtsmonat", month],
-            ["Ansprechperson", contact], ["Vorlagenversion", version]]
+    return [
+        ["Partner", partner],
+        ["Berichtsmonat", month],
+        ["Ansprechperson", contact],
+        ["Vorlagenversion", version],
+    ]
 
 
 def _row_values(row: Row, headers: Sequence[str]) -> list[object]:
@@ -132,10 +142,10 @@ def _cell_value(value: object) -> object:
     return value
 
 
-def write_rows(ws: Worksheet, headers: Sequence[str], rows: Iterable[Row]) -> int:
-    """Write ``rows`` below the header row; return the number of rows written."""
+def write_rows(ws: Worksheet, headers: Sequence[str], rows: Iterable[Row]) -> list[int]:
+    """Write ``rows`` below the header row; returns the longest text per column."""
     formats = [column_format(h) for h in headers]
-    count = 0
+    longest = [0] * len(headers)
     for r, row in enumerate(rows, start=2):
         for c, value in enumerate(_row_values(row, headers), start=1):
             if value is None:
@@ -146,8 +156,9 @@ def write_rows(ws: Worksheet, headers: Sequence[str], rows: Iterable[Row]) -> in
                 cell.number_format = DATE_FORMAT
             elif fmt and fmt != DATE_FORMAT:  # a number in a date column stays a number
                 cell.number_format = fmt
-        count += 1
-    return count
+            if c <= len(longest):
+                longest[c - 1] = max(longest[c - 1], len(str(value)))
+    return longest
 
 
 def style_header(ws: Worksheet, headers: Sequence[str]) -> None:
@@ -160,24 +171,20 @@ def style_header(ws: Worksheet, headers: Sequence[str]) -> None:
     ws.freeze_panes = "A2"
 
 
-def set_widths(ws: Worksheet, headers: Sequence[str]) -> None:
+def set_widths(ws: Worksheet, headers: Sequence[str], longest: Sequence[int]) -> None:
     """Preferred widths for known columns, content-based (capped) widths for the rest."""
     for c, header in enumerate(headers, start=1):
-        letter = get_column_letter(c)
         width = COLUMN_WIDTHS.get(column_key(header))
         if width is None:
-            longest = max((len(str(v)) for (v,) in ws.iter_rows(
-                min_col=c, max_col=c, values_only=True) if v is not None), default=0)
-            width = min(max(longest + 2, 10), 50)
-        ws.column_dimensions[letter].width = max(width, len(str(header)) + 3)
+            width = min(max(longest[c - 1] + 2, 10), 50)
+        ws.column_dimensions[get_column_letter(c)].width = max(width, len(str(header)) + 3)
 
 
 def add_sheet(wb: Workbook, name: str, rows: Iterable[Row], headers: Sequence[str]) -> Worksheet:
     """Append a formatted sheet with a header row and ``rows``."""
     ws = wb.create_sheet(title=name)
     style_header(ws, headers)
-    write_rows(ws, headers, rows)
-    set_widths(ws, headers)
+    set_widths(ws, headers, write_rows(ws, headers, rows))
     return ws
 
 
@@ -226,8 +233,10 @@ def _stable_zip(data: bytes, timestamp: datetime) -> bytes:
     """Rewrite an xlsx package with fixed entry times and document dates."""
     stamp = timestamp.strftime("%Y-%m-%dT%H:%M:%SZ")
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
         for info in src.infolist():
             payload = src.read(info.filename)
             if info.filename == "docProps/core.xml":
@@ -238,8 +247,9 @@ def _stable_zip(data: bytes, timestamp: datetime) -> bytes:
     return out.getvalue()
 
 
-def save_workbook(wb: Workbook, target: str | Path | IO[bytes],
-                  timestamp: datetime | None = None) -> None:
+def save_workbook(
+    wb: Workbook, target: str | Path | IO[bytes], timestamp: datetime | None = None
+) -> None:
     """Save ``wb`` to a path or binary stream, byte-for-byte reproducibly."""
     buffer = io.BytesIO()
     wb.save(buffer)
@@ -268,8 +278,13 @@ def write_report(
     same arguments always give the same bytes.
     """
     wb = build_workbook(
-        partner=partner, month=month, contact=contact, template_version=template_version,
-        sheets=sheets, omit_sheets=omit_sheets, headers=headers,
+        partner=partner,
+        month=month,
+        contact=contact,
+        template_version=template_version,
+        sheets=sheets,
+        omit_sheets=omit_sheets,
+        headers=headers,
     )
     save_workbook(wb, path_or_stream, timestamp)
 

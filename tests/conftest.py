@@ -93,29 +93,56 @@ def ingest(engine, config, settings):
     """Ingest workbook bytes as of a fixed date (default 2025-06-20) through the real path."""
     from etl.ingest import ingest_bytes
 
-    def _ingest(data: bytes, name: str = "bericht.xlsx", *, user: str = "test",
-                at: datetime = datetime(2025, 6, 20, 9, 0)):
-        return ingest_bytes(data, name, engine=engine, config=config, settings=settings,
-                            user=user, received_at=at)
+    def _ingest(
+        data: bytes,
+        name: str = "bericht.xlsx",
+        *,
+        user: str = "test",
+        at: datetime = datetime(2025, 6, 20, 9, 0),
+    ):
+        return ingest_bytes(
+            data, name, engine=engine, config=config, settings=settings, user=user, received_at=at
+        )
 
     return _ingest
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def soffice():
-    """Path of LibreOffice's soffice, or skip."""
-    path = shutil.which("soffice")
-    if not path:
-        pytest.skip("LibreOffice (soffice) not installed")
-    return path
+    """Convert files with LibreOffice (private profile): ``convert(src | [srcs], fmt, out_dir)``.
 
-
-def libreoffice_convert(soffice: str, src: Path, fmt: str, outdir: Path) -> Path:
-    """Let LibreOffice open ``src`` and save it as ``fmt`` (xlsx, ods, xls); returns the file."""
+    Returns the converted path (or list of paths); one LibreOffice start per call. Skips the
+    test when soffice is not installed.
+    """
     import subprocess
 
-    outdir.mkdir(parents=True, exist_ok=True)
-    profile = f"-env:UserInstallation=file:///tmp/lo_profile_{uuid.uuid4().hex}"
-    subprocess.run([soffice, profile, "--headless", "--convert-to", fmt, "--outdir", str(outdir),
-                    str(src)], check=True, capture_output=True, timeout=180)
-    return outdir / f"{src.stem}.{fmt}"
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    profile = Path(f"/tmp/lo_{uuid.uuid4().hex}")
+
+    def convert(sources, target_format: str, out_dir: Path):
+        many = isinstance(sources, (list, tuple))
+        paths = [Path(p) for p in (sources if many else [sources])]
+        out_dir.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            [
+                "soffice",
+                f"-env:UserInstallation=file://{profile}",
+                "--headless",
+                "--convert-to",
+                target_format,
+                "--outdir",
+                str(out_dir),
+                *map(str, paths),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
+        results = [out_dir / f"{p.stem}.{target_format.split(':')[0]}" for p in paths]
+        missing = [r for r in results if not r.exists()]
+        assert not missing, f"LibreOffice did not write {missing}"
+        return results if many else results[0]
+
+    yield convert
+    shutil.rmtree(profile, ignore_errors=True)

@@ -14,34 +14,91 @@ from etl.workbook import report_bytes
 
 BASE_SHEETS = {
     "Veranstaltungen": [
-        {"ID": "DO-V-01", "Datum": date(2025, 3, 4), "Titel": "Energieeffizienz im Mittelstand",
-         "Modul": "Informieren", "Format": "Präsenz", "Teilnehmende": 30, "davon Frauen": 12},
-        {"ID": "DO-V-02", "Datum": "18.03.2025", "Titel": "Netzwerktreffen Kreislaufwirtschaft",
-         "Modul": "vernetzen", "Format": "Praesenz", "Teilnehmende": "12", "davon Frauen": None},
+        {
+            "ID": "DO-V-01",
+            "Datum": date(2025, 3, 4),
+            "Titel": "Energieeffizienz im Mittelstand",
+            "Modul": "Informieren",
+            "Format": "Präsenz",
+            "Teilnehmende": 30,
+            "davon Frauen": 12,
+        },
+        {
+            "ID": "DO-V-02",
+            "Datum": "18.03.2025",
+            "Titel": "Netzwerktreffen Kreislaufwirtschaft",
+            "Modul": "vernetzen",
+            "Format": "Praesenz",
+            "Teilnehmende": "12",
+            "davon Frauen": None,
+        },
     ],
     "Coachings": [
-        {"ID": "DO-C-01", "Datum": "2025-03-10", "Unternehmen": "Müller Metallbau GmbH",
-         "Modul": "Coachen", "Stunden": "12,5", "Thema": "CO2-Bilanz"},
+        {
+            "ID": "DO-C-01",
+            "Datum": "2025-03-10",
+            "Unternehmen": "Müller Metallbau GmbH",
+            "Modul": "Coachen",
+            "Stunden": "12,5",
+            "Thema": "CO2-Bilanz",
+        },
     ],
     "Teilnehmende": [
-        {"Aktivität": "DO-V-01", "Unternehmen": "Müller Metallbau GmbH", "PLZ": 44135,
-         "Größenklasse": "Klein", "Personen": 2},
-        {"Aktivität": "DO-V-01", "Unternehmen": "Schulte Logistik AG", "PLZ": "44787",
-         "Größenklasse": "mittleres Unternehmen", "Personen": 3},
-        {"Aktivität": "DO-C-01", "Unternehmen": "MÜLLER METALLBAU G.m.b.H.", "PLZ": "44135",
-         "Größenklasse": "Kleinunternehmen", "Personen": 1},
+        {
+            "Aktivität": "DO-V-01",
+            "Unternehmen": "Müller Metallbau GmbH",
+            "PLZ": 44135,
+            "Größenklasse": "Klein",
+            "Personen": 2,
+        },
+        {
+            "Aktivität": "DO-V-01",
+            "Unternehmen": "Schulte Logistik AG",
+            "PLZ": "44787",
+            "Größenklasse": "mittleres Unternehmen",
+            "Personen": 3,
+        },
+        {
+            "Aktivität": "DO-C-01",
+            "Unternehmen": "MÜLLER METALLBAU G.m.b.H.",
+            "PLZ": "44135",
+            "Größenklasse": "Kleinunternehmen",
+            "Personen": 1,
+        },
     ],
     "Personal": [
-        {"Kürzel": "DO-01", "Leistungsgruppe": 2, "Abrechnung": "Monat", "Umfang": 1,
-         "Modul": None},
-        {"Kürzel": "DO-02", "Leistungsgruppe": 3, "Abrechnung": "Stunden", "Umfang": 40,
-         "Modul": "Coachen"},
+        {
+            "Kürzel": "DO-01",
+            "Leistungsgruppe": 2,
+            "Abrechnung": "Monat",
+            "Umfang": 1,
+            "Modul": None,
+        },
+        {
+            "Kürzel": "DO-02",
+            "Leistungsgruppe": 3,
+            "Abrechnung": "Stunden",
+            "Umfang": 40,
+            "Modul": "Coachen",
+        },
     ],
     "Ausgaben": [
-        {"Belegnummer": "DO-2025-0001", "Datum": date(2025, 3, 12), "Kostenart": "Sachkosten",
-         "Betrag": "1.234,56 €", "Modul": "Informieren", "Beschreibung": "Raummiete"},
-        {"Belegnummer": "DO-2025-0002", "Datum": "31.03.2025", "Kostenart": "Reisekosten",
-         "Betrag": 89.9, "Modul": None, "Beschreibung": "Bahnfahrt"},
+        {
+            "Belegnummer": "DO-2025-0001",
+            "Datum": date(2025, 3, 12),
+            "Kostenart": "Sachkosten",
+            "Betrag": "1.234,56 €",
+            "Modul": "Informieren",
+            "Beschreibung": "Raummiete",
+        },
+        {
+            "Belegnummer": "DO-2025-0002",
+            "Datum": "31.03.2025",
+            "Kostenart": "Reisekosten",
+            "Betrag": 89.9,
+            "Modul": None,
+            "Beschreibung": "Bahnfahrt",
+        },
     ],
 }
 
@@ -64,11 +121,13 @@ def sheets() -> dict[str, list[dict]]:
     return copy.deepcopy(BASE_SHEETS)
 
 
-def workbook(partner: object = "DO", month: object = "2025-03", *, data: dict | None = None,
-             **kwargs) -> bytes:
+def workbook(
+    partner: object = "DO", month: object = "2025-03", *, data: dict | None = None, **kwargs
+) -> bytes:
     """xlsx bytes of a report; ``data`` defaults to the valid base report."""
-    return report_bytes(partner=partner, month=month, sheets=sheets() if data is None else data,
-                        **kwargs)
+    return report_bytes(
+        partner=partner, month=month, sheets=sheets() if data is None else data, **kwargs
+    )
 
 
 def month_report(partner: str, month: str, n: int = 1) -> dict[str, list[dict]]:
@@ -78,22 +137,32 @@ def month_report(partner: str, month: str, n: int = 1) -> dict[str, list[dict]]:
     tag = f"{partner}-{y}{m:02d}"
     return {
         "Veranstaltungen": [
-            {"ID": f"{tag}-V{i}", "Datum": day, "Titel": f"Veranstaltung {i}",
-             "Modul": "Informieren", "Format": "Online", "Teilnehmende": 10 + i,
-             "davon Frauen": 4}
+            {
+                "ID": f"{tag}-V{i}",
+                "Datum": day,
+                "Titel": f"Veranstaltung {i}",
+                "Modul": "Informieren",
+                "Format": "Online",
+                "Teilnehmende": 10 + i,
+                "davon Frauen": 4,
+            }
             for i in range(1, n + 1)
         ],
         "Coachings": [],
         "Teilnehmende": [
-            {"Aktivität": f"{tag}-V1", "Unternehmen": f"Firma {partner} {i} GmbH", "PLZ": "44135",
-             "Größenklasse": "Kleinst", "Personen": 1}
+            {
+                "Aktivität": f"{tag}-V1",
+                "Unternehmen": f"Firma {partner} {i} GmbH",
+                "PLZ": "44135",
+                "Größenklasse": "Kleinst",
+                "Personen": 1,
+            }
             for i in range(1, 3)
         ],
         "Personal": [
             {"Kürzel": f"{partner}-01", "Leistungsgruppe": 2, "Abrechnung": "Monat", "Umfang": 1},
         ],
         "Ausgaben": [
-            {"Belegnummer": f"{tag}-B1", "Datum": day, "Kostenart": "Sachkosten",
-             "Betrag": 100},
+            {"Belegnummer": f"{tag}-B1", "Datum": day, "Kostenart": "Sachkosten", "Betrag": 100},
         ],
     }

@@ -31,31 +31,51 @@ def test_valid_base_report_has_no_errors(config):
 def _set(sheet: str, index: int, column: str, value):
     def mutate(data):
         data[sheet][index][column] = value
+
     return mutate
 
 
 def _append_copy(sheet: str, index: int, **changes):
     def mutate(data):
         data[sheet].append({**data[sheet][index], **changes})
+
     return mutate
 
 
 RULES = [
     # (mutation, sheet, row, column, words the message must contain)
-    (_set("Veranstaltungen", 0, "Datum", date(2025, 4, 1)), "Veranstaltungen", 2, "Datum",
-     "nicht im Berichtsmonat"),
+    (
+        _set("Veranstaltungen", 0, "Datum", date(2025, 4, 1)),
+        "Veranstaltungen",
+        2,
+        "Datum",
+        "nicht im Berichtsmonat",
+    ),
     (_set("Veranstaltungen", 0, "Titel", None), "Veranstaltungen", 2, "Titel", "leer"),
-    (_set("Veranstaltungen", 1, "Modul", "Marketing"), "Veranstaltungen", 3, "Modul",
-     "Marketing"),
+    (_set("Veranstaltungen", 1, "Modul", "Marketing"), "Veranstaltungen", 3, "Modul", "Marketing"),
     (_set("Veranstaltungen", 0, "Format", "Webinar"), "Veranstaltungen", 2, "Format", "Hybrid"),
-    (_set("Veranstaltungen", 0, "Teilnehmende", -1), "Veranstaltungen", 2, "Teilnehmende",
-     "negativ"),
-    (_set("Veranstaltungen", 0, "Teilnehmende", "12,5"), "Veranstaltungen", 2, "Teilnehmende",
-     "ganze Zahl"),
-    (_set("Veranstaltungen", 0, "davon Frauen", 31), "Veranstaltungen", 2, "davon Frauen",
-     "größer"),
-    (_append_copy("Veranstaltungen", 0, Titel="Kopie"), "Veranstaltungen", 4, "ID",
-     "Zeile 2"),
+    (
+        _set("Veranstaltungen", 0, "Teilnehmende", -1),
+        "Veranstaltungen",
+        2,
+        "Teilnehmende",
+        "negativ",
+    ),
+    (
+        _set("Veranstaltungen", 0, "Teilnehmende", "12,5"),
+        "Veranstaltungen",
+        2,
+        "Teilnehmende",
+        "ganze Zahl",
+    ),
+    (
+        _set("Veranstaltungen", 0, "davon Frauen", 31),
+        "Veranstaltungen",
+        2,
+        "davon Frauen",
+        "größer",
+    ),
+    (_append_copy("Veranstaltungen", 0, Titel="Kopie"), "Veranstaltungen", 4, "ID", "Zeile 2"),
     (_set("Coachings", 0, "ID", "DO-V-01"), "Coachings", 2, "ID", "Veranstaltung"),
     (_set("Coachings", 0, "Stunden", 0), "Coachings", 2, "Stunden", "größer als 0"),
     (_set("Coachings", 0, "Stunden", "250"), "Coachings", 2, "Stunden", "200"),
@@ -63,11 +83,21 @@ RULES = [
     (_set("Coachings", 0, "Unternehmen", "  "), "Coachings", 2, "Unternehmen", "leer"),
     (_set("Teilnehmende", 0, "PLZ", "4413X"), "Teilnehmende", 2, "PLZ", "Postleitzahl"),
     (_set("Teilnehmende", 0, "PLZ", 123), "Teilnehmende", 2, "PLZ", "Postleitzahl"),
-    (_set("Teilnehmende", 0, "Größenklasse", "riesig"), "Teilnehmende", 2, "Größenklasse",
-     "Kleinst"),
+    (
+        _set("Teilnehmende", 0, "Größenklasse", "riesig"),
+        "Teilnehmende",
+        2,
+        "Größenklasse",
+        "Kleinst",
+    ),
     (_set("Teilnehmende", 0, "Personen", 0), "Teilnehmende", 2, "Personen", "mindestens 1"),
-    (_append_copy("Teilnehmende", 0, Unternehmen="MÜLLER  Metallbau G.m.b.H."), "Teilnehmende",
-     5, "Unternehmen", "Zeile 2"),
+    (
+        _append_copy("Teilnehmende", 0, Unternehmen="MÜLLER  Metallbau G.m.b.H."),
+        "Teilnehmende",
+        5,
+        "Unternehmen",
+        "Zeile 2",
+    ),
     (_set("Personal", 0, "Leistungsgruppe", 5), "Personal", 2, "Leistungsgruppe", "1, 2, 3, 4"),
     (_set("Personal", 0, "Abrechnung", "Tag"), "Personal", 2, "Abrechnung", "Monat"),
     (_set("Personal", 0, "Umfang", "1,5"), "Personal", 2, "Umfang", "höchstens 1"),
@@ -83,8 +113,9 @@ RULES = [
 ]
 
 
-@pytest.mark.parametrize("mutate,sheet,row,column,words", RULES,
-                         ids=[f"{r[1]}-{r[3]}-{i}" for i, r in enumerate(RULES)])
+@pytest.mark.parametrize(
+    "mutate,sheet,row,column,words", RULES, ids=[f"{r[1]}-{r[3]}-{i}" for i, r in enumerate(RULES)]
+)
 def test_each_rule_is_located(config, mutate, sheet, row, column, words):
     data = sheets()
     mutate(data)
@@ -100,36 +131,49 @@ def test_all_errors_are_reported_at_once(config):
     for mutate in (RULES[0][0], RULES[13][0], RULES[19][0], RULES[26][0]):
         mutate(data)
     rep = check(workbook(data=data), config)
-    assert where(rep) == {("Veranstaltungen", 2, "Datum"), ("Teilnehmende", 2, "PLZ"),
-                          ("Personal", 2, "Abrechnung"), ("Ausgaben", 2, "Betrag")}
+    assert where(rep) == {
+        ("Veranstaltungen", 2, "Datum"),
+        ("Teilnehmende", 2, "PLZ"),
+        ("Personal", 2, "Abrechnung"),
+        ("Ausgaben", 2, "Betrag"),
+    }
 
 
-@pytest.mark.parametrize("kwargs,words", [
-    ({"partner": "XX"}, "unbekannt"),
-    ({"month": "März 2025"}, "kein Berichtsmonat"),
-    ({"month": "2023-12"}, "außerhalb der Projektlaufzeit"),
-    ({"month": "2025-07"}, "in der Zukunft"),
-    ({"template_version": 2}, "Vorlagenversion 2"),
-])
+@pytest.mark.parametrize(
+    "kwargs,words",
+    [
+        ({"partner": "XX"}, "unbekannt"),
+        ({"month": "März 2025"}, "kein Berichtsmonat"),
+        ({"month": "2023-12"}, "außerhalb der Projektlaufzeit"),
+        ({"month": "2025-07"}, "in der Zukunft"),
+        ({"template_version": 2}, "Vorlagenversion 2"),
+    ],
+)
 def test_meta_rules(config, kwargs, words):
     args = {"partner": "DO", "month": "2025-03", **kwargs}
     rep = check(workbook(**args), config)
-    assert any(e.sheet == "Meta" and e.column == "Wert" and words in e.message for e in rep.errors), rep.errors
+    assert any(
+        e.sheet == "Meta" and e.column == "Wert" and words in e.message for e in rep.errors
+    ), rep.errors
 
 
 def test_meta_field_missing(config):
     rows = [["Partner", "DO"], ["Berichtsmonat", "2025-03"]]
     rep = check(workbook(data={**sheets(), "Meta": rows}), config)
     assert [e.message for e in rep.errors] == [
-        "Das Feld 'Vorlagenversion' fehlt. Bitte eine Zeile 'Vorlagenversion' ergänzen."]
+        "Das Feld 'Vorlagenversion' fehlt. Bitte eine Zeile 'Vorlagenversion' ergänzen."
+    ]
 
 
-@pytest.mark.parametrize("partner,month", [
-    ("Wirtschaftsförderung Dortmund", "03/2025"),
-    ("do", "03.2025"),
-    (" DO ", date(2025, 3, 17)),
-    ("DO", "17.03.2025"),
-])
+@pytest.mark.parametrize(
+    "partner,month",
+    [
+        ("Wirtschaftsförderung Dortmund", "03/2025"),
+        ("do", "03.2025"),
+        (" DO ", date(2025, 3, 17)),
+        ("DO", "17.03.2025"),
+    ],
+)
 def test_meta_tolerances(config, partner, month):
     rep = check(workbook(partner=partner, month=month), config)
     assert rep.errors == []
@@ -137,9 +181,13 @@ def test_meta_tolerances(config, partner, month):
 
 
 def test_missing_sheet_and_column(config):
-    rep = check(workbook(omit_sheets={"Ausgaben"},
-                         headers={"Coachings": ["ID", "Datum", "Unternehmen", "Modul", "Thema"]}),
-                config)
+    rep = check(
+        workbook(
+            omit_sheets={"Ausgaben"},
+            headers={"Coachings": ["ID", "Datum", "Unternehmen", "Modul", "Thema"]},
+        ),
+        config,
+    )
     assert ("Ausgaben", None, None) in where(rep)
     assert ("Coachings", 1, "Stunden") in where(rep)
     assert any("fehlt" in e.message for e in rep.errors)
@@ -150,8 +198,17 @@ def test_extra_sheets_and_columns_are_notices(config):
     data["Notizen"] = [["Text"], ["bitte ignorieren"]]
     for row in data["Ausgaben"]:
         row["Kostenstelle"] = "4711"
-    headers = {"Ausgaben": ["Belegnummer", "Datum", "Kostenart", "Betrag", "Modul", "Beschreibung",
-                            "Kostenstelle"]}
+    headers = {
+        "Ausgaben": [
+            "Belegnummer",
+            "Datum",
+            "Kostenart",
+            "Betrag",
+            "Modul",
+            "Beschreibung",
+            "Kostenstelle",
+        ]
+    }
     rep = check(workbook(data=data, headers=headers), config)
     assert rep.errors == []
     notices = {(n.sheet, n.column) for n in rep.notices}
@@ -160,7 +217,14 @@ def test_extra_sheets_and_columns_are_notices(config):
 
 def test_header_spelling_units_and_optional_columns(config):
     headers = {
-        "Ausgaben": [" belegnummer ", "DATUM", "Kostenart", "Betrag (EUR)", "Modul", "Beschreibung"],
+        "Ausgaben": [
+            " belegnummer ",
+            "DATUM",
+            "Kostenart",
+            "Betrag (EUR)",
+            "Modul",
+            "Beschreibung",
+        ],
         "Coachings": ["ID", "Datum", "Unternehmen", "Modul", "Stunden [h]"],  # Thema left out
         "Veranstaltungen": ["ID", "Datum", "Titel", "Modul", "Format", "Teilnehmende"],
     }

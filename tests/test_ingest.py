@@ -15,13 +15,17 @@ from tests.factories import EXPECTED, month_report, sheets, workbook
 
 def counts(engine) -> dict[str, int]:
     with engine.connect() as conn:
-        return {t.name: conn.execute(select(func.count()).select_from(t)).scalar_one()
-                for t in (*s.FACT_TABLES, s.fact_monthly, s.companies)}
+        return {
+            t.name: conn.execute(select(func.count()).select_from(t)).scalar_one()
+            for t in (*s.FACT_TABLES, s.fact_monthly, s.companies)
+        }
 
 
 def statuses(engine) -> list[tuple]:
     with engine.connect() as conn:
-        return list(conn.execute(select(s.uploads.c.id, s.uploads.c.status).order_by(s.uploads.c.id)))
+        return list(
+            conn.execute(select(s.uploads.c.id, s.uploads.c.status).order_by(s.uploads.c.id))
+        )
 
 
 def eligible_row(engine, config, partner="DO", year=2025) -> dict:
@@ -50,8 +54,11 @@ def test_companies_are_deduplicated_across_spellings_and_partners(engine, config
     assert ingest(workbook("BO", data=bo)).status == "accepted"
     rep = build_report(engine, config)
     assert rep["unique_companies"] == 2  # Müller Metallbau (3 spellings, 2 partners), Schulte
-    do_inf = next(r for r in rep["activities"]
-                  if (r["partner"], r["module"], r["year"]) == ("DO", "Informieren", 2025))
+    do_inf = next(
+        r
+        for r in rep["activities"]
+        if (r["partner"], r["module"], r["year"]) == ("DO", "Informieren", 2025)
+    )
     assert (do_inf["events"], do_inf["participants"], do_inf["companies"]) == (1, 30, 2)
 
 
@@ -128,16 +135,31 @@ def test_participants_may_cite_earlier_months_but_not_unknown_or_later(ingest):
     ingest(workbook())
     april = month_report("DO", "2025-04")
     april["Teilnehmende"] += [
-        {"Aktivität": "DO-C-01", "Unternehmen": "Neu GmbH", "PLZ": "44137",
-         "Größenklasse": "Kleinst", "Personen": 1},
+        {
+            "Aktivität": "DO-C-01",
+            "Unternehmen": "Neu GmbH",
+            "PLZ": "44137",
+            "Größenklasse": "Kleinst",
+            "Personen": 1,
+        },
     ]
     assert ingest(workbook(month="2025-04", data=april)).status == "accepted"
     feb = month_report("DO", "2025-02")
     feb["Teilnehmende"] += [
-        {"Aktivität": "DO-V-01", "Unternehmen": "Früh GmbH", "PLZ": "44137",
-         "Größenklasse": "Klein", "Personen": 1},
-        {"Aktivität": "DO-V-99", "Unternehmen": "Unbekannt GmbH", "PLZ": "44137",
-         "Größenklasse": "Klein", "Personen": 1},
+        {
+            "Aktivität": "DO-V-01",
+            "Unternehmen": "Früh GmbH",
+            "PLZ": "44137",
+            "Größenklasse": "Klein",
+            "Personen": 1,
+        },
+        {
+            "Aktivität": "DO-V-99",
+            "Unternehmen": "Unbekannt GmbH",
+            "PLZ": "44137",
+            "Größenklasse": "Klein",
+            "Personen": 1,
+        },
     ]
     result = ingest(workbook(month="2025-02", data=feb))
     assert [(e.row, e.column) for e in result.errors] == [(4, "Aktivität"), (5, "Aktivität")]
@@ -146,8 +168,15 @@ def test_participants_may_cite_earlier_months_but_not_unknown_or_later(ingest):
 def test_persons_over_all_months_stay_within_attendance(ingest):
     ingest(workbook())  # DO-V-01 has 30 participants, 5 persons reported
     april = month_report("DO", "2025-04")
-    april["Teilnehmende"].append({"Aktivität": "DO-V-01", "Unternehmen": "Groß AG",
-                                  "PLZ": "44137", "Größenklasse": "Groß", "Personen": 26})
+    april["Teilnehmende"].append(
+        {
+            "Aktivität": "DO-V-01",
+            "Unternehmen": "Groß AG",
+            "PLZ": "44137",
+            "Größenklasse": "Groß",
+            "Personen": 26,
+        }
+    )
     result = ingest(workbook(month="2025-04", data=april))
     assert result.status == "rejected"
     assert [(e.sheet, e.row, e.column) for e in result.errors] == [("Teilnehmende", 4, "Personen")]
@@ -157,8 +186,15 @@ def test_persons_over_all_months_stay_within_attendance(ingest):
 def test_replacement_may_not_drop_an_activity_cited_later(ingest):
     ingest(workbook())
     april = month_report("DO", "2025-04")
-    april["Teilnehmende"].append({"Aktivität": "DO-V-02", "Unternehmen": "Später GmbH",
-                                  "PLZ": "44137", "Größenklasse": "Klein", "Personen": 1})
+    april["Teilnehmende"].append(
+        {
+            "Aktivität": "DO-V-02",
+            "Unternehmen": "Später GmbH",
+            "PLZ": "44137",
+            "Größenklasse": "Klein",
+            "Personen": 1,
+        }
+    )
     assert ingest(workbook(month="2025-04", data=april)).status == "accepted"
     march = sheets()
     march["Veranstaltungen"].pop(1)
@@ -170,8 +206,14 @@ def test_replacement_may_not_drop_an_activity_cited_later(ingest):
 def test_hours_cap_per_staff_member_and_year(ingest):
     for i, month in enumerate(["2025-01", "2025-02", "2025-03", "2025-04", "2025-05"]):
         rep = month_report("DO", month)
-        rep["Personal"] = [{"Kürzel": "DO-07", "Leistungsgruppe": 4, "Abrechnung": "Stunden",
-                            "Umfang": 340 if i < 4 else 400}]
+        rep["Personal"] = [
+            {
+                "Kürzel": "DO-07",
+                "Leistungsgruppe": 4,
+                "Abrechnung": "Stunden",
+                "Umfang": 340 if i < 4 else 400,
+            }
+        ]
         result = ingest(workbook(month=month, data=rep))
         if i < 4:
             assert result.status == "accepted", result.errors
@@ -184,9 +226,13 @@ def test_monthly_facts_agree_with_fact_tables(engine, ingest):
     ingest(workbook())
     ingest(workbook(month="2025-04", data=month_report("DO", "2025-04", n=3)))
     with engine.connect() as conn:
-        fm = dict(conn.execute(
-            select(s.fact_monthly.c.measure, func.sum(s.fact_monthly.c.value))
-            .group_by(s.fact_monthly.c.measure)).all())
+        fm = dict(
+            conn.execute(
+                select(s.fact_monthly.c.measure, func.sum(s.fact_monthly.c.value)).group_by(
+                    s.fact_monthly.c.measure
+                )
+            ).all()
+        )
         pers = conn.execute(select(func.sum(s.personnel.c.amount_cents))).scalar_one()
         exp = conn.execute(select(func.sum(s.expenditure.c.amount_cents))).scalar_one()
         part = conn.execute(select(func.sum(s.events.c.n_participants))).scalar_one()

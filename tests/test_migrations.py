@@ -11,8 +11,9 @@ from etl.schema import metadata
 
 def test_migrated_schema_matches_metadata(engine):
     with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}),
-                                metadata)
+        diff = compare_metadata(
+            MigrationContext.configure(conn, opts={"compare_type": True}), metadata
+        )
     assert diff == []
 
 

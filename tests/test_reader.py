@@ -5,10 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import shutil
 import struct
-import subprocess
-import uuid
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -86,28 +83,6 @@ CONTENT_TYPES = (
 )
 
 
-@pytest.fixture
-def soffice() -> Callable[[Path, str, Path], Path]:
-    """A converter using a private LibreOffice profile; skips when soffice is missing."""
-    if shutil.which("soffice") is None:
-        pytest.skip("LibreOffice (soffice) is not installed")
-    profile = Path(f"/tmp/lo_{uuid.uuid4().hex}")
-
-    def convert(source: Path, target_format: str, out_dir: Path) -> Path:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        subprocess.run(
-            ["soffice", f"-env:UserInstallation=file://{profile}", "--headless",
-             "--convert-to", target_format, "--outdir", str(out_dir), str(source)],
-            check=True, capture_output=True, timeout=120,
-        )
-        result = out_dir / f"{source.stem}.{target_format}"
-        assert result.exists(), f"LibreOffice did not write {result}"
-        return result
-
-    yield convert
-    shutil.rmtree(profile, ignore_errors=True)
-
-
 # --- reading ------------------------------------------------------------------------------
 
 
@@ -142,8 +117,9 @@ def test_xlsm_is_read_as_data(tmp_path):
         b"application/vnd.ms-excel.sheet.macroEnabled.main+xml",
     )
     assert macro_types != types
-    xlsm = _rewrite_zip(data, {"[Content_Types].xml": macro_types,
-                               "xl/vbaProject.bin": b"\x00dummy VBA project"})
+    xlsm = _rewrite_zip(
+        data, {"[Content_Types].xml": macro_types, "xl/vbaProject.bin": b"\x00dummy VBA project"}
+    )
     book = read_workbook(xlsm, "bericht.xlsm")
     assert book.file_format == "xlsm"
     assert book.sheet("Daten").rows[4][2] == "V-1"
@@ -211,8 +187,13 @@ def test_formula_without_cached_value_is_flagged(tmp_path):
     sheet = book.sheet("Ausgaben")
     assert sheet.formula_without_value == {(2, 1), (3, 3), (5, 0)}
     # flagged cells lie inside `rows` (as None) even where calamine saw no value at all
-    assert sheet.rows == [["Betrag", "Doppelt", None, None], [10, None, None, None],
-                          [None] * 4, [None] * 4, [None] * 4]
+    assert sheet.rows == [
+        ["Betrag", "Doppelt", None, None],
+        [10, None, None, None],
+        [None] * 4,
+        [None] * 4,
+        [None] * 4,
+    ]
 
 
 @pytest.mark.libreoffice
@@ -236,9 +217,17 @@ def test_recalculated_formula_is_not_flagged(tmp_path, soffice):
     [
         (b"ID;Datum\nV-1;14.03.2025\n", "Text- oder CSV-Datei"),
         (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "PDF-Dokument"),
-        (_zip_bytes({"[Content_Types].xml": CONTENT_TYPES.replace(
-            b"spreadsheetml.sheet.main", b"wordprocessingml.document.main"),
-            "word/document.xml": b"<w:document/>"}), "Word-Dokument"),
+        (
+            _zip_bytes(
+                {
+                    "[Content_Types].xml": CONTENT_TYPES.replace(
+                        b"spreadsheetml.sheet.main", b"wordprocessingml.document.main"
+                    ),
+                    "word/document.xml": b"<w:document/>",
+                }
+            ),
+            "Word-Dokument",
+        ),
         (_zip_bytes({"notes.txt": b"hello"}), "ZIP-Archiv"),
         (bytes(range(256)) * 4, "keine Arbeitsmappe"),
         (OLE2_MAGIC + "WordDocument".encode("utf-16-le") + b"\0" * 512, "Word-Dokument"),
@@ -285,8 +274,9 @@ def test_corrupted_member_is_reported_as_damaged(tmp_path):
     data = bytearray(_save(_sample_workbook(), tmp_path / "a.xlsx"))
     with zipfile.ZipFile(io.BytesIO(bytes(data))) as zf:
         info = zf.getinfo("xl/worksheets/sheet1.xml")
-    name_len, extra_len = struct.unpack("<HH", data[info.header_offset + 26:
-                                                     info.header_offset + 30])
+    name_len, extra_len = struct.unpack(
+        "<HH", data[info.header_offset + 26 : info.header_offset + 30]
+    )
     middle = info.header_offset + 30 + name_len + extra_len + info.compress_size // 2
     data[middle] ^= 0xFF  # flip one compressed byte: deflate error or CRC mismatch
     assert _reject(bytes(data)) == MSG_DAMAGED
@@ -348,7 +338,7 @@ def _patch_declared_size(data: bytes, name: str, fake_size: int) -> bytes:
     central = patched.find(b"PK\x01\x02")
     while central >= 0:
         name_len = struct.unpack_from("<H", patched, central + 28)[0]
-        if patched[central + 46: central + 46 + name_len] == name.encode():
+        if patched[central + 46 : central + 46 + name_len] == name.encode():
             struct.pack_into("<I", patched, central + 24, fake_size)
             return bytes(patched)
         central = patched.find(b"PK\x01\x02", central + 4)

@@ -43,28 +43,68 @@ def _rows(ws) -> list[dict]:
 def test_sheet_columns_are_the_contract():
     assert list(SHEET_COLUMNS) == ["Meta", *DATA_SHEETS]
     assert SHEET_COLUMNS["Veranstaltungen"] == [
-        "ID", "Datum", "Titel", "Modul", "Format", "Teilnehmende", "davon Frauen"]
+        "ID",
+        "Datum",
+        "Titel",
+        "Modul",
+        "Format",
+        "Teilnehmende",
+        "davon Frauen",
+    ]
     assert SHEET_COLUMNS["Coachings"] == ["ID", "Datum", "Unternehmen", "Modul", "Stunden", "Thema"]
     assert SHEET_COLUMNS["Teilnehmende"] == [
-        "Aktivität", "Unternehmen", "PLZ", "Größenklasse", "Personen"]
+        "Aktivität",
+        "Unternehmen",
+        "PLZ",
+        "Größenklasse",
+        "Personen",
+    ]
     assert SHEET_COLUMNS["Personal"] == [
-        "Kürzel", "Leistungsgruppe", "Abrechnung", "Umfang", "Modul"]
+        "Kürzel",
+        "Leistungsgruppe",
+        "Abrechnung",
+        "Umfang",
+        "Modul",
+    ]
     assert SHEET_COLUMNS["Ausgaben"] == [
-        "Belegnummer", "Datum", "Kostenart", "Betrag", "Modul", "Beschreibung"]
+        "Belegnummer",
+        "Datum",
+        "Kostenart",
+        "Betrag",
+        "Modul",
+        "Beschreibung",
+    ]
 
 
 def _sample() -> bytes:
     return report_bytes(
-        partner="DO", month="2025-03", contact="Anna Müller",
+        partner="DO",
+        month="2025-03",
+        contact="Anna Müller",
         sheets={
-            "Veranstaltungen": [["DO-V-01", date(2025, 3, 4), "Infoabend", "Informieren",
-                                 "Präsenz", 30, 12]],
-            "Coachings": [{"ID": "DO-C-01", "Datum": date(2025, 3, 10), "Unternehmen": "X GmbH",
-                           "Modul": "Coachen", "Stunden": 12.5}],
-            "Personal": [{"Kürzel": "DO-01", "Leistungsgruppe": 2, "Abrechnung": "Monat",
-                          "Umfang": 0.5}],
-            "Ausgaben": [{"Belegnummer": "DO-2025-0301", "Datum": datetime(2025, 3, 5),
-                          "Kostenart": "Sachkosten", "Betrag": 1234.5}],
+            "Veranstaltungen": [
+                ["DO-V-01", date(2025, 3, 4), "Infoabend", "Informieren", "Präsenz", 30, 12]
+            ],
+            "Coachings": [
+                {
+                    "ID": "DO-C-01",
+                    "Datum": date(2025, 3, 10),
+                    "Unternehmen": "X GmbH",
+                    "Modul": "Coachen",
+                    "Stunden": 12.5,
+                }
+            ],
+            "Personal": [
+                {"Kürzel": "DO-01", "Leistungsgruppe": 2, "Abrechnung": "Monat", "Umfang": 0.5}
+            ],
+            "Ausgaben": [
+                {
+                    "Belegnummer": "DO-2025-0301",
+                    "Datum": datetime(2025, 3, 5),
+                    "Kostenart": "Sachkosten",
+                    "Betrag": 1234.5,
+                }
+            ],
         },
     )
 
@@ -79,8 +119,11 @@ def test_write_report_round_trip_headers_and_meta():
         assert ws.freeze_panes == "A2"
         assert all(ws.column_dimensions[c.column_letter].width >= len(c.value) for c in ws[1])
     assert list(wb["Meta"].iter_rows(min_row=2, values_only=True)) == [
-        ("Partner", "DO"), ("Berichtsmonat", "2025-03"), ("Ansprechperson", "Anna Müller"),
-        ("Vorlagenversion", 1)]
+        ("Partner", "DO"),
+        ("Berichtsmonat", "2025-03"),
+        ("Ansprechperson", "Anna Müller"),
+        ("Vorlagenversion", 1),
+    ]
     assert wb["Teilnehmende"].max_row == 1  # not given: header only
 
 
@@ -100,16 +143,29 @@ def test_write_report_dates_and_number_formats():
 def test_write_report_writes_wrong_values_as_given(tmp_path):
     path = tmp_path / "bericht.xlsx"
     write_report(
-        path, partner="Unbekannt", month="März", template_version="x",
-        sheets={"Ausgaben": [["B-1", "31.02.2025", "Bewirtung", "zwölf Euro", None, None],
-                             ["B-2", 45000, "Sachkosten", "1.234,50 €"]],
-                "Notizen": [["Spalte"], ["frei"]]},
+        path,
+        partner="Unbekannt",
+        month="März",
+        template_version="x",
+        sheets={
+            "Ausgaben": [
+                ["B-1", "31.02.2025", "Bewirtung", "zwölf Euro", None, None],
+                ["B-2", 45000, "Sachkosten", "1.234,50 €"],
+            ],
+            "Notizen": [["Spalte"], ["frei"]],
+        },
         headers={"Ausgaben": ["Belegnummer", "Datum", "Kostenart", "Betrag (EUR)"]},
         omit_sheets={"Personal"},
     )
     wb = load_workbook(path)
-    assert wb.sheetnames == ["Meta", "Veranstaltungen", "Coachings", "Teilnehmende", "Ausgaben",
-                             "Notizen"]
+    assert wb.sheetnames == [
+        "Meta",
+        "Veranstaltungen",
+        "Coachings",
+        "Teilnehmende",
+        "Ausgaben",
+        "Notizen",
+    ]
     rows = list(wb["Ausgaben"].iter_rows(values_only=True))
     assert rows[0] == ("Belegnummer", "Datum", "Kostenart", "Betrag (EUR)")
     assert rows[1][:4] == ("B-1", "31.02.2025", "Bewirtung", "zwölf Euro")
@@ -120,15 +176,29 @@ def test_write_report_writes_wrong_values_as_given(tmp_path):
 
 
 def test_dict_rows_follow_overridden_headers():
-    wb = _load(report_bytes(
-        partner="DO", month="2025-03",
-        sheets={"Coachings": [{"ID": "C-1", "Datum": date(2025, 3, 3), "Unternehmen": "X AG",
-                               "Modul": "Coachen", "Stunden": 8, "Thema": "t"}]},
-        headers={"Coachings": [" id ", "DATUM", "Unternehmen", "Modul", "Stunden [h]"]},
-    ))
+    wb = _load(
+        report_bytes(
+            partner="DO",
+            month="2025-03",
+            sheets={
+                "Coachings": [
+                    {
+                        "ID": "C-1",
+                        "Datum": date(2025, 3, 3),
+                        "Unternehmen": "X AG",
+                        "Modul": "Coachen",
+                        "Stunden": 8,
+                        "Thema": "t",
+                    }
+                ]
+            },
+            headers={"Coachings": [" id ", "DATUM", "Unternehmen", "Modul", "Stunden [h]"]},
+        )
+    )
     assert list(wb["Coachings"].values) == [
         (" id ", "DATUM", "Unternehmen", "Modul", "Stunden [h]"),
-        ("C-1", datetime(2025, 3, 3), "X AG", "Coachen", 8)]  # Thema: no column, left out
+        ("C-1", datetime(2025, 3, 3), "X AG", "Coachen", 8),
+    ]  # Thema: no column, left out
     assert wb["Coachings"]["E2"].number_format == "0.00"
 
 
@@ -158,27 +228,36 @@ def _validations(ws) -> dict[str, object]:
 def test_template_sheets_meta_and_headers(template, tmp_path, config):
     assert template.sheetnames == ["Anleitung", "Meta", *DATA_SHEETS]
     assert list(template["Meta"].iter_rows(values_only=True)) == [
-        ("Feld", "Wert"), ("Partner", "HA"), ("Berichtsmonat", "2024-02"),
-        ("Ansprechperson", None), ("Vorlagenversion", 1)]
+        ("Feld", "Wert"),
+        ("Partner", "HA"),
+        ("Berichtsmonat", "2024-02"),
+        ("Ansprechperson", None),
+        ("Vorlagenversion", 1),
+    ]
     for sheet in DATA_SHEETS:
         assert [c.value for c in template[sheet][1]] == SHEET_COLUMNS[sheet]
-        assert not any(any(v is not None for v in row)
-                       for row in template[sheet].iter_rows(min_row=2, values_only=True))
+        assert not any(
+            any(v is not None for v in row)
+            for row in template[sheet].iter_rows(min_row=2, values_only=True)
+        )
     path = tmp_path / "vorlage.xlsx"
     write_template(path, config, "HA", date(2024, 2, 1))
     assert path.read_bytes() == template_bytes(config, "HA", date(2024, 2, 1))
 
 
-@pytest.mark.parametrize(("sheet", "cell", "values"), [
-    ("Veranstaltungen", "D2", ["Informieren", "Coachen", "Vernetzen", "Transfer"]),
-    ("Coachings", "D2", ["Informieren", "Coachen", "Vernetzen", "Transfer"]),
-    ("Personal", "E2", ["Informieren", "Coachen", "Vernetzen", "Transfer"]),
-    ("Ausgaben", "E2", ["Informieren", "Coachen", "Vernetzen", "Transfer"]),
-    ("Veranstaltungen", "E2", ["Präsenz", "Online", "Hybrid"]),
-    ("Ausgaben", "C2", ["Sachkosten", "Fremdleistungen", "Reisekosten"]),
-    ("Teilnehmende", "D2", ["Kleinst", "Klein", "Mittel", "Groß"]),
-    ("Personal", "C2", ["Monat", "Stunden"]),
-])
+@pytest.mark.parametrize(
+    ("sheet", "cell", "values"),
+    [
+        ("Veranstaltungen", "D2", ["Informieren", "Coachen", "Vernetzen", "Transfer"]),
+        ("Coachings", "D2", ["Informieren", "Coachen", "Vernetzen", "Transfer"]),
+        ("Personal", "E2", ["Informieren", "Coachen", "Vernetzen", "Transfer"]),
+        ("Ausgaben", "E2", ["Informieren", "Coachen", "Vernetzen", "Transfer"]),
+        ("Veranstaltungen", "E2", ["Präsenz", "Online", "Hybrid"]),
+        ("Ausgaben", "C2", ["Sachkosten", "Fremdleistungen", "Reisekosten"]),
+        ("Teilnehmende", "D2", ["Kleinst", "Klein", "Mittel", "Groß"]),
+        ("Personal", "C2", ["Monat", "Stunden"]),
+    ],
+)
 def test_template_dropdowns(template, sheet, cell, values):
     dv = _validations(template[sheet])[cell]
     assert dv.type == "list"
@@ -198,7 +277,11 @@ def test_template_dropdown_lists_follow_the_configuration(config):
 def test_template_number_and_date_checks(template):
     group = _validations(template["Personal"])["B2"]
     assert (group.type, group.operator, group.formula1, group.formula2) == (
-        "whole", "between", "1", "4")
+        "whole",
+        "between",
+        "1",
+        "4",
+    )
     for sheet in ("Veranstaltungen", "Coachings", "Ausgaben"):
         dv = _validations(template[sheet])["B2"]
         assert dv.type == "date" and dv.operator == "between"
@@ -215,9 +298,15 @@ def test_template_number_and_date_checks(template):
 def test_template_instructions(template):
     text = "\n".join(str(v) for (v,) in template["Anleitung"].iter_rows(values_only=True) if v)
     assert template.active.title == "Anleitung"
-    for phrase in ("eindeutig", "Berichtsmonat (01.02.2024 bis 29.02.2024)", "1.720",
-                   "Leeres Blatt = nichts zu melden", "10. des Folgemonats",
-                   "HAGEN.WIRTSCHAFTSENTWICKLUNG GmbH", "Summe der Personen"):
+    for phrase in (
+        "eindeutig",
+        "Berichtsmonat (01.02.2024 bis 29.02.2024)",
+        "1.720",
+        "Leeres Blatt = nichts zu melden",
+        "10. des Folgemonats",
+        "HAGEN.WIRTSCHAFTSENTWICKLUNG GmbH",
+        "Summe der Personen",
+    ):
         assert phrase in text
     assert "bis zum 10.03.2024" in text
 
@@ -280,8 +369,9 @@ def _first_files(demo) -> list[DemoUpload]:
 
 
 def test_demo_one_partner_reports_late(demo, config):
-    late = Counter((u.partner, u.received_at.day > config.report_due_day)
-                   for u in _first_files(demo))
+    late = Counter(
+        (u.partner, u.received_at.day > config.report_due_day) for u in _first_files(demo)
+    )
     assert late[("HAM", True)] >= 0.65 * (late[("HAM", True)] + late[("HAM", False)])
     for code in ("DO", "BO", "HA", "UN"):
         assert late[(code, True)] == 0
@@ -305,8 +395,10 @@ def _ratios(books, config, category: str, value) -> dict[tuple[str, int], float]
     for (code, month), wb in books.items():
         spent[(code, month.year)] += value(wb)
         months[(code, month.year)] += 1
-    return {key: float(spent[key] / (config.budget[(*key, category)] * months[key] / 12))
-            for key in spent}
+    return {
+        key: float(spent[key] / (config.budget[(*key, category)] * months[key] / 12))
+        for key in spent
+    }
 
 
 def test_demo_personnel_roughly_matches_plan_except_ha(final_books, config):
@@ -364,8 +456,12 @@ def test_demo_rows_follow_the_contract(final_books, config):
         assert all(cid in persons for cid in coachings)  # every coaching names its company
         assert all(4 <= c["Stunden"] <= 40 for c in coachings.values())
         assert 2 <= len(_rows(wb["Personal"])) <= 4
-        assert all(r["Modul"] in (*config.modules, None) for s in DATA_SHEETS if s != "Teilnehmende"
-                   for r in _rows(wb[s]))
+        assert all(
+            r["Modul"] in (*config.modules, None)
+            for s in DATA_SHEETS
+            if s != "Teilnehmende"
+            for r in _rows(wb[s])
+        )
 
 
 def test_demo_hours_stay_well_below_the_cap(final_books):
@@ -391,8 +487,9 @@ def test_demo_companies_recur_with_spelling_variants(final_books):
     assert 100 <= len(spellings) <= 420
     assert sum(len(s) > 1 for s in spellings.values()) >= 10
     assert sum(len(p) > 1 for p in partners.values()) >= 20
-    sizes = Counter(row["Größenklasse"] for wb in final_books.values()
-                    for row in _rows(wb["Teilnehmende"]))
+    sizes = Counter(
+        row["Größenklasse"] for wb in final_books.values() for row in _rows(wb["Teilnehmende"])
+    )
     assert sizes["Groß"] < 0.15 * sum(sizes.values())
 
 
@@ -401,7 +498,7 @@ def test_demo_storylines(demo):
     assert expects["rejected"] >= 3 and expects["replaced"] >= 2
     for i, upload in enumerate(demo):
         key = (upload.partner, upload.month)
-        same = [u for u in demo[i + 1:] if (u.partner, u.month) == key]
+        same = [u for u in demo[i + 1 :] if (u.partner, u.month) == key]
         if upload.expect == "rejected":
             assert same[0].expect == "accepted"
             assert timedelta(hours=1) <= same[0].received_at - upload.received_at <= timedelta(2)
@@ -414,8 +511,11 @@ def test_demo_storylines(demo):
 def test_corrected_version_differs_in_participants_and_an_amount(demo):
     replaced = [u for u in demo if u.expect == "replaced"]
     for fixed in replaced:
-        first = next(u for u in demo if (u.partner, u.month, u.expect) ==
-                     (fixed.partner, fixed.month, "accepted"))
+        first = next(
+            u
+            for u in demo
+            if (u.partner, u.month, u.expect) == (fixed.partner, fixed.month, "accepted")
+        )
         a, b = _load(first.data), _load(fixed.data)
         for sheet, column in (("Veranstaltungen", "Teilnehmende"), ("Ausgaben", "Betrag")):
             old, new = _rows(a[sheet]), _rows(b[sheet])
@@ -448,8 +548,7 @@ def test_run_demo_feeds_the_upload_path_in_order(monkeypatch, config):
     assert [c[1]["received_at"] for c in calls] == [u.received_at for u in expected]
     assert calls[0][1]["engine"] == "ENGINE" and calls[0][1]["settings"] == "SETTINGS"
     assert calls[0][1]["config"] is config and calls[0][1]["user"] == expected[0].user
-    held_back = run_demo("ENGINE", config, "SETTINGS", until=until,
-                         now=expected[3].received_at)
+    held_back = run_demo("ENGINE", config, "SETTINGS", until=until, now=expected[3].received_at)
     assert len(held_back) == 4
 
 

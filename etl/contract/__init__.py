@@ -52,16 +52,22 @@ def _sheets_present(raw: RawWorkbook, report: Report) -> dict[str, RawSheet]:
     for sheet in raw.sheets:
         name = wanted.get(header_key(sheet.name))
         if name is None:
-            report.notices.append(Issue(sheet.name, None, None, "Zusätzliches Blatt wird ignoriert."))
+            report.notices.append(
+                Issue(sheet.name, None, None, "Zusätzliches Blatt wird ignoriert.")
+            )
         elif name not in found:
             found[name] = sheet
     for name in SHEET_ORDER:
         if name not in found:
-            report.errors.append(Issue(
-                name, None, None,
-                f"Das Blatt '{name}' fehlt. Bitte die Vorlage verwenden; ist in diesem Monat nichts "
-                "zu melden, das Blatt mit seinen Überschriften leer lassen.",
-            ))
+            report.errors.append(
+                Issue(
+                    name,
+                    None,
+                    None,
+                    f"Das Blatt '{name}' fehlt. Bitte die Vorlage verwenden; ist in diesem Monat "
+                    "nichts zu melden, das Blatt mit seinen Überschriften leer lassen.",
+                )
+            )
     return found
 
 

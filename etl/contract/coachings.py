@@ -14,14 +14,17 @@ MAX_HOURS = Decimal(200)
 
 
 def spec(ctx: Context) -> SheetSpec:
-    return SheetSpec(SHEET, (
-        Col("ID"),
-        Col("Datum", parse_date),
-        Col("Unternehmen"),
-        Col("Modul", ctx.module),
-        Col("Stunden", parse_decimal),
-        Col("Thema", required=False, header_required=False),
-    ))
+    return SheetSpec(
+        SHEET,
+        (
+            Col("ID"),
+            Col("Datum", parse_date),
+            Col("Unternehmen"),
+            Col("Modul", ctx.module),
+            Col("Stunden", parse_decimal),
+            Col("Thema", required=False, header_required=False),
+        ),
+    )
 
 
 def check(sheet: ParsedSheet, ctx: Context, event_ids: set[str]) -> list[Issue]:
@@ -30,11 +33,21 @@ def check(sheet: ParsedSheet, ctx: Context, event_ids: set[str]) -> list[Issue]:
     for row in sheet.rows:
         issues += [i for i in [ctx.outside_month(SHEET, row, "Datum")] if i]
         hours = row["Stunden"]
-        issues += bound(SHEET, row, "Stunden", hours is None or Decimal(0) < hours <= MAX_HOURS,
-                        f"Stunden müssen größer als 0 und höchstens {MAX_HOURS} sein (eingetragen: "
-                        f"{hours}).")
+        issues += bound(
+            SHEET,
+            row,
+            "Stunden",
+            hours is None or Decimal(0) < hours <= MAX_HOURS,
+            f"Stunden müssen größer als 0 und höchstens {MAX_HOURS} sein (eingetragen: {hours}).",
+        )
         if row["ID"] is not None and row["ID"].casefold() in event_ids:
-            issues.append(Issue(SHEET, row["_row"], "ID",
-                                f"Die ID '{row['ID']}' ist schon an eine Veranstaltung vergeben. "
-                                "Coachings brauchen eigene IDs."))
+            issues.append(
+                Issue(
+                    SHEET,
+                    row["_row"],
+                    "ID",
+                    f"Die ID '{row['ID']}' ist schon an eine Veranstaltung vergeben. "
+                    "Coachings brauchen eigene IDs.",
+                )
+            )
     return issues

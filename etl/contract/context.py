@@ -28,7 +28,9 @@ class Context:
         if self.month <= day <= last:
             return None
         return Issue(
-            sheet, row["_row"], column,
+            sheet,
+            row["_row"],
+            column,
             f"Das Datum {day:%d.%m.%Y} liegt nicht im Berichtsmonat {self.month:%m/%Y}. "
             "Bitte im Bericht des richtigen Monats melden.",
         )
@@ -45,9 +47,13 @@ def duplicates(sheet: str, rows: list[dict], column: str, what: str) -> list[Iss
         key = clean_text(value).casefold()
         if key in seen:
             issues.append(
-                Issue(sheet, row["_row"], column,
-                      f"{what} '{value}' steht schon in Zeile {seen[key]}. "
-                      "Jede Zeile braucht einen eigenen Wert.")
+                Issue(
+                    sheet,
+                    row["_row"],
+                    column,
+                    f"{what} '{value}' steht schon in Zeile {seen[key]}. "
+                    "Jede Zeile braucht einen eigenen Wert.",
+                )
             )
         else:
             seen[key] = row["_row"]

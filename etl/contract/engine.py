@@ -32,7 +32,7 @@ class Col:
     header_required: bool = True
     aliases: tuple[str, ...] = ()
 
-    def keys(self) -> set[str]:
+    def header_keys(self) -> set[str]:
         return {header_key(self.name), *(header_key(a) for a in self.aliases)}
 
 
@@ -66,7 +66,7 @@ def _header_row(sheet: RawSheet) -> int | None:
 
 def _match_columns(spec: SheetSpec, headers: list[object], out: ParsedSheet) -> dict[str, int]:
     """Map contract column name -> column index; records missing, duplicate and extra columns."""
-    by_key = {key: col for col in spec.columns for key in col.keys()}
+    by_key = {key: col for col in spec.columns for key in col.header_keys()}
     found: dict[str, int] = {}
     for index, raw in enumerate(headers):
         if is_blank(raw):
@@ -74,21 +74,31 @@ def _match_columns(spec: SheetSpec, headers: list[object], out: ParsedSheet) -> 
         col = by_key.get(header_key(raw))
         if col is None:
             out.notices.append(
-                Issue(spec.name, out.header_row, clean_text(raw), "Zusätzliche Spalte wird ignoriert.")
+                Issue(
+                    spec.name, out.header_row, clean_text(raw), "Zusätzliche Spalte wird ignoriert."
+                )
             )
         elif col.name in found:
             out.errors.append(
-                Issue(spec.name, out.header_row, col.name,
-                      f"Die Spalte '{col.name}' kommt doppelt vor. Bitte eine der beiden löschen.")
+                Issue(
+                    spec.name,
+                    out.header_row,
+                    col.name,
+                    f"Die Spalte '{col.name}' kommt doppelt vor. Bitte eine der beiden löschen.",
+                )
             )
         else:
             found[col.name] = index
     for col in spec.columns:
         if col.name not in found and col.header_required:
             out.errors.append(
-                Issue(spec.name, out.header_row, col.name,
-                      f"Die Spalte '{col.name}' fehlt. Bitte die Überschrift in Zeile "
-                      f"{out.header_row} ergänzen (siehe Vorlage).")
+                Issue(
+                    spec.name,
+                    out.header_row,
+                    col.name,
+                    f"Die Spalte '{col.name}' fehlt. Bitte die Überschrift in Zeile "
+                    f"{out.header_row} ergänzen (siehe Vorlage).",
+                )
             )
     return found
 
@@ -97,7 +107,9 @@ def _parse_cell(col: Col, value: object, where: tuple[str, int], out: ParsedShee
     sheet, row = where
     if is_blank(value):
         if col.required:
-            out.errors.append(Issue(sheet, row, col.name, f"'{col.name}' ist leer. Bitte ausfüllen."))
+            out.errors.append(
+                Issue(sheet, row, col.name, f"'{col.name}' ist leer. Bitte ausfüllen.")
+            )
         return None
     try:
         return col.parse(value)
@@ -108,7 +120,9 @@ def _parse_cell(col: Col, value: object, where: tuple[str, int], out: ParsedShee
 
 def _formula_error(sheet: str, row: int, col: str) -> Issue:
     return Issue(
-        sheet, row, col,
+        sheet,
+        row,
+        col,
         "Die Zelle enthält eine Formel ohne berechneten Wert. Bitte die Datei in Excel oder "
         "LibreOffice öffnen, neu berechnen und speichern, oder den Wert direkt eintragen.",
     )

@@ -17,15 +17,18 @@ def _format(value: object) -> str:
 
 
 def spec(ctx: Context) -> SheetSpec:
-    return SheetSpec(SHEET, (
-        Col("ID"),
-        Col("Datum", parse_date),
-        Col("Titel"),
-        Col("Modul", ctx.module),
-        Col("Format", _format),
-        Col("Teilnehmende", parse_int),
-        Col("davon Frauen", parse_int, required=False, header_required=False),
-    ))
+    return SheetSpec(
+        SHEET,
+        (
+            Col("ID"),
+            Col("Datum", parse_date),
+            Col("Titel"),
+            Col("Modul", ctx.module),
+            Col("Format", _format),
+            Col("Teilnehmende", parse_int),
+            Col("davon Frauen", parse_int, required=False, header_required=False),
+        ),
+    )
 
 
 def check(sheet: ParsedSheet, ctx: Context) -> list[Issue]:
@@ -34,11 +37,26 @@ def check(sheet: ParsedSheet, ctx: Context) -> list[Issue]:
     for row in sheet.rows:
         issues += [i for i in [ctx.outside_month(SHEET, row, "Datum")] if i]
         n = row["Teilnehmende"]
-        issues += bound(SHEET, row, "Teilnehmende", n is None or n >= 0,
-                        "Die Zahl der Teilnehmenden darf nicht negativ sein.")
+        issues += bound(
+            SHEET,
+            row,
+            "Teilnehmende",
+            n is None or n >= 0,
+            "Die Zahl der Teilnehmenden darf nicht negativ sein.",
+        )
         women = row["davon Frauen"]
-        issues += bound(SHEET, row, "davon Frauen", women is None or women >= 0,
-                        "'davon Frauen' darf nicht negativ sein.")
-        issues += bound(SHEET, row, "davon Frauen", n is None or n < 0 or women is None or women <= n,
-                        f"'davon Frauen' ({women}) ist größer als 'Teilnehmende' ({n}).")
+        issues += bound(
+            SHEET,
+            row,
+            "davon Frauen",
+            women is None or women >= 0,
+            "'davon Frauen' darf nicht negativ sein.",
+        )
+        issues += bound(
+            SHEET,
+            row,
+            "davon Frauen",
+            n is None or n < 0 or women is None or women <= n,
+            f"'davon Frauen' ({women}) ist größer als 'Teilnehmende' ({n}).",
+        )
     return issues

@@ -16,14 +16,17 @@ def _category(value: object) -> str:
 
 
 def spec(ctx: Context) -> SheetSpec:
-    return SheetSpec(SHEET, (
-        Col("Belegnummer", aliases=("Beleg-Nr.", "Belegnr", "Beleg-Nr")),
-        Col("Datum", parse_date),
-        Col("Kostenart", _category),
-        Col("Betrag", parse_money_cents),
-        Col("Modul", ctx.module, required=False, header_required=False),
-        Col("Beschreibung", required=False, header_required=False),
-    ))
+    return SheetSpec(
+        SHEET,
+        (
+            Col("Belegnummer", aliases=("Beleg-Nr.", "Belegnr", "Beleg-Nr")),
+            Col("Datum", parse_date),
+            Col("Kostenart", _category),
+            Col("Betrag", parse_money_cents),
+            Col("Modul", ctx.module, required=False, header_required=False),
+            Col("Beschreibung", required=False, header_required=False),
+        ),
+    )
 
 
 def check(sheet: ParsedSheet, ctx: Context) -> list[Issue]:
@@ -31,16 +34,25 @@ def check(sheet: ParsedSheet, ctx: Context) -> list[Issue]:
     issues = duplicates(SHEET, sheet.rows, "Belegnummer", "Die Belegnummer")
     for row in sheet.rows:
         issues += [i for i in [ctx.outside_month(SHEET, row, "Datum")] if i]
-        issues += bound(SHEET, row, "Betrag", row["Betrag"] != 0,
-                        "Ein Betrag von 0,00 € ist keine Ausgabe. Bitte die Zeile löschen.")
+        issues += bound(
+            SHEET,
+            row,
+            "Betrag",
+            row["Betrag"] != 0,
+            "Ein Betrag von 0,00 € ist keine Ausgabe. Bitte die Zeile löschen.",
+        )
     return issues
 
 
 def credit_notices(sheet: ParsedSheet) -> list[Issue]:
     """Notices for negative amounts, which count as credit notes or corrections."""
     return [
-        Issue(SHEET, row["_row"], "Betrag",
-              "Negativer Betrag: wird als Gutschrift bzw. Korrektur verbucht.")
+        Issue(
+            SHEET,
+            row["_row"],
+            "Betrag",
+            "Negativer Betrag: wird als Gutschrift bzw. Korrektur verbucht.",
+        )
         for row in sheet.rows
         if row["Betrag"] is not None and row["Betrag"] < 0
     ]

@@ -31,7 +31,9 @@ def _partner(value: object, config: NetworkConfig) -> str:
         if key in (p.code.casefold(), p.name.casefold()):
             return p.code
     codes = ", ".join(config.partner_codes)
-    raise CellError(f"Partner '{clean_text(value)}' ist unbekannt. Bitte das Kürzel eintragen ({codes}).")
+    raise CellError(
+        f"Partner '{clean_text(value)}' ist unbekannt. Bitte das Kürzel eintragen ({codes})."
+    )
 
 
 def _month(value: object, config: NetworkConfig, today: date) -> date:
@@ -72,14 +74,18 @@ def read_meta(sheet: RawSheet, config: NetworkConfig, today: date) -> Meta:
     for row in parsed.rows:
         key = header_key(row["Feld"] or "")
         if key not in FIELDS:
-            meta.notices.append(Issue(SHEET, row["_row"], "Feld", "Unbekanntes Feld wird ignoriert."))
+            meta.notices.append(
+                Issue(SHEET, row["_row"], "Feld", "Unbekanntes Feld wird ignoriert.")
+            )
             continue
         label, parse, required = FIELDS[key]
         values[key] = None
         if is_blank(row["Wert"]):
             if required:
                 meta.errors.append(
-                    Issue(SHEET, row["_row"], "Wert", f"Das Feld '{label}' ist leer. Bitte ausfüllen.")
+                    Issue(
+                        SHEET, row["_row"], "Wert", f"Das Feld '{label}' ist leer. Bitte ausfüllen."
+                    )
                 )
             continue
         try:
@@ -89,7 +95,12 @@ def read_meta(sheet: RawSheet, config: NetworkConfig, today: date) -> Meta:
     for key, (label, _parse, required) in FIELDS.items():
         if required and key not in values:
             meta.errors.append(
-                Issue(SHEET, None, "Feld", f"Das Feld '{label}' fehlt. Bitte eine Zeile '{label}' ergänzen.")
+                Issue(
+                    SHEET,
+                    None,
+                    "Feld",
+                    f"Das Feld '{label}' fehlt. Bitte eine Zeile '{label}' ergänzen.",
+                )
             )
     meta.partner = values.get("partner")
     meta.month = values.get("berichtsmonat")

@@ -11,13 +11,16 @@ SHEET = "Teilnehmende"
 
 
 def spec(_ctx: Context) -> SheetSpec:
-    return SheetSpec(SHEET, (
-        Col("Aktivität", aliases=("Aktivitaet", "Aktivitäts-ID", "Aktivität ID")),
-        Col("Unternehmen"),
-        Col("PLZ", parse_plz),
-        Col("Größenklasse", parse_size_class, aliases=("Groessenklasse", "Grössenklasse")),
-        Col("Personen", parse_int),
-    ))
+    return SheetSpec(
+        SHEET,
+        (
+            Col("Aktivität", aliases=("Aktivitaet", "Aktivitäts-ID", "Aktivität ID")),
+            Col("Unternehmen"),
+            Col("PLZ", parse_plz),
+            Col("Größenklasse", parse_size_class, aliases=("Groessenklasse", "Grössenklasse")),
+            Col("Personen", parse_int),
+        ),
+    )
 
 
 def check(sheet: ParsedSheet, _ctx: Context) -> list[Issue]:
@@ -26,15 +29,26 @@ def check(sheet: ParsedSheet, _ctx: Context) -> list[Issue]:
     seen: dict[tuple, int] = {}
     for row in sheet.rows:
         n = row["Personen"]
-        issues += bound(SHEET, row, "Personen", n is None or n >= 1,
-                        "Je Unternehmen muss mindestens 1 Person teilgenommen haben.")
+        issues += bound(
+            SHEET,
+            row,
+            "Personen",
+            n is None or n >= 1,
+            "Je Unternehmen muss mindestens 1 Person teilgenommen haben.",
+        )
         if None in (row["Aktivität"], row["Unternehmen"], row["PLZ"]):
             continue
         key = (row["Aktivität"].casefold(), company_key(row["Unternehmen"]), row["PLZ"])
         if key in seen:
-            issues.append(Issue(SHEET, row["_row"], "Unternehmen",
-                                f"Das Unternehmen steht für diese Aktivität schon in Zeile {seen[key]}. "
-                                "Bitte je Unternehmen und Aktivität nur eine Zeile (Personen zusammenzählen)."))
+            issues.append(
+                Issue(
+                    SHEET,
+                    row["_row"],
+                    "Unternehmen",
+                    f"Das Unternehmen steht für diese Aktivität schon in Zeile {seen[key]}. "
+                    "Bitte je Unternehmen und Aktivität nur eine Zeile (Personen zusammenzählen).",
+                )
+            )
         else:
             seen[key] = row["_row"]
     return issues

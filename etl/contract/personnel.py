@@ -12,8 +12,14 @@ from etl.normalise import parse_choice, parse_decimal, parse_int
 
 SHEET = "Personal"
 BILLING = ("Monat", "Stunden")
-_BILLING_ALIASES = {"monatlich": "Monat", "monate": "Monat", "stunde": "Stunden", "std": "Stunden",
-                    "std.": "Stunden", "stündlich": "Stunden"}
+_BILLING_ALIASES = {
+    "monatlich": "Monat",
+    "monate": "Monat",
+    "stunde": "Stunden",
+    "std": "Stunden",
+    "std.": "Stunden",
+    "stündlich": "Stunden",
+}
 _FULL_NAME = re.compile(r"^[A-ZÄÖÜ][a-zäöüß]+ [A-ZÄÖÜ][a-zäöüß]+")
 
 
@@ -22,13 +28,16 @@ def _billing(value: object) -> str:
 
 
 def spec(ctx: Context) -> SheetSpec:
-    return SheetSpec(SHEET, (
-        Col("Kürzel", aliases=("Kuerzel",)),
-        Col("Leistungsgruppe", parse_int),
-        Col("Abrechnung", _billing),
-        Col("Umfang", parse_decimal),
-        Col("Modul", ctx.module, required=False, header_required=False),
-    ))
+    return SheetSpec(
+        SHEET,
+        (
+            Col("Kürzel", aliases=("Kuerzel",)),
+            Col("Leistungsgruppe", parse_int),
+            Col("Abrechnung", _billing),
+            Col("Umfang", parse_decimal),
+            Col("Modul", ctx.module, required=False, header_required=False),
+        ),
+    )
 
 
 def _quantity_issue(row: dict) -> list[Issue]:
@@ -36,12 +45,22 @@ def _quantity_issue(row: dict) -> list[Issue]:
     if qty is None or billing is None:
         return []
     if billing == "Monat":
-        return bound(SHEET, row, "Umfang", Decimal(0) < qty <= 1,
-                     f"Bei Abrechnung 'Monat' ist der Umfang der Anteil eines Vollzeitmonats: größer "
-                     f"als 0 und höchstens 1 (z. B. 0,5 für halbe Stelle); eingetragen: {qty}.")
-    return bound(SHEET, row, "Umfang", qty > 0,
-                 f"Bei Abrechnung 'Stunden' ist der Umfang die Zahl der Projektstunden im Monat "
-                 f"und muss größer als 0 sein; eingetragen: {qty}.")
+        return bound(
+            SHEET,
+            row,
+            "Umfang",
+            Decimal(0) < qty <= 1,
+            f"Bei Abrechnung 'Monat' ist der Umfang der Anteil eines Vollzeitmonats: größer "
+            f"als 0 und höchstens 1 (z. B. 0,5 für halbe Stelle); eingetragen: {qty}.",
+        )
+    return bound(
+        SHEET,
+        row,
+        "Umfang",
+        qty > 0,
+        f"Bei Abrechnung 'Stunden' ist der Umfang die Zahl der Projektstunden im Monat "
+        f"und muss größer als 0 sein; eingetragen: {qty}.",
+    )
 
 
 def check(sheet: ParsedSheet, ctx: Context) -> list[Issue]:
@@ -50,9 +69,13 @@ def check(sheet: ParsedSheet, ctx: Context) -> list[Issue]:
     groups = sorted(ctx.config.rate_table().monthly)
     for row in sheet.rows:
         group = row["Leistungsgruppe"]
-        issues += bound(SHEET, row, "Leistungsgruppe", group is None or group in groups,
-                        f"Leistungsgruppe {group} gibt es nicht. Erlaubt: "
-                        f"{', '.join(map(str, groups))}.")
+        issues += bound(
+            SHEET,
+            row,
+            "Leistungsgruppe",
+            group is None or group in groups,
+            f"Leistungsgruppe {group} gibt es nicht. Erlaubt: {', '.join(map(str, groups))}.",
+        )
         issues += _quantity_issue(row)
     return issues
 
@@ -60,8 +83,12 @@ def check(sheet: ParsedSheet, ctx: Context) -> list[Issue]:
 def privacy_notices(sheet: ParsedSheet) -> list[Issue]:
     """Notices for staff codes that look like full names (the contract asks for codes only)."""
     return [
-        Issue(SHEET, row["_row"], "Kürzel",
-              "Das sieht wie ein voller Name aus. Bitte nur ein Kürzel eintragen (Datenschutz).")
+        Issue(
+            SHEET,
+            row["_row"],
+            "Kürzel",
+            "Das sieht wie ein voller Name aus. Bitte nur ein Kürzel eintragen (Datenschutz).",
+        )
         for row in sheet.rows
         if row["Kürzel"] and _FULL_NAME.match(row["Kürzel"])
     ]

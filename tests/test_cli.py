@@ -1,0 +1,130 @@
+"""``python -m etl`` as a user runs it: separate processes, real files, exit codes, JSON."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+
+from tests.factories import EXPECTED, sheets, workbook
+
+
+@pytest.fixture
+def etl(engine, tmp_path):
+    """Run ``python -m etl ARGS`` against the test's warehouse and a private DATA_DIR."""
+    url = engine.url.render_as_string(hide_password=False)
+    env = {**os.environ, "DATA_DIR": str(tmp_path / "data"), "DATABASE_URL": url}
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "etl", *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+
+    return run
+
+
+def test_ingest_json_and_exit_codes(etl, tmp_path):
+    good, bad = tmp_path / "gut.xlsx", tmp_path / "schlecht.xlsx"
+    good.write_bytes(workbook())
+    broken = sheets()
+    broken["Coachings"][0]["Stunden"] = 250
+    bad.write_bytes(workbook(month="2025-04", data=broken))
+    ok = etl("ingest", str(good), "--json", "--user", "finanz@example.org")
+    assert ok.returncode == 0, ok.stderr
+    [item] = json.loads(ok.stdout)
+    assert item == {
+        "file": "gut.xlsx",
+        "status": "accepted",
+        "partner": "DO",
+        "month": "2025-03",
+        "errors": [],
+        "notices": [],
+    }
+    res = etl("ingest", str(good), str(bad), "--json")
+    assert res.returncode == 1
+    first, second = json.loads(res.stdout)
+    assert first["status"] == "unchanged" and second["status"] == "rejected"
+    assert {(e["sheet"], e["row"], e["column"]) for e in second["errors"]} >= {
+        ("Coachings", 2, "Stunden"),
+        ("Coachings", 2, "Datum"),
+    }
+
+
+def test_ingest_text_output_is_german(etl, tmp_path):
+    missing = etl("ingest", str(tmp_path / "gibtsnicht.xlsx"))
+    assert missing.returncode == 1 and "nicht gefunden" in missing.stdout
+    path = tmp_path / "bericht.xlsx"
+    path.write_bytes(workbook())
+    out = etl("ingest", str(path))
+    assert out.returncode == 0 and "angenommen" in out.stdout
+
+
+def test_report_json_has_the_promised_shape_and_money(etl, tmp_path):
+    path = tmp_path / "bericht.xlsx"
+    path.write_bytes(workbook())
+    assert etl("ingest", str(path)).returncode == 0
+    res = etl("report", "--json")
+    assert res.returncode == 0, res.stderr
+    rep = json.loads(res.stdout)
+    assert {
+        "activities",
+        "personnel",
+        "expenditure",
+        "eligible",
+        "unique_companies",
+        "rules",
+    } <= set(rep)
+    do = next(r for r in rep["eligible"] if (r["partner"], r["year"]) == ("DO", 2025))
+    assert Decimal(do["eligible_eur"]) == EXPECTED["eligible"] and do["own_eur"] == "1818.57"
+    assert {
+        "partner": "DO",
+        "year": 2025,
+        "pay_group": 3,
+        "billing": "Stunden",
+        "quantity": "40",
+        "amount_eur": "1225.12",
+    } in rep["personnel"]
+    assert {
+        "partner": "DO",
+        "year": 2025,
+        "cost_category": "Reisekosten",
+        "amount_eur": "89.90",
+    } in rep["expenditure"]
+    coach = next(
+        r
+        for r in rep["activities"]
+        if (r["partner"], r["module"], r["year"]) == ("DO", "Coachen", 2025)
+    )
+    assert (coach["coachings"], coach["coaching_hours"], coach["companies"]) == (1, "12.50", 1)
+    assert rep["unique_companies"] == 2
+    assert rep["rules"]["overhead_rate"] == "0.15" and rep["rules"]["hours_per_year"] == 1720
+    text = etl("report")
+    assert "Förderfähig gesamt: 9.092,85 €" in text.stdout
+
+
+def test_template_is_a_valid_empty_report(etl, tmp_path, config):
+    from etl.contract import validate_workbook
+    from etl.reader import read_workbook
+
+    out = tmp_path / "vorlage.xlsx"
+    res = etl("template", "--partner", "ham", "--month", "2025-02", "-o", str(out))
+    assert res.returncode == 0, res.stderr
+    wb = load_workbook(out)
+    assert {"Meta", "Veranstaltungen", "Ausgaben"} <= set(wb.sheetnames)
+    from datetime import date
+
+    rep = validate_workbook(
+        read_workbook(out.read_bytes(), out.name), config, today=date(2025, 3, 5)
+    )
+    assert rep.errors == [] and (rep.partner, f"{rep.month:%Y-%m}") == ("HAM", "2025-02")
+    bad = etl("template", "--partner", "XY", "--month", "2025-02", "-o", str(out))
+    assert bad.returncode == 2 and "Unbekannter Partner" in bad.stderr
