@@ -40,22 +40,32 @@ def _print_result(result) -> None:
         print(f"  Hinweis {issue}")
 
 
-def cmd_ingest(args) -> int:
+def _ingest_one(name: str, *, engine, config, settings, user: str):
+    """Ingest one named file; a missing file or a storage failure becomes a German error."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from etl.errors import Issue
     from etl.ingest import IngestResult, ingest_path
 
+    path = Path(name)
+    if not path.is_file():
+        message = f"Die Datei '{name}' wurde nicht gefunden."
+    else:
+        try:
+            return ingest_path(path, engine=engine, config=config, settings=settings, user=user)
+        except (SQLAlchemyError, OSError) as exc:
+            message = (
+                "Technischer Fehler beim Speichern; nichts wurde geändert. Bitte später "
+                f"erneut versuchen ({type(exc).__name__})."
+            )
+    return IngestResult(file=name, status="rejected", errors=[Issue(None, None, None, message)])
+
+
+def cmd_ingest(args) -> int:
     settings, config, engine = _context(args)
     results = []
     for name in args.files:
-        path = Path(name)
-        if not path.is_file():
-            result = IngestResult(file=name, status="rejected")
-            from etl.errors import Issue
-
-            result.errors = [Issue(None, None, None, f"Die Datei '{name}' wurde nicht gefunden.")]
-        else:
-            result = ingest_path(
-                path, engine=engine, config=config, settings=settings, user=args.user
-            )
+        result = _ingest_one(name, engine=engine, config=config, settings=settings, user=args.user)
         results.append(result)
         if not args.json:
             _print_result(result)
@@ -148,7 +158,4 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    for flag in ("db",):
-        if getattr(args, flag, None) is None:
-            setattr(args, flag, None)
     return args.func(args)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
@@ -29,7 +31,10 @@ def _sqlite_setup(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # Writers take the write lock up front (no deadlock-prone lock upgrade); readers
+        # get a deferred transaction, i.e. a WAL snapshot that never blocks anyone.
+        write = conn.get_execution_options().get("writer", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
 def make_engine(url: str) -> Engine:
@@ -54,6 +59,15 @@ def get_engine(url: str | None = None) -> Engine:
     return make_engine(url)
 
 
+@contextmanager
+def writing(engine: Engine) -> Iterator[Connection]:
+    """A write transaction: committed on success, rolled back on any exception."""
+    with engine.connect() as conn:
+        conn.execution_options(writer=True)
+        with conn.begin():
+            yield conn
+
+
 def _alembic_config(connection: Connection):
     from alembic.config import Config
 
@@ -67,13 +81,13 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the schema to ``revision`` through the Alembic migrations."""
     from alembic import command
 
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         command.upgrade(_alembic_config(conn), revision)
 
 
 def sync_reference(engine: Engine, config: NetworkConfig) -> None:
     """Insert or update partners and modules from the configuration (never deletes)."""
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         have = set(conn.scalars(select(schema.partners.c.code)))
         for pos, p in enumerate(config.partners):
             values = {"name": p.name, "is_lead": p.lead, "position": pos}

@@ -178,7 +178,7 @@ def ingest_bytes(
     result.partner, result.month = report.partner, report.month
     result.errors, result.notices = list(report.errors), list(report.notices)
     try:
-        with engine.begin() as conn:
+        with db.writing(engine) as conn:
             _record(
                 conn,
                 report,

@@ -240,3 +240,42 @@ def test_monthly_facts_agree_with_fact_tables(engine, ingest):
     assert int(fm["expenditure_cents"]) == exp
     assert int(fm["participants"]) == part
     assert int(fm["sachkosten_cents"]) + int(fm["reisekosten_cents"]) == exp
+
+
+def test_concurrent_uploads_of_one_month_serialise(engine, config, settings):
+    """Two different versions of a month at the same moment: one wins, one is superseded."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from etl.ingest import ingest_bytes
+
+    other = sheets()
+    other["Ausgaben"][1]["Betrag"] = "100,00"
+    files = [workbook(), workbook(data=other)]
+
+    def upload(data: bytes):
+        return ingest_bytes(
+            data,
+            "x.xlsx",
+            engine=engine,
+            config=config,
+            settings=settings,
+            received_at=datetime(2025, 6, 20),
+        )
+
+    with ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(upload, files))
+    assert sorted(r.status for r in results) == ["accepted", "replaced"]
+    assert sorted(st for _i, st in statuses(engine)) == ["accepted", "superseded"]
+    winner = next(r for r in results if r.status == "replaced")
+    with engine.connect() as conn:
+        loaded = conn.execute(
+            select(func.sum(s.expenditure.c.amount_cents)).where(
+                s.expenditure.c.upload_id == winner.upload_id
+            )
+        ).scalar_one()
+        current = conn.execute(
+            select(func.sum(s.fact_monthly.c.value)).where(
+                s.fact_monthly.c.measure == "expenditure_cents"
+            )
+        ).scalar_one()
+    assert int(current) == loaded
