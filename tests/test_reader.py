@@ -23,10 +23,10 @@ from etl.reader import (
     RawWorkbook,
     _anchor_at_a1,
     _clean,
-    _format_size,
     read_workbook,
     sniff_format,
 )
+from etl.reader.messages import _format_size
 
 MiB = 1024 * 1024
 ACCEPTED_FORMATS = (".xlsx", ".xlsm", ".ods", ".xls")
