@@ -119,6 +119,44 @@ def cmd_demo(args) -> int:
     return 0
 
 
+def _read_password(args) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    import getpass
+
+    first = getpass.getpass("Neues Passwort: ")
+    if getpass.getpass("Passwort wiederholen: ") != first:
+        raise SystemExit("Die Passwörter stimmen nicht überein.")
+    return first
+
+
+def cmd_user(args) -> int:
+    from etl import users
+
+    _settings, _config, engine = _context(args)
+    try:
+        if args.action == "add":
+            user = users.create_user(
+                engine, args.username, _read_password(args), args.role, args.partner, by="cli"
+            )
+            print(f"Benutzer '{user.username}' ({user.role}) angelegt.")
+        elif args.action == "passwd":
+            users.set_password(engine, args.username, _read_password(args), by="cli")
+            print(f"Passwort von '{args.username}' geändert.")
+        elif args.action in ("disable", "enable"):
+            users.set_active(engine, args.username, args.action == "enable", by="cli")
+            state = "aktiviert" if args.action == "enable" else "gesperrt"
+            print(f"Benutzer '{args.username}' {state}.")
+        else:
+            for u in users.list_users(engine):
+                state = "aktiv" if u.is_active else "gesperrt"
+                print(f"{u.username:<30} {u.role:<9} {u.partner_code or '-':<4} {state}")
+    except users.UserError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    return 0
+
+
 def cmd_migrate(args) -> int:
     _context(args)
     print("Datenbank ist auf dem neuesten Stand.")
@@ -150,6 +188,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="last month to generate (default: the last complete month)",
     )
     p.set_defaults(func=cmd_demo)
+    p = sub.add_parser("user", help="manage user accounts (add, passwd, disable, enable, list)")
+    p.add_argument("action", choices=["add", "passwd", "disable", "enable", "list"])
+    p.add_argument("username", nargs="?", default="")
+    p.add_argument("--role", choices=["admin", "steering", "finance", "partner"])
+    p.add_argument("--partner", help="partner code (role partner only)")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    p.set_defaults(func=cmd_user)
     p = sub.add_parser("migrate", help="create or upgrade the warehouse schema")
     p.set_defaults(func=cmd_migrate)
     return parser

@@ -15,8 +15,9 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine, select
 
-from etl import archive, db
+from etl import archive, audit, db
 from etl import schema as s
+from etl.approval import lock_of
 from etl.config import NetworkConfig
 from etl.contract import Report, validate_workbook
 from etl.crosscheck import check_against_history, load_history
@@ -81,38 +82,42 @@ def _current(conn: Connection, partner: str, month: date):
     ).first()
 
 
-def _upload_row(
-    result: IngestResult,
+def _access_errors(conn: Connection, report: Report, partner_scope: str | None) -> list[Issue]:
+    """A partner user may only send its own partner's reports, and never for a locked month."""
+    if partner_scope and report.partner and report.partner != partner_scope:
+        return [
+            Issue(
+                "Meta",
+                None,
+                "Wert",
+                f"Sie sind für den Partner {partner_scope} angemeldet, dieser Bericht ist "
+                f"aber für {report.partner}. Bitte nur Berichte des eigenen Partners "
+                "hochladen.",
+            )
+        ]
+    if report.partner and report.month and lock_of(conn, report.partner, report.month):
+        return [
+            Issue(
+                "Meta",
+                None,
+                "Wert",
+                f"Der Berichtsmonat {report.month:%m/%Y} von {report.partner} ist "
+                "freigegeben und gesperrt. Eine Korrektur ist erst möglich, wenn die "
+                "Finanzabteilung oder die Projektsteuerung den Monat wieder öffnet.",
+            )
+        ]
+    return []
+
+
+def _decide(
+    conn: Connection,
     report: Report,
-    *,
-    user: str,
-    received_at: datetime,
-    file_format: str | None,
-) -> dict:
-    return {
-        "partner_code": report.partner,
-        "month": report.month,
-        "status": result.status,
-        "sha256": result.sha256,
-        "file_name": result.file[:255],
-        "archive_path": result.archive_path,
-        "uploaded_by": user[:100],
-        "uploaded_at": received_at,
-        "file_format": file_format,
-        "previous_id": result.previous_id,
-        "n_events": len(report.rows("Veranstaltungen")),
-        "n_coachings": len(report.rows("Coachings")),
-        "n_participants": len(report.rows("Teilnehmende")),
-        "n_personnel": len(report.rows("Personal")),
-        "n_expenditure": len(report.rows("Ausgaben")),
-        "n_errors": len(result.errors),
-        "errors_json": json.dumps([e.as_dict() for e in result.errors], ensure_ascii=False),
-        "notices_json": json.dumps([n.as_dict() for n in result.notices], ensure_ascii=False),
-    }
-
-
-def _decide(conn: Connection, report: Report, result: IngestResult, config: NetworkConfig):
+    result: IngestResult,
+    config: NetworkConfig,
+    partner_scope: str | None,
+):
     """Set the result's status; returns the cross-month history when the report is to be loaded."""
+    result.errors = _access_errors(conn, report, partner_scope) + result.errors
     if result.errors or not (report.partner and report.month):
         result.status = "rejected"
         return None
@@ -130,30 +135,84 @@ def _decide(conn: Connection, report: Report, result: IngestResult, config: Netw
     return history
 
 
+@dataclass(frozen=True)
+class Sender:
+    """Who sends a file, when, and (for partner accounts) which partner they may report for."""
+
+    user: str = "system"
+    received_at: datetime | None = None
+    partner_scope: str | None = None
+    ip: str | None = None
+
+
+def _upload_row(
+    result: IngestResult, report: Report, sender: Sender, at: datetime, file_format: str | None
+) -> dict:
+    counts = {
+        f"n_{name}": len(report.rows(sheet))
+        for name, sheet in (
+            ("events", "Veranstaltungen"),
+            ("coachings", "Coachings"),
+            ("participants", "Teilnehmende"),
+            ("personnel", "Personal"),
+            ("expenditure", "Ausgaben"),
+        )
+    }
+    return {
+        "partner_code": report.partner,
+        "month": report.month,
+        "status": "accepted" if result.status == "replaced" else result.status,
+        "sha256": result.sha256,
+        "file_name": result.file[:255],
+        "archive_path": result.archive_path,
+        "uploaded_by": sender.user[:100],
+        "uploaded_at": at,
+        "file_format": file_format,
+        "previous_id": result.previous_id,
+        **counts,
+        "n_errors": len(result.errors),
+        "errors_json": json.dumps([e.as_dict() for e in result.errors], ensure_ascii=False),
+        "notices_json": json.dumps([n.as_dict() for n in result.notices], ensure_ascii=False),
+    }
+
+
 def _record(
     conn: Connection,
     report: Report,
     result: IngestResult,
     config: NetworkConfig,
-    *,
-    user: str,
-    received_at: datetime,
+    sender: Sender,
+    at: datetime,
     file_format: str | None,
 ) -> None:
     if report.partner and report.month:
         db.lock_partner(conn, report.partner)
-    history = _decide(conn, report, result, config)
-    row = _upload_row(result, report, user=user, received_at=received_at, file_format=file_format)
+    history = _decide(conn, report, result, config, sender.partner_scope)
     if result.status == "replaced":
-        row["status"] = "accepted"
         conn.execute(
             s.uploads.update()
             .where(s.uploads.c.id == result.previous_id)
             .values(status="superseded")
         )
+    row = _upload_row(result, report, sender, at, file_format)
     result.upload_id = conn.execute(s.uploads.insert().values(**row)).inserted_primary_key[0]
     if history is not None:
         write_facts(conn, report, history, result.upload_id, config)
+    audit.record(
+        conn,
+        "upload",
+        username=sender.user,
+        partner=report.partner,
+        month=report.month,
+        ip=sender.ip,
+        at=at,
+        detail={
+            "file": result.file,
+            "status": result.status,
+            "upload_id": result.upload_id,
+            "errors": len(result.errors),
+        },
+    )
 
 
 def ingest_bytes(
@@ -165,46 +224,36 @@ def ingest_bytes(
     settings: Settings,
     user: str = "system",
     received_at: datetime | None = None,
+    sender: Sender | None = None,
 ) -> IngestResult:
-    """Archive, check and load one workbook; all or nothing."""
-    received_at = received_at or datetime.now()
+    """Archive, check and load one workbook; all or nothing.
+
+    ``sender`` says who sends it (``user``/``received_at`` are shorthands for it).
+    """
+    sender = sender or Sender(user=user, received_at=received_at)
+    at = sender.received_at or datetime.now()
     result = IngestResult(
         file=file_name, status="rejected", sha256=hashlib.sha256(data).hexdigest()
     )
-    result.archive_path = archive.store(
-        settings.archive_dir, data, file_name, result.sha256, received_at
-    )
-    report, file_format = _parse(data, file_name, config, settings, received_at.date())
+    result.archive_path = archive.store(settings.archive_dir, data, file_name, result.sha256, at)
+    report, file_format = _parse(data, file_name, config, settings, at.date())
     result.partner, result.month = report.partner, report.month
     result.errors, result.notices = list(report.errors), list(report.notices)
+    outcome = {"user": sender.user, "received_at": at, "sha256": result.sha256}
     try:
         with db.writing(engine) as conn:
-            _record(
-                conn,
-                report,
-                result,
-                config,
-                user=user,
-                received_at=received_at,
-                file_format=file_format,
-            )
+            _record(conn, report, result, config, sender, at, file_format)
     except Exception as exc:
         archive.write_outcome(
             settings.archive_dir,
             result.archive_path,
-            {"status": "failed", "error": repr(exc), "user": user, "received_at": received_at},
+            {**outcome, "status": "failed", "error": repr(exc)},
         )
         raise
     archive.write_outcome(
         settings.archive_dir,
         result.archive_path,
-        {
-            **result.as_dict(),
-            "upload_id": result.upload_id,
-            "user": user,
-            "sha256": result.sha256,
-            "received_at": received_at,
-        },
+        {**result.as_dict(), **outcome, "upload_id": result.upload_id},
     )
     return result
 

@@ -219,3 +219,47 @@ MEASURES = (
 def current_uploads():
     """Select of the ids of the accepted (current) upload of each partner-month."""
     return select(uploads.c.id).where(uploads.c.status == "accepted")
+
+
+# --- access control and approval (migration 0002) -------------------------------------------
+
+ROLES = ("admin", "steering", "finance", "partner")
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("username", String(100), nullable=False, unique=True),
+    Column("password_hash", String(255), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("partner_code", String(16), ForeignKey("partners.code"), nullable=True),
+    Column("is_active", Boolean, nullable=False, default=True),
+    Column("created_at", DateTime(timezone=False), nullable=False),
+    Column("password_changed_at", DateTime(timezone=False), nullable=False),
+    comment="One row per user account; partner users are bound to one partner.",
+)
+
+month_locks = Table(
+    "month_locks",
+    metadata,
+    Column("partner_code", String(16), ForeignKey("partners.code"), primary_key=True),
+    Column("month", Date, primary_key=True),
+    Column("approved_by", String(100), nullable=False),
+    Column("approved_at", DateTime(timezone=False), nullable=False),
+    Column("upload_id", Integer, ForeignKey("uploads.id"), nullable=True),
+    comment="One row per approved (locked) partner-month; reopening deletes it (audit keeps it).",
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime(timezone=False), nullable=False, index=True),
+    Column("username", String(100), nullable=True),
+    Column("action", String(32), nullable=False, index=True),
+    Column("partner_code", String(16), nullable=True),
+    Column("month", Date, nullable=True),
+    Column("ip", String(64), nullable=True),
+    Column("detail", Text, nullable=False, default=""),
+    comment="One row per audited event: upload, approve, reopen, login, login_failed, user_*.",
+)
