@@ -1,10 +1,8 @@
 """A rejected workbook with its errors marked, for the partner to download and fix.
 
-:func:`marked_workbook` returns an .xlsx: the partner's own workbook (sheets, values and
-formats kept) with every located cell filled red and its German message as a cell
-comment, plus a first sheet "Fehler" that lists every error with a link to its cell.
-Files openpyxl cannot load (.ods, .xls) are rebuilt from the values the importer read;
-a file that cannot be read at all gives the "Fehler" sheet alone. Never raises on user data.
+The partner's own workbook (values and formats kept; .ods/.xls rebuilt from the values read)
+with every located cell filled red and its German message as a comment, plus a first sheet
+"Fehler" listing every error with a link to its cell. Never raises on user data.
 """
 
 from __future__ import annotations
@@ -94,11 +92,8 @@ def _save(wb: Workbook) -> bytes:
 def _error_book(errors: list[Issue]) -> Workbook:
     wb = Workbook()
     wb.remove(wb.active)
-    _add_error_sheet(wb, errors, [Target(None)] * len(errors))
+    _add_error_sheet(wb, errors, [Target(None)] * len(errors))  # nothing to link to
     return wb
-
-
-# --- the workbook to mark -----------------------------------------------------------------
 
 
 def _open(data: bytes, raw: RawWorkbook) -> tuple[Workbook, dict[str, Worksheet]]:
@@ -141,12 +136,10 @@ def _put(cell: Cell, value: object) -> None:
 def _put_text(cell: Cell, text: str) -> None:
     """Write ``text`` as a text cell, never as a formula.
 
-    openpyxl turns a str starting with "=" into a formula; setting ``data_type = "s"``
-    afterwards stores the same characters as a plain string, which no program evaluates.
-    "+", "-" and "@" are stored as strings anyway, but Excel would make a formula of them
-    once the cell is edited; ``quotePrefix`` (Excel's leading apostrophe, which is not part
-    of the value) keeps them text. Unlike prefixing a "'" or an invisible character, this
-    leaves the partner's value unchanged.
+    openpyxl makes a formula of a str starting with "="; ``data_type = "s"`` afterwards stores
+    the same characters as a plain string that nothing evaluates. "+", "-", "@" are strings
+    anyway; ``quotePrefix`` (Excel's hidden leading apostrophe) keeps all four text when the
+    cell is edited. Unlike prefixing "'" or an invisible character, the value stays unchanged.
     """
     text = _clean(text)
     cell.value = text
@@ -160,15 +153,17 @@ def _clean(text: str) -> str:
     return ILLEGAL_CHARACTERS_RE.sub("", text)[:MAX_TEXT]
 
 
-# --- locating -----------------------------------------------------------------------------
-
-
 def _locate(issue: Issue, raw: RawWorkbook, sheets: dict[str, Worksheet]) -> Target:
-    sheet = _raw_sheet(raw, issue.sheet)
+    # the sheet the importer took for issue.sheet: the first whose header_key matches
+    # (case, surrounding spaces and a note in brackets ignored)
+    key = header_key(issue.sheet or "")
+    sheet = next((s for s in raw.sheets if issue.sheet and header_key(s.name) == key), None)
     ws = sheets.get(sheet.name) if sheet else None
     if ws is None or sheet is None:
         return Target(None)
-    header = _header_row(sheet)
+    # the header row is the first non-empty row, as in the importer
+    rows = enumerate(sheet.rows, start=1)
+    header = next((n for n, row in rows if not all(is_blank(v) for v in row)), None)
     row = issue.row or header
     if row is None or (issue.row is None and not issue.column):
         return Target(ws)
@@ -178,20 +173,6 @@ def _locate(issue: Issue, raw: RawWorkbook, sheets: dict[str, Worksheet]) -> Tar
     values = sheet.rows[row - 1] if row <= len(sheet.rows) else []
     used = tuple(i + 1 for i, v in enumerate(values) if not is_blank(v))
     return Target(ws, row, used[0] if used else 1, "row", used)
-
-
-def _raw_sheet(raw: RawWorkbook, name: str | None) -> RawSheet | None:
-    """The sheet the importer read as ``name`` (case, spaces and brackets ignored)."""
-    if not name:
-        return None
-    key = header_key(name)
-    return raw.sheet(name) or next((s for s in raw.sheets if header_key(s.name) == key), None)
-
-
-def _header_row(sheet: RawSheet) -> int | None:
-    """Spreadsheet row of the header: the first non-empty row, as in the importer."""
-    rows = enumerate(sheet.rows, start=1)
-    return next((n for n, row in rows if not all(is_blank(v) for v in row)), None)
 
 
 def _column(sheet: RawSheet, header: int | None, issue: Issue) -> int | None:
@@ -220,9 +201,6 @@ def _aliases() -> dict[str, set[str]]:
         for col in spec.columns:
             keys.setdefault(header_key(col.name), set()).update(col.header_keys())
     return keys
-
-
-# --- marking ------------------------------------------------------------------------------
 
 
 def _mark(errors: list[Issue], targets: list[Target]) -> None:
@@ -263,14 +241,6 @@ def _comment(cell: Cell, messages: list[str]) -> None:
     cell.comment = Comment(text, AUTHOR, height=height, width=300)
 
 
-def _location(t: Target) -> str:
-    title = t.ws.title.replace("'", "''") if t.ws is not None else ""
-    return f"'{title}'!{get_column_letter(t.col)}{t.row}"
-
-
-# --- the "Fehler" sheet -------------------------------------------------------------------
-
-
 def _add_error_sheet(wb: Workbook, errors: list[Issue], targets: list[Target]) -> Worksheet:
     ws = wb.create_sheet(ERROR_SHEET, 0)
     for sheet in wb.worksheets:
@@ -290,16 +260,15 @@ def _add_error_sheet(wb: Workbook, errors: list[Issue], targets: list[Target]) -
 
 
 def _error_row(ws: Worksheet, r: int, issue: Issue, target: Target) -> None:
-    values = (issue.sheet, issue.row, issue.column, issue.message)
-    for c, value in enumerate(values, start=1):
+    if target.ws is not None:  # an internal link: location only, no relationship target
+        title = target.ws.title.replace("'", "''")
+        where = f"'{title}'!{get_column_letter(target.col)}{target.row}"
+        ws.cell(r, 1).hyperlink = Hyperlink(ref="", location=where, tooltip="Zur Zelle")
+        ws.cell(r, 1).style = "Hyperlink"
+    for c, value in enumerate((issue.sheet, issue.row, issue.column, issue.message), start=1):
         cell = ws.cell(r, c)
         if isinstance(value, str):
             _put_text(cell, value)
         else:
             cell.value = value
-    if target.ws is not None:
-        link = ws.cell(r, 1)
-        link.hyperlink = Hyperlink(ref="", location=_location(target), tooltip="Zur Zelle")
-        link.style = "Hyperlink"
-    for c in range(1, 5):
-        ws.cell(r, c).alignment = Alignment(vertical="top", wrap_text=c == 4)
+        cell.alignment = Alignment(vertical="top", wrap_text=c == 4)

@@ -239,15 +239,27 @@ def test_xlsm_becomes_a_plain_xlsx(config):
     assert wb.sheetnames[0] == ERROR_SHEET and _is_red(wb["Ausgaben"]["D2"])
 
 
+def test_marked_file_reads_back_with_the_same_errors(marked, config):
+    _data, errors, _wb, out = marked
+    report = validate_workbook(read_workbook(out, "korrigiert.xlsx"), config, today=TODAY)
+    assert report.errors == errors
+    assert [(n.sheet, n.message) for n in report.notices if n.sheet == ERROR_SHEET] == [
+        (ERROR_SHEET, "Zusätzliches Blatt wird ignoriert.")
+    ]
+
+
 @pytest.mark.libreoffice
-def test_ods_is_rebuilt_as_xlsx_and_marked(config, soffice, tmp_path):
+@pytest.mark.parametrize("fmt", ["ods", "xls"])
+def test_libreoffice_files_are_rebuilt_as_xlsx_and_marked(config, soffice, tmp_path, fmt):
     source = tmp_path / "bericht.xlsx"
     source.write_bytes(_with_text_cell(_broken(), "Ausgaben", "F3", "=1+2"))
-    ods = soffice(source, "ods", tmp_path / "ods").read_bytes()
-    errors = _errors(ods, config, "bericht.ods")
+    converted = soffice(source, fmt, tmp_path / fmt).read_bytes()
+    name = f"bericht.{fmt}"
+    assert read_workbook(converted, name).file_format == fmt
+    errors = _errors(converted, config, name)
     assert len(errors) == 3
-    wb = _open(marked_workbook(ods, "bericht.ods", errors))
-    assert wb.sheetnames == [ERROR_SHEET, *[s.name for s in read_workbook(ods, "b.ods").sheets]]
+    wb = _open(marked_workbook(converted, name, errors))
+    assert wb.sheetnames == [ERROR_SHEET, *[s.name for s in read_workbook(converted, name).sheets]]
     assert _listed(wb) == [(e.sheet, e.row, e.column, e.message) for e in errors]
     ausgaben = wb["Ausgaben"]
     assert _is_red(ausgaben["D2"]) and "keine Zahl" in ausgaben["D2"].comment.text
