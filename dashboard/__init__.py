@@ -3,41 +3,29 @@
 from __future__ import annotations
 
 import dash
-import dash_bootstrap_components as dbc
-from dash import dcc, html
 
-from etl.config import get_config
-
-
-def _navbar() -> dbc.Navbar:
-    config = get_config()
-    links = [
-        dbc.NavItem(dbc.NavLink(page["name"], href=page["relative_path"], active="exact"))
-        for page in dash.page_registry.values()
-    ]
-    return dbc.Navbar(
-        dbc.Container([
-            dbc.NavbarBrand(config.short_name, href="/"),
-            dbc.Nav(links, navbar=True),
-        ], fluid=True),
-        color="primary", dark=True, className="mb-3",
-    )
+from etl.settings import REPO_ROOT
 
 
 def create_app() -> dash.Dash:
-    """Build the Dash app with every page under ``dashboard/pages``."""
+    """Build the Dash app with every page under ``dashboard/pages`` and the query cache.
+
+    Styles (Bootstrap "Flatly", served from ``assets/``) and scripts come from the app itself,
+    so it works without internet access.
+    """
+    from dashboard import data, shell
+
     app = dash.Dash(
         __name__,
         use_pages=True,
         pages_folder="pages",
-        external_stylesheets=[dbc.themes.FLATLY],
-        suppress_callback_exceptions=True,
+        assets_folder=str(REPO_ROOT / "assets"),
+        # login.css styles the server-rendered login form only; keep it out of the pages.
+        assets_ignore=r"login\.css",
+        suppress_callback_exceptions=False,
         title="Fördercockpit",
         update_title=None,
     )
-    app.layout = html.Div([
-        dcc.Location(id="url"),
-        _navbar(),
-        dbc.Container(dash.page_container, fluid=True),
-    ])
+    data.init_cache(app.server)
+    app.layout = shell.layout
     return app

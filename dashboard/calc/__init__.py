@@ -1,0 +1,1 @@
+"""Pure calculations behind the pages: no database, no Dash; every input is a DataFrame or value."""

@@ -1,0 +1,104 @@
+"""The global filters (partners, modules, years) and their home in the URL's query string.
+
+A link such as ``/finanzen?partner=DO,BO&jahr=2025`` reproduces a view. Empty means "all".
+Pages may carry further keys of their own (``/daten?tabelle=kosten&monat=2025-03``);
+changing a global filter keeps them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlencode
+
+import pandas as pd
+
+from etl.config import NetworkConfig
+
+PARTNER_KEY, MODULE_KEY, YEAR_KEY = "partner", "modul", "jahr"
+GLOBAL_KEYS = (PARTNER_KEY, MODULE_KEY, YEAR_KEY)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Selected partners, modules and years; an empty tuple selects everything."""
+
+    partners: tuple[str, ...] = ()
+    modules: tuple[str, ...] = ()
+    years: tuple[int, ...] = ()
+
+    @property
+    def is_active(self) -> bool:
+        return bool(self.partners or self.modules or self.years)
+
+    def partner_list(self, config: NetworkConfig) -> tuple[str, ...]:
+        """The selected partner codes, or all of them."""
+        return self.partners or config.partner_codes
+
+    def module_list(self, config: NetworkConfig) -> tuple[str, ...]:
+        """The selected modules, or all of them."""
+        return self.modules or config.modules
+
+    def year_list(self, config: NetworkConfig) -> tuple[int, ...]:
+        """The selected years, or every project year."""
+        return self.years or config.years
+
+    def query(self) -> dict[str, str]:
+        """The non-empty filters as query parameters."""
+        out = {PARTNER_KEY: ",".join(self.partners), MODULE_KEY: ",".join(self.modules),
+               YEAR_KEY: ",".join(str(y) for y in self.years)}
+        return {k: v for k, v in out.items() if v}
+
+
+def parse_search(search: str | None) -> dict[str, str]:
+    """``'?a=1&b=x'`` -> ``{'a': '1', 'b': 'x'}`` (the last value of a repeated key wins)."""
+    return dict(parse_qsl((search or "").lstrip("?"), keep_blank_values=False))
+
+
+def _pick(raw: str | None, allowed) -> list[str]:
+    wanted = {v.strip().casefold() for v in (raw or "").split(",") if v.strip()}
+    return [a for a in allowed if str(a).casefold() in wanted]
+
+
+def from_query(query: Mapping[str, str], config: NetworkConfig) -> Filters:
+    """Filters from query parameters; unknown values are dropped, configuration order kept."""
+    return Filters(
+        partners=tuple(_pick(query.get(PARTNER_KEY), config.partner_codes)),
+        modules=tuple(_pick(query.get(MODULE_KEY), config.modules)),
+        years=tuple(int(y) for y in _pick(query.get(YEAR_KEY), config.years)),
+    )
+
+
+def from_search(search: str | None, config: NetworkConfig) -> Filters:
+    """Filters from a query string such as ``'?partner=DO&jahr=2025'``."""
+    return from_query(parse_search(search), config)
+
+
+def to_search(params: Mapping[str, str]) -> str:
+    """Query parameters as ``'?k=v&...'`` (commas kept readable), or ``''`` when empty."""
+    return "?" + urlencode(dict(params), safe=",") if params else ""
+
+
+def merge_search(search: str | None, filters: Filters) -> str:
+    """``search`` with its global keys replaced by ``filters``; page-specific keys are kept."""
+    params = {k: v for k, v in parse_search(search).items() if k not in GLOBAL_KEYS}
+    return to_search({**filters.query(), **params})
+
+
+def href(path: str, filters: Filters, **extra: str | None) -> str:
+    """A link to ``path`` with the global filters and further (non-empty) parameters."""
+    params = {**filters.query(), **{k: str(v) for k, v in extra.items() if v not in (None, "")}}
+    return path + to_search(params)
+
+
+def apply(frame: pd.DataFrame, filters: Filters, *, partner: str | None = "partner_code",
+          module: str | None = "module", year: str | None = "year") -> pd.DataFrame:
+    """Rows of ``frame`` inside the filters (a column given as None is not filtered)."""
+    mask = pd.Series(True, index=frame.index)
+    if partner and filters.partners:
+        mask &= frame[partner].isin(filters.partners)
+    if module and filters.modules:
+        mask &= frame[module].isin(filters.modules)
+    if year and filters.years:
+        mask &= frame[year].isin(filters.years)
+    return frame[mask]

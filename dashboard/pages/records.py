@@ -1,0 +1,141 @@
+"""Daten: the rows behind the figures, with the file, sheet and row each came from.
+
+Other pages link here (``/daten?tabelle=kosten&partner=DO&jahr=2025&kategorie=personal``);
+the grid shows exactly those rows, and the totals above it match the clicked figure.
+"""
+
+from __future__ import annotations
+
+import dash
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, callback, dcc, html, no_update
+
+from dashboard import components as ui
+from dashboard import data, drill, fmt, grids
+from dashboard import filters as flt
+from dashboard.calc import records as rec
+from dashboard.labels import UPLOAD_STATUS_LABELS
+
+dash.register_page(__name__, path="/daten", name="Daten", title="Daten – Fördercockpit",
+                   order=4)
+
+SOURCES = {"veranstaltungen": ["events"], "coachings": ["coachings"],
+           "teilnahmen": ["participations"], "kosten": ["personnel", "expenditure"],
+           "eingaenge": ["uploads"]}
+COST_KIND_LABELS = {"personal": "Personal", "ausgaben": "Ausgaben"}
+NARROW_LABELS = {"monat": "Monat", "kategorie": "Kostenart", "groesse": "Größenklasse",
+                 "format": "Format"}
+
+
+def layout(tabelle: str = rec.DEFAULT, **_query) -> html.Div:
+    dataset = tabelle if tabelle in drill.DATASETS else rec.DEFAULT
+    grid = dag.AgGrid(id="records-grid", columnDefs=grids.RECORD_COLUMNS[dataset], rowData=[],
+                      defaultColDef={"sortable": True, "filter": True, "floatingFilter": True,
+                                     "resizable": True},
+                      dashGridOptions={"localeText": grids.GRID_LOCALE, "pagination": True,
+                                       "paginationPageSize": 50, "animateRows": False,
+                                       "suppressColumnVirtualisation": True},
+                      csvExportParams={"fileName": "foerdercockpit-daten.csv",
+                                       "columnSeparator": ";"},
+                      style={"height": "640px"}, className="ag-theme-alpine")
+    return html.Div([
+        ui.page_header("Daten", "records-lead"),
+        dbc.RadioItems(id="records-dataset", value=dataset, inline=True,
+                       options=[{"label": v, "value": k} for k, v in drill.DATASETS.items()],
+                       className="btn-group flex-wrap mb-3", inputClassName="btn-check",
+                       labelClassName="btn btn-outline-primary",
+                       labelCheckedClassName="active"),
+        html.Div(id="records-chips", className="mb-2"),
+        dbc.Card(dbc.CardBody([
+            html.Div([html.Div(id="records-summary", className="records-summary"),
+                      dbc.Button("Als CSV herunterladen", id="records-csv", color="secondary",
+                                 outline=True, size="sm")],
+                     className="d-flex justify-content-between align-items-center mb-2"),
+            grid,
+        ]), className="shadow-sm mb-4"),
+    ])
+
+
+@callback(
+    Output("url", "search", allow_duplicate=True),
+    Input("records-dataset", "value"),
+    State("url", "search"),
+    prevent_initial_call=True,
+)
+def choose_dataset(dataset, search):
+    """Another dataset keeps the filters and the month, drops the other narrowings."""
+    params = flt.parse_search(search)
+    # Dash also calls this when the page is inserted: leave a drill-down link untouched.
+    if params.get("tabelle", rec.DEFAULT) == dataset:
+        return no_update
+    params = {k: v for k, v in params.items() if k not in ("kategorie", "groesse", "format")}
+    return flt.to_search({**params, "tabelle": dataset})
+
+
+@callback(
+    Output("records-grid", "columnDefs"), Output("records-grid", "rowData"),
+    Output("records-summary", "children"), Output("records-chips", "children"),
+    Output("records-lead", "children"),
+    Input("url", "search"),
+)
+def show_rows(search):
+    config, query = data.config(), flt.parse_search(search)
+    dataset = query.get("tabelle") if query.get("tabelle") in drill.DATASETS else rec.DEFAULT
+    f, narrow = flt.from_query(query, config), rec.narrowing(query)
+    frames = dict(zip(SOURCES[dataset], data.frames(*SOURCES[dataset]), strict=True))
+    rows = rec.rows(frames, dataset, f, narrow)
+    return (grids.RECORD_COLUMNS[dataset], grids.record_rows(dataset, rows),
+            summary(dataset, rec.totals(dataset, rows)), chips(query),
+            f"{drill.DATASETS[dataset]} · {ui.selection_text(config, f)}")
+
+
+@callback(Output("records-grid", "exportDataAsCsv"), Input("records-csv", "n_clicks"),
+          prevent_initial_call=True)
+def export_csv(_clicks):
+    return True
+
+
+def summary(dataset: str, t: dict) -> list:
+    return [html.Span([html.Span(f"{label}: ", className="text-muted"),
+                       html.Span(value, className="fw-bold", **{"data-total": key})],
+                      className="me-4")
+            for key, label, value in summary_parts(dataset, t)]
+
+
+def summary_parts(dataset: str, t: dict) -> list[tuple[str, str, str]]:
+    """(key, German label, formatted value) of the totals above the grid."""
+    parts = [("rows", "Zeilen", fmt.de_int(t["rows"]))]
+    if dataset == "veranstaltungen":
+        parts.append(("participants", "Teilnehmende", fmt.de_int(t["participants"])))
+    elif dataset == "coachings":
+        parts.append(("hours", "Stunden", fmt.de_dec(t["hours"], 2)))
+    elif dataset == "teilnahmen":
+        parts += [("companies", "eindeutige Unternehmen", fmt.de_int(t["companies"])),
+                  ("persons", "Personen", fmt.de_int(t["persons"]))]
+    elif dataset == "kosten":
+        parts += [("personnel", "Personal", fmt.eur(t["personnel"])),
+                  ("expenditure", "Ausgaben", fmt.eur(t["expenditure"])),
+                  ("total", "Summe", fmt.eur(t["total"]))]
+    else:
+        parts += [(k, UPLOAD_STATUS_LABELS.get(k, k), fmt.de_int(v))
+                  for k, v in t["by_status"].items()]
+    return parts
+
+
+def chips(query: dict[str, str]) -> list:
+    out = []
+    for key, label in NARROW_LABELS.items():
+        if not query.get(key):
+            continue
+        value = query[key]
+        if key == "monat":
+            narrowed = rec.narrowing(query).month
+            value = fmt.month_long(narrowed) if narrowed else value
+        value = COST_KIND_LABELS.get(value, value) if key == "kategorie" else value
+        rest = {k: v for k, v in query.items() if k != key}
+        out.append(dcc.Link([f"{label}: {value}", html.Span(" ✕", className="ms-1")],
+                            href=drill.RECORDS_PATH + flt.to_search(rest),
+                            className="badge rounded-pill text-bg-info me-2 chip",
+                            title="Einschränkung aufheben"))
+    return out

@@ -1,0 +1,108 @@
+"""The frame around every page: navigation, the global filter bar, and their callbacks
+(filters <-> URL query string, navigation links keeping the filters, drill-down clicks)."""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
+
+from dashboard import data, drill
+from dashboard import filters as flt
+
+
+def navbar() -> dbc.Navbar:
+    """Brand and one link per registered page (in page order)."""
+    config = data.config()
+    links = [dbc.NavItem(dbc.NavLink(page["name"], href=page["relative_path"],
+                                     id={"type": "nav-link", "path": page["path"]}))
+             for page in dash.page_registry.values() if page.get("nav", True)]
+    return dbc.Navbar(dbc.Container([
+        dbc.NavbarBrand([html.Span("Fördercockpit", className="fw-bold me-2"),
+                         html.Span(config.short_name, className="brand-network")], href="/"),
+        dbc.Nav(links, navbar=True, className="main-nav"),
+    ], fluid=True), color="primary", dark=True, className="mb-3 py-2")
+
+
+def _dropdown(filter_id: str, label: str, options: list, placeholder: str) -> dbc.Col:
+    return dbc.Col([
+        dbc.Label(label, html_for=filter_id, className="filter-label"),
+        dcc.Dropdown(id=filter_id, options=options, multi=True, placeholder=placeholder,
+                     clearable=True, searchable=True, className="filter-dropdown"),
+    ], xs=12, md=True)
+
+
+def filter_bar() -> dbc.Card:
+    """Partner, module and year filters shared by all pages."""
+    config = data.config()
+    partners = [{"label": f"{p.code} – {p.name}", "value": p.code} for p in config.partners]
+    modules = [{"label": m, "value": m} for m in config.modules]
+    years = [{"label": str(y), "value": y} for y in config.years]
+    return dbc.Card(dbc.CardBody(dbc.Row([
+        _dropdown("filter-partners", "Partner", partners, "Alle Partner"),
+        _dropdown("filter-modules", "Module", modules, "Alle Module"),
+        _dropdown("filter-years", "Jahre", years, "Alle Jahre"),
+        dbc.Col(dbc.Button("Filter zurücksetzen", id="filter-reset", color="primary",
+                           outline=True, className="w-100"), xs=12, md="auto",
+                className="d-flex align-items-end"),
+    ], className="g-3")), className="mb-4 filter-bar shadow-sm")
+
+
+def layout() -> html.Div:
+    """The app's layout: locations, navigation, filters, page container."""
+    return html.Div([
+        dcc.Location(id="url", refresh=False),
+        dcc.Location(id="nav", refresh="callback-nav"),
+        navbar(),
+        dbc.Container([filter_bar(), dash.page_container], fluid=True, className="page-body"),
+    ])
+
+
+@callback(
+    Output("url", "search"),
+    Output("filter-partners", "value"),
+    Output("filter-modules", "value"),
+    Output("filter-years", "value"),
+    Input("url", "search"),
+    Input("filter-partners", "value"),
+    Input("filter-modules", "value"),
+    Input("filter-years", "value"),
+    Input("filter-reset", "n_clicks"),
+)
+def sync_filters(search, partners, modules, years, _reset):
+    """URL -> dropdowns when the address changed; dropdowns -> URL when the user filtered."""
+    config = data.config()
+    if ctx.triggered_id in (None, "url"):
+        f = flt.from_search(search, config)
+        return no_update, list(f.partners), list(f.modules), list(f.years)
+    if ctx.triggered_id == "filter-reset":
+        return flt.merge_search(search, flt.Filters()), [], [], []
+    chosen = {flt.PARTNER_KEY: ",".join(partners or []), flt.MODULE_KEY: ",".join(modules or []),
+              flt.YEAR_KEY: ",".join(str(y) for y in years or [])}
+    return flt.merge_search(search, flt.from_query(chosen, config)), no_update, no_update, \
+        no_update
+
+
+@callback(
+    Output({"type": "nav-link", "path": ALL}, "href"),
+    Output({"type": "nav-link", "path": ALL}, "active"),
+    Input("url", "pathname"),
+    Input("url", "search"),
+    State({"type": "nav-link", "path": ALL}, "id"),
+)
+def nav_links(pathname, search, ids):
+    """Navigation links carry the global filters; the current page's link is active."""
+    f = flt.from_search(search, data.config())
+    return ([flt.href(i["path"], f) for i in ids],
+            [i["path"] == (pathname or "/") for i in ids])
+
+
+@callback(
+    Output("nav", "href"),
+    Input({"type": "drill-graph", "id": ALL}, "clickData"),
+    prevent_initial_call=True,
+)
+def follow_click(_clicks):
+    """Open the rows behind a clicked bar or point on the Daten page."""
+    click = ctx.triggered[0]["value"] if ctx.triggered else None
+    return drill.href_of_click(click) or no_update

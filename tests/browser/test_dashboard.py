@@ -1,0 +1,255 @@
+"""The dashboard in a real browser on the demo data: every page loads without errors, the
+figures equal ``python -m etl report``, filters live in the URL and persist across pages,
+and clicking a KPI or a bar opens exactly the rows behind it."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import time
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from etl.money import format_eur
+from tests.browser.conftest import cents
+
+pytestmark = pytest.mark.browser
+
+PAGES = [
+    ("/", "Übersicht", "#overview-kpi-events-value"),
+    ("/aktivitaeten", "Aktivitäten", "#activities-lead"),
+    ("/finanzen", "Finanzen", "#finance-kpi-eligible-value"),
+    ("/meldestand", "Meldestand", "#reporting-lead"),
+    ("/daten", "Daten", "[data-total=rows]"),
+]
+MONEY = re.compile(r"^-?\d{1,3}(\.\d{3})*,\d{2} €$")
+DATE = re.compile(r"^\d{2}\.\d{2}\.\d{4}$")
+FIRST_ROW = "#records-grid .ag-center-cols-container .ag-row[row-index='0']"
+
+
+def de(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def total(report: dict, measure: str, **where) -> int:
+    return sum(r[measure] for r in report["activities"]
+               if all(r[k] == v for k, v in where.items()))
+
+
+def eligible(report: dict, field: str, **where) -> int:
+    return sum(cents(r[field]) for r in report["eligible"]
+               if all(r[k] == v for k, v in where.items()))
+
+
+def query(url: str) -> dict[str, str]:
+    return {k: v[0] for k, v in parse_qs(urlparse(url).query).items()}
+
+
+def click_point(app, selector: str) -> None:
+    """Click the centre of a chart element (Plotly listens on the layer above it)."""
+    point = app.page.locator(selector).first
+    point.wait_for()
+    point.scroll_into_view_if_needed()
+    box = point.bounding_box()
+    app.page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    app.page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+
+
+def choose(app, dropdown: str, option: str) -> None:
+    app.page.click(dropdown)
+    app.page.get_by_role("option", name=option).click()
+    app.page.keyboard.press("Escape")
+
+
+@pytest.mark.parametrize(("path", "title", "ready"), PAGES)
+def test_every_page_loads(app, path, title, ready):
+    app.open(path, ready)
+    assert app.text("h1") == title
+    assert app.page.locator("nav .nav-link.active").first.text_content() == title
+    app.page.wait_for_load_state("networkidle")
+
+
+def test_overview_equals_the_report(app, report):
+    app.open("/", "#overview-kpi-events-value")
+    assert app.text("#overview-kpi-events-value") == de(total(report, "events"))
+    assert app.text("#overview-kpi-participants-value") == de(total(report, "participants"))
+    assert app.text("#overview-kpi-coachings-value") == de(total(report, "coachings"))
+    assert app.text("#overview-kpi-companies-value") == de(report["unique_companies"])
+    money = cents(report["eligible_total"]["eligible_eur"])
+    assert app.text("#overview-kpi-money-value") == format_eur(money)
+
+
+def test_finance_equals_the_report(app, report):
+    app.open("/finanzen", "#finance-kpi-eligible-value")
+    t = report["eligible_total"]
+    assert app.text("#finance-kpi-eligible-value") == format_eur(cents(t["eligible_eur"]))
+    assert app.text("#finance-kpi-grant-value") == format_eur(cents(t["grant_eur"]))
+    grant_card = app.text("#finance-kpi-grant")
+    for key in ("eu_eur", "state_eur", "own_eur"):
+        assert format_eur(cents(t[key])) in grant_card
+    # the burn chart has drawn its four lines, with German month names on the axis
+    app.page.wait_for_selector("#finance-burn .scatterlayer .trace")
+    assert app.page.locator("#finance-burn .scatterlayer .trace").count() == 4
+    ticks = " ".join(app.page.locator("#finance-burn .xtick text").all_text_contents())
+    assert "Okt" in ticks and "Oct" not in ticks
+    yticks = app.page.locator("#finance-burn .ytick text").all_text_contents()
+    assert any("," in t for t in yticks)  # decimal comma: 0,5 1,0 ...
+
+
+def test_filters_live_in_the_url_and_persist_across_pages(app, report):
+    app.open("/", "#overview-kpi-events-value")
+    before = app.text("#overview-kpi-events-value")
+    choose(app, "#filter-partners", "HA – HAGEN.WIRTSCHAFTSENTWICKLUNG GmbH")
+    assert app.wait_change("#overview-kpi-events-value", before) == de(
+        total(report, "events", partner="HA"))
+    assert query(app.page.url) == {"partner": "HA"}
+    app.page.get_by_role("link", name="Finanzen").click()
+    app.page.wait_for_url("**/finanzen?partner=HA")
+    assert app.wait_text("#finance-kpi-eligible-value") and app.page.wait_for_function(
+        "v => document.querySelector('#finance-kpi-eligible-value').textContent === v",
+        arg=format_eur(eligible(report, "eligible_eur", partner="HA")))
+    assert "HA –" in app.text("#filter-partners")
+    # the link reproduces the view
+    app.open("/finanzen?partner=HA&jahr=2025", "#finance-kpi-eligible-value")
+    app.page.wait_for_function(
+        "v => document.querySelector('#finance-kpi-eligible-value').textContent === v",
+        arg=format_eur(eligible(report, "eligible_eur", partner="HA", year=2025)))
+    app.page.click("#filter-reset")
+    app.page.wait_for_url(re.compile(r".*/finanzen$"))
+
+
+def test_activity_bars_against_targets(app, report):
+    app.open("/aktivitaeten?partner=DO&modul=Informieren&jahr=2025", "#activities-lead")
+    app.page.wait_for_selector("#activities-bars-card .annotation-text")
+    label = app.text("#activities-bars-card .annotation-text")
+    assert label.startswith(de(total(report, "events", partner="DO", module="Informieren",
+                                     year=2025)) + " / Ziel")
+
+
+def test_empty_selection_says_what_is_missing(app):
+    app.open("/aktivitaeten?modul=Coachen", "#activities-lead")
+    app.page.wait_for_selector("#activities-bars-card .annotation-text")
+    assert "Keine Veranstaltungen" in app.text("#activities-bars-card .annotation-text")
+    assert app.page.locator("#activities-bars-card .trace.bars").count() == 0
+
+
+def test_kpi_card_opens_the_rows_behind_it(app, report):
+    app.open("/?partner=BO&jahr=2025", "#overview-kpi-events-value")
+    app.page.click("#overview-kpi-events")
+    app.page.wait_for_url("**/daten?**")
+    assert query(app.page.url) == {"partner": "BO", "jahr": "2025", "tabelle": "veranstaltungen"}
+    app.page.wait_for_function(
+        "v => { const e = document.querySelector('[data-total=rows]');"
+        " return e && e.textContent === v; }", arg=de(total(report, "events", partner="BO",
+                                                             year=2025)))
+    assert app.text("[data-total=participants]") == de(
+        total(report, "participants", partner="BO", year=2025))
+    first = app.page.locator(f"{FIRST_ROW}")
+    first.wait_for()
+    assert first.locator("[col-id=file_name]").text_content().startswith(
+        "Monatsbericht_BO_2025-")
+    assert first.locator("[col-id=sheet]").text_content() == "Veranstaltungen"
+    assert DATE.match(first.locator("[col-id=event_date]").text_content())
+
+
+def test_bar_opens_the_rows_behind_it(app, report):
+    app.open("/aktivitaeten", "#activities-lead")
+    # first trace = first module (Informieren), first point = first partner (DO)
+    click_point(app, "#activities-bars-card .trace.bars .point path")
+    app.page.wait_for_url("**/daten?**")
+    assert query(app.page.url) == {"partner": "DO", "modul": "Informieren",
+                                   "tabelle": "veranstaltungen"}
+    app.page.wait_for_function(
+        "v => { const e = document.querySelector('[data-total=rows]');"
+        " return e && e.textContent === v; }",
+        arg=de(total(report, "events", partner="DO", module="Informieren")))
+    assert "DO" in app.text("#filter-partners")
+
+
+def test_finance_bar_opens_the_cost_rows(app, report):
+    app.open("/finanzen", "#finance-kpi-eligible-value")
+    # first trace = personnel, first point = first partner's first year (DO 2024)
+    click_point(app, "#finance-plan-card .trace.bars .point path")
+    app.page.wait_for_url("**/daten?**")
+    assert query(app.page.url) == {"partner": "DO", "jahr": "2024", "tabelle": "kosten",
+                                   "kategorie": "personal"}
+    personnel = eligible(report, "personnel_eur", partner="DO", year=2024)
+    app.page.wait_for_function(
+        "v => { const e = document.querySelector('[data-total=personnel]');"
+        " return e && e.textContent === v; }", arg=format_eur(personnel))
+    app.page.wait_for_load_state("networkidle")
+    assert app.text("[data-total=expenditure]") == format_eur(0)  # personnel rows only
+    assert app.text("[data-total=total]") == format_eur(personnel)
+    assert query(app.page.url)["kategorie"] == "personal"  # the link survives the page load
+    assert "Kostenart: Personal" in app.text("#records-chips")
+    amount = app.page.locator(f"{FIRST_ROW} [col-id=amount_cents]")
+    assert MONEY.match(amount.text_content())
+
+
+def test_cost_rows_add_up_to_the_report(app, report):
+    app.open("/daten?tabelle=kosten", "[data-total=total]")
+    personnel = sum(cents(r["amount_eur"]) for r in report["personnel"])
+    booked = sum(cents(r["amount_eur"]) for r in report["expenditure"])
+    assert app.text("[data-total=personnel]") == format_eur(personnel)
+    assert app.text("[data-total=total]") == format_eur(personnel + booked)
+    assert personnel == cents(report["eligible_total"]["personnel_eur"])
+
+
+def test_dataset_switch_keeps_the_filters(app, report):
+    app.open("/daten?partner=UN&jahr=2026", "[data-total=rows]")
+    app.page.get_by_text("Coachings", exact=True).click()
+    app.page.wait_for_function("() => location.search.includes('tabelle=coachings')")
+    assert query(app.page.url) == {"partner": "UN", "jahr": "2026", "tabelle": "coachings"}
+    app.page.wait_for_function(
+        "v => { const e = document.querySelector('[data-total=rows]');"
+        " return e && e.textContent === v; }",
+        arg=de(total(report, "coachings", partner="UN", year=2026)))
+
+
+def test_reporting_matrix(app, demo_dir):
+    app.open("/meldestand", "#reporting-lead")
+    app.page.wait_for_selector("#reporting-matrix-2024")
+    with sqlite3.connect(demo_dir / "warehouse.db") as db:
+        corrected = db.execute("SELECT COUNT(DISTINCT partner_code || month) FROM uploads "
+                               "WHERE status = 'superseded'").fetchone()[0]
+    assert app.page.locator(".report-matrix .cell-mark").count() == corrected
+    late_cells = app.page.locator(".report-matrix td.rs-late").count()
+    late_total = sum(int(t) for t in app.page.locator(
+        "#reporting-table tbody tr td:nth-child(4)").all_text_contents())
+    assert late_cells == late_total > 0
+    app.page.locator("#reporting-matrix-2025 td.rs-late a").first.click()
+    app.page.wait_for_url("**/daten?**")
+    assert query(app.page.url)["tabelle"] == "eingaenge"
+    assert int(app.wait_text("[data-total=rows]")) >= 1
+
+
+def test_filter_change_answers_quickly(app):
+    app.open("/", "#overview-kpi-events-value")
+    app.page.wait_for_load_state("networkidle")
+    before = app.text("#overview-kpi-events-value")
+    app.page.click("#filter-years")
+    start = time.perf_counter()
+    app.page.get_by_role("option", name="2025").click()
+    app.wait_change("#overview-kpi-events-value", before)
+    elapsed = time.perf_counter() - start
+    print(f"filter change answered in {elapsed * 1000:.0f} ms")
+    app.page.keyboard.press("Escape")
+    assert elapsed < 1.5
+
+
+def test_sme_class_bar_opens_its_companies(app):
+    app.open("/aktivitaeten?jahr=2025", "#activities-lead")
+    bar = "#activities-sizes-card .trace.bars .point path"
+    app.page.locator(bar).first.wait_for()
+    shown = app.page.locator("#activities-sizes-card .trace.bars text").nth(1).text_content()
+    click_point(app, f"{bar} >> nth=1")  # second class: Klein
+    app.page.wait_for_url("**/daten?**")
+    assert query(app.page.url) == {"jahr": "2025", "tabelle": "teilnahmen", "groesse": "Klein"}
+    companies = shown.split(" ")[0]  # "118 (30 %)" -> "118"
+    app.page.wait_for_function(
+        "v => { const e = document.querySelector('[data-total=companies]');"
+        " return e && e.textContent === v; }", arg=companies)
+    app.page.wait_for_load_state("networkidle")
+    assert query(app.page.url)["groesse"] == "Klein"
+    assert "Größenklasse: Klein" in app.text("#records-chips")

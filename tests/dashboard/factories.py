@@ -1,0 +1,28 @@
+"""Hand-made frames shaped like the query results (see etl.queries)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pandas as pd
+
+
+def facts(rows: list[tuple]) -> pd.DataFrame:
+    """Rows (partner, 'YYYY-MM', module, measure, value) as etl.queries.monthly_facts returns."""
+    frame = pd.DataFrame(rows, columns=["partner_code", "month", "module", "measure", "value"])
+    frame["value"] = [Decimal(str(v)) for v in frame["value"]]
+    frame["month"] = pd.to_datetime(frame["month"] + "-01")
+    frame["year"] = frame["month"].dt.year
+    return frame
+
+
+def reach(rows: list[tuple]) -> pd.DataFrame:
+    """Rows (partner, module, 'YYYY-MM-DD', company_id, size_class) like company_reach."""
+    frame = pd.DataFrame(rows, columns=["partner_code", "module", "activity_date", "company_id",
+                                        "size_class"])
+    frame["activity_date"] = [date.fromisoformat(d) for d in frame["activity_date"]]
+    frame["kind"] = "event"
+    frame["n_persons"] = 1
+    frame["year"] = [d.year for d in frame["activity_date"]]
+    return frame

@@ -1,0 +1,90 @@
+"""Money per partner x year: eligible costs via etl.money, plan vs actual, deviation flags."""
+
+from fractions import Fraction
+
+import pandas as pd
+
+from dashboard.calc import finance
+from etl.money import eligible_costs
+from tests.dashboard.factories import facts
+
+FACTS = facts([
+    # A 2024: personnel 10.000,00 € + 0,03 €, expenditure 2.000,00 € (cents in the warehouse)
+    ("A", "2024-01", "", "personnel_cents", 500000),
+    ("A", "2024-02", "M1", "personnel_cents", 500003),
+    ("A", "2024-02", "M1", "expenditure_cents", 200000),
+    ("B", "2025-03", "", "personnel_cents", 100000),
+    ("B", "2025-03", "M1", "events", 3),
+])
+
+
+def test_money_months_sums_integer_cents():
+    money = finance.money_months(FACTS)
+    assert money.to_dict("records") == [
+        {"partner_code": "A", "year": 2024, "month": pd.Timestamp("2024-01-01"),
+         "personnel": 500000, "expenditure": 0},
+        {"partner_code": "A", "year": 2024, "month": pd.Timestamp("2024-02-01"),
+         "personnel": 500003, "expenditure": 200000},
+        {"partner_code": "B", "year": 2025, "month": pd.Timestamp("2025-03-01"),
+         "personnel": 100000, "expenditure": 0},
+    ]
+
+
+def test_eligible_costs_per_partner_and_year_by_hand(small_config):
+    table = finance.eligible_table(finance.money_months(FACTS), small_config, ("A", "B"),
+                                   (2024, 2025))
+    a24 = table[(table.partner_code == "A") & (table.year == 2024)].iloc[0]
+    # personnel 1.000.003 ct; overheads 15 % = 150.000,45 -> 150.000; material 200.000
+    # eligible 1.350.003; grant 80 % = 1.080.002,4 -> 1.080.002; EU 40 % = 540.001,2 -> 540.001
+    assert (a24.personnel, a24.overheads, a24.material, a24.eligible) == (
+        1000003, 150000, 200000, 1350003)
+    assert (a24.grant, a24.eu, a24.state, a24.own) == (1080002, 540001, 540001, 270001)
+    b25 = table[(table.partner_code == "B") & (table.year == 2025)].iloc[0]
+    assert b25.eligible == 115000 and b25.grant == 103500  # 90 % funding rate
+    assert len(table) == 4  # zeros included for A 2025 and B 2024
+    same = eligible_costs(1000003, 200000, small_config.partner("A").funding_rate,
+                          small_config.rules)
+    assert a24.grant == same.grant
+    assert finance.totals(table)["eligible"] == 1350003 + 115000
+
+
+def test_budget_lines_in_cents(small_config):
+    lines = finance.budget_lines(small_config, ("A",), (2024,))
+    assert lines["plan"].tolist() == [100000, 15000, 35000]
+    assert lines["category"].tolist() == ["personnel", "overheads", "material"]
+
+
+def test_deviation_and_flags(small_config):
+    rules = small_config.rules
+    assert finance.deviation(120, 100) == Fraction(1, 5)
+    assert finance.deviation(80, 100) == Fraction(-1, 5)
+    assert finance.deviation(5, 0) is None
+    assert finance.flag(Fraction(1, 5), rules) == "flag"          # 20 % over: consent needed
+    assert finance.flag(Fraction(15, 100), rules) == "warn"       # from 15 %
+    assert finance.flag(Fraction(149, 1000), rules) == "ok"
+    assert finance.flag(Fraction(-1, 2), rules) == "ok"           # under plan is not flagged
+    assert finance.flag(None, rules) == "ok"
+
+
+def test_plan_vs_actual_flags_each_budget_line(small_config):
+    eligible = pd.DataFrame([{"partner_code": "A", "year": 2024, "personnel": 120000,
+                              "overheads": 17250, "material": 35000}])
+    budget = finance.budget_lines(small_config, ("A",), (2024,))
+    lines = finance.plan_vs_actual(eligible, budget, small_config.rules)
+    # plan 1.000,00 / 150,00 / 350,00 €: +20 %, +15 %, 0 %
+    assert lines["flag"].tolist() == ["flag", "warn", "ok"]
+    assert lines["deviation"].tolist() == [Fraction(1, 5), Fraction(3, 20), Fraction(0)]
+
+
+def test_monthly_eligible_adds_up_exactly_to_the_year(small_config):
+    money = pd.DataFrame([
+        {"partner_code": "A", "year": 2024, "month": pd.Timestamp("2024-01-01"),
+         "personnel": 103, "expenditure": 0},
+        {"partner_code": "A", "year": 2024, "month": pd.Timestamp("2024-02-01"),
+         "personnel": 103, "expenditure": 0},
+    ])
+    monthly = finance.eligible_months(money, small_config)
+    # Jan: 103 + round(15,45) = 118; Jan+Feb: 206 + round(30,9) = 237 -> Feb adds 119
+    assert monthly["eligible"].tolist() == [118, 119]
+    year = finance.eligible_table(money, small_config, ("A",), (2024,))
+    assert int(year["eligible"].iloc[0]) == 237

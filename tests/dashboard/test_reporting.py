@@ -1,0 +1,61 @@
+"""Reporting status per partner x month and the on-time rate, by hand."""
+
+from datetime import date, datetime
+from fractions import Fraction
+
+import pandas as pd
+
+from dashboard.calc import reporting
+
+MONTHS = [date(2025, m, 1) for m in range(1, 6)]
+TODAY = date(2025, 5, 5)
+
+
+def _uploads(rows):
+    return pd.DataFrame(rows, columns=["partner_code", "month", "status", "uploaded_at"])
+
+
+UPLOADS = _uploads([
+    # January: accepted in the evening of the due day (10 February) -> on time
+    ("A", date(2025, 1, 1), "accepted", datetime(2025, 2, 10, 18, 0)),
+    # February: first version on 11 March (late), replaced on 12 March -> late, corrected
+    ("A", date(2025, 2, 1), "superseded", datetime(2025, 3, 11, 9, 0)),
+    ("A", date(2025, 2, 1), "accepted", datetime(2025, 3, 12, 9, 0)),
+    ("A", date(2025, 2, 1), "unchanged", datetime(2025, 3, 13, 9, 0)),
+    # March: only a rejected file, due 10 April -> missing
+    ("A", date(2025, 3, 1), "rejected", datetime(2025, 4, 5, 9, 0)),
+    # a file that could not be read (no partner, no month) is ignored
+    (None, None, "rejected", datetime(2025, 4, 6, 9, 0)),
+])
+
+
+def test_status_of_each_month():
+    m = reporting.report_matrix(UPLOADS, ("A",), MONTHS, 10, TODAY)
+    assert m["status"].tolist() == ["on_time", "late", "missing", "open", "future"]
+    assert m["corrected"].tolist() == [False, True, False, False, False]
+    assert m["n_rejected"].tolist() == [0, 0, 1, 0, 0]
+    assert m["due"].tolist()[:2] == [date(2025, 2, 10), date(2025, 3, 10)]
+    assert m["first_at"].iloc[1] == pd.Timestamp(2025, 3, 11, 9, 0)
+
+
+def test_late_is_decided_by_the_first_accepted_version():
+    ups = _uploads([("A", date(2025, 1, 1), "superseded", datetime(2025, 2, 3, 9, 0)),
+                    ("A", date(2025, 1, 1), "accepted", datetime(2025, 2, 20, 9, 0))])
+    m = reporting.report_matrix(ups, ("A",), MONTHS[:1], 10, TODAY)
+    assert m["status"].tolist() == ["on_time"] and m["corrected"].tolist() == [True]
+
+
+def test_on_time_rate_counts_due_months_only():
+    rates = reporting.on_time_rates(reporting.report_matrix(UPLOADS, ("A", "B"), MONTHS, 10,
+                                                            TODAY))
+    a = rates.set_index("partner_code").loc["A"]
+    assert (a.due, a.on_time, a.late, a.missing, a.corrected) == (3, 1, 1, 1, 1)
+    assert a.rate == Fraction(1, 3)
+    b = rates.set_index("partner_code").loc["B"]  # B never reported: three months missing
+    assert (b.due, b.missing, b.rate) == (3, 3, 0)
+
+
+def test_nothing_due_yet():
+    rates = reporting.on_time_rates(reporting.report_matrix(UPLOADS.iloc[0:0], ("A",),
+                                                            MONTHS[:1], 10, date(2025, 2, 1)))
+    assert rates["due"].tolist() == [0] and rates["rate"].tolist() == [None]
