@@ -13,7 +13,7 @@ def create_app() -> dash.Dash:
     Styles (Bootstrap "Flatly", served from ``assets/``) and scripts come from the app itself,
     so it works without internet access.
     """
-    from dashboard import data, shell
+    from dashboard import auth, data, downloads, shell
 
     app = dash.Dash(
         __name__,
@@ -27,5 +27,9 @@ def create_app() -> dash.Dash:
         update_title=None,
     )
     data.init_cache(app.server)
+    auth.install(app.server)
+    downloads.install(app.server)
+    for page in dash.page_registry.values():
+        page["layout"] = auth.guarded(page)
     app.layout = shell.layout
     return app

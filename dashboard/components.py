@@ -18,8 +18,12 @@ def drill_id(name: str) -> dict[str, str]:
 def graph(graph_id: str, *, drill: bool = False, height: int = 420) -> dcc.Graph:
     """A chart placeholder; ``drill`` makes its points open the rows behind them on click."""
     gid = drill_id(graph_id) if drill else graph_id
-    return dcc.Graph(id=gid, config=GRAPH_CONFIG, style={"height": f"{height}px"},
-                     className="drill-graph" if drill else "")
+    return dcc.Graph(
+        id=gid,
+        config=GRAPH_CONFIG,
+        style={"height": f"{height}px"},
+        className="drill-graph" if drill else "",
+    )
 
 
 def section(title: str, *children, hint: str | None = None, **card) -> dbc.Card:
@@ -27,46 +31,68 @@ def section(title: str, *children, hint: str | None = None, **card) -> dbc.Card:
     header = [html.H3(title, className="h5 mb-0")]
     if hint:
         header.append(html.Div(hint, className="text-muted small mt-1"))
-    return dbc.Card([dbc.CardHeader(header, className="bg-white"), dbc.CardBody(list(children))],
-                    className="mb-4 shadow-sm", **card)
+    return dbc.Card(
+        [dbc.CardHeader(header, className="bg-white"), dbc.CardBody(list(children))],
+        className="mb-4 shadow-sm",
+        **card,
+    )
 
 
 def page_header(title: str, lead_id: str | None = None) -> html.Div:
     """The page title and a line (filled by a callback) saying what the figures stand at."""
-    return html.Div([html.H1(title, className="h2 mb-1"),
-                     html.Div(id=lead_id, className="text-muted") if lead_id else None],
-                    className="mb-3")
+    return html.Div(
+        [
+            html.H1(title, className="h2 mb-1"),
+            html.Div(id=lead_id, className="text-muted") if lead_id else None,
+        ],
+        className="mb-3",
+    )
 
 
-def progress(share: Fraction | None, marker: Fraction | None = None,
-             marker_label: str = "") -> html.Div:
+def progress(
+    share: Fraction | None, marker: Fraction | None = None, marker_label: str = ""
+) -> html.Div:
     """A progress bar (share of target) with an optional tick (e.g. time elapsed)."""
     pct = 0 if share is None else min(float(share) * 100, 100)
     children = [html.Div(className="kpi-progress-bar", style={"width": f"{pct:.1f}%"})]
     if marker is not None:
         left = min(float(marker) * 100, 100)
-        children.append(html.Div(className="kpi-progress-marker", title=marker_label,
-                                 style={"left": f"{left:.1f}%"}))
+        children.append(
+            html.Div(
+                className="kpi-progress-marker", title=marker_label, style={"left": f"{left:.1f}%"}
+            )
+        )
     return html.Div(children, className="kpi-progress")
 
 
-def kpi_card(card_id: str, label: str, value: str, lines: list, href: str | None,
-             bar: html.Div | None = None) -> dbc.Col:
+def kpi_card(
+    card_id: str, label: str, value: str, lines: list, href: str | None, bar: html.Div | None = None
+) -> dbc.Col:
     """A KPI card: label, big value, progress bar, detail lines; clickable when ``href``."""
-    body = dbc.Card(dbc.CardBody([
-        html.Div(label, className="kpi-label"),
-        html.Div(value, className="kpi-value", id=f"{card_id}-value"),
-        bar,
-        *[html.Div(line, className="kpi-line") for line in lines],
-    ]), className="kpi-card h-100 shadow-sm")
-    content = dcc.Link(body, href=href, className="kpi-link", id=card_id) if href else \
-        html.Div(body, id=card_id)
+    body = dbc.Card(
+        dbc.CardBody(
+            [
+                html.Div(label, className="kpi-label"),
+                html.Div(value, className="kpi-value", id=f"{card_id}-value"),
+                bar,
+                *[html.Div(line, className="kpi-line") for line in lines],
+            ]
+        ),
+        className="kpi-card h-100 shadow-sm",
+    )
+    content = (
+        dcc.Link(body, href=href, className="kpi-link", id=card_id)
+        if href
+        else html.Div(body, id=card_id)
+    )
     return dbc.Col(content, xs=12, md=6, xl=4, xxl=True, className="mb-3")
 
 
 def selection_text(config, f) -> str:
     """The filters in words: ``'Partner: DO, BO · alle Module · Jahr: 2025'``."""
-    parts = [f"Partner: {', '.join(f.partners)}" if f.partners else "alle Partner",
-             f"Module: {', '.join(f.modules)}" if f.modules else "alle Module",
-             f"Jahre: {', '.join(str(y) for y in f.years)}" if f.years else "alle Jahre"]
+    parts = [
+        f"Partner: {', '.join(f.partners)}" if f.partners else "alle Partner",
+        f"Module: {', '.join(f.modules)}" if f.modules else "alle Module",
+        f"Jahre: {', '.join(str(y) for y in f.years)}" if f.years else "alle Jahre",
+    ]
     return " · ".join(parts)

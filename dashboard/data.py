@@ -40,12 +40,15 @@ LOADERS: dict[str, Callable[[Engine], pd.DataFrame]] = {
 
 def init_cache(server) -> None:
     """Attach the cache to the Flask server (in-process by default; CACHE_TYPE to change)."""
-    cache.init_app(server, config={
-        "CACHE_TYPE": os.environ.get("CACHE_TYPE", "SimpleCache"),
-        "CACHE_DEFAULT_TIMEOUT": 24 * 3600,
-        "CACHE_THRESHOLD": 500,
-        "CACHE_DIR": os.environ.get("CACHE_DIR", ""),
-    })
+    cache.init_app(
+        server,
+        config={
+            "CACHE_TYPE": os.environ.get("CACHE_TYPE", "SimpleCache"),
+            "CACHE_DEFAULT_TIMEOUT": 24 * 3600,
+            "CACHE_THRESHOLD": 500,
+            "CACHE_DIR": os.environ.get("CACHE_DIR", ""),
+        },
+    )
 
 
 def engine() -> Engine:
@@ -76,7 +79,17 @@ def frames(*names: str) -> tuple[pd.DataFrame, ...]:
     warehouse version."""
     url = get_settings().database_url
     stamp = queries.latest_upload_id(db.get_engine(url))
-    return tuple(_load(name, url, stamp) for name in names)
+    return tuple(_visible(_load(name, url, stamp)) for name in names)
+
+
+def _visible(df: pd.DataFrame) -> pd.DataFrame:
+    """Only the rows of partners the logged-in user may see (all outside a web request)."""
+    from dashboard.auth import partner_scope
+
+    scope = partner_scope()
+    if scope is None or "partner_code" not in df.columns:
+        return df
+    return df[df["partner_code"].isin(scope)]
 
 
 def frame(name: str) -> pd.DataFrame:

@@ -12,9 +12,13 @@ DATASETS = {
     "kosten": "Kosten (Personal und Ausgaben)",
     "eingaenge": "Eingegangene Dateien",
 }
-MEASURE_DATASET = {"events": "veranstaltungen", "participants": "veranstaltungen",
-                   "coachings": "coachings", "coaching_hours": "coachings",
-                   "companies": "teilnahmen"}
+MEASURE_DATASET = {
+    "events": "veranstaltungen",
+    "participants": "veranstaltungen",
+    "coachings": "coachings",
+    "coaching_hours": "coachings",
+    "companies": "teilnahmen",
+}
 
 
 def records_href(f: flt.Filters, dataset: str, **extra: str | None) -> str:
@@ -22,8 +26,13 @@ def records_href(f: flt.Filters, dataset: str, **extra: str | None) -> str:
     return flt.href(RECORDS_PATH, f, tabelle=dataset, **extra)
 
 
-def narrowed(f: flt.Filters, *, partner: str | None = None, module: str | None = None,
-             year: int | None = None) -> flt.Filters:
+def narrowed(
+    f: flt.Filters,
+    *,
+    partner: str | None = None,
+    module: str | None = None,
+    year: int | None = None,
+) -> flt.Filters:
     """``f`` narrowed to one partner, module or year (the point that was clicked)."""
     return flt.Filters(
         partners=(partner,) if partner else f.partners,

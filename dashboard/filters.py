@@ -45,8 +45,11 @@ class Filters:
 
     def query(self) -> dict[str, str]:
         """The non-empty filters as query parameters."""
-        out = {PARTNER_KEY: ",".join(self.partners), MODULE_KEY: ",".join(self.modules),
-               YEAR_KEY: ",".join(str(y) for y in self.years)}
+        out = {
+            PARTNER_KEY: ",".join(self.partners),
+            MODULE_KEY: ",".join(self.modules),
+            YEAR_KEY: ",".join(str(y) for y in self.years),
+        }
         return {k: v for k, v in out.items() if v}
 
 
@@ -91,8 +94,14 @@ def href(path: str, filters: Filters, **extra: str | None) -> str:
     return path + to_search(params)
 
 
-def apply(frame: pd.DataFrame, filters: Filters, *, partner: str | None = "partner_code",
-          module: str | None = "module", year: str | None = "year") -> pd.DataFrame:
+def apply(
+    frame: pd.DataFrame,
+    filters: Filters,
+    *,
+    partner: str | None = "partner_code",
+    module: str | None = "module",
+    year: str | None = "year",
+) -> pd.DataFrame:
     """Rows of ``frame`` inside the filters (a column given as None is not filtered)."""
     mask = pd.Series(True, index=frame.index)
     if partner and filters.partners:

@@ -8,13 +8,35 @@ from fractions import Fraction
 
 from etl.money import format_eur
 
-MONTHS = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
-          "Oktober", "November", "Dezember")
+MONTHS = (
+    "Januar",
+    "Februar",
+    "März",
+    "April",
+    "Mai",
+    "Juni",
+    "Juli",
+    "August",
+    "September",
+    "Oktober",
+    "November",
+    "Dezember",
+)
 MONTHS_SHORT = ("Jan", "Feb", "Mär", "Apr", "Mai", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dez")
 DAYS = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
 
-__all__ = ["MONTHS", "MONTHS_SHORT", "de_date", "de_dec", "de_int", "de_pct", "eur", "eur_short",
-           "month_long", "month_short"]
+__all__ = [
+    "MONTHS",
+    "MONTHS_SHORT",
+    "de_date",
+    "de_dec",
+    "de_int",
+    "de_pct",
+    "eur",
+    "eur_short",
+    "month_long",
+    "month_short",
+]
 
 
 def de_int(n: int | float | Decimal) -> str:

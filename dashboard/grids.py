@@ -16,38 +16,79 @@ from dashboard.labels import CATEGORY_LABELS, FLAG_LABELS, KIND_LABELS, UPLOAD_S
 
 # German texts of AG Grid's own interface.
 GRID_LOCALE = {
-    "page": "Seite", "of": "von", "to": "bis", "more": "mehr", "next": "Nächste",
-    "last": "Letzte", "first": "Erste", "previous": "Vorherige", "loadingOoo": "Lädt …",
-    "noRowsToShow": "Keine Zeilen", "filterOoo": "Filter …", "searchOoo": "Suchen …",
-    "equals": "gleich", "notEqual": "ungleich", "contains": "enthält",
-    "notContains": "enthält nicht", "startsWith": "beginnt mit", "endsWith": "endet mit",
-    "blank": "leer", "notBlank": "nicht leer", "lessThan": "kleiner als",
-    "greaterThan": "größer als", "lessThanOrEqual": "kleiner oder gleich",
-    "greaterThanOrEqual": "größer oder gleich", "inRange": "zwischen", "before": "vor",
-    "after": "nach", "andCondition": "UND", "orCondition": "ODER", "applyFilter": "Anwenden",
-    "resetFilter": "Zurücksetzen", "clearFilter": "Leeren", "cancelFilter": "Abbrechen",
-    "selectAll": "(Alle auswählen)", "inRangeStart": "von", "inRangeEnd": "bis",
-    "pageSizeSelectorLabel": "Zeilen je Seite:", "ariaPageSizeSelectorLabel": "Zeilen je Seite",
-    "sortAscending": "Aufsteigend sortieren", "sortDescending": "Absteigend sortieren",
-    "columnFilter": "Spaltenfilter", "filters": "Filter", "dateFormatOoo": "tt.mm.jjjj",
+    "page": "Seite",
+    "of": "von",
+    "to": "bis",
+    "more": "mehr",
+    "next": "Nächste",
+    "last": "Letzte",
+    "first": "Erste",
+    "previous": "Vorherige",
+    "loadingOoo": "Lädt …",
+    "noRowsToShow": "Keine Zeilen",
+    "filterOoo": "Filter …",
+    "searchOoo": "Suchen …",
+    "equals": "gleich",
+    "notEqual": "ungleich",
+    "contains": "enthält",
+    "notContains": "enthält nicht",
+    "startsWith": "beginnt mit",
+    "endsWith": "endet mit",
+    "blank": "leer",
+    "notBlank": "nicht leer",
+    "lessThan": "kleiner als",
+    "greaterThan": "größer als",
+    "lessThanOrEqual": "kleiner oder gleich",
+    "greaterThanOrEqual": "größer oder gleich",
+    "inRange": "zwischen",
+    "before": "vor",
+    "after": "nach",
+    "andCondition": "UND",
+    "orCondition": "ODER",
+    "applyFilter": "Anwenden",
+    "resetFilter": "Zurücksetzen",
+    "clearFilter": "Leeren",
+    "cancelFilter": "Abbrechen",
+    "selectAll": "(Alle auswählen)",
+    "inRangeStart": "von",
+    "inRangeEnd": "bis",
+    "pageSizeSelectorLabel": "Zeilen je Seite:",
+    "ariaPageSizeSelectorLabel": "Zeilen je Seite",
+    "sortAscending": "Aufsteigend sortieren",
+    "sortDescending": "Absteigend sortieren",
+    "columnFilter": "Spaltenfilter",
+    "filters": "Filter",
+    "dateFormatOoo": "tt.mm.jjjj",
 }
 
 
 def money_col(field: str, header: str, **extra) -> dict:
     """An AG Grid column of integer cents shown as German euros."""
-    return {"field": field, "headerName": header, "type": "rightAligned",
-            "filter": "agNumberColumnFilter",
-            "valueFormatter": {"function": "eurCents(params.value)"}, **extra}
+    return {
+        "field": field,
+        "headerName": header,
+        "type": "rightAligned",
+        "filter": "agNumberColumnFilter",
+        "valueFormatter": {"function": "eurCents(params.value)"},
+        **extra,
+    }
 
 
 def budget_rows(lines: pd.DataFrame) -> list[dict]:
     """Rows for the budget-line grid (money in cents, deviation in percent for sorting)."""
-    return [{"partner": r.partner_code, "year": int(r.year),
-             "category": CATEGORY_LABELS[r.category], "plan": int(r.plan),
-             "actual": int(r.actual),
-             "deviation": None if r.deviation is None else round(float(r.deviation) * 100, 1),
-             "flag": r.flag, "flag_label": FLAG_LABELS[r.flag]}
-            for r in lines.itertuples(index=False)]
+    return [
+        {
+            "partner": r.partner_code,
+            "year": int(r.year),
+            "category": CATEGORY_LABELS[r.category],
+            "plan": int(r.plan),
+            "actual": int(r.actual),
+            "deviation": None if r.deviation is None else round(float(r.deviation) * 100, 1),
+            "flag": r.flag,
+            "flag_label": FLAG_LABELS[r.flag],
+        }
+        for r in lines.itertuples(index=False)
+    ]
 
 
 BUDGET_COLUMNS = [
@@ -56,18 +97,29 @@ BUDGET_COLUMNS = [
     {"field": "category", "headerName": "Kostenart", "flex": 1},
     money_col("plan", "Plan", flex=1),
     money_col("actual", "Ist", flex=1),
-    {"field": "deviation", "headerName": "Abweichung", "type": "rightAligned", "width": 150,
-     "filter": "agNumberColumnFilter",
-     "valueFormatter": {"function": "params.value == null ? '–' : "
-                                    "(params.value > 0 ? '+' : '') + "
-                                    "deNumber(params.value, 1) + ' %'"}},
-    {"field": "flag_label", "headerName": "Status", "width": 190,
-     "cellClassRules": {"flag-warn": "params.data.flag === 'warn'",
-                        "flag-flag": "params.data.flag === 'flag'",
-                        "flag-ok": "params.data.flag === 'ok'"}},
+    {
+        "field": "deviation",
+        "headerName": "Abweichung",
+        "type": "rightAligned",
+        "width": 150,
+        "filter": "agNumberColumnFilter",
+        "valueFormatter": {
+            "function": "params.value == null ? '–' : "
+            "(params.value > 0 ? '+' : '') + "
+            "deNumber(params.value, 1) + ' %'"
+        },
+    },
+    {
+        "field": "flag_label",
+        "headerName": "Status",
+        "width": 190,
+        "cellClassRules": {
+            "flag-warn": "params.data.flag === 'warn'",
+            "flag-flag": "params.data.flag === 'flag'",
+            "flag-ok": "params.data.flag === 'ok'",
+        },
+    },
 ]
-
-
 
 
 def text_col(field: str, header: str, **extra) -> dict:
@@ -75,22 +127,37 @@ def text_col(field: str, header: str, **extra) -> dict:
 
 
 def number_col(field: str, header: str, places: int = 0, **extra) -> dict:
-    return {"field": field, "headerName": header, "type": "rightAligned",
-            "filter": "agNumberColumnFilter",
-            "valueFormatter": {"function": f"deNumber(params.value, {places})"}, **extra}
+    return {
+        "field": field,
+        "headerName": header,
+        "type": "rightAligned",
+        "filter": "agNumberColumnFilter",
+        "valueFormatter": {"function": f"deNumber(params.value, {places})"},
+        **extra,
+    }
 
 
 def date_col(field: str, header: str, with_time: bool = False, **extra) -> dict:
     fn = "true" if with_time else "false"
-    return {"field": field, "headerName": header, "filter": "agDateColumnFilter",
-            "filterParams": {"comparator": {"function": "isoDateComparator"}},
-            "valueFormatter": {"function": f"deDate(params.value, {fn})"}, **extra}
+    return {
+        "field": field,
+        "headerName": header,
+        "filter": "agDateColumnFilter",
+        "filterParams": {"comparator": {"function": "isoDateComparator"}},
+        "valueFormatter": {"function": f"deDate(params.value, {fn})"},
+        **extra,
+    }
 
 
 def month_col(field: str = "month", header: str = "Berichtsmonat", **extra) -> dict:
-    return {"field": field, "headerName": header, "filter": "agTextColumnFilter",
-            "valueFormatter": {"function": "deMonth(params.value)"},
-            "filterValueGetter": {"function": "deMonth(params.data.month)"}, **extra}
+    return {
+        "field": field,
+        "headerName": header,
+        "filter": "agTextColumnFilter",
+        "valueFormatter": {"function": "deMonth(params.value)"},
+        "filterValueGetter": {"function": "deMonth(params.data.month)"},
+        **extra,
+    }
 
 
 def _json(value):
@@ -109,48 +176,75 @@ def _json(value):
 
 def json_rows(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
     """Rows of ``frame`` as JSON-ready dicts (ISO dates, None for missing values)."""
-    return [{c: _json(v) for c, v in zip(columns, row, strict=True)}
-            for row in frame[columns].itertuples(index=False, name=None)]
+    return [
+        {c: _json(v) for c, v in zip(columns, row, strict=True)}
+        for row in frame[columns].itertuples(index=False, name=None)
+    ]
 
 
-SOURCE_COLUMNS = [text_col("file_name", "Datei", minWidth=230),
-                  text_col("sheet", "Blatt", width=140),
-                  number_col("source_row", "Zeile", width=100)]
+SOURCE_COLUMNS = [
+    text_col("file_name", "Datei", minWidth=230),
+    text_col("sheet", "Blatt", width=140),
+    number_col("source_row", "Zeile", width=100),
+]
 PARTNER_COLUMN = text_col("partner_code", "Partner", width=110, pinned="left")
 
 RECORD_COLUMNS: dict[str, list[dict]] = {
     "veranstaltungen": [
-        PARTNER_COLUMN, month_col(width=150), date_col("event_date", "Datum", width=130),
-        text_col("event_id", "ID", width=170), text_col("title", "Titel", minWidth=260, flex=1),
-        text_col("module", "Modul", width=130), text_col("format", "Format", width=120),
+        PARTNER_COLUMN,
+        month_col(width=150),
+        date_col("event_date", "Datum", width=130),
+        text_col("event_id", "ID", width=170),
+        text_col("title", "Titel", minWidth=260, flex=1),
+        text_col("module", "Modul", width=130),
+        text_col("format", "Format", width=120),
         number_col("n_participants", "Teilnehmende", width=150),
-        number_col("n_women", "davon Frauen", width=140), *SOURCE_COLUMNS],
+        number_col("n_women", "davon Frauen", width=140),
+        *SOURCE_COLUMNS,
+    ],
     "coachings": [
-        PARTNER_COLUMN, month_col(width=150), date_col("coaching_date", "Datum", width=130),
+        PARTNER_COLUMN,
+        month_col(width=150),
+        date_col("coaching_date", "Datum", width=130),
         text_col("coaching_id", "ID", width=170),
         text_col("company_name", "Unternehmen", minWidth=240, flex=1),
-        text_col("module", "Modul", width=130), number_col("hours", "Stunden", 2, width=120),
-        text_col("topic", "Thema", minWidth=200), *SOURCE_COLUMNS],
+        text_col("module", "Modul", width=130),
+        number_col("hours", "Stunden", 2, width=120),
+        text_col("topic", "Thema", minWidth=200),
+        *SOURCE_COLUMNS,
+    ],
     "teilnahmen": [
-        PARTNER_COLUMN, date_col("activity_date", "Datum der Aktivität", width=170),
-        text_col("activity_id", "Aktivität", width=170), text_col("kind", "Art", width=140),
+        PARTNER_COLUMN,
+        date_col("activity_date", "Datum der Aktivität", width=170),
+        text_col("activity_id", "Aktivität", width=170),
+        text_col("kind", "Art", width=140),
         text_col("module", "Modul", width=130),
         text_col("company_name", "Unternehmen", minWidth=240, flex=1),
-        text_col("plz", "PLZ", width=100), text_col("size_class", "Größenklasse", width=140),
-        number_col("n_persons", "Personen", width=120), *SOURCE_COLUMNS],
+        text_col("plz", "PLZ", width=100),
+        text_col("size_class", "Größenklasse", width=140),
+        number_col("n_persons", "Personen", width=120),
+        *SOURCE_COLUMNS,
+    ],
     "kosten": [
-        PARTNER_COLUMN, month_col(width=150), text_col("category", "Kostenart", width=160),
+        PARTNER_COLUMN,
+        month_col(width=150),
+        text_col("category", "Kostenart", width=160),
         text_col("reference", "Kürzel / Beleg", width=160),
-        date_col("date", "Belegdatum", width=140), text_col("module", "Modul", width=130),
+        date_col("date", "Belegdatum", width=140),
+        text_col("module", "Modul", width=130),
         text_col("detail", "Angaben", minWidth=240, flex=1),
-        money_col("amount_cents", "Betrag", width=160), *SOURCE_COLUMNS],
+        money_col("amount_cents", "Betrag", width=160),
+        *SOURCE_COLUMNS,
+    ],
     "eingaenge": [
-        PARTNER_COLUMN, month_col(width=150),
+        PARTNER_COLUMN,
+        month_col(width=150),
         date_col("uploaded_at", "Eingang", with_time=True, width=170, sort="desc"),
-        text_col("status", "Ergebnis", width=140), text_col("file_name", "Datei", minWidth=260,
-                                                             flex=1),
+        text_col("status", "Ergebnis", width=140),
+        text_col("file_name", "Datei", minWidth=260, flex=1),
         text_col("uploaded_by", "hochgeladen von", minWidth=220),
-        number_col("n_errors", "Fehler", width=110)],
+        number_col("n_errors", "Fehler", width=110),
+    ],
 }
 
 

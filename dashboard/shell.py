@@ -7,29 +7,79 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
-from dashboard import data, drill
+from dashboard import auth, data, drill
 from dashboard import filters as flt
 
 
 def navbar() -> dbc.Navbar:
     """Brand and one link per registered page (in page order)."""
     config = data.config()
-    links = [dbc.NavItem(dbc.NavLink(page["name"], href=page["relative_path"],
-                                     id={"type": "nav-link", "path": page["path"]}))
-             for page in dash.page_registry.values() if page.get("nav", True)]
-    return dbc.Navbar(dbc.Container([
-        dbc.NavbarBrand([html.Span("Fördercockpit", className="fw-bold me-2"),
-                         html.Span(config.short_name, className="brand-network")], href="/"),
-        dbc.Nav(links, navbar=True, className="main-nav"),
-    ], fluid=True), color="primary", dark=True, className="mb-3 py-2")
+    links = [
+        dbc.NavItem(
+            dbc.NavLink(
+                page["name"],
+                href=page["relative_path"],
+                id={"type": "nav-link", "path": page["path"]},
+            )
+        )
+        for page in dash.page_registry.values()
+        if page.get("nav", True) and auth.may_open(page)
+    ]
+    return dbc.Navbar(
+        dbc.Container(
+            [
+                dbc.NavbarBrand(
+                    [
+                        html.Span("Fördercockpit", className="fw-bold me-2"),
+                        html.Span(config.short_name, className="brand-network"),
+                    ],
+                    href="/",
+                ),
+                dbc.Nav([*links, _user_menu()], navbar=True, className="main-nav"),
+            ],
+            fluid=True,
+        ),
+        color="primary",
+        dark=True,
+        className="mb-3 py-2",
+    )
+
+
+def _user_menu():
+    """The logged-in user's name and a logout link."""
+    user = auth.current_user if auth.current_role() else None
+    if user is None:
+        return None
+    return dbc.DropdownMenu(
+        [
+            dbc.DropdownMenuItem(f"Rolle: {auth.ROLE_LABELS[user.role]}", header=True),
+            dbc.DropdownMenuItem("Abmelden", href="/logout", external_link=True, id="shell-logout"),
+        ],
+        label=user.username,
+        nav=True,
+        in_navbar=True,
+        align_end=True,
+        className="user-menu",
+    )
 
 
 def _dropdown(filter_id: str, label: str, options: list, placeholder: str) -> dbc.Col:
-    return dbc.Col([
-        dbc.Label(label, html_for=filter_id, className="filter-label"),
-        dcc.Dropdown(id=filter_id, options=options, multi=True, placeholder=placeholder,
-                     clearable=True, searchable=True, className="filter-dropdown"),
-    ], xs=12, md=True)
+    return dbc.Col(
+        [
+            dbc.Label(label, html_for=filter_id, className="filter-label"),
+            dcc.Dropdown(
+                id=filter_id,
+                options=options,
+                multi=True,
+                placeholder=placeholder,
+                clearable=True,
+                searchable=True,
+                className="filter-dropdown",
+            ),
+        ],
+        xs=12,
+        md=True,
+    )
 
 
 def filter_bar() -> dbc.Card:
@@ -38,24 +88,43 @@ def filter_bar() -> dbc.Card:
     partners = [{"label": f"{p.code} – {p.name}", "value": p.code} for p in config.partners]
     modules = [{"label": m, "value": m} for m in config.modules]
     years = [{"label": str(y), "value": y} for y in config.years]
-    return dbc.Card(dbc.CardBody(dbc.Row([
-        _dropdown("filter-partners", "Partner", partners, "Alle Partner"),
-        _dropdown("filter-modules", "Module", modules, "Alle Module"),
-        _dropdown("filter-years", "Jahre", years, "Alle Jahre"),
-        dbc.Col(dbc.Button("Filter zurücksetzen", id="filter-reset", color="primary",
-                           outline=True, className="w-100"), xs=12, md="auto",
-                className="d-flex align-items-end"),
-    ], className="g-3")), className="mb-4 filter-bar shadow-sm")
+    return dbc.Card(
+        dbc.CardBody(
+            dbc.Row(
+                [
+                    _dropdown("filter-partners", "Partner", partners, "Alle Partner"),
+                    _dropdown("filter-modules", "Module", modules, "Alle Module"),
+                    _dropdown("filter-years", "Jahre", years, "Alle Jahre"),
+                    dbc.Col(
+                        dbc.Button(
+                            "Filter zurücksetzen",
+                            id="filter-reset",
+                            color="primary",
+                            outline=True,
+                            className="w-100",
+                        ),
+                        xs=12,
+                        md="auto",
+                        className="d-flex align-items-end",
+                    ),
+                ],
+                className="g-3",
+            )
+        ),
+        className="mb-4 filter-bar shadow-sm",
+    )
 
 
 def layout() -> html.Div:
     """The app's layout: locations, navigation, filters, page container."""
-    return html.Div([
-        dcc.Location(id="url", refresh=False),
-        dcc.Location(id="nav", refresh="callback-nav"),
-        navbar(),
-        dbc.Container([filter_bar(), dash.page_container], fluid=True, className="page-body"),
-    ])
+    return html.Div(
+        [
+            dcc.Location(id="url", refresh=False),
+            dcc.Location(id="nav", refresh="callback-nav"),
+            navbar(),
+            dbc.Container([filter_bar(), dash.page_container], fluid=True, className="page-body"),
+        ]
+    )
 
 
 @callback(
@@ -77,10 +146,12 @@ def sync_filters(search, partners, modules, years, _reset):
         return no_update, list(f.partners), list(f.modules), list(f.years)
     if ctx.triggered_id == "filter-reset":
         return flt.merge_search(search, flt.Filters()), [], [], []
-    chosen = {flt.PARTNER_KEY: ",".join(partners or []), flt.MODULE_KEY: ",".join(modules or []),
-              flt.YEAR_KEY: ",".join(str(y) for y in years or [])}
-    return flt.merge_search(search, flt.from_query(chosen, config)), no_update, no_update, \
-        no_update
+    chosen = {
+        flt.PARTNER_KEY: ",".join(partners or []),
+        flt.MODULE_KEY: ",".join(modules or []),
+        flt.YEAR_KEY: ",".join(str(y) for y in years or []),
+    }
+    return flt.merge_search(search, flt.from_query(chosen, config)), no_update, no_update, no_update
 
 
 @callback(
@@ -93,8 +164,7 @@ def sync_filters(search, partners, modules, years, _reset):
 def nav_links(pathname, search, ids):
     """Navigation links carry the global filters; the current page's link is active."""
     f = flt.from_search(search, data.config())
-    return ([flt.href(i["path"], f) for i in ids],
-            [i["path"] == (pathname or "/") for i in ids])
+    return ([flt.href(i["path"], f) for i in ids], [i["path"] == (pathname or "/") for i in ids])
 
 
 @callback(

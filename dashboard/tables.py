@@ -15,20 +15,41 @@ from dashboard.labels import STATUS_LABELS
 
 def forecast_table(fc: pd.DataFrame) -> dbc.Table:
     """Per year: plan, actual so far, forecast for the year's end, money at risk."""
-    head = html.Thead(html.Tr([html.Th("Jahr"), html.Th("Plan", className="num"),
-                               html.Th("Ist bisher", className="num"),
-                               html.Th("Prognose Jahresende", className="num"),
-                               html.Th("gefährdet", className="num")]))
+    head = html.Thead(
+        html.Tr(
+            [
+                html.Th("Jahr"),
+                html.Th("Plan", className="num"),
+                html.Th("Ist bisher", className="num"),
+                html.Th("Prognose Jahresende", className="num"),
+                html.Th("gefährdet", className="num"),
+            ]
+        )
+    )
     rows = []
     sums = fc.groupby("year")[["plan", "actual", "forecast", "at_risk"]].sum()
     for year, r in sums.iterrows():
-        rows.append(html.Tr([html.Td(str(year)), *[html.Td(fmt.eur(int(r[c])), className="num")
-                                                   for c in ("plan", "actual", "forecast")],
-                             html.Td(fmt.eur(int(r["at_risk"])),
-                                     className="num fw-bold" + (" text-danger" if r["at_risk"]
-                                                                else ""))]))
-    return dbc.Table([head, html.Tbody(rows)], className="money-table mb-0", hover=True,
-                     id="finance-forecast-table")
+        rows.append(
+            html.Tr(
+                [
+                    html.Td(str(year)),
+                    *[
+                        html.Td(fmt.eur(int(r[c])), className="num")
+                        for c in ("plan", "actual", "forecast")
+                    ],
+                    html.Td(
+                        fmt.eur(int(r["at_risk"])),
+                        className="num fw-bold" + (" text-danger" if r["at_risk"] else ""),
+                    ),
+                ]
+            )
+        )
+    return dbc.Table(
+        [head, html.Tbody(rows)],
+        className="money-table mb-0",
+        hover=True,
+        id="finance-forecast-table",
+    )
 
 
 def deadlines_list(deadlines: list[Deadline], today: date) -> html.Ul:
@@ -38,11 +59,23 @@ def deadlines_list(deadlines: list[Deadline], today: date) -> html.Ul:
     items = []
     for d in deadlines:
         days = (d.due - today).days
-        when = f"in {fmt.de_int(days)} Tagen" if days > 0 else \
-            "heute" if days == 0 else "Frist abgelaufen"
+        when = (
+            f"in {fmt.de_int(days)} Tagen"
+            if days > 0
+            else "heute"
+            if days == 0
+            else "Frist abgelaufen"
+        )
         cls = "deadline-next" if d == nxt else "deadline-past" if days < 0 else "deadline"
-        items.append(html.Li([html.Div(d.label, className="fw-semibold"),
-                              html.Div(f"{fmt.de_date(d.due)} · {when}")], className=cls))
+        items.append(
+            html.Li(
+                [
+                    html.Div(d.label, className="fw-semibold"),
+                    html.Div(f"{fmt.de_date(d.due)} · {when}"),
+                ],
+                className=cls,
+            )
+        )
     return html.Ul(items, className="deadlines list-unstyled mb-0", id="finance-deadlines")
 
 
@@ -55,8 +88,10 @@ def _cell_title(r) -> str:
     if not _arrived(r):
         text = f"{month}: kein angenommener Bericht (fällig {fmt.de_date(r.due)})"
     else:
-        text = (f"{month}: eingegangen am {fmt.de_date(r.first_at)}, fällig "
-                f"{fmt.de_date(r.due)} – {STATUS_LABELS[r.status]}")
+        text = (
+            f"{month}: eingegangen am {fmt.de_date(r.first_at)}, fällig "
+            f"{fmt.de_date(r.due)} – {STATUS_LABELS[r.status]}"
+        )
     if r.corrected:
         text += "; später korrigiert (neue Fassung hochgeladen)"
     if r.n_rejected:
@@ -65,13 +100,17 @@ def _cell_title(r) -> str:
 
 
 def _cell(r, link) -> html.Td:
-    label = f"{r.first_at:%d.%m.}" if _arrived(r) else \
-        {"missing": "fehlt", "open": "offen"}.get(r.status, "")
+    label = (
+        f"{r.first_at:%d.%m.}"
+        if _arrived(r)
+        else {"missing": "fehlt", "open": "offen"}.get(r.status, "")
+    )
     content = [html.Span(label)]
     if r.corrected:
         content.append(html.Span("korr.", className="cell-mark"))
-    inner = dcc.Link(content, href=link(r.partner_code, r.month)) \
-        if r.status != "future" else content
+    inner = (
+        dcc.Link(content, href=link(r.partner_code, r.month)) if r.status != "future" else content
+    )
     return html.Td(inner, className=f"rs rs-{r.status}", title=_cell_title(r))
 
 
@@ -79,26 +118,45 @@ def report_matrix(matrix: pd.DataFrame, year: int, link) -> html.Table:
     """Partner x month table of one year: arrival date of the report, coloured by status."""
     part = matrix[[m.year == year for m in matrix["month"]]]
     months = sorted(set(part["month"]))
-    head = html.Thead(html.Tr([html.Th(str(year)),
-                               *[html.Th(fmt.MONTHS_SHORT[m.month - 1]) for m in months]]))
-    rows = [html.Tr([html.Th(code, scope="row"), *[_cell(r, link) for r in grp.itertuples()]])
-            for code, grp in part.groupby("partner_code", sort=False)]
-    return html.Table([head, html.Tbody(rows)], className="report-matrix",
-                      id=f"reporting-matrix-{year}")
+    head = html.Thead(
+        html.Tr([html.Th(str(year)), *[html.Th(fmt.MONTHS_SHORT[m.month - 1]) for m in months]])
+    )
+    rows = [
+        html.Tr([html.Th(code, scope="row"), *[_cell(r, link) for r in grp.itertuples()]])
+        for code, grp in part.groupby("partner_code", sort=False)
+    ]
+    return html.Table(
+        [head, html.Tbody(rows)], className="report-matrix", id=f"reporting-matrix-{year}"
+    )
 
 
 def rates_table(rates: pd.DataFrame) -> dbc.Table:
     """Per partner: reports due, on time, late, missing, corrected, on-time rate."""
-    head = html.Thead(html.Tr([html.Th("Partner"), html.Th("fällig", className="num"),
-                               html.Th("rechtzeitig", className="num"),
-                               html.Th("verspätet", className="num"),
-                               html.Th("fehlt", className="num"),
-                               html.Th("korrigiert", className="num"),
-                               html.Th("Quote", className="num")]))
-    rows = [html.Tr([html.Td(r.partner_code), *[html.Td(fmt.de_int(getattr(r, c)), className="num")
-                                                for c in ("due", "on_time", "late", "missing",
-                                                          "corrected")],
-                     html.Td(fmt.de_pct(r.rate), className="num fw-bold")],
-                    id=f"reporting-rate-{r.partner_code}")
-            for r in rates.itertuples(index=False)]
+    head = html.Thead(
+        html.Tr(
+            [
+                html.Th("Partner"),
+                html.Th("fällig", className="num"),
+                html.Th("rechtzeitig", className="num"),
+                html.Th("verspätet", className="num"),
+                html.Th("fehlt", className="num"),
+                html.Th("korrigiert", className="num"),
+                html.Th("Quote", className="num"),
+            ]
+        )
+    )
+    rows = [
+        html.Tr(
+            [
+                html.Td(r.partner_code),
+                *[
+                    html.Td(fmt.de_int(getattr(r, c)), className="num")
+                    for c in ("due", "on_time", "late", "missing", "corrected")
+                ],
+                html.Td(fmt.de_pct(r.rate), className="num fw-bold"),
+            ],
+            id=f"reporting-rate-{r.partner_code}",
+        )
+        for r in rates.itertuples(index=False)
+    ]
     return dbc.Table([head, html.Tbody(rows)], className="money-table mb-0", hover=True)

@@ -10,16 +10,31 @@ from collections.abc import Sequence
 
 from dashboard.fmt import DAYS, MONTHS, MONTHS_SHORT
 
-PARTNER_PALETTE = ("#1f5fa8", "#e07b00", "#2a9d4b", "#c0392b", "#7b4fa0", "#8c6d31", "#d6608f",
-                   "#4d4d4d", "#17becf", "#bcbd22")
+PARTNER_PALETTE = (
+    "#1f5fa8",
+    "#e07b00",
+    "#2a9d4b",
+    "#c0392b",
+    "#7b4fa0",
+    "#8c6d31",
+    "#d6608f",
+    "#4d4d4d",
+    "#17becf",
+    "#bcbd22",
+)
 MODULE_PALETTE = ("#00897b", "#f2a900", "#ad1457", "#5c6bc0", "#6d4c41", "#7cb342")
 
 SIZE_COLORS = {"Kleinst": "#9ecae1", "Klein": "#4292c6", "Mittel": "#2166ac", "Groß": "#08306b"}
 FORMAT_COLORS = {"Präsenz": "#455a64", "Online": "#26a69a", "Hybrid": "#ffa726"}
 CATEGORY_COLORS = {"personnel": "#3949ab", "overheads": "#9fa8da", "material": "#ff8f00"}
 FINANCING_COLORS = {"eu": "#003399", "state": "#2e7d32", "own": "#9e9e9e"}
-LINE_COLORS = {"actual": "#1f5fa8", "plan": "#37474f", "linear": "#9e9e9e", "forecast": "#1f5fa8",
-               "target": "#37474f"}
+LINE_COLORS = {
+    "actual": "#1f5fa8",
+    "plan": "#37474f",
+    "linear": "#9e9e9e",
+    "forecast": "#1f5fa8",
+    "target": "#37474f",
+}
 
 FONT_FAMILY = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 FONT_SIZE = 15
@@ -79,9 +94,16 @@ GRAPH_CONFIG = {
     "locales": {"de": DE_LOCALE},
     "displaylogo": False,
     "responsive": True,
-    "modeBarButtonsToRemove": ["select2d", "lasso2d", "zoomIn2d", "zoomOut2d", "autoScale2d",
-                               "toggleSpikelines", "hoverClosestCartesian",
-                               "hoverCompareCartesian"],
+    "modeBarButtonsToRemove": [
+        "select2d",
+        "lasso2d",
+        "zoomIn2d",
+        "zoomOut2d",
+        "autoScale2d",
+        "toggleSpikelines",
+        "hoverClosestCartesian",
+        "hoverCompareCartesian",
+    ],
     "toImageButtonOptions": {"format": "png", "scale": 2},
 }
 
@@ -95,12 +117,29 @@ def base_layout(**overrides) -> dict:
         "paper_bgcolor": "white",
         "plot_bgcolor": "white",
         "hoverlabel": {"font": {"size": FONT_SIZE}},
-        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0,
-                   "font": {"size": FONT_SIZE - 1}, "traceorder": "normal"},
-        "xaxis": {"showgrid": False, "linecolor": "#adb5bd", "ticks": "outside",
-                  "tickfont": {"size": FONT_SIZE - 1}, "automargin": True},
-        "yaxis": {"gridcolor": "#e9ecef", "zeroline": True, "zerolinecolor": "#adb5bd",
-                  "tickfont": {"size": FONT_SIZE - 1}, "automargin": True},
+        "legend": {
+            "orientation": "h",
+            "yanchor": "bottom",
+            "y": 1.02,
+            "xanchor": "left",
+            "x": 0,
+            "font": {"size": FONT_SIZE - 1},
+            "traceorder": "normal",
+        },
+        "xaxis": {
+            "showgrid": False,
+            "linecolor": "#adb5bd",
+            "ticks": "outside",
+            "tickfont": {"size": FONT_SIZE - 1},
+            "automargin": True,
+        },
+        "yaxis": {
+            "gridcolor": "#e9ecef",
+            "zeroline": True,
+            "zerolinecolor": "#adb5bd",
+            "tickfont": {"size": FONT_SIZE - 1},
+            "automargin": True,
+        },
         "bargap": 0.25,
     }
     for key, value in overrides.items():

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import pandas as pd
-from sqlalchemy import Engine, Select, distinct, func, literal, select, union_all
+from sqlalchemy import Engine, Select, and_, distinct, func, literal, or_, select, union_all
 
 from etl import schema as s
 
@@ -144,8 +144,14 @@ def personnel_by_group(
     return df
 
 
-def uploads(engine: Engine, *, partners: Sequence[str] | None = None) -> pd.DataFrame:
-    """One row per received file (all statuses), newest first."""
+def uploads(
+    engine: Engine, *, partners: Sequence[str] | None = None, uploaded_by: str | None = None
+) -> pd.DataFrame:
+    """One row per received file (all statuses), newest first.
+
+    With ``partners``, only their files, plus unreadable files (no partner) that
+    ``uploaded_by`` sent.
+    """
     u = s.uploads
     stmt = select(
         u.c.id,
@@ -160,7 +166,10 @@ def uploads(engine: Engine, *, partners: Sequence[str] | None = None) -> pd.Data
         u.c.sha256,
     )
     if partners:
-        stmt = stmt.where(u.c.partner_code.in_(list(partners)))
+        own = u.c.partner_code.in_(list(partners))
+        if uploaded_by:
+            own = or_(own, and_(u.c.partner_code.is_(None), u.c.uploaded_by == uploaded_by))
+        stmt = stmt.where(own)
     return _frame(engine, stmt.order_by(u.c.uploaded_at.desc(), u.c.id.desc()))
 
 
@@ -292,3 +301,39 @@ def expenditure_rows(
     )
     stmt = _filtered(stmt, t.c.partner_code, t.c.month, partners=partners, years=years)
     return _frame(engine, stmt.order_by(t.c.partner_code, t.c.booking_date, t.c.receipt_no))
+
+
+def month_status(engine: Engine, *, partner: str, month) -> dict:
+    """The current upload and the approval lock of one partner-month (one row as a dict)."""
+    u, lk = s.uploads, s.month_locks
+    with engine.connect() as conn:
+        up = conn.execute(
+            select(u.c.id, u.c.file_name, u.c.uploaded_at, u.c.uploaded_by).where(
+                u.c.partner_code == partner, u.c.month == month, u.c.status == "accepted"
+            )
+        ).first()
+        lock = conn.execute(
+            select(lk.c.approved_by, lk.c.approved_at).where(
+                lk.c.partner_code == partner, lk.c.month == month
+            )
+        ).first()
+    return {
+        "upload_id": up.id if up else None,
+        "file_name": up.file_name if up else None,
+        "uploaded_at": up.uploaded_at if up else None,
+        "uploaded_by": up.uploaded_by if up else None,
+        "approved_by": lock.approved_by if lock else None,
+        "approved_at": lock.approved_at if lock else None,
+    }
+
+
+def month_locks(engine: Engine) -> pd.DataFrame:
+    """One row per approved (locked) partner-month."""
+    lk = s.month_locks
+    return _frame(engine, select(lk).order_by(lk.c.partner_code, lk.c.month))
+
+
+def audit_rows(engine: Engine, *, limit: int = 20_000) -> pd.DataFrame:
+    """One row per audit event, newest first (at most ``limit``)."""
+    a = s.audit_log
+    return _frame(engine, select(a).order_by(a.c.at.desc(), a.c.id.desc()).limit(limit))

@@ -22,8 +22,9 @@ def activity_months(facts: pd.DataFrame) -> pd.DataFrame:
     part = facts[facts["measure"].isin([*COUNTS, "coaching_hours"])] if not facts.empty else facts
     if part.empty:
         return pd.DataFrame(columns=[*cols, *COUNTS, "coaching_hours"])
-    wide = part.pivot_table(index=cols, columns="measure", values="value", aggfunc="sum",
-                            fill_value=Decimal(0)).reset_index()
+    wide = part.pivot_table(
+        index=cols, columns="measure", values="value", aggfunc="sum", fill_value=Decimal(0)
+    ).reset_index()
     for measure in COUNTS:
         wide[measure] = [int(v) for v in wide[measure]] if measure in wide else 0
     hours = wide["coaching_hours"] if "coaching_hours" in wide else [Decimal(0)] * len(wide)
@@ -35,24 +36,40 @@ def activity_months(facts: pd.DataFrame) -> pd.DataFrame:
 def totals(months: pd.DataFrame, reach: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """Sums of the counts by ``keys`` (a subset of partner_code, module, year), with the number
     of distinct companies reached in each group."""
-    sums = (months.groupby(keys, as_index=False)[[*COUNTS, "coaching_hours"]].sum()
-            if not months.empty else pd.DataFrame(columns=[*keys, *COUNTS, "coaching_hours"]))
-    comp = (reach.groupby(keys, as_index=False)["company_id"].nunique()
-            .rename(columns={"company_id": "companies"})
-            if not reach.empty else pd.DataFrame(columns=[*keys, "companies"]))
+    sums = (
+        months.groupby(keys, as_index=False)[[*COUNTS, "coaching_hours"]].sum()
+        if not months.empty
+        else pd.DataFrame(columns=[*keys, *COUNTS, "coaching_hours"])
+    )
+    comp = (
+        reach.groupby(keys, as_index=False)["company_id"]
+        .nunique()
+        .rename(columns={"company_id": "companies"})
+        if not reach.empty
+        else pd.DataFrame(columns=[*keys, "companies"])
+    )
     out = sums.merge(comp, on=keys, how="outer")
     for measure in (*COUNTS, "companies"):
         out[measure] = out[measure].fillna(0).astype(int)
-    out["coaching_hours"] = [Decimal(0) if pd.isna(v) else Decimal(v)
-                             for v in out["coaching_hours"]]
+    out["coaching_hours"] = [
+        Decimal(0) if pd.isna(v) else Decimal(v) for v in out["coaching_hours"]
+    ]
     return out.sort_values(keys).reset_index(drop=True)
 
 
 def targets_frame(config: NetworkConfig) -> pd.DataFrame:
     """One row per partner x module x year with the target of every measure (0 when none)."""
-    rows = [{"partner_code": p, "module": m, "year": y,
-             **{k: config.targets.get((p, m, y, k), 0) for k in TARGET_MEASURES}}
-            for p in config.partner_codes for m in config.modules for y in config.years]
+    rows = [
+        {
+            "partner_code": p,
+            "module": m,
+            "year": y,
+            **{k: config.targets.get((p, m, y, k), 0) for k in TARGET_MEASURES},
+        }
+        for p in config.partner_codes
+        for m in config.modules
+        for y in config.years
+    ]
     return pd.DataFrame(rows, columns=[*KEYS, *TARGET_MEASURES])
 
 
@@ -69,8 +86,9 @@ def prorated_targets(targets: pd.DataFrame, config: NetworkConfig, as_of: date) 
     out = targets.copy()
     shares = {y: year_elapsed(config, y, as_of) for y in config.years}
     for measure in TARGET_MEASURES:
-        out[measure] = [Fraction(v) * shares[int(y)] for v, y in zip(out[measure], out["year"],
-                                                                        strict=True)]
+        out[measure] = [
+            Fraction(v) * shares[int(y)] for v, y in zip(out[measure], out["year"], strict=True)
+        ]
     return out
 
 
@@ -114,8 +132,9 @@ def monthly_by_partner(months: pd.DataFrame, reach: pd.DataFrame, measure: str) 
     return out.rename(columns={measure: "value"}).sort_values(["month", "partner_code"])
 
 
-def monthly_target(targets: pd.DataFrame, config: NetworkConfig, measure: str,
-                   years: tuple[int, ...]) -> pd.Series:
+def monthly_target(
+    targets: pd.DataFrame, config: NetworkConfig, measure: str, years: tuple[int, ...]
+) -> pd.Series:
     """Target of one measure spread evenly over the project months of each of ``years``
     (exact fractions, indexed by month)."""
     per_year = targets.groupby("year")[measure].sum()
@@ -127,8 +146,9 @@ def monthly_target(targets: pd.DataFrame, config: NetworkConfig, measure: str,
     return pd.Series(out, dtype=object)
 
 
-def partner_attainment(actual: pd.DataFrame, expected: pd.DataFrame,
-                       measures: tuple[str, ...] = MEASURES) -> pd.DataFrame:
+def partner_attainment(
+    actual: pd.DataFrame, expected: pd.DataFrame, measures: tuple[str, ...] = MEASURES
+) -> pd.DataFrame:
     """One row per partner x measure: actual, expected by now, attainment (None if no target)."""
     act = actual.groupby("partner_code")[list(measures)].sum()
     exp = expected.groupby("partner_code", sort=False)[list(measures)].sum()
@@ -137,10 +157,18 @@ def partner_attainment(actual: pd.DataFrame, expected: pd.DataFrame,
         for m in measures:
             value = int(act.loc[partner, m]) if partner in act.index else 0
             goal = exp.loc[partner, m]
-            rows.append({"partner_code": partner, "measure": m, "actual": value,
-                         "expected": goal, "attainment": attainment(value, goal)})
-    return pd.DataFrame(rows, columns=["partner_code", "measure", "actual", "expected",
-                                       "attainment"])
+            rows.append(
+                {
+                    "partner_code": partner,
+                    "measure": m,
+                    "actual": value,
+                    "expected": goal,
+                    "attainment": attainment(value, goal),
+                }
+            )
+    return pd.DataFrame(
+        rows, columns=["partner_code", "measure", "actual", "expected", "attainment"]
+    )
 
 
 def attainment_flag(share: Fraction | None, rules: Rules) -> str:

@@ -26,35 +26,58 @@ def money_months(facts: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=cols)
     rows: dict[tuple, dict[str, int]] = {}
     for r in part.itertuples(index=False):
-        acc = rows.setdefault((r.partner_code, int(r.year), r.month),
-                              {"personnel": 0, "expenditure": 0})
+        acc = rows.setdefault(
+            (r.partner_code, int(r.year), r.month), {"personnel": 0, "expenditure": 0}
+        )
         acc[MONEY_MEASURES[r.measure]] += int(Decimal(r.value))
-    return pd.DataFrame([{"partner_code": k[0], "year": k[1], "month": k[2], **v}
-                         for k, v in sorted(rows.items())], columns=cols)
+    return pd.DataFrame(
+        [{"partner_code": k[0], "year": k[1], "month": k[2], **v} for k, v in sorted(rows.items())],
+        columns=cols,
+    )
 
 
-def eligible_table(money: pd.DataFrame, config: NetworkConfig, partners: tuple[str, ...],
-                   years: tuple[int, ...]) -> pd.DataFrame:
+def eligible_table(
+    money: pd.DataFrame, config: NetworkConfig, partners: tuple[str, ...], years: tuple[int, ...]
+) -> pd.DataFrame:
     """One row per partner x year (zeros included): cost rules applied to the year's sums."""
-    sums = money.groupby(["partner_code", "year"])[["personnel", "expenditure"]].sum() \
-        if not money.empty else pd.DataFrame()
+    sums = (
+        money.groupby(["partner_code", "year"])[["personnel", "expenditure"]].sum()
+        if not money.empty
+        else pd.DataFrame()
+    )
     rows = []
     for code in partners:
         rate = config.partner(code).funding_rate
         for year in years:
-            pers, exp = (int(sums.loc[(code, year), c]) if (code, year) in sums.index else 0
-                         for c in ("personnel", "expenditure"))
-            rows.append({"partner_code": code, "year": year,
-                         **eligible_costs(pers, exp, rate, config.rules).as_dict()})
+            pers, exp = (
+                int(sums.loc[(code, year), c]) if (code, year) in sums.index else 0
+                for c in ("personnel", "expenditure")
+            )
+            rows.append(
+                {
+                    "partner_code": code,
+                    "year": year,
+                    **eligible_costs(pers, exp, rate, config.rules).as_dict(),
+                }
+            )
     return pd.DataFrame(rows, columns=["partner_code", "year", *ELIGIBLE_FIELDS])
 
 
-def budget_lines(config: NetworkConfig, partners: tuple[str, ...],
-                 years: tuple[int, ...]) -> pd.DataFrame:
+def budget_lines(
+    config: NetworkConfig, partners: tuple[str, ...], years: tuple[int, ...]
+) -> pd.DataFrame:
     """One row per partner x year x cost category with the planned amount in cents."""
-    rows = [{"partner_code": p, "year": y, "category": c,
-             "plan": int(config.budget.get((p, y, c), Decimal(0)) * 100)}
-            for p in partners for y in years for c in COST_CATEGORIES]
+    rows = [
+        {
+            "partner_code": p,
+            "year": y,
+            "category": c,
+            "plan": int(config.budget.get((p, y, c), Decimal(0)) * 100),
+        }
+        for p in partners
+        for y in years
+        for c in COST_CATEGORIES
+    ]
     return pd.DataFrame(rows, columns=["partner_code", "year", "category", "plan"])
 
 
@@ -78,12 +101,17 @@ def flag(dev: Fraction | None, rules: Rules) -> str:
 
 def plan_vs_actual(eligible: pd.DataFrame, budget: pd.DataFrame, rules: Rules) -> pd.DataFrame:
     """One row per budget line (partner x year x category): plan, actual, deviation and flag."""
-    long = eligible.melt(id_vars=["partner_code", "year"], value_vars=list(COST_CATEGORIES),
-                         var_name="category", value_name="actual")
+    long = eligible.melt(
+        id_vars=["partner_code", "year"],
+        value_vars=list(COST_CATEGORIES),
+        var_name="category",
+        value_name="actual",
+    )
     out = budget.merge(long, on=["partner_code", "year", "category"], how="left")
     out["actual"] = out["actual"].fillna(0).astype(int)
-    out["deviation"] = [deviation(int(a), int(p)) for a, p in zip(out["actual"], out["plan"],
-                                                                  strict=True)]
+    out["deviation"] = [
+        deviation(int(a), int(p)) for a, p in zip(out["actual"], out["plan"], strict=True)
+    ]
     out["flag"] = [flag(d, rules) for d in out["deviation"]]
     return out
 
@@ -106,7 +134,8 @@ def eligible_months(money: pd.DataFrame, config: NetworkConfig) -> pd.DataFrame:
         for r in grp.itertuples(index=False):
             pers, exp = pers + int(r.personnel), exp + int(r.expenditure)
             running = eligible_costs(pers, exp, rate, config.rules).eligible
-            rows.append({"partner_code": code, "month": pd.Timestamp(r.month),
-                         "eligible": running - before})
+            rows.append(
+                {"partner_code": code, "month": pd.Timestamp(r.month), "eligible": running - before}
+            )
             before = running
     return pd.DataFrame(rows, columns=["partner_code", "month", "eligible"])

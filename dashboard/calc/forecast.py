@@ -34,8 +34,12 @@ def plan_months(plan_by_year: dict[int, int], months: list[pd.Timestamp]) -> pd.
     return pd.Series({m: out.get(m, 0) for m in months}, dtype=object)
 
 
-def run_rate(increments: pd.Series, months: list[pd.Timestamp], last: pd.Timestamp | None,
-             window: int = WINDOW) -> Fraction:
+def run_rate(
+    increments: pd.Series,
+    months: list[pd.Timestamp],
+    last: pd.Timestamp | None,
+    window: int = WINDOW,
+) -> Fraction:
     """Average cents per month over the ``window`` project months up to ``last`` (months
     without money count as zero; fewer months at the start of the project)."""
     if last is None:
@@ -46,12 +50,21 @@ def run_rate(increments: pd.Series, months: list[pd.Timestamp], last: pd.Timesta
     return Fraction(sum(int(increments.get(m, 0)) for m in recent), len(recent))
 
 
-def projection(increments: pd.Series, months: list[pd.Timestamp], last: pd.Timestamp | None,
-               window: int = WINDOW) -> pd.Series:
+def projection(
+    increments: pd.Series,
+    months: list[pd.Timestamp],
+    last: pd.Timestamp | None,
+    window: int = WINDOW,
+) -> pd.Series:
     """Cents per month over ``months``: actual up to ``last``, the run-rate after it."""
     rate = run_rate(increments, months, last, window)
-    return pd.Series({m: Fraction(int(increments.get(m, 0))) if last is not None and m <= last
-                      else rate for m in months}, dtype=object)
+    return pd.Series(
+        {
+            m: Fraction(int(increments.get(m, 0))) if last is not None and m <= last else rate
+            for m in months
+        },
+        dtype=object,
+    )
 
 
 def last_months(eligible_months: pd.DataFrame) -> dict[str, pd.Timestamp]:
@@ -61,8 +74,12 @@ def last_months(eligible_months: pd.DataFrame) -> dict[str, pd.Timestamp]:
     return eligible_months.groupby("partner_code")["month"].max().to_dict()
 
 
-def partner_projections(eligible_months: pd.DataFrame, partners: tuple[str, ...],
-                        months: list[pd.Timestamp], window: int = WINDOW) -> dict[str, pd.Series]:
+def partner_projections(
+    eligible_months: pd.DataFrame,
+    partners: tuple[str, ...],
+    months: list[pd.Timestamp],
+    window: int = WINDOW,
+) -> dict[str, pd.Series]:
     """:func:`projection` of every partner over the whole project period."""
     last = last_months(eligible_months)
     out = {}
@@ -73,15 +90,23 @@ def partner_projections(eligible_months: pd.DataFrame, partners: tuple[str, ...]
     return out
 
 
-def forecast_by_year(eligible_months: pd.DataFrame, plan: pd.DataFrame,
-                     partners: tuple[str, ...], months: list[pd.Timestamp],
-                     window: int = WINDOW) -> pd.DataFrame:
+def forecast_by_year(
+    eligible_months: pd.DataFrame,
+    plan: pd.DataFrame,
+    partners: tuple[str, ...],
+    months: list[pd.Timestamp],
+    window: int = WINDOW,
+) -> pd.DataFrame:
     """One row per partner x project year: plan, actual so far, forecast for the year's end and
     the money at risk (planned but not expected to be spent), all in cents."""
     projections = partner_projections(eligible_months, partners, months, window)
-    actual = (eligible_months.assign(year=eligible_months["month"].dt.year)
-              .groupby(["partner_code", "year"])["eligible"].sum()
-              if not eligible_months.empty else pd.Series(dtype=int))
+    actual = (
+        eligible_months.assign(year=eligible_months["month"].dt.year)
+        .groupby(["partner_code", "year"])["eligible"]
+        .sum()
+        if not eligible_months.empty
+        else pd.Series(dtype=int)
+    )
     planned = plan.groupby(["partner_code", "year"])["plan"].sum()
     rows = []
     for code in partners:
@@ -89,15 +114,24 @@ def forecast_by_year(eligible_months: pd.DataFrame, plan: pd.DataFrame,
         for year in sorted({m.year for m in months}):
             fc = round_half_up(sum((v for m, v in series.items() if m.year == year), Fraction(0)))
             p = int(planned.get((code, year), 0))
-            rows.append({"partner_code": code, "year": year, "plan": p,
-                         "actual": int(actual.get((code, year), 0)), "forecast": fc,
-                         "at_risk": max(0, p - fc)})
-    return pd.DataFrame(rows, columns=["partner_code", "year", "plan", "actual", "forecast",
-                                       "at_risk"])
+            rows.append(
+                {
+                    "partner_code": code,
+                    "year": year,
+                    "plan": p,
+                    "actual": int(actual.get((code, year), 0)),
+                    "forecast": fc,
+                    "at_risk": max(0, p - fc),
+                }
+            )
+    return pd.DataFrame(
+        rows, columns=["partner_code", "year", "plan", "actual", "forecast", "at_risk"]
+    )
 
 
-def forecast_start(eligible_months: pd.DataFrame, partners: tuple[str, ...],
-                   months: list[pd.Timestamp]) -> pd.Timestamp | None:
+def forecast_start(
+    eligible_months: pd.DataFrame, partners: tuple[str, ...], months: list[pd.Timestamp]
+) -> pd.Timestamp | None:
     """The month from which the forecast line is drawn: the earliest partner's latest data
     (the first month when a partner has no money at all; None without any data)."""
     last = last_months(eligible_months)
@@ -107,13 +141,20 @@ def forecast_start(eligible_months: pd.DataFrame, partners: tuple[str, ...],
     return months[0] if any(s is None for s in starts) else min(starts)
 
 
-def burn_curve(eligible_months: pd.DataFrame, plan_by_year: dict[int, int],
-               partners: tuple[str, ...], months: list[pd.Timestamp],
-               window: int = WINDOW) -> pd.DataFrame:
+def burn_curve(
+    eligible_months: pd.DataFrame,
+    plan_by_year: dict[int, int],
+    partners: tuple[str, ...],
+    months: list[pd.Timestamp],
+    window: int = WINDOW,
+) -> pd.DataFrame:
     """One row per month of ``months``: cumulative actual (up to the latest data), plan, linear
     time line and forecast (from :func:`forecast_start` on), in cents at the month's end."""
-    actual = eligible_months.groupby("month")["eligible"].sum() if not eligible_months.empty \
+    actual = (
+        eligible_months.groupby("month")["eligible"].sum()
+        if not eligible_months.empty
         else pd.Series(dtype=int)
+    )
     projections = partner_projections(eligible_months, partners, months, window)
     plan = plan_months(plan_by_year, months)
     total = sum(plan_by_year.values())
@@ -125,10 +166,13 @@ def burn_curve(eligible_months: pd.DataFrame, plan_by_year: dict[int, int],
         cum_a += int(actual.get(m, 0))
         cum_p += int(plan[m])
         cum_f += sum((projections[c][m] for c in partners), Fraction(0))
-        rows.append({"month": m,
-                     "actual": cum_a if latest is not None and m <= latest else None,
-                     "plan": cum_p,
-                     "linear": round_half_up(Fraction(total * i, len(months))),
-                     "forecast": round_half_up(cum_f) if start is not None and m >= start
-                     else None})
+        rows.append(
+            {
+                "month": m,
+                "actual": cum_a if latest is not None and m <= latest else None,
+                "plan": cum_p,
+                "linear": round_half_up(Fraction(total * i, len(months))),
+                "forecast": round_half_up(cum_f) if start is not None and m >= start else None,
+            }
+        )
     return pd.DataFrame(rows, columns=["month", "actual", "plan", "linear", "forecast"])

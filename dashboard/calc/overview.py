@@ -46,58 +46,75 @@ class Overview:
     plan: int
     grant: int
     items: list
-    attain: pd.DataFrame         # partner x measure: actual, expected by now, attainment
+    attain: pd.DataFrame  # partner x measure: actual, expected by now, attainment
     whole: dict[str, Kpi] | None  # the KPIs without filters (None when no filter is set)
     whole_eligible: int | None
 
 
-def selection(months: pd.DataFrame, reach: pd.DataFrame, f: flt.Filters
-              ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def selection(
+    months: pd.DataFrame, reach: pd.DataFrame, f: flt.Filters
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Monthly activity rows (activity.activity_months) and participations in the filters."""
     return flt.apply(months, f), flt.apply(reach, f)
 
 
-def kpis(months: pd.DataFrame, reach: pd.DataFrame, config: NetworkConfig, f: flt.Filters,
-         as_of: date) -> dict[str, Kpi]:
+def kpis(
+    months: pd.DataFrame, reach: pd.DataFrame, config: NetworkConfig, f: flt.Filters, as_of: date
+) -> dict[str, Kpi]:
     """Events, participants, coachings and distinct companies against their targets."""
     targets = flt.apply(activity.targets_frame(config), f)
     expected = activity.prorated_targets(targets, config, as_of)
     grain = activity.totals(months, reach, list(activity.KEYS))
     counted = {m: int(grain[m].sum()) for m in activity.MEASURES}
     values = {**counted, "companies": int(reach["company_id"].nunique()) if not reach.empty else 0}
-    return {m: Kpi(m, values[m], counted[m], int(targets[m].sum()),
-                   sum(expected[m], Fraction(0))) for m in activity.MEASURES}
+    return {
+        m: Kpi(m, values[m], counted[m], int(targets[m].sum()), sum(expected[m], Fraction(0)))
+        for m in activity.MEASURES
+    }
 
 
-def partner_attainment(months: pd.DataFrame, reach: pd.DataFrame, config: NetworkConfig,
-                       f: flt.Filters, as_of: date) -> pd.DataFrame:
+def partner_attainment(
+    months: pd.DataFrame, reach: pd.DataFrame, config: NetworkConfig, f: flt.Filters, as_of: date
+) -> pd.DataFrame:
     """Partner x measure: actual and prorated target at the targets' grain, attainment."""
     actual = activity.totals(months, reach, list(activity.KEYS))
-    expected = activity.prorated_targets(flt.apply(activity.targets_frame(config), f), config,
-                                         as_of)
+    expected = activity.prorated_targets(
+        flt.apply(activity.targets_frame(config), f), config, as_of
+    )
     return activity.partner_attainment(actual, expected)
 
 
-def money(money_months: pd.DataFrame, config: NetworkConfig, f: flt.Filters
-          ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def money(
+    money_months: pd.DataFrame, config: NetworkConfig, f: flt.Filters
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Eligible costs per partner x year and the budget lines, for the partners and years."""
     partners, years = f.partner_list(config), f.year_list(config)
     elig = finance.eligible_table(money_months, config, partners, years)
     return elig, finance.budget_lines(config, partners, years)
 
 
-def overview(activity_months: pd.DataFrame, money_months: pd.DataFrame, reach: pd.DataFrame,
-             uploads: pd.DataFrame, config: NetworkConfig, f: flt.Filters,
-             today: date) -> Overview:
+def overview(
+    activity_months: pd.DataFrame,
+    money_months: pd.DataFrame,
+    reach: pd.DataFrame,
+    uploads: pd.DataFrame,
+    config: NetworkConfig,
+    f: flt.Filters,
+    today: date,
+) -> Overview:
     """Everything the overview shows for the filters ``f`` as of ``today`` (frames from
     activity.activity_months, finance.money_months, company reach and uploads)."""
     as_of = periods.as_of_month(config, today)
     months, reach_f = selection(activity_months, reach, f)
     elig, budget = money(money_months, config, f)
     lines = finance.plan_vs_actual(elig, budget, config.rules)
-    matrix = reporting.report_matrix(uploads, f.partner_list(config),
-                                     _months(config, f.year_list(config)),
-                                     config.report_due_day, today)
+    matrix = reporting.report_matrix(
+        uploads,
+        f.partner_list(config),
+        _months(config, f.year_list(config)),
+        config.report_due_day,
+        today,
+    )
     attain = partner_attainment(months, reach_f, config, f, as_of)
     behind = activity.behind(attain, config.rules.deviation_warn)
     _n, n_sme, share = activity.sme_share(reach_f)
@@ -107,12 +124,20 @@ def overview(activity_months: pd.DataFrame, money_months: pd.DataFrame, reach: p
         whole_eligible = finance.totals(money(money_months, config, flt.Filters())[0])["eligible"]
     sums = finance.totals(elig)
     return Overview(
-        as_of=as_of, elapsed=periods.time_elapsed(config, as_of),
+        as_of=as_of,
+        elapsed=periods.time_elapsed(config, as_of),
         kpis=kpis(months, reach_f, config, f, as_of),
-        hours=months["coaching_hours"].sum() if not months.empty else 0, n_sme=n_sme,
-        sme_share=share, eligible=sums["eligible"], plan=int(budget["plan"].sum()),
-        grant=sums["grant"], items=attention.attention(behind, lines, matrix, config.rules),
-        attain=attain, whole=whole, whole_eligible=whole_eligible)
+        hours=months["coaching_hours"].sum() if not months.empty else 0,
+        n_sme=n_sme,
+        sme_share=share,
+        eligible=sums["eligible"],
+        plan=int(budget["plan"].sum()),
+        grant=sums["grant"],
+        items=attention.attention(behind, lines, matrix, config.rules),
+        attain=attain,
+        whole=whole,
+        whole_eligible=whole_eligible,
+    )
 
 
 def _months(config: NetworkConfig, years: tuple[int, ...]) -> list[date]:

@@ -81,9 +81,10 @@ class Deadline:
 def proof_deadlines(config: NetworkConfig) -> list[Deadline]:
     """Interim proofs for every project year but the last, then the final proof of use."""
     month, day = config.rules.interim_proof_due
-    interim = [Deadline("interim", y, date(y + 1, month,
-                                           min(day, calendar.monthrange(y + 1, month)[1])))
-               for y in config.years[:-1]]
+    interim = [
+        Deadline("interim", y, date(y + 1, month, min(day, calendar.monthrange(y + 1, month)[1])))
+        for y in config.years[:-1]
+    ]
     final = Deadline("final", None, add_months(config.end, config.rules.final_proof_months))
     return [*interim, final]
 

@@ -35,23 +35,49 @@ def narrowing(query: dict[str, str]) -> Narrowing:
     except ValueError:
         pass
     kind = query.get("kategorie")
-    return Narrowing(month=month, cost_kind=kind if kind in COST_KINDS else None,
-                     size=query.get("groesse") or None, format=query.get("format") or None)
+    return Narrowing(
+        month=month,
+        cost_kind=kind if kind in COST_KINDS else None,
+        size=query.get("groesse") or None,
+        format=query.get("format") or None,
+    )
 
 
 def costs(personnel: pd.DataFrame, expenditure: pd.DataFrame) -> pd.DataFrame:
     """Personnel and expenditure rows in one frame: kind, category, reference, detail, cents."""
     pers = personnel.assign(
-        kind="personnel", category="Personal", reference=personnel["staff_code"], date=None,
-        detail=[f"Leistungsgruppe {g}, {b}: {fmt.de_plain(q)}"
-                for g, b, q in zip(personnel["pay_group"], personnel["billing"],
-                                   personnel["quantity"], strict=True)])
-    exp = expenditure.assign(kind="expenditure", category=expenditure["cost_category"],
-                             reference=expenditure["receipt_no"],
-                             date=expenditure["booking_date"],
-                             detail=expenditure["description"])
-    cols = ["partner_code", "month", "kind", "category", "reference", "date", "module", "detail",
-            "amount_cents", "file_name", "sheet", "source_row"]
+        kind="personnel",
+        category="Personal",
+        reference=personnel["staff_code"],
+        date=None,
+        detail=[
+            f"Leistungsgruppe {g}, {b}: {fmt.de_plain(q)}"
+            for g, b, q in zip(
+                personnel["pay_group"], personnel["billing"], personnel["quantity"], strict=True
+            )
+        ],
+    )
+    exp = expenditure.assign(
+        kind="expenditure",
+        category=expenditure["cost_category"],
+        reference=expenditure["receipt_no"],
+        date=expenditure["booking_date"],
+        detail=expenditure["description"],
+    )
+    cols = [
+        "partner_code",
+        "month",
+        "kind",
+        "category",
+        "reference",
+        "date",
+        "module",
+        "detail",
+        "amount_cents",
+        "file_name",
+        "sheet",
+        "source_row",
+    ]
     frames = [f[cols] for f in (pers, exp) if not f.empty]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=cols)
 
@@ -60,8 +86,9 @@ def _month_of(values) -> pd.Series:
     return pd.to_datetime(pd.Series(list(values), dtype=object)).dt.to_period("M")
 
 
-def rows(frames: dict[str, pd.DataFrame], dataset: str, f: flt.Filters,
-         n: Narrowing) -> pd.DataFrame:
+def rows(
+    frames: dict[str, pd.DataFrame], dataset: str, f: flt.Filters, n: Narrowing
+) -> pd.DataFrame:
     """The rows of ``dataset`` inside the filters and the narrowing."""
     if dataset == "kosten":
         out = costs(frames["personnel"], frames["expenditure"])
@@ -103,11 +130,17 @@ def totals(dataset: str, frame: pd.DataFrame) -> dict[str, object]:
     if dataset == "coachings":
         return {"rows": n, "hours": sum(frame["hours"]) if n else 0}
     if dataset == "teilnahmen":
-        return {"rows": n, "companies": int(frame["company_id"].nunique()) if n else 0,
-                "persons": int(frame["n_persons"].sum()) if n else 0}
+        return {
+            "rows": n,
+            "companies": int(frame["company_id"].nunique()) if n else 0,
+            "persons": int(frame["n_persons"].sum()) if n else 0,
+        }
     if dataset == "kosten":
         by = frame.groupby("kind")["amount_cents"].sum() if n else {}
-        return {"rows": n, "personnel": int(by.get("personnel", 0)),
-                "expenditure": int(by.get("expenditure", 0)),
-                "total": int(sum(int(v) for v in frame["amount_cents"])) if n else 0}
+        return {
+            "rows": n,
+            "personnel": int(by.get("personnel", 0)),
+            "expenditure": int(by.get("expenditure", 0)),
+            "total": int(sum(int(v) for v in frame["amount_cents"])) if n else 0,
+        }
     return {"rows": n, "by_status": frame["status"].value_counts().to_dict() if n else {}}

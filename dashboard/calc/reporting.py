@@ -28,16 +28,24 @@ def _status(first_at, month: date, due: date, today: date) -> str:
     return "missing" if due < today else "open"
 
 
-def report_matrix(uploads: pd.DataFrame, partners: tuple[str, ...], months: list[date],
-                  due_day: int, today: date) -> pd.DataFrame:
+def report_matrix(
+    uploads: pd.DataFrame, partners: tuple[str, ...], months: list[date], due_day: int, today: date
+) -> pd.DataFrame:
     """One row per partner x month of ``months`` (first days), with the status of its report."""
     ups = uploads.copy()
-    ups["month"] = [pd.Timestamp(m).date() if m is not None and not pd.isna(m) else None
-                    for m in ups["month"]]
+    ups["month"] = [
+        pd.Timestamp(m).date() if m is not None and not pd.isna(m) else None for m in ups["month"]
+    ]
     ok = ups[ups["status"].isin(ACCEPTED)]
     first = ok.groupby(["partner_code", "month"])["uploaded_at"].min().to_dict()
-    corrected = set(map(tuple, ups.loc[ups["status"] == "superseded",
-                                       ["partner_code", "month"]].itertuples(index=False)))
+    corrected = set(
+        map(
+            tuple,
+            ups.loc[ups["status"] == "superseded", ["partner_code", "month"]].itertuples(
+                index=False
+            ),
+        )
+    )
     rejected = ups[ups["status"] == "rejected"].groupby(["partner_code", "month"]).size()
     rows = []
     for code in partners:
@@ -45,10 +53,17 @@ def report_matrix(uploads: pd.DataFrame, partners: tuple[str, ...], months: list
             due = due_date(month, due_day)
             at = first.get((code, month))
             at = None if at is None or pd.isna(at) else pd.Timestamp(at).to_pydatetime()
-            rows.append({"partner_code": code, "month": month, "due": due, "first_at": at,
-                         "status": _status(at, month, due, today),
-                         "corrected": (code, month) in corrected,
-                         "n_rejected": int(rejected.get((code, month), 0))})
+            rows.append(
+                {
+                    "partner_code": code,
+                    "month": month,
+                    "due": due,
+                    "first_at": at,
+                    "status": _status(at, month, due, today),
+                    "corrected": (code, month) in corrected,
+                    "n_rejected": int(rejected.get((code, month), 0)),
+                }
+            )
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
@@ -60,8 +75,17 @@ def on_time_rates(matrix: pd.DataFrame) -> pd.DataFrame:
         counts = grp["status"].value_counts()
         on_time, late, missing = (int(counts.get(s, 0)) for s in ("on_time", "late", "missing"))
         due = on_time + late + missing
-        rows.append({"partner_code": code, "due": due, "on_time": on_time, "late": late,
-                     "missing": missing, "corrected": int(grp["corrected"].sum()),
-                     "rate": Fraction(on_time, due) if due else None})
-    return pd.DataFrame(rows, columns=["partner_code", "due", "on_time", "late", "missing",
-                                       "corrected", "rate"])
+        rows.append(
+            {
+                "partner_code": code,
+                "due": due,
+                "on_time": on_time,
+                "late": late,
+                "missing": missing,
+                "corrected": int(grp["corrected"].sum()),
+                "rate": Fraction(on_time, due) if due else None,
+            }
+        )
+    return pd.DataFrame(
+        rows, columns=["partner_code", "due", "on_time", "late", "missing", "corrected", "rate"]
+    )

@@ -17,17 +17,18 @@ from etl.config import NetworkConfig
 @dataclass(frozen=True)
 class Spending:
     as_of: date
-    eligible: pd.DataFrame      # partner x year, cents
-    lines: pd.DataFrame         # partner x year x category: plan, actual, deviation, flag
-    forecast: pd.DataFrame      # partner x year: plan, actual, forecast, at_risk
-    burn: pd.DataFrame          # month: cumulative actual, plan, linear, forecast
+    eligible: pd.DataFrame  # partner x year, cents
+    lines: pd.DataFrame  # partner x year x category: plan, actual, deviation, flag
+    forecast: pd.DataFrame  # partner x year: plan, actual, forecast, at_risk
+    burn: pd.DataFrame  # month: cumulative actual, plan, linear, forecast
     totals: dict[str, int]
     plan: int
     deadlines: list[periods.Deadline]
 
 
-def spending(money_months: pd.DataFrame, config: NetworkConfig, f: flt.Filters,
-             today: date) -> Spending:
+def spending(
+    money_months: pd.DataFrame, config: NetworkConfig, f: flt.Filters, today: date
+) -> Spending:
     """Everything the finance page shows for the partners and years in ``f`` (money per
     partner x month from finance.money_months)."""
     partners, years = f.partner_list(config), f.year_list(config)
@@ -36,12 +37,12 @@ def spending(money_months: pd.DataFrame, config: NetworkConfig, f: flt.Filters,
     budget = finance.budget_lines(config, partners, years)
     monthly = finance.eligible_months(money, config)
     all_months = [pd.Timestamp(m) for m in config.months()]
-    fc = forecast.forecast_by_year(monthly, finance.budget_lines(config, partners, config.years),
-                                   partners, all_months)
+    fc = forecast.forecast_by_year(
+        monthly, finance.budget_lines(config, partners, config.years), partners, all_months
+    )
     chosen = [m for m in all_months if m.year in years]
     plan_by_year = budget.groupby("year")["plan"].sum().to_dict()
-    chosen_monthly = monthly[monthly["month"].dt.year.isin(years)] if not monthly.empty \
-        else monthly
+    chosen_monthly = monthly[monthly["month"].dt.year.isin(years)] if not monthly.empty else monthly
     return Spending(
         as_of=periods.as_of_month(config, today),
         eligible=elig,

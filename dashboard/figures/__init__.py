@@ -24,8 +24,15 @@ def empty(message: str, height: int = 420) -> go.Figure:
     fig = go.Figure(layout=base_layout(height=height))
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
-    fig.add_annotation(text=message, x=0.5, y=0.5, xref="paper", yref="paper",
-                       showarrow=False, font={"size": 18, "color": "#6c757d"})
+    fig.add_annotation(
+        text=message,
+        x=0.5,
+        y=0.5,
+        xref="paper",
+        yref="paper",
+        showarrow=False,
+        font={"size": 18, "color": "#6c757d"},
+    )
     return fig
 
 

@@ -19,16 +19,31 @@ def on_time(rates: pd.DataFrame, colors: Mapping[str, str]) -> go.Figure:
     order = list(due["partner_code"])[::-1]
     rows = due.set_index("partner_code").loc[order]
     shares = [float(r) * 100 for r in rows["rate"]]  # bar lengths only; labels are exact
-    fig = figure(height=60 + 48 * len(order), showlegend=False,
-                 margin={"l": 70, "r": 30, "t": 10, "b": 50},
-                 xaxis={"range": [0, 138], "title": {"text": "rechtzeitig eingegangen"},
-                        "showgrid": True, "gridcolor": "#e9ecef",
-                        "tickvals": [0, 20, 40, 60, 80, 100],
-                        "ticktext": [f"{v} %" for v in (0, 20, 40, 60, 80, 100)]},
-                 yaxis={"type": "category"})
-    fig.add_bar(y=order, x=shares, orientation="h", marker_color=[colors[p] for p in order],
-                text=[f"{fmt.de_pct(r)} ({r_on} von {r_due})" for r, r_on, r_due
-                      in zip(rows["rate"], rows["on_time"], rows["due"], strict=True)],
-                textposition="outside", cliponaxis=False,
-                hovertemplate="<b>%{y}</b><br>%{text}<extra></extra>")
+    fig = figure(
+        height=60 + 48 * len(order),
+        showlegend=False,
+        margin={"l": 70, "r": 30, "t": 10, "b": 50},
+        xaxis={
+            "range": [0, 138],
+            "title": {"text": "rechtzeitig eingegangen"},
+            "showgrid": True,
+            "gridcolor": "#e9ecef",
+            "tickvals": [0, 20, 40, 60, 80, 100],
+            "ticktext": [f"{v} %" for v in (0, 20, 40, 60, 80, 100)],
+        },
+        yaxis={"type": "category"},
+    )
+    fig.add_bar(
+        y=order,
+        x=shares,
+        orientation="h",
+        marker_color=[colors[p] for p in order],
+        text=[
+            f"{fmt.de_pct(r)} ({r_on} von {r_due})"
+            for r, r_on, r_due in zip(rows["rate"], rows["on_time"], rows["due"], strict=True)
+        ],
+        textposition="outside",
+        cliponaxis=False,
+        hovertemplate="<b>%{y}</b><br>%{text}<extra></extra>",
+    )
     return fig

@@ -16,47 +16,89 @@ from dashboard.labels import MEASURE_LABELS
 from dashboard.theme import module_colors, partner_colors
 from etl.normalise import SIZE_CLASSES
 
-dash.register_page(__name__, path="/aktivitaeten", name="Aktivitäten",
-                   title="Aktivitäten – Fördercockpit", order=1)
+dash.register_page(
+    __name__, path="/aktivitaeten", name="Aktivitäten", title="Aktivitäten – Fördercockpit", order=1
+)
 
-GROUPS = {"partner_code": ("nach Partner", "module"), "module": ("nach Modul", "partner_code"),
-          "year": ("nach Jahr", "partner_code")}
+GROUPS = {
+    "partner_code": ("nach Partner", "module"),
+    "module": ("nach Modul", "partner_code"),
+    "year": ("nach Jahr", "partner_code"),
+}
 FORMATS = ("Präsenz", "Online", "Hybrid")
 
 
 def layout(**_query) -> html.Div:
-    measure = dbc.RadioItems(id="activities-measure", value="events", inline=True,
-                             options=[{"label": MEASURE_LABELS[m], "value": m}
-                                      for m in activity.MEASURES],
-                             className="btn-group", inputClassName="btn-check",
-                             labelClassName="btn btn-outline-primary",
-                             labelCheckedClassName="active")
-    group = dbc.RadioItems(id="activities-group", value="partner_code", inline=True,
-                           options=[{"label": v[0], "value": k} for k, v in GROUPS.items()],
-                           className="btn-group", inputClassName="btn-check",
-                           labelClassName="btn btn-outline-primary",
-                           labelCheckedClassName="active")
-    return html.Div([
-        ui.page_header("Aktivitäten", "activities-lead"),
-        html.Div([measure, group], className="d-flex flex-wrap gap-4 mb-3"),
-        ui.section("Ist und Ziel", ui.graph("activities-bars", drill=True),
-                   hint="Balken anklicken: die Zeilen dahinter auf der Seite Daten",
-                   id="activities-bars-card"),
-        dbc.Row([
-            dbc.Col(ui.section("Monatlicher Verlauf je Partner",
-                               ui.graph("activities-monthly", drill=True, height=380)), xl=6),
-            dbc.Col(ui.section("Kumuliert gegen das Ziel", ui.graph("activities-cumulative",
-                                                                    height=380)), xl=6),
-        ]),
-        dbc.Row([
-            dbc.Col(ui.section("Unternehmen nach Größenklasse",
-                               ui.graph("activities-sizes", drill=True, height=360),
-                               html.Div(id="activities-sme", className="mt-2 fw-semibold"),
-                               id="activities-sizes-card"), xl=6),
-            dbc.Col(ui.section("Veranstaltungen nach Format",
-                               ui.graph("activities-formats", drill=True, height=360)), xl=6),
-        ]),
-    ])
+    measure = dbc.RadioItems(
+        id="activities-measure",
+        value="events",
+        inline=True,
+        options=[{"label": MEASURE_LABELS[m], "value": m} for m in activity.MEASURES],
+        className="btn-group",
+        inputClassName="btn-check",
+        labelClassName="btn btn-outline-primary",
+        labelCheckedClassName="active",
+    )
+    group = dbc.RadioItems(
+        id="activities-group",
+        value="partner_code",
+        inline=True,
+        options=[{"label": v[0], "value": k} for k, v in GROUPS.items()],
+        className="btn-group",
+        inputClassName="btn-check",
+        labelClassName="btn btn-outline-primary",
+        labelCheckedClassName="active",
+    )
+    return html.Div(
+        [
+            ui.page_header("Aktivitäten", "activities-lead"),
+            html.Div([measure, group], className="d-flex flex-wrap gap-4 mb-3"),
+            ui.section(
+                "Ist und Ziel",
+                ui.graph("activities-bars", drill=True),
+                hint="Balken anklicken: die Zeilen dahinter auf der Seite Daten",
+                id="activities-bars-card",
+            ),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        ui.section(
+                            "Monatlicher Verlauf je Partner",
+                            ui.graph("activities-monthly", drill=True, height=380),
+                        ),
+                        xl=6,
+                    ),
+                    dbc.Col(
+                        ui.section(
+                            "Kumuliert gegen das Ziel",
+                            ui.graph("activities-cumulative", height=380),
+                        ),
+                        xl=6,
+                    ),
+                ]
+            ),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        ui.section(
+                            "Unternehmen nach Größenklasse",
+                            ui.graph("activities-sizes", drill=True, height=360),
+                            html.Div(id="activities-sme", className="mt-2 fw-semibold"),
+                            id="activities-sizes-card",
+                        ),
+                        xl=6,
+                    ),
+                    dbc.Col(
+                        ui.section(
+                            "Veranstaltungen nach Format",
+                            ui.graph("activities-formats", drill=True, height=360),
+                        ),
+                        xl=6,
+                    ),
+                ]
+            ),
+        ]
+    )
 
 
 @callback(
@@ -72,9 +114,12 @@ def update_trend(search, measure, group):
     config = data.config()
     f = flt.from_search(search, config)
     months, reach_f = overview.selection(*data.frames("activity_months", "reach"), f)
-    return (bars(months, reach_f, config, f, measure, group),
-            monthly(months, reach_f, config, f, measure),
-            cumulative(months, reach_f, config, f, measure), lead(config, f, measure))
+    return (
+        bars(months, reach_f, config, f, measure, group),
+        monthly(months, reach_f, config, f, measure),
+        cumulative(months, reach_f, config, f, measure),
+        lead(config, f, measure),
+    )
 
 
 @callback(
@@ -92,25 +137,40 @@ def update_mix(search):
     links = {c: drill.records_href(f, "teilnahmen", groesse=c) for c in SIZE_CLASSES}
     counts = activity.format_counts(flt.apply(activity.with_year(events), f), FORMATS)
     formats = {c: drill.records_href(f, "veranstaltungen", format=c) for c in FORMATS}
-    return (figs.size_classes(sizes, links), figs.formats(counts, formats),
-            sme_line(reach_f))
+    return (figs.size_classes(sizes, links), figs.formats(counts, formats), sme_line(reach_f))
 
 
 def bars(months, reach, config, f, measure, group):
     color = GROUPS[group][1]
     table = activity.totals(months, reach, list(activity.KEYS))
-    order = {"partner_code": f.partner_list(config), "module": f.module_list(config),
-             "year": f.year_list(config)}
-    colors = partner_colors(config.partner_codes) if color == "partner_code" else \
-        module_colors(config.modules)
+    order = {
+        "partner_code": f.partner_list(config),
+        "module": f.module_list(config),
+        "year": f.year_list(config),
+    }
+    colors = (
+        partner_colors(config.partner_codes)
+        if color == "partner_code"
+        else module_colors(config.modules)
+    )
     targets = flt.apply(activity.targets_frame(config), f).groupby(group)[measure].sum()
     dataset = drill.MEASURE_DATASET[measure]
-    links = {(x, c): drill.records_href(drill.narrowed(f, **{_arg(group): x, _arg(color): c}),
-                                        dataset)
-             for x in order[group] for c in order[color]}
-    return figs.stacked_bars(table, measure=measure, x=group, color=color, x_order=order[group],
-                             color_order=order[color], colors=colors, links=links,
-                             targets=targets.to_dict())
+    links = {
+        (x, c): drill.records_href(drill.narrowed(f, **{_arg(group): x, _arg(color): c}), dataset)
+        for x in order[group]
+        for c in order[color]
+    }
+    return figs.stacked_bars(
+        table,
+        measure=measure,
+        x=group,
+        color=color,
+        x_order=order[group],
+        color_order=order[color],
+        colors=colors,
+        links=links,
+        targets=targets.to_dict(),
+    )
 
 
 def _arg(column: str) -> str:
@@ -120,11 +180,17 @@ def _arg(column: str) -> str:
 def monthly(months, reach, config, f, measure):
     frame = activity.monthly_by_partner(months, reach, measure)
     dataset = drill.MEASURE_DATASET[measure]
-    links = {(p, m): drill.records_href(drill.narrowed(f, partner=p), dataset,
-                                        monat=f"{m:%Y-%m}")
-             for p, m in zip(frame["partner_code"], frame["month"], strict=True)}
-    return figs.monthly_bars(frame, measure=measure, partners=f.partner_list(config),
-                             colors=partner_colors(config.partner_codes), links=links)
+    links = {
+        (p, m): drill.records_href(drill.narrowed(f, partner=p), dataset, monat=f"{m:%Y-%m}")
+        for p, m in zip(frame["partner_code"], frame["month"], strict=True)
+    }
+    return figs.monthly_bars(
+        frame,
+        measure=measure,
+        partners=f.partner_list(config),
+        colors=partner_colors(config.partner_codes),
+        links=links,
+    )
 
 
 def cumulative(months, reach, config, f, measure):
@@ -136,8 +202,7 @@ def cumulative(months, reach, config, f, measure):
 
 
 def lead(config, f, measure) -> str:
-    note = " (je Partner, Modul und Jahr gezählt – wie die Ziele)" if measure == "companies" \
-        else ""
+    note = " (je Partner, Modul und Jahr gezählt – wie die Ziele)" if measure == "companies" else ""
     return f"{MEASURE_LABELS[measure]}{note} · {ui.selection_text(config, f)}"
 
 
@@ -145,5 +210,7 @@ def sme_line(reach) -> str:
     n, n_sme, share = activity.sme_share(reach)
     if not n:
         return ""
-    return (f"{fmt.de_int(n)} eindeutige Unternehmen, davon {fmt.de_int(n_sme)} KMU "
-            f"({fmt.de_pct(share)})")
+    return (
+        f"{fmt.de_int(n)} eindeutige Unternehmen, davon {fmt.de_int(n_sme)} KMU "
+        f"({fmt.de_pct(share)})"
+    )

@@ -17,44 +17,79 @@ from dashboard import filters as flt
 from dashboard.calc import records as rec
 from dashboard.labels import UPLOAD_STATUS_LABELS
 
-dash.register_page(__name__, path="/daten", name="Daten", title="Daten – Fördercockpit",
-                   order=4)
+dash.register_page(__name__, path="/daten", name="Daten", title="Daten – Fördercockpit", order=4)
 
-SOURCES = {"veranstaltungen": ["events"], "coachings": ["coachings"],
-           "teilnahmen": ["participations"], "kosten": ["personnel", "expenditure"],
-           "eingaenge": ["uploads"]}
+SOURCES = {
+    "veranstaltungen": ["events"],
+    "coachings": ["coachings"],
+    "teilnahmen": ["participations"],
+    "kosten": ["personnel", "expenditure"],
+    "eingaenge": ["uploads"],
+}
 COST_KIND_LABELS = {"personal": "Personal", "ausgaben": "Ausgaben"}
-NARROW_LABELS = {"monat": "Monat", "kategorie": "Kostenart", "groesse": "Größenklasse",
-                 "format": "Format"}
+NARROW_LABELS = {
+    "monat": "Monat",
+    "kategorie": "Kostenart",
+    "groesse": "Größenklasse",
+    "format": "Format",
+}
 
 
 def layout(tabelle: str = rec.DEFAULT, **_query) -> html.Div:
     dataset = tabelle if tabelle in drill.DATASETS else rec.DEFAULT
-    grid = dag.AgGrid(id="records-grid", columnDefs=grids.RECORD_COLUMNS[dataset], rowData=[],
-                      defaultColDef={"sortable": True, "filter": True, "floatingFilter": True,
-                                     "resizable": True},
-                      dashGridOptions={"localeText": grids.GRID_LOCALE, "pagination": True,
-                                       "paginationPageSize": 50, "animateRows": False,
-                                       "suppressColumnVirtualisation": True},
-                      csvExportParams={"fileName": "foerdercockpit-daten.csv",
-                                       "columnSeparator": ";"},
-                      style={"height": "640px"}, className="ag-theme-alpine")
-    return html.Div([
-        ui.page_header("Daten", "records-lead"),
-        dbc.RadioItems(id="records-dataset", value=dataset, inline=True,
-                       options=[{"label": v, "value": k} for k, v in drill.DATASETS.items()],
-                       className="btn-group flex-wrap mb-3", inputClassName="btn-check",
-                       labelClassName="btn btn-outline-primary",
-                       labelCheckedClassName="active"),
-        html.Div(id="records-chips", className="mb-2"),
-        dbc.Card(dbc.CardBody([
-            html.Div([html.Div(id="records-summary", className="records-summary"),
-                      dbc.Button("Als CSV herunterladen", id="records-csv", color="secondary",
-                                 outline=True, size="sm")],
-                     className="d-flex justify-content-between align-items-center mb-2"),
-            grid,
-        ]), className="shadow-sm mb-4"),
-    ])
+    grid = dag.AgGrid(
+        id="records-grid",
+        columnDefs=grids.RECORD_COLUMNS[dataset],
+        rowData=[],
+        defaultColDef={"sortable": True, "filter": True, "floatingFilter": True, "resizable": True},
+        dashGridOptions={
+            "localeText": grids.GRID_LOCALE,
+            "pagination": True,
+            "paginationPageSize": 50,
+            "animateRows": False,
+            "suppressColumnVirtualisation": True,
+        },
+        csvExportParams={"fileName": "foerdercockpit-daten.csv", "columnSeparator": ";"},
+        style={"height": "640px"},
+        className="ag-theme-alpine",
+    )
+    return html.Div(
+        [
+            ui.page_header("Daten", "records-lead"),
+            dbc.RadioItems(
+                id="records-dataset",
+                value=dataset,
+                inline=True,
+                options=[{"label": v, "value": k} for k, v in drill.DATASETS.items()],
+                className="btn-group flex-wrap mb-3",
+                inputClassName="btn-check",
+                labelClassName="btn btn-outline-primary",
+                labelCheckedClassName="active",
+            ),
+            html.Div(id="records-chips", className="mb-2"),
+            dbc.Card(
+                dbc.CardBody(
+                    [
+                        html.Div(
+                            [
+                                html.Div(id="records-summary", className="records-summary"),
+                                dbc.Button(
+                                    "Als CSV herunterladen",
+                                    id="records-csv",
+                                    color="secondary",
+                                    outline=True,
+                                    size="sm",
+                                ),
+                            ],
+                            className="d-flex justify-content-between align-items-center mb-2",
+                        ),
+                        grid,
+                    ]
+                ),
+                className="shadow-sm mb-4",
+            ),
+        ]
+    )
 
 
 @callback(
@@ -74,8 +109,10 @@ def choose_dataset(dataset, search):
 
 
 @callback(
-    Output("records-grid", "columnDefs"), Output("records-grid", "rowData"),
-    Output("records-summary", "children"), Output("records-chips", "children"),
+    Output("records-grid", "columnDefs"),
+    Output("records-grid", "rowData"),
+    Output("records-summary", "children"),
+    Output("records-chips", "children"),
     Output("records-lead", "children"),
     Input("url", "search"),
 )
@@ -85,22 +122,35 @@ def show_rows(search):
     f, narrow = flt.from_query(query, config), rec.narrowing(query)
     frames = dict(zip(SOURCES[dataset], data.frames(*SOURCES[dataset]), strict=True))
     rows = rec.rows(frames, dataset, f, narrow)
-    return (grids.RECORD_COLUMNS[dataset], grids.record_rows(dataset, rows),
-            summary(dataset, rec.totals(dataset, rows)), chips(query),
-            f"{drill.DATASETS[dataset]} · {ui.selection_text(config, f)}")
+    return (
+        grids.RECORD_COLUMNS[dataset],
+        grids.record_rows(dataset, rows),
+        summary(dataset, rec.totals(dataset, rows)),
+        chips(query),
+        f"{drill.DATASETS[dataset]} · {ui.selection_text(config, f)}",
+    )
 
 
-@callback(Output("records-grid", "exportDataAsCsv"), Input("records-csv", "n_clicks"),
-          prevent_initial_call=True)
+@callback(
+    Output("records-grid", "exportDataAsCsv"),
+    Input("records-csv", "n_clicks"),
+    prevent_initial_call=True,
+)
 def export_csv(_clicks):
     return True
 
 
 def summary(dataset: str, t: dict) -> list:
-    return [html.Span([html.Span(f"{label}: ", className="text-muted"),
-                       html.Span(value, className="fw-bold", **{"data-total": key})],
-                      className="me-4")
-            for key, label, value in summary_parts(dataset, t)]
+    return [
+        html.Span(
+            [
+                html.Span(f"{label}: ", className="text-muted"),
+                html.Span(value, className="fw-bold", **{"data-total": key}),
+            ],
+            className="me-4",
+        )
+        for key, label, value in summary_parts(dataset, t)
+    ]
 
 
 def summary_parts(dataset: str, t: dict) -> list[tuple[str, str, str]]:
@@ -111,15 +161,20 @@ def summary_parts(dataset: str, t: dict) -> list[tuple[str, str, str]]:
     elif dataset == "coachings":
         parts.append(("hours", "Stunden", fmt.de_dec(t["hours"], 2)))
     elif dataset == "teilnahmen":
-        parts += [("companies", "eindeutige Unternehmen", fmt.de_int(t["companies"])),
-                  ("persons", "Personen", fmt.de_int(t["persons"]))]
+        parts += [
+            ("companies", "eindeutige Unternehmen", fmt.de_int(t["companies"])),
+            ("persons", "Personen", fmt.de_int(t["persons"])),
+        ]
     elif dataset == "kosten":
-        parts += [("personnel", "Personal", fmt.eur(t["personnel"])),
-                  ("expenditure", "Ausgaben", fmt.eur(t["expenditure"])),
-                  ("total", "Summe", fmt.eur(t["total"]))]
+        parts += [
+            ("personnel", "Personal", fmt.eur(t["personnel"])),
+            ("expenditure", "Ausgaben", fmt.eur(t["expenditure"])),
+            ("total", "Summe", fmt.eur(t["total"])),
+        ]
     else:
-        parts += [(k, UPLOAD_STATUS_LABELS.get(k, k), fmt.de_int(v))
-                  for k, v in t["by_status"].items()]
+        parts += [
+            (k, UPLOAD_STATUS_LABELS.get(k, k), fmt.de_int(v)) for k, v in t["by_status"].items()
+        ]
     return parts
 
 
@@ -134,8 +189,12 @@ def chips(query: dict[str, str]) -> list:
             value = fmt.month_long(narrowed) if narrowed else value
         value = COST_KIND_LABELS.get(value, value) if key == "kategorie" else value
         rest = {k: v for k, v in query.items() if k != key}
-        out.append(dcc.Link([f"{label}: {value}", html.Span(" ✕", className="ms-1")],
-                            href=drill.RECORDS_PATH + flt.to_search(rest),
-                            className="badge rounded-pill text-bg-info me-2 chip",
-                            title="Einschränkung aufheben"))
+        out.append(
+            dcc.Link(
+                [f"{label}: {value}", html.Span(" ✕", className="ms-1")],
+                href=drill.RECORDS_PATH + flt.to_search(rest),
+                className="badge rounded-pill text-bg-info me-2 chip",
+                title="Einschränkung aufheben",
+            )
+        )
     return out

@@ -14,29 +14,50 @@ from dashboard.calc import periods, reporting
 from dashboard.figures import reporting as figs
 from dashboard.theme import partner_colors
 
-dash.register_page(__name__, path="/meldestand", name="Meldestand",
-                   title="Meldestand – Fördercockpit", order=3)
+dash.register_page(
+    __name__, path="/meldestand", name="Meldestand", title="Meldestand – Fördercockpit", order=3
+)
 
-LEGEND = (("on_time", "rechtzeitig (Eingangsdatum)"), ("late", "verspätet"), ("missing", "fehlt"),
-          ("open", "noch nicht fällig"))
+LEGEND = (
+    ("on_time", "rechtzeitig (Eingangsdatum)"),
+    ("late", "verspätet"),
+    ("missing", "fehlt"),
+    ("open", "noch nicht fällig"),
+)
 
 
 def layout(**_query) -> html.Div:
-    legend = html.Div([html.Span([html.Span(className=f"legend-swatch rs-{k}"), text],
-                                 className="me-4") for k, text in LEGEND]
-                      + [html.Span([html.Span("korr.", className="cell-mark me-1"),
-                                    "später korrigiert"])], className="report-legend mb-3")
-    return html.Div([
-        ui.page_header("Meldestand", "reporting-lead"),
-        ui.section("Monatsberichte je Partner und Monat", legend, html.Div(id="reporting-matrix"),
-                   hint="Datum = Eingang der ersten angenommenen Fassung. Zelle anklicken: die "
-                        "eingegangenen Dateien dieses Monats."),
-        dbc.Row([
-            dbc.Col(ui.section("Pünktlichkeit je Partner", ui.graph("reporting-rates",
-                                                                    height=320)), xl=6),
-            dbc.Col(ui.section("Zahlen je Partner", html.Div(id="reporting-table")), xl=6),
-        ]),
-    ])
+    legend = html.Div(
+        [
+            html.Span([html.Span(className=f"legend-swatch rs-{k}"), text], className="me-4")
+            for k, text in LEGEND
+        ]
+        + [html.Span([html.Span("korr.", className="cell-mark me-1"), "später korrigiert"])],
+        className="report-legend mb-3",
+    )
+    return html.Div(
+        [
+            ui.page_header("Meldestand", "reporting-lead"),
+            ui.section(
+                "Monatsberichte je Partner und Monat",
+                legend,
+                html.Div(id="reporting-matrix"),
+                hint="Datum = Eingang der ersten angenommenen Fassung. Zelle anklicken: die "
+                "eingegangenen Dateien dieses Monats.",
+            ),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        ui.section(
+                            "Pünktlichkeit je Partner", ui.graph("reporting-rates", height=320)
+                        ),
+                        xl=6,
+                    ),
+                    dbc.Col(ui.section("Zahlen je Partner", html.Div(id="reporting-table")), xl=6),
+                ]
+            ),
+        ]
+    )
 
 
 @callback(
@@ -51,26 +72,35 @@ def update(search):
     f = flt.from_search(search, config)
     years = f.year_list(config)
     months = [m for m in config.months() if m.year in years]
-    matrix = reporting.report_matrix(data.frame("uploads"), f.partner_list(config), months,
-                                     config.report_due_day, today)
+    matrix = reporting.report_matrix(
+        data.frame("uploads"), f.partner_list(config), months, config.report_due_day, today
+    )
     rates = reporting.on_time_rates(matrix)
     tables_ = [tables.report_matrix(matrix, y, cell_link(f)) for y in years]
-    return (lead(config, f, today), tables_,
-            figs.on_time(rates, partner_colors(config.partner_codes)), tables.rates_table(rates))
+    return (
+        lead(config, f, today),
+        tables_,
+        figs.on_time(rates, partner_colors(config.partner_codes)),
+        tables.rates_table(rates),
+    )
 
 
 def cell_link(f: flt.Filters):
     def link(partner: str, month) -> str:
-        return drill.records_href(flt.Filters((partner,), (), ()), "eingaenge",
-                                  monat=f"{month:%Y-%m}")
+        return drill.records_href(
+            flt.Filters((partner,), (), ()), "eingaenge", monat=f"{month:%Y-%m}"
+        )
+
     return link
 
 
 def lead(config, f: flt.Filters, today) -> str:
-    text = (f"Fällig jeweils am {config.report_due_day}. des Folgemonats · heute "
-            f"{fmt.de_date(today)} · Berichte fällig bis "
-            f"{fmt.month_long(periods.reported_through(today, config.report_due_day))} · "
-            f"{ui.selection_text(config, flt.Filters(f.partners, (), f.years))}")
+    text = (
+        f"Fällig jeweils am {config.report_due_day}. des Folgemonats · heute "
+        f"{fmt.de_date(today)} · Berichte fällig bis "
+        f"{fmt.month_long(periods.reported_through(today, config.report_due_day))} · "
+        f"{ui.selection_text(config, flt.Filters(f.partners, (), f.years))}"
+    )
     if f.modules:
         text += " · Berichte gelten für alle Module: der Modulfilter gilt hier nicht"
     return text

@@ -40,6 +40,27 @@ def demo_dir(tmp_path_factory) -> Path:
     return data_dir
 
 
+# One account per role (partner bound to DO); password = username + "-passwort".
+ACCOUNTS = {"admin": ("admin", None), "steering": ("steuerung", None),
+            "finance": ("finanzen", None), "partner": ("partner-do", "DO")}
+
+
+def password(username: str) -> str:
+    return f"{username}-passwort"
+
+
+@pytest.fixture(scope="session")
+def accounts(demo_dir) -> dict[str, str]:
+    """Role -> username of the accounts created with ``python -m etl user add``."""
+    for role, (username, partner) in ACCOUNTS.items():
+        args = ["user", "add", username, "--role", role, "--password-stdin"]
+        args += ["--partner", partner] if partner else []
+        subprocess.run([sys.executable, "-m", "etl", *args], cwd=REPO_ROOT, env=_env(demo_dir),
+                       input=password(username) + "\n", text=True, check=True,
+                       capture_output=True, timeout=120)
+    return {role: username for role, (username, _p) in ACCOUNTS.items()}
+
+
 @pytest.fixture(scope="session")
 def report(demo_dir) -> dict:
     """``python -m etl report --json`` on the demo warehouse: the reference figures."""
@@ -69,7 +90,7 @@ def _wait_until_up(url: str, proc: subprocess.Popen, timeout: float = 90) -> Non
 
 
 @pytest.fixture(scope="session")
-def server(demo_dir, tmp_path_factory):
+def server(demo_dir, accounts, tmp_path_factory):
     """Base URL of ``python app.py`` serving the demo warehouse (killed afterwards)."""
     port = _free_port()
     log = (tmp_path_factory.mktemp("log") / "app.log").open("w")
@@ -78,7 +99,7 @@ def server(demo_dir, tmp_path_factory):
                             env=_env(demo_dir, PORT=str(port), HOST="127.0.0.1", SEED_DEMO="0"))
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_up(base + "/", proc)
+        _wait_until_up(base + "/login", proc)
         yield base
     finally:
         proc.terminate()
@@ -110,6 +131,14 @@ class App:
         page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: self.errors.append(str(e)))
 
+    def login(self, username: str) -> None:
+        """Log in through the login form."""
+        self.page.goto(self.base + "/login")
+        self.page.fill("#username", username)
+        self.page.fill("#password", password(username))
+        self.page.click("button[type=submit]")
+        self.page.wait_for_url(lambda url: "/login" not in url)
+
     def open(self, path: str, ready: str) -> None:
         """Go to ``path`` and wait until the element ``ready`` has text."""
         self.page.goto(self.base + path)
@@ -137,15 +166,30 @@ class App:
 
 
 @pytest.fixture
-def app(browser, server):
-    """A fresh page (1440 x 900, German locale); fails on Dash errors or console errors."""
-    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="de-DE")
-    page = context.new_page()
-    wrapper = App(page, server)
-    yield wrapper
-    wrapper.page.wait_for_load_state("networkidle")
-    wrapper.assert_clean()
-    context.close()
+def app_as(browser, server, accounts):
+    """``app_as(role)``: a fresh page logged in with that role's account (1440 x 900, de-DE);
+    fails on Dash errors or console errors."""
+    opened = []
+
+    def make(role: str) -> App:
+        context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="de-DE",
+                                      accept_downloads=True)
+        wrapper = App(context.new_page(), server)
+        wrapper.login(accounts[role])
+        opened.append((context, wrapper))
+        return wrapper
+
+    yield make
+    for context, wrapper in opened:
+        wrapper.page.wait_for_load_state("networkidle")
+        wrapper.assert_clean()
+        context.close()
+
+
+@pytest.fixture
+def app(app_as):
+    """A page logged in as project steering (reads everything)."""
+    return app_as("steering")
 
 
 def cents(euros: str) -> int:

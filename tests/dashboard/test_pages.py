@@ -8,7 +8,10 @@ from decimal import Decimal
 
 import pytest
 
+from flask_login import login_user
+
 from dashboard import data
+from dashboard.auth import SessionUser
 from etl.settings import get_settings
 from tests.factories import EXPECTED, month_report, workbook
 
@@ -29,6 +32,7 @@ def warehouse(engine, tmp_path, monkeypatch, dash_app):
     get_settings.cache_clear()
     monkeypatch.setattr(data, "today", lambda: date(2025, 6, 20))
     with dash_app.server.test_request_context():
+        login_user(SessionUser(1, "steuerung", "steering", None, True))
         yield
     get_settings.cache_clear()
 

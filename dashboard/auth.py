@@ -1,0 +1,285 @@
+"""Login, sessions and access control for the Flask server behind Dash. Deny by default.
+
+Every request needs a logged-in, active user except the login page and static assets.
+Dash callbacks are allowed by the page prefix of their output ids (``upload-…``), so a
+callback of a page that a role may not open is refused with 403 before it runs.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import os
+import re
+import secrets
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import dash
+from dash import html
+from flask import Flask, Response, abort, has_request_context, redirect, request, session
+from flask_login import LoginManager, current_user, login_user, logout_user
+from sqlalchemy import func, or_, select
+
+from dashboard import login_page
+from etl import audit, db, users
+from etl import schema as s
+from etl.settings import get_settings
+
+ALL = frozenset(s.ROLES)
+ROLE_LABELS = {
+    "admin": "Administration",
+    "steering": "Projektsteuerung",
+    "finance": "Finanzen",
+    "partner": "Partner",
+}
+# Component-id prefixes of the frame around the pages (and Dash's own router, "_pages_…").
+SHELL_PREFIXES = frozenset({"url", "nav", "filter", "drill", "pages"})
+PUBLIC_PATHS = ("/login", "/assets/", "/_favicon.ico", "/healthz")
+MAX_FAILURES, FAILURE_WINDOW = 5, timedelta(minutes=15)
+IDLE_TIMEOUT = timedelta(minutes=int(os.environ.get("SESSION_IDLE_MINUTES", "60")))
+
+login_manager = LoginManager()
+
+
+class SessionUser(users.User):
+    """The flask-login view of an account."""
+
+    is_authenticated, is_anonymous = True, False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+
+@login_manager.user_loader
+def _load_user(user_id: str):
+    user = users.get_user_by_id(_engine(), int(user_id)) if user_id.isdigit() else None
+    return SessionUser(**vars(user)) if user and user.is_active else None
+
+
+def _engine():
+    from dashboard import data
+
+    return data.engine()
+
+
+def secret_key() -> str:
+    """SECRET_KEY from the environment, else one generated once and kept in DATA_DIR (0600)."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    path = Path(get_settings().data_dir) / ".secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def current_role() -> str | None:
+    """The logged-in user's role (None outside a request or when logged out)."""
+    if not has_request_context():
+        return None
+    return current_user.role if current_user and current_user.is_authenticated else None
+
+
+def partner_scope() -> tuple[str, ...] | None:
+    """Partners whose rows the current user may see; None means all.
+
+    Outside a web request (CLI, unit tests of pure code) there is no user to restrict.
+    """
+    if not has_request_context():
+        return None
+    return current_user.partners_scope if current_role() else ()
+
+
+def may_open(page: dict) -> bool:
+    """Whether the current user may open a registered page (``roles`` unset: every role)."""
+    roles = page.get("roles")
+    return roles is None or current_role() in roles
+
+
+def guarded(page: dict):
+    """The page's layout function, answering 'Kein Zugriff' to roles it is not for."""
+    inner = page["layout"]
+
+    def layout(**query):
+        # Only the page router's callback renders for a user; Dash also calls every layout
+        # once (inside the first request) to validate callbacks, which must see them all.
+        routed = has_request_context() and request.path.endswith("_dash-update-component")
+        if routed and not may_open(page):
+            return html.Div(
+                [
+                    html.H2("Kein Zugriff"),
+                    html.P("Diese Seite ist für Ihre Rolle nicht freigegeben."),
+                ],
+                id="no-access",
+            )
+        return inner(**query) if callable(inner) else inner
+
+    return layout
+
+
+def csrf_token() -> str:
+    """The session's CSRF token (made on first use)."""
+    if "csrf" not in session:
+        session["csrf"] = secrets.token_urlsafe(32)
+    return session["csrf"]
+
+
+def _csrf_ok() -> bool:
+    sent = request.form.get("csrf") or request.headers.get("X-CSRFToken", "")
+    return bool(sent) and hmac.compare_digest(sent, session.get("csrf", ""))
+
+
+def _throttled(username: str, ip: str) -> bool:
+    since = datetime.now() - FAILURE_WINDOW
+    with _engine().connect() as conn:
+        n = conn.execute(
+            select(func.count())
+            .select_from(s.audit_log)
+            .where(
+                s.audit_log.c.action == "login_failed",
+                s.audit_log.c.at >= since,
+                or_(s.audit_log.c.username == username, s.audit_log.c.ip == ip),
+            )
+        ).scalar_one()
+    return n >= MAX_FAILURES
+
+
+def _audit(action: str, username: str | None, detail: object = "") -> None:
+    with db.writing(_engine()) as conn:
+        audit.record(conn, action, username=username, ip=request.remote_addr, detail=detail)
+
+
+def _login_post() -> Response:
+    username = request.form.get("username", "").strip().lower()[:100]
+    if not _csrf_ok():
+        return login_page.render("Die Sitzung ist abgelaufen. Bitte erneut anmelden.", 400)
+    if _throttled(username, request.remote_addr or ""):
+        return login_page.render(
+            "Zu viele Fehlversuche. Bitte in 15 Minuten erneut versuchen.", 429
+        )
+    user = users.authenticate(_engine(), username, request.form.get("password", ""))
+    if user is None:
+        _audit("login_failed", username)
+        return login_page.render("Benutzername oder Passwort ist falsch.", 401)
+    session.clear()  # no session fixation: a fresh session for the logged-in user
+    login_user(SessionUser(**vars(user)))
+    session["seen"] = datetime.now().timestamp()
+    _audit("login", user.username)
+    target = request.args.get("next", "/")
+    return redirect(target if target.startswith("/") and not target.startswith("//") else "/")
+
+
+def _login() -> Response:
+    if request.method == "POST":
+        return _login_post()
+    return login_page.render()
+
+
+def _logout() -> Response:
+    if current_role():
+        _audit("logout", current_user.username)
+    logout_user()
+    session.clear()
+    return redirect("/login")
+
+
+def _flat(items) -> list:
+    out = []
+    for item in items if isinstance(items, list) else [items]:
+        out.extend(_flat(item) if isinstance(item, list) else [item])
+    return out
+
+
+def _callback_outputs() -> list[str]:
+    """Output component ids of a Dash callback request (wildcard outputs flattened)."""
+    try:
+        body = json.loads(request.get_data(cache=True) or b"{}")
+    except ValueError:
+        return []
+    ids = [o.get("id") for o in _flat(body.get("outputs")) if isinstance(o, dict)]
+    return [json.dumps(i, sort_keys=True) if isinstance(i, dict) else str(i) for i in ids if i]
+
+
+def roles_for_prefix(prefix: str) -> frozenset[str]:
+    """Roles that may run callbacks whose output ids start with ``prefix``.
+
+    Ids are prefixed with their page module's name (``approval-…`` lives in
+    ``pages/approval.py``), so a page's ``roles`` govern its callbacks too. Unknown: nobody.
+    """
+    if prefix in SHELL_PREFIXES:
+        return ALL
+    for page in dash.page_registry.values():
+        if page["module"].rsplit(".", 1)[-1] == prefix:
+            return frozenset(page.get("roles") or ALL)
+    return frozenset()
+
+
+def _prefix(cid: str) -> str:
+    """``approval-status`` -> ``approval``; ``_pages_content`` -> ``pages``; dict ids by type."""
+    if cid.startswith("{"):
+        cid = str(json.loads(cid).get("type", ""))
+    return re.split(r"[-_.]", cid.lstrip("_"), maxsplit=1)[0]
+
+
+def callback_allowed(output_ids: list[str], role: str) -> bool:
+    """Whether ``role`` may run a callback with these outputs (every output must be allowed)."""
+    return bool(output_ids) and all(role in roles_for_prefix(_prefix(c)) for c in output_ids)
+
+
+def _expired() -> bool:
+    seen = session.get("seen")
+    return seen is None or datetime.now() - datetime.fromtimestamp(seen) > IDLE_TIMEOUT
+
+
+def _guard() -> Response | None:
+    path = request.path
+    if path.startswith(PUBLIC_PATHS):
+        return None
+    if not current_role() or _expired():
+        logout_user()
+        if path.startswith("/_dash") or request.method != "GET":
+            abort(401)
+        return redirect(f"/login?next={path}")
+    session["seen"] = datetime.now().timestamp()
+    if (
+        request.method == "POST"
+        and path.endswith("_dash-update-component")
+        and not callback_allowed(_callback_outputs(), current_role())
+    ):
+        abort(403)
+    return None
+
+
+def _headers(resp: Response) -> Response:
+    resp.headers.setdefault("X-Content-Type-Options", "nosniff")
+    resp.headers.setdefault("X-Frame-Options", "DENY")
+    resp.headers.setdefault("Referrer-Policy", "same-origin")
+    resp.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; "
+        "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; "
+        "connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'",
+    )
+    return resp
+
+
+def install(server: Flask) -> None:
+    """Put login, session settings, the request guard and security headers on ``server``."""
+    server.config.update(
+        SECRET_KEY=secret_key(),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=os.environ.get("COOKIE_SECURE", "0") == "1",
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=10),
+        MAX_CONTENT_LENGTH=get_settings().max_upload_bytes * 2 + 1024 * 1024,
+    )
+    login_manager.init_app(server)
+    server.add_url_rule("/login", "login", _login, methods=["GET", "POST"])
+    server.add_url_rule("/logout", "logout", _logout, methods=["GET", "POST"])
+    server.add_url_rule("/healthz", "healthz", lambda: "ok")
+    server.before_request(_guard)
+    server.after_request(_headers)
+    server.jinja_env.globals["csrf_token"] = csrf_token

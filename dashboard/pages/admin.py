@@ -1,0 +1,162 @@
+"""Benutzer: the admin creates accounts, resets passwords, and disables accounts."""
+
+from __future__ import annotations
+
+import dash
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, callback, ctx, html
+
+from dashboard import auth, data
+from etl import schema, users
+
+dash.register_page(__name__, path="/benutzer", name="Benutzer", order=9, roles=("admin",))
+
+ROLE_LABELS = auth.ROLE_LABELS
+
+
+def layout(**_query) -> html.Div:
+    config = data.config()
+    return html.Div(
+        [
+            html.H2("Benutzer"),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        dbc.Card(
+                            dbc.CardBody(
+                                [
+                                    html.H5("Benutzer anlegen oder Passwort setzen"),
+                                    dbc.Input(
+                                        id="admin-username", placeholder="Benutzername (E-Mail)"
+                                    ),
+                                    dbc.Select(
+                                        id="admin-role",
+                                        className="mt-2",
+                                        value="partner",
+                                        options=[
+                                            {"label": ROLE_LABELS[r], "value": r}
+                                            for r in schema.ROLES
+                                        ],
+                                    ),
+                                    dbc.Select(
+                                        id="admin-partner",
+                                        className="mt-2",
+                                        placeholder="Partner",
+                                        options=[
+                                            {"label": p.code, "value": p.code}
+                                            for p in config.partners
+                                        ],
+                                    ),
+                                    dbc.Input(
+                                        id="admin-password",
+                                        type="password",
+                                        className="mt-2",
+                                        placeholder="Passwort (mindestens 10 Zeichen)",
+                                    ),
+                                    html.Div(
+                                        [
+                                            dbc.Button(
+                                                "Anlegen",
+                                                id="admin-create",
+                                                color="primary",
+                                                className="me-2",
+                                            ),
+                                            dbc.Button(
+                                                "Passwort setzen",
+                                                id="admin-reset",
+                                                color="secondary",
+                                                className="me-2",
+                                            ),
+                                            dbc.Button(
+                                                "Sperren",
+                                                id="admin-disable",
+                                                color="danger",
+                                                outline=True,
+                                                className="me-2",
+                                            ),
+                                            dbc.Button(
+                                                "Entsperren",
+                                                id="admin-enable",
+                                                color="success",
+                                                outline=True,
+                                            ),
+                                        ],
+                                        className="mt-3",
+                                    ),
+                                    html.Div(id="admin-message", className="mt-3"),
+                                ]
+                            )
+                        ),
+                        md=5,
+                    ),
+                    dbc.Col(
+                        dag.AgGrid(
+                            id="admin-users",
+                            rowData=[],
+                            columnDefs=[
+                                {"field": "username", "headerName": "Benutzer", "flex": 1},
+                                {"field": "role", "headerName": "Rolle"},
+                                {"field": "partner", "headerName": "Partner", "width": 100},
+                                {"field": "state", "headerName": "Status", "width": 110},
+                            ],
+                            style={"height": "420px"},
+                            className="ag-theme-alpine",
+                        ),
+                        md=7,
+                    ),
+                ],
+                className="g-3",
+            ),
+        ]
+    )
+
+
+def _do(action: str, username: str, role: str, partner: str | None, password: str) -> str:
+    engine, by = data.engine(), auth.current_user.username
+    if action == "admin-create":
+        users.create_user(
+            engine, username, password or "", role, partner if role == "partner" else None, by=by
+        )
+        return f"Benutzer '{username}' angelegt."
+    if action == "admin-reset":
+        users.set_password(engine, username, password or "", by=by)
+        return f"Passwort von '{username}' gesetzt."
+    users.set_active(engine, username, action == "admin-enable", by=by)
+    return f"Benutzer '{username}' {'entsperrt' if action == 'admin-enable' else 'gesperrt'}."
+
+
+@callback(
+    Output("admin-message", "children"),
+    Input("admin-create", "n_clicks"),
+    Input("admin-reset", "n_clicks"),
+    Input("admin-disable", "n_clicks"),
+    Input("admin-enable", "n_clicks"),
+    State("admin-username", "value"),
+    State("admin-role", "value"),
+    State("admin-partner", "value"),
+    State("admin-password", "value"),
+    prevent_initial_call=True,
+)
+def manage(_c, _r, _d, _e, username, role, partner, password):
+    if auth.current_role() != "admin":
+        return dbc.Alert("Keine Berechtigung.", color="danger")
+    if not username:
+        return dbc.Alert("Bitte einen Benutzernamen eingeben.", color="danger")
+    try:
+        return dbc.Alert(_do(ctx.triggered_id, username, role, partner, password), color="success")
+    except users.UserError as exc:
+        return dbc.Alert(str(exc), color="danger")
+
+
+@callback(Output("admin-users", "rowData"), Input("admin-message", "children"))
+def user_rows(_message):
+    return [
+        {
+            "username": u.username,
+            "role": ROLE_LABELS[u.role],
+            "partner": u.partner_code or "–",
+            "state": "aktiv" if u.is_active else "gesperrt",
+        }
+        for u in users.list_users(data.engine())
+    ]
