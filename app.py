@@ -14,7 +14,7 @@ def _prepare_warehouse() -> None:
     """Migrate the warehouse and, when it holds no upload yet, load the demo data."""
     from etl import db
     from etl.config import get_config
-    from etl.demo import run_demo
+    from etl.demo import create_demo_accounts, run_demo
     from etl.settings import get_settings
 
     settings = get_settings()
@@ -25,6 +25,8 @@ def _prepare_warehouse() -> None:
         print("Warehouse is empty: loading demo data (takes a few seconds) ...", flush=True)
         results = run_demo(engine, config, settings)
         print(f"Demo data loaded: {len(results)} workbooks.", flush=True)
+        for username, role, password in create_demo_accounts(engine):
+            print(f"Demo account: {username} / {password} ({role})", flush=True)
 
 
 if __name__ == "__main__":

@@ -218,9 +218,12 @@ def roles_for_prefix(prefix: str) -> frozenset[str]:
 
 
 def _prefix(cid: str) -> str:
-    """``approval-status`` -> ``approval``; ``_pages_content`` -> ``pages``; dict ids by type."""
+    """``approval-status`` -> ``approval``; ``_pages_content`` -> ``pages``; a dict id by its
+    own ``id`` (``{"type": "drill-graph", "id": "finance-plan"}`` -> ``finance``), else type."""
     if cid.startswith("{"):
-        cid = str(json.loads(cid).get("type", ""))
+        parsed = json.loads(cid)
+        own = parsed.get("id")
+        cid = str(own if isinstance(own, str) else parsed.get("type", ""))
     return re.split(r"[-_.]", cid.lstrip("_"), maxsplit=1)[0]
 
 

@@ -47,6 +47,7 @@ def init_cache(server) -> None:
             "CACHE_DEFAULT_TIMEOUT": 24 * 3600,
             "CACHE_THRESHOLD": 500,
             "CACHE_DIR": os.environ.get("CACHE_DIR", ""),
+            "CACHE_REDIS_URL": os.environ.get("CACHE_REDIS_URL", "redis://127.0.0.1:6379/0"),
         },
     )
 

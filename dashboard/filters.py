@@ -63,10 +63,23 @@ def _pick(raw: str | None, allowed) -> list[str]:
     return [a for a in allowed if str(a).casefold() in wanted]
 
 
+def _visible_partners(picked: list[str], config: NetworkConfig) -> tuple[str, ...]:
+    """The picked partners the logged-in user may see; a partner account always sees its own."""
+    from dashboard.auth import partner_scope
+
+    scope = partner_scope()
+    if scope is None:
+        return tuple(picked)
+    return tuple(p for p in config.partner_codes if p in scope)
+
+
 def from_query(query: Mapping[str, str], config: NetworkConfig) -> Filters:
-    """Filters from query parameters; unknown values are dropped, configuration order kept."""
+    """Filters from query parameters; unknown values are dropped, configuration order kept.
+
+    Partners are clamped to what the logged-in user may see (server side, not only in the UI).
+    """
     return Filters(
-        partners=tuple(_pick(query.get(PARTNER_KEY), config.partner_codes)),
+        partners=_visible_partners(_pick(query.get(PARTNER_KEY), config.partner_codes), config),
         modules=tuple(_pick(query.get(MODULE_KEY), config.modules)),
         years=tuple(int(y) for y in _pick(query.get(YEAR_KEY), config.years)),
     )

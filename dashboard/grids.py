@@ -122,6 +122,16 @@ BUDGET_COLUMNS = [
 ]
 
 
+def paged(page_size: int = 25) -> dict:
+    """Grid options: German texts and pagination with ``page_size`` rows."""
+    return {
+        "localeText": GRID_LOCALE,
+        "pagination": True,
+        "paginationPageSize": page_size,
+        "paginationPageSizeSelector": False,
+    }
+
+
 def text_col(field: str, header: str, **extra) -> dict:
     return {"field": field, "headerName": header, "filter": "agTextColumnFilter", **extra}
 

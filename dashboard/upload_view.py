@@ -6,7 +6,8 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import html
 
-from dashboard import data
+from dashboard import data, grids
+from dashboard.labels import UPLOAD_STATUS_LABELS
 from etl.diff import diff_uploads
 from etl.errors import Issue
 from etl.ingest import IngestResult
@@ -18,12 +19,6 @@ STATUS = {
     "replaced": ("angenommen – ersetzt die vorige Fassung", "success"),
     "unchanged": ("unverändert – identisch mit der angenommenen Fassung", "secondary"),
     "rejected": ("abgelehnt", "danger"),
-}
-HISTORY_STATUS = {
-    "accepted": "angenommen",
-    "superseded": "ersetzt",
-    "rejected": "abgelehnt",
-    "unchanged": "unverändert",
 }
 
 
@@ -167,24 +162,33 @@ def template_card() -> dbc.Card:
     )
 
 
+HISTORY_COLUMNS = [
+    grids.date_col("uploaded_at", "Eingang", with_time=True, width=150, sort="desc"),
+    grids.text_col("partner_code", "Partner", width=105),
+    grids.month_col("month", "Monat", width=135),
+    grids.text_col("status", "Ergebnis", width=130),
+    grids.text_col("file_name", "Datei", flex=2, minWidth=180, tooltipField="file_name"),
+    grids.text_col("uploaded_by", "Von", flex=1, minWidth=140, tooltipField="uploaded_by"),
+    grids.number_col("n_errors", "Fehler", width=95),
+    {
+        "field": "original",
+        "headerName": "Original",
+        "width": 120,
+        "cellRenderer": "markdown",
+        "sortable": False,
+        "filter": False,
+    },
+]
+
+
 def history_card() -> dbc.Card:
-    cols = [
-        {"field": "uploaded_at", "headerName": "Eingang", "width": 150},
-        {"field": "partner_code", "headerName": "Partner", "width": 90},
-        {"field": "month", "headerName": "Monat", "width": 95},
-        {"field": "status", "headerName": "Ergebnis", "width": 120},
-        {"field": "file_name", "headerName": "Datei", "flex": 1},
-        {"field": "uploaded_by", "headerName": "Von", "width": 170},
-        {"field": "n_errors", "headerName": "Fehler", "width": 80},
-        {"field": "original", "headerName": "Original", "width": 110, "cellRenderer": "markdown"},
-    ]
     grid = dag.AgGrid(
         id="upload-history",
-        columnDefs=cols,
+        columnDefs=HISTORY_COLUMNS,
         rowData=[],
-        dashGridOptions={"pagination": True, "paginationPageSize": 10},
+        dashGridOptions=grids.paged(10),
         defaultColDef={"sortable": True, "filter": True, "resizable": True},
-        style={"height": "420px"},
+        style={"height": "470px"},
         className="ag-theme-alpine",
     )
     return dbc.Card(dbc.CardBody([html.H5("Bisherige Uploads"), grid]))
@@ -195,10 +199,10 @@ def history_rows(scope: tuple[str, ...] | None, username: str | None = None) -> 
     df = uploads(data.engine(), partners=scope, uploaded_by=username)
     return [
         {
-            "uploaded_at": f"{r.uploaded_at:%d.%m.%Y %H:%M}",
+            "uploaded_at": r.uploaded_at.isoformat(),
             "partner_code": r.partner_code or "–",
-            "month": f"{r.month:%m/%Y}" if r.month else "–",
-            "status": HISTORY_STATUS[r.status],
+            "month": r.month.isoformat() if r.month else None,
+            "status": UPLOAD_STATUS_LABELS[r.status],
             "file_name": r.file_name,
             "uploaded_by": r.uploaded_by,
             "n_errors": r.n_errors,

@@ -16,6 +16,7 @@ from sqlalchemy import Connection, func, select
 from etl import schema as s
 from etl.contract import Report, coachings, events, expenditure, participants, personnel
 from etl.errors import Issue
+from etl.normalise import de_number
 
 
 @dataclass(frozen=True)
@@ -218,8 +219,10 @@ def _hours_issues(report: Report, h: History, cap: int) -> list[Issue]:
                     personnel.SHEET,
                     row["_row"],
                     "Umfang",
-                    f"Mit diesen {row['Umfang']} Stunden kommt '{row['Kürzel']}' im Jahr "
-                    f"{year} auf {before + row['Umfang']} Stunden; höchstens {cap} sind "
+                    f"Mit diesen {de_number(row['Umfang'])} Stunden kommt '{row['Kürzel']}' "
+                    f"im Jahr "
+                    f"{year} auf {de_number(before + row['Umfang'])} Stunden; höchstens "
+                    f"{de_number(cap)} sind "
                     "zulässig.",
                 )
             )

@@ -262,3 +262,24 @@ def run_demo(
             )
         )
     return results
+
+
+# Demo accounts, created together with the demo data only (never with SEED_DEMO=0).
+DEMO_ACCOUNTS = (
+    ("admin", "admin", None, "demo-admin-2026"),
+    ("steuerung", "steering", None, "demo-steuerung-2026"),
+    ("finanzen", "finance", None, "demo-finanzen-2026"),
+    ("partner-do", "partner", "DO", "demo-partner-2026"),
+)
+
+
+def create_demo_accounts(engine) -> list[tuple[str, str, str]]:
+    """One account per role for trying the demo; returns (username, role, password)."""
+    from etl import users
+
+    made = []
+    for username, role, partner, password in DEMO_ACCOUNTS:
+        if users.get_user(engine, username) is None:
+            users.create_user(engine, username, password, role, partner, by="demo")
+            made.append((username, role, password))
+    return made

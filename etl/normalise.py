@@ -85,6 +85,17 @@ def parse_money_cents(value: object) -> int:
     return int(number * 100)
 
 
+def de_number(value: Decimal | int) -> str:
+    """A number as a German reader writes it: ``Decimal('1760.50')`` -> ``'1.760,5'``."""
+    number = Decimal(value)
+    text = f"{number.normalize():f}" if number == number.to_integral_value() else f"{number:f}"
+    whole, _, frac = text.partition(".")
+    sign = "-" if whole.startswith("-") else ""
+    grouped = f"{int(whole.lstrip('-') or 0):,}".replace(",", ".")
+    frac = frac.rstrip("0")
+    return f"{sign}{grouped},{frac}" if frac else f"{sign}{grouped}"
+
+
 def round_cents(amount: Decimal) -> int:
     """Round an amount in EUR half-up to whole cents."""
     return int((amount * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))

@@ -26,6 +26,15 @@ BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
 
 
 @pytest.fixture(scope="session")
+def dash_app():
+    """The one Dash app of the test session (Dash keeps callbacks and pages process-global)."""
+    os.environ.setdefault("SECRET_KEY", "test-session-secret")
+    from dashboard import create_app
+
+    return create_app()
+
+
+@pytest.fixture(scope="session")
 def config():
     return load_config(REPO_ROOT / "data" / "config.toml")
 

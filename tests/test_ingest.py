@@ -219,7 +219,7 @@ def test_hours_cap_per_staff_member_and_year(ingest):
             assert result.status == "accepted", result.errors
     assert result.status == "rejected"  # 4 x 340 + 400 = 1.760 > 1.720
     assert [(e.sheet, e.row, e.column) for e in result.errors] == [("Personal", 2, "Umfang")]
-    assert "1760" in result.errors[0].message
+    assert "1.760 Stunden" in result.errors[0].message
 
 
 def test_monthly_facts_agree_with_fact_tables(engine, ingest):

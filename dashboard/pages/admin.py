@@ -7,7 +7,7 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, ctx, html
 
-from dashboard import auth, data
+from dashboard import auth, data, grids
 from etl import schema, users
 
 dash.register_page(__name__, path="/benutzer", name="Benutzer", order=9, roles=("admin",))
@@ -30,6 +30,7 @@ def layout(**_query) -> html.Div:
                                     dbc.Input(
                                         id="admin-username", placeholder="Benutzername (E-Mail)"
                                     ),
+                                    dbc.Label("Rolle", html_for="admin-role", className="mt-2"),
                                     dbc.Select(
                                         id="admin-role",
                                         className="mt-2",
@@ -39,10 +40,14 @@ def layout(**_query) -> html.Div:
                                             for r in schema.ROLES
                                         ],
                                     ),
+                                    dbc.Label(
+                                        "Partner (nur für die Rolle Partner)",
+                                        html_for="admin-partner",
+                                        className="mt-2",
+                                    ),
                                     dbc.Select(
                                         id="admin-partner",
-                                        className="mt-2",
-                                        placeholder="Partner",
+                                        placeholder="–",
                                         options=[
                                             {"label": p.code, "value": p.code}
                                             for p in config.partners
@@ -65,7 +70,8 @@ def layout(**_query) -> html.Div:
                                             dbc.Button(
                                                 "Passwort setzen",
                                                 id="admin-reset",
-                                                color="secondary",
+                                                color="primary",
+                                                outline=True,
                                                 className="me-2",
                                             ),
                                             dbc.Button(
@@ -100,6 +106,7 @@ def layout(**_query) -> html.Div:
                                 {"field": "partner", "headerName": "Partner", "width": 100},
                                 {"field": "state", "headerName": "Status", "width": 110},
                             ],
+                            dashGridOptions=grids.paged(15),
                             style={"height": "420px"},
                             className="ag-theme-alpine",
                         ),

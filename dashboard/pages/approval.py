@@ -10,12 +10,18 @@ from dash import Input, Output, State, callback, ctx, html
 from flask import request
 
 from dashboard import auth, data
+from dashboard.calc import periods
 from etl import approval
 from etl.queries import month_status
 
 dash.register_page(
     __name__, path="/freigabe", name="Freigabe", order=6, roles=("finance", "steering")
 )
+
+
+def _default_month(config) -> str:
+    """The latest month whose report is due (within the project period)."""
+    return f"{max(periods.as_of_month(config, data.today()), config.start):%Y-%m}"
 
 
 def layout(**_query) -> html.Div:
@@ -49,7 +55,9 @@ def layout(**_query) -> html.Div:
                         [
                             dbc.Label("Berichtsmonat"),
                             dbc.Select(
-                                id="approval-month", options=months, value=months[0]["value"]
+                                id="approval-month",
+                                options=months,
+                                value=_default_month(config),
                             ),
                         ],
                         md=3,
@@ -94,6 +102,8 @@ def _month(value: str) -> date:
 def act(_approve, _reopen, partner, month, reason):
     if auth.current_role() not in ("finance", "steering"):  # the guard already refuses others
         return dbc.Alert("Keine Berechtigung.", color="danger")
+    if not (partner and month):
+        return dbc.Alert("Bitte Partner und Monat wählen.", color="danger")
     who, ip = auth.current_user.username, request.remote_addr
     try:
         if ctx.triggered_id == "approval-approve":

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
 import dash
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, html
 
-from dashboard import data
+from dashboard import data, grids
+from dashboard.labels import UPLOAD_STATUS_LABELS
 from etl.queries import audit_rows
 
 dash.register_page(
@@ -26,15 +29,48 @@ ACTIONS = {
     "password_reset": "Passwort zurückgesetzt",
     "download": "Download",
 }
+DETAIL_LABELS = {
+    "file": "Datei",
+    "status": "Ergebnis",
+    "errors": "Fehler",
+    "reason": "Grund",
+    "user": "Benutzer",
+    "role": "Rolle",
+    "active": "aktiv",
+    "what": "Datei-Art",
+    "upload_id": "Upload-Nr.",
+}
+VALUE_LABELS = {
+    **UPLOAD_STATUS_LABELS,
+    "replaced": "ersetzt vorige Fassung",
+    True: "ja",
+    False: "nein",
+    "original": "Original",
+    "marked": "markierte Fehler",
+    "template": "Vorlage",
+}
 COLUMNS = [
-    {"field": "at", "headerName": "Zeitpunkt", "width": 160, "sort": "desc"},
-    {"field": "action", "headerName": "Vorgang", "width": 200},
-    {"field": "username", "headerName": "Benutzer", "width": 200},
-    {"field": "partner", "headerName": "Partner", "width": 90},
-    {"field": "month", "headerName": "Monat", "width": 95},
-    {"field": "ip", "headerName": "IP", "width": 120},
-    {"field": "detail", "headerName": "Details", "flex": 1},
+    grids.date_col("at", "Zeitpunkt", with_time=True, width=160, sort="desc"),
+    grids.text_col("action", "Vorgang", width=210),
+    grids.text_col("username", "Benutzer", width=220, tooltipField="username"),
+    grids.text_col("partner", "Partner", width=100),
+    grids.month_col("month", "Monat", width=135),
+    grids.text_col("ip", "IP", width=120),
+    grids.text_col("detail", "Details", flex=1, tooltipField="detail"),
 ]
+
+
+def describe(detail: str) -> str:
+    """A stored detail (JSON or text) as German text: 'Datei: x.xlsx · Ergebnis: abgelehnt'."""
+    try:
+        parsed = json.loads(detail) if detail else ""
+    except ValueError:
+        return detail
+    if not isinstance(parsed, dict):
+        return str(parsed)
+    return " · ".join(
+        f"{DETAIL_LABELS.get(k, k)}: {VALUE_LABELS.get(v, v)}" for k, v in parsed.items()
+    )
 
 
 def layout(**_query) -> html.Div:
@@ -42,7 +78,11 @@ def layout(**_query) -> html.Div:
         [
             html.H2("Protokoll"),
             dbc.Button(
-                "Als CSV exportieren", id="audit-export", color="secondary", className="mb-2"
+                "Als CSV exportieren",
+                id="audit-export",
+                color="primary",
+                outline=True,
+                className="mb-2",
             ),
             dag.AgGrid(
                 id="audit-grid",
@@ -54,7 +94,7 @@ def layout(**_query) -> html.Div:
                     "resizable": True,
                     "floatingFilter": True,
                 },
-                dashGridOptions={"pagination": True, "paginationPageSize": 25},
+                dashGridOptions=grids.paged(25),
                 csvExportParams={"fileName": "protokoll.csv", "columnSeparator": ";"},
                 style={"height": "640px"},
                 className="ag-theme-alpine",
@@ -68,13 +108,13 @@ def rows(_path):
     df = audit_rows(data.engine())
     return [
         {
-            "at": f"{r.at:%d.%m.%Y %H:%M:%S}",
+            "at": r.at.isoformat(),
             "action": ACTIONS.get(r.action, r.action),
             "username": r.username or "–",
             "partner": r.partner_code or "–",
-            "month": f"{r.month:%m/%Y}" if r.month else "–",
+            "month": r.month.isoformat() if r.month else None,
             "ip": r.ip or "–",
-            "detail": r.detail,
+            "detail": describe(r.detail),
         }
         for r in df.itertuples(index=False)
     ]

@@ -7,7 +7,7 @@ from decimal import Decimal
 from etl.contract.context import Context, bound, duplicates
 from etl.contract.engine import Col, ParsedSheet, SheetSpec
 from etl.errors import Issue
-from etl.normalise import parse_date, parse_decimal
+from etl.normalise import de_number, parse_date, parse_decimal
 
 SHEET = "Coachings"
 MAX_HOURS = Decimal(200)
@@ -38,7 +38,8 @@ def check(sheet: ParsedSheet, ctx: Context, event_ids: set[str]) -> list[Issue]:
             row,
             "Stunden",
             hours is None or Decimal(0) < hours <= MAX_HOURS,
-            f"Stunden müssen größer als 0 und höchstens {MAX_HOURS} sein (eingetragen: {hours}).",
+            f"Stunden müssen größer als 0 und höchstens {MAX_HOURS} sein "
+            f"(eingetragen: {de_number(hours) if hours is not None else ''}).",
         )
         if row["ID"] is not None and row["ID"].casefold() in event_ids:
             issues.append(

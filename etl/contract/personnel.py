@@ -8,7 +8,7 @@ from decimal import Decimal
 from etl.contract.context import Context, bound, duplicates
 from etl.contract.engine import Col, ParsedSheet, SheetSpec
 from etl.errors import Issue
-from etl.normalise import parse_choice, parse_decimal, parse_int
+from etl.normalise import de_number, parse_choice, parse_decimal, parse_int
 
 SHEET = "Personal"
 BILLING = ("Monat", "Stunden")
@@ -51,7 +51,7 @@ def _quantity_issue(row: dict) -> list[Issue]:
             "Umfang",
             Decimal(0) < qty <= 1,
             f"Bei Abrechnung 'Monat' ist der Umfang der Anteil eines Vollzeitmonats: größer "
-            f"als 0 und höchstens 1 (z. B. 0,5 für halbe Stelle); eingetragen: {qty}.",
+            f"als 0 und höchstens 1 (z. B. 0,5 für halbe Stelle); eingetragen: {de_number(qty)}.",
         )
     return bound(
         SHEET,
@@ -59,7 +59,7 @@ def _quantity_issue(row: dict) -> list[Issue]:
         "Umfang",
         qty > 0,
         f"Bei Abrechnung 'Stunden' ist der Umfang die Zahl der Projektstunden im Monat "
-        f"und muss größer als 0 sein; eingetragen: {qty}.",
+        f"und muss größer als 0 sein; eingetragen: {de_number(qty)}.",
     )
 
 

@@ -7,20 +7,12 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-
 from flask_login import login_user
 
 from dashboard import data
 from dashboard.auth import SessionUser
 from etl.settings import get_settings
 from tests.factories import EXPECTED, month_report, workbook
-
-
-@pytest.fixture(scope="session")
-def dash_app():
-    from dashboard import create_app
-
-    return create_app()
 
 
 @pytest.fixture
