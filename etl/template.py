@@ -21,6 +21,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from etl.config import NetworkConfig
+from etl.german import MONTHS
 from etl.workbook import (
     BILLING_MODES,
     COST_TYPES,
@@ -41,20 +42,6 @@ INSTRUCTIONS_SHEET = "Anleitung"
 LISTS_SHEET = "Auswahllisten"  # only used when a list is too long for an inline dropdown
 TEMPLATE_VERSION = 1
 
-GERMAN_MONTHS = (
-    "Januar",
-    "Februar",
-    "März",
-    "April",
-    "Mai",
-    "Juni",
-    "Juli",
-    "August",
-    "September",
-    "Oktober",
-    "November",
-    "Dezember",
-)
 
 # (header, type, operator, formula1, formula2, German error message)
 NUMBER_CHECKS: tuple[tuple[str, str, str, str, str | None, str], ...] = (
@@ -273,7 +260,7 @@ def instructions(config: NetworkConfig, partner_code: str, month: date) -> list[
     first, last = month_bounds(month)
     values = {
         "network": config.short_name or config.name,
-        "label": f"{GERMAN_MONTHS[month.month - 1]} {month.year}",
+        "label": f"{MONTHS[month.month - 1]} {month.year}",
         "code": partner.code,
         "name": partner.name,
         "due": f"{due_date(month, config.report_due_day):%d.%m.%Y}",
