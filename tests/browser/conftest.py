@@ -128,6 +128,7 @@ class App:
 
     def __init__(self, page, base: str):
         self.page, self.base, self.errors = page, base, []
+        page.set_default_timeout(30_000)  # a busy 2-core CI machine, not a latency budget
         page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: self.errors.append(str(e)))
 
@@ -144,7 +145,7 @@ class App:
         self.page.goto(self.base + path)
         self.wait_text(ready)
 
-    def wait_text(self, selector: str, timeout: float = 15_000) -> str:
+    def wait_text(self, selector: str, timeout: float = 30_000) -> str:
         self.page.wait_for_function(
             "s => { const e = document.querySelector(s); return e && e.textContent.trim(); }",
             arg=selector, timeout=timeout)
@@ -153,7 +154,7 @@ class App:
     def text(self, selector: str) -> str:
         return self.page.locator(selector).first.text_content().strip()
 
-    def wait_change(self, selector: str, old: str, timeout: float = 15_000) -> str:
+    def wait_change(self, selector: str, old: str, timeout: float = 30_000) -> str:
         self.page.wait_for_function(
             "([s, old]) => { const e = document.querySelector(s);"
             " return e && e.textContent.trim() && e.textContent.trim() !== old; }",
