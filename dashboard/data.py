@@ -1,12 +1,26 @@
 """The pages' access to the warehouse: query results from etl.queries, cached per version.
 
-A cached frame is keyed on the warehouse's latest upload id (one cheap ``max(id)`` query), so
-every new file invalidates the cache and filter changes never touch the database twice.
+Frames are keyed on the warehouse's version: the latest upload id (one cheap ``max(id)``
+query per request) for the upload list, and the latest upload that loaded figures for the
+fact frames (a rejected or unchanged file does not change a figure, so it keeps them). A new
+file invalidates what it changes; filter changes never touch the database.
+
+Two cache levels:
+
+1. the flask-caching cache (``CACHE_TYPE``; Redis when several gunicorn workers run) holds each
+   frame once per version, so one worker loads it from the warehouse and the others fetch it;
+2. every process keeps the frames of the current version as objects, so a request does not
+   unpickle them again (a new version replaces them).
+
+The fact frames are loaded at the grain the pages use, aggregated in SQL (``fact_monthly``
+pivoted to partner x month x module for activities and partner x month for money; companies
+reached at partner x module x year x company), not as whole fact tables.
 """
 
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable
 from datetime import date
 
@@ -14,21 +28,21 @@ import pandas as pd
 from flask_caching import Cache
 from sqlalchemy import Engine
 
-from dashboard.calc import activity, finance
 from etl import db, queries
 from etl.config import NetworkConfig, get_config
 from etl.settings import get_settings
 
 cache = Cache()
 
-# Frames derived from a query result, cached like it: (source frame, pure function).
-DERIVED: dict[str, tuple[str, Callable[[pd.DataFrame], pd.DataFrame]]] = {
-    "activity_months": ("facts", activity.activity_months),
-    "money_months": ("facts", finance.money_months),
-}
+# Frames derived from another frame, cached like it: (source frame, pure function).
+DERIVED: dict[str, tuple[str, Callable[[pd.DataFrame], pd.DataFrame]]] = {}
 LOADERS: dict[str, Callable[[Engine], pd.DataFrame]] = {
     "facts": queries.monthly_facts,
-    "reach": queries.company_reach,
+    # the same frames as activity.activity_months / finance.money_months of "facts"
+    "activity_months": queries.activity_months,
+    "money_months": queries.money_months,
+    # company_reach at partner x module x year x company (what the pages count)
+    "reach": queries.company_reach_by_group,
     "uploads": queries.uploads,
     "events": queries.event_rows,
     "coachings": queries.coaching_rows,
@@ -36,6 +50,8 @@ LOADERS: dict[str, Callable[[Engine], pd.DataFrame]] = {
     "personnel": queries.personnel_rows,
     "expenditure": queries.expenditure_rows,
 }
+# Frames that change with every received file; all others only when figures were loaded.
+EVERY_FILE = frozenset({"uploads"})
 
 
 def init_cache(server) -> None:
@@ -48,6 +64,7 @@ def init_cache(server) -> None:
             "CACHE_THRESHOLD": 500,
             "CACHE_DIR": os.environ.get("CACHE_DIR", ""),
             "CACHE_REDIS_URL": os.environ.get("CACHE_REDIS_URL", "redis://127.0.0.1:6379/0"),
+            "CACHE_KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "flask_cache_"),
         },
     )
 
@@ -68,19 +85,63 @@ def today() -> date:
 
 
 @cache.memoize()
-def _load(name: str, url: str, stamp: int) -> pd.DataFrame:
+def _load(name: str, url: str, stamp: str) -> pd.DataFrame:
     if name in DERIVED:
         source, derive = DERIVED[name]
         return derive(_load(source, url, stamp))
     return LOADERS[name](db.get_engine(url))
 
 
+# --- the process-local level -------------------------------------------------------------
+
+_local: dict[tuple[str, str], tuple[str, pd.DataFrame]] = {}  # (name, url) -> (stamp, frame)
+_stamps: dict[tuple[str, int], str] = {}  # (url, latest upload id) -> version of the figures
+_lock = threading.Lock()
+
+
+def _figures_version(url: str, latest: int) -> str:
+    """Version of the fact frames: the latest upload that loaded figures (asked once per new
+    upload id); with the id, the sha256 of that file, so a rebuilt warehouse never matches."""
+    key = (url, latest)
+    if key not in _stamps:
+        loaded = queries.latest_loaded_upload(db.get_engine(url))
+        with _lock:
+            if len(_stamps) > 64:
+                _stamps.clear()
+            _stamps[key] = loaded
+    return _stamps[key]
+
+
+def _stamp(name: str, url: str, latest: int) -> str:
+    figures = _figures_version(url, latest)
+    return f"u{latest}|{figures}" if name in EVERY_FILE else figures
+
+
+def _get(name: str, url: str, latest: int) -> pd.DataFrame:
+    stamp = _stamp(name, url, latest)
+    hit = _local.get((name, url))
+    if hit is not None and hit[0] == stamp:
+        return hit[1]
+    frame = _load(name, url, stamp)
+    with _lock:
+        _local[(name, url)] = (stamp, frame)
+    return frame
+
+
+def clear() -> None:
+    """Forget every cached frame (both levels)."""
+    with _lock:
+        _local.clear()
+        _stamps.clear()
+    cache.clear()
+
+
 def frames(*names: str) -> tuple[pd.DataFrame, ...]:
     """The named query results (LOADERS) or derived frames (DERIVED) for the current
     warehouse version."""
     url = get_settings().database_url
-    stamp = queries.latest_upload_id(db.get_engine(url))
-    return tuple(_visible(_load(name, url, stamp)) for name in names)
+    latest = queries.latest_upload_id(db.get_engine(url))
+    return tuple(_visible(_get(name, url, latest)) for name in names)
 
 
 def _visible(df: pd.DataFrame) -> pd.DataFrame:
@@ -99,11 +160,12 @@ def frame(name: str) -> pd.DataFrame:
 
 
 @cache.memoize()
-def _unique_companies(url: str, stamp: int) -> int:
+def _unique_companies(url: str, stamp: str) -> int:
     return queries.unique_companies(db.get_engine(url))
 
 
 def unique_companies() -> int:
     """Distinct companies reached in the whole grant (the EU output indicator)."""
     url = get_settings().database_url
-    return _unique_companies(url, queries.latest_upload_id(db.get_engine(url)))
+    latest = queries.latest_upload_id(db.get_engine(url))
+    return _unique_companies(url, _figures_version(url, latest))

@@ -1,4 +1,5 @@
-"""File downloads: archived originals, marked-up error workbooks, blank templates.
+"""File downloads: archived originals, marked-up error workbooks, blank templates, Excel
+exports of the pages, the proof of use, and the finance plan workbook.
 
 Each route checks the user's partner scope on the server (a partner account gets only its
 own partner's files) and writes an audit row.
@@ -9,7 +10,9 @@ from __future__ import annotations
 import io
 import json
 from datetime import date
+from urllib.parse import urlencode
 
+import dash
 from flask import Flask, abort, request, send_file
 from sqlalchemy import select
 
@@ -104,8 +107,109 @@ def template():
     )
 
 
+PLAN_ROLES = ("finance", "steering")
+
+
+def _xlsx(data: bytes, name: str):
+    return send_file(io.BytesIO(data), as_attachment=True, mimetype=XLSX, download_name=name)
+
+
+def _page(path: str) -> dict | None:
+    return next((p for p in dash.page_registry.values() if p["path"] == path), None)
+
+
+def page_export():
+    """The workbook of a page (``?seite=/finanzen&partner=DO&jahr=2025``) as the user sees it."""
+    from dashboard.exports import export_page, page_file_name
+    from dashboard.exports.source import web_source
+
+    params = request.args.to_dict()
+    path = params.pop("seite", "/") or "/"
+    page = _page(path)
+    if page is None:
+        abort(404)
+    if not auth.may_open(page):
+        abort(403)
+    source = web_source()
+    data = export_page(path, urlencode(params), source=source)
+    _audit("export", None, None, {"page": path})
+    return _xlsx(data, page_file_name(path, source.today))
+
+
+def proof():
+    """Zwischennachweis (``?partner=DO&jahr=2025``) or Verwendungsnachweis (no year); a
+    partner account gets only its own partner's."""
+    from dashboard.exports.source import web_source
+    from etl.export.proof import file_name, proof_workbook, scope_of
+
+    source = web_source()
+    partner = request.args.get("partner", "").upper() or None
+    year = request.args.get("jahr", "")
+    if source.scope is not None:
+        partner = partner or source.scope[0]
+        if partner not in source.scope:
+            abort(404)
+    try:
+        scope = scope_of(source.config, partner, int(year) if year.isdigit() else None)
+    except ValueError:
+        abort(404)
+    data = proof_workbook(
+        source.engine, source.config, scope, exported_by=source.user, stand=_stand(source)
+    )
+    _audit("nachweis", partner, None, {"partner": partner or "alle", "year": scope.year})
+    return _xlsx(data, file_name(scope))
+
+
+def _stand(source) -> str:
+    from dashboard.exports import stand
+
+    return stand(source)
+
+
+def plan_workbook():
+    """The finance plan workbook of the current version (or ``?version=3``)."""
+    from dashboard import data
+    from etl import plan
+    from etl.plan.workbook import file_name, plan_workbook_bytes
+
+    if auth.current_role() not in PLAN_ROLES:
+        abort(403)
+    engine, config = data.engine(), data.config()
+    version = request.args.get("version", "")
+    try:
+        chosen = (
+            plan.plan_as_of(engine, config, int(version))
+            if version.isdigit()
+            else plan.current_plan(engine, config)
+        )
+    except plan.PlanError:
+        abort(404)
+    _audit("finanzplan", None, None, {"version": chosen.version.id})
+    return _xlsx(plan_workbook_bytes(config, chosen), file_name(chosen, data.today()))
+
+
+def plan_original(version_id: int):
+    """The uploaded file a plan version was made from, as received."""
+    from etl import queries
+
+    if auth.current_role() not in PLAN_ROLES:
+        abort(403)
+    row = queries.plan_version(auth._engine(), version_id=version_id)
+    if row is None or not row["archive_path"]:
+        abort(404)
+    data = archive.read(get_settings().data_dir, row["archive_path"])
+    _audit("finanzplan", None, None, {"version": version_id, "file": row["file_name"]})
+    return send_file(io.BytesIO(data), as_attachment=True, download_name=row["file_name"])
+
+
 def install(server: Flask) -> None:
     """Register the download routes (behind the login guard of :mod:`dashboard.auth`)."""
     server.add_url_rule("/download/original/<int:upload_id>", "download_original", archived)
     server.add_url_rule("/download/marked/<int:upload_id>", "download_marked", marked)
     server.add_url_rule("/download/template", "download_template", template)
+    server.add_url_rule("/download/export", "download_export", page_export)
+    server.add_url_rule("/download/nachweis", "download_proof", proof)
+    server.add_url_rule("/download/finanzplan", "download_plan", plan_workbook)
+    server.add_url_rule(
+        "/download/finanzplan/original/<int:version_id>", "download_plan_original", plan_original
+    )

@@ -107,6 +107,20 @@ def filter_bar() -> dbc.Card:
                         md="auto",
                         className="d-flex align-items-end",
                     ),
+                    dbc.Col(
+                        html.A(
+                            "Excel-Export",
+                            id="filter-export",
+                            href="/download/export?seite=/",
+                            download="",
+                            className="btn btn-success w-100",
+                            title="Alles, was diese Seite mit den gewählten Filtern zeigt, "
+                            "als Excel-Arbeitsmappe",
+                        ),
+                        xs=12,
+                        md="auto",
+                        className="d-flex align-items-end",
+                    ),
                 ],
                 className="g-3",
             )
@@ -152,6 +166,13 @@ def sync_filters(search, partners, modules, years, _reset):
         flt.YEAR_KEY: ",".join(str(y) for y in years or []),
     }
     return flt.merge_search(search, flt.from_query(chosen, config)), no_update, no_update, no_update
+
+
+@callback(Output("filter-export", "href"), Input("url", "pathname"), Input("url", "search"))
+def export_link(pathname, search):
+    """The Excel export of the page as shown: its path and query string (filters and all)."""
+    params = {"seite": pathname or "/", **flt.parse_search(search)}
+    return "/download/export" + flt.to_search(params)
 
 
 @callback(

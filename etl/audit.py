@@ -20,6 +20,10 @@ ACTIONS = (
     "user_changed",
     "password_reset",
     "download",
+    "plan_upload",
+    "payment_requested",
+    "payment_approved",
+    "payment_paid",
 )
 
 

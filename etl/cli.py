@@ -1,4 +1,4 @@
-"""Command line: ``python -m etl ingest|report|template|demo|migrate``."""
+"""Command line: ``python -m etl ingest|report|template|demo|user|plan|export|migrate``."""
 
 from __future__ import annotations
 
@@ -62,7 +62,10 @@ def _ingest_one(name: str, *, engine, config, settings, user: str):
 
 
 def cmd_ingest(args) -> int:
+    from etl.plan import current_config
+
     settings, config, engine = _context(args)
+    config = current_config(engine, config)  # the plan's unit-cost table prices the staff rows
     results = []
     for name in args.files:
         result = _ingest_one(name, engine=engine, config=config, settings=settings, user=args.user)
@@ -157,6 +160,152 @@ def cmd_user(args) -> int:
     return 0
 
 
+def cmd_rebuild(args) -> int:
+    from decimal import Decimal
+
+    from etl.money import format_eur
+    from etl.rebuild import RebuildError, rebuild_from_archive
+    from etl.report import build_report
+
+    settings, config, engine = _context(args)
+    try:
+        summary = rebuild_from_archive(engine, config, settings)
+    except RebuildError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    print(summary.text())
+    totals = build_report(engine, config)["eligible_total"]
+    cents = {k: int(Decimal(v) * 100) for k, v in totals.items()}
+    print(
+        f"Förderfähig gesamt: {format_eur(cents.get('eligible_eur', 0))}; "
+        f"Zuwendung gesamt: {format_eur(cents.get('grant_eur', 0))}"
+    )
+    return 0 if summary.ok else 1
+
+
+def _print_plan_result(result) -> None:
+    labels = {
+        "accepted": f"angenommen als Version {result.version_id}",
+        "unchanged": f"unverändert (entspricht Version {result.version_id})",
+        "rejected": "abgelehnt, nichts geändert",
+    }
+    print(f"{result.file}: {labels[result.status]}")
+    for issue in result.errors:
+        print(f"  Fehler  {issue}")
+    for issue in result.notices:
+        print(f"  Hinweis {issue}")
+    if result.diff is not None:
+        for line in result.diff.consent_lines:
+            print(f"  Zustimmung nötig: {line.partner} {line.year} {line.category}")
+
+
+def cmd_plan(args) -> int:
+    from etl import plan
+
+    settings, config, engine = _context(args)
+    if args.action == "versions":
+        for v in reversed(plan.versions(engine, config)):
+            print(f"{v.id:>3}  {v.created_at:%d.%m.%Y %H:%M}  {v.created_by:<20} {v.reason}")
+        return 0
+    if args.action == "download":
+        return _plan_download(args, engine, config)
+    return _plan_upload(args, engine, config, settings)
+
+
+def _plan_download(args, engine, config) -> int:
+    from etl import plan
+    from etl.plan.workbook import file_name, plan_workbook_bytes
+
+    try:
+        chosen = (
+            plan.plan_as_of(engine, config, args.version)
+            if args.version
+            else plan.current_plan(engine, config)
+        )
+    except plan.PlanError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    target = Path(args.output or file_name(chosen, date.today()))
+    target.write_bytes(plan_workbook_bytes(config, chosen))
+    print(f"Finanzplan ({chosen.version.label}) geschrieben: {target}")
+    return 0
+
+
+def _plan_upload(args, engine, config, settings) -> int:
+    from etl.plan.upload import upload_plan
+
+    path = Path(args.file or "")
+    if not path.is_file():
+        print(f"Die Datei '{args.file}' wurde nicht gefunden.", file=sys.stderr)
+        return 2
+    result = upload_plan(
+        path.read_bytes(),
+        path.name,
+        engine=engine,
+        config=config,
+        settings=settings,
+        user=args.user,
+        reason=args.reason,
+    )
+    if args.json:
+        print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        _print_plan_result(result)
+    return 0 if result.ok else 1
+
+
+def cmd_export(args) -> int:
+    _settings, config, engine = _context(args)
+    if args.kind == "nachweis":
+        return _export_proof(args, engine, config)
+    return _export_page(args, engine, config)
+
+
+def _export_proof(args, engine, config) -> int:
+    from etl.export.proof import file_name, proof_workbook, scope_of
+
+    try:
+        scope = scope_of(config, args.partner and args.partner.upper(), args.year)
+    except ValueError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    data = proof_workbook(engine, config, scope, exported_by=args.user, stand=_stand(engine))
+    target = Path(args.output or file_name(scope))
+    target.write_bytes(data)
+    print(f"{scope.title} geschrieben: {target}")
+    return 0
+
+
+def _stand(engine) -> str:
+    from etl import queries
+
+    uploads = queries.uploads(engine)
+    accepted = uploads[uploads["status"] == "accepted"]
+    if accepted.empty:
+        return "keine Monatsberichte"
+    return f"Monatsberichte bis {max(accepted['month']):%m/%Y}, Eingang bis " + (
+        f"{max(accepted['uploaded_at']):%d.%m.%Y %H:%M}"
+    )
+
+
+def _export_page(args, engine, config) -> int:
+    # The page exports reuse the dashboard's calculations (what the page shows); the CLI is
+    # the one place in etl/ that may reach them, as the outermost entry point.
+    from dashboard.exports import PageExportError, export_page, page_file_name
+    from dashboard.exports.source import direct_source
+
+    source = direct_source(engine, config, args.user, date.today())
+    try:
+        data = export_page(args.page, args.query or "", source=source)
+    except PageExportError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    target = Path(args.output or page_file_name(args.page, date.today()))
+    target.write_bytes(data)
+    print(f"Export der Seite {args.page} geschrieben: {target}")
+    return 0
+
+
 def cmd_migrate(args) -> int:
     _context(args)
     print("Datenbank ist auf dem neuesten Stand.")
@@ -195,9 +344,37 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--partner", help="partner code (role partner only)")
     p.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     p.set_defaults(func=cmd_user)
+    p = sub.add_parser("rebuild", help="rebuild an empty warehouse from the upload archive")
+    p.set_defaults(func=cmd_rebuild)
+    _add_plan_parser(sub)
+    _add_export_parser(sub)
     p = sub.add_parser("migrate", help="create or upgrade the warehouse schema")
     p.set_defaults(func=cmd_migrate)
     return parser
+
+
+def _add_plan_parser(sub) -> None:
+    p = sub.add_parser("plan", help="finance plan: versions, download or upload the workbook")
+    p.add_argument("action", choices=["versions", "download", "upload"])
+    p.add_argument("file", nargs="?", help="upload: the edited plan workbook")
+    p.add_argument("-o", "--output", help="download: file to write")
+    p.add_argument("--version", type=int, help="download: this version instead of the current")
+    p.add_argument("--reason", help="upload: why the plan changes (Begründung)")
+    p.add_argument("--user", default="cli")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_plan)
+
+
+def _add_export_parser(sub) -> None:
+    p = sub.add_parser("export", help="Excel exports: a page's figures or the proof of use")
+    p.add_argument("kind", choices=["seite", "nachweis"])
+    p.add_argument("page", nargs="?", default="/", help="seite: page path, e.g. /finanzen")
+    p.add_argument("--query", help="seite: filters as in the address, e.g. partner=DO&jahr=2025")
+    p.add_argument("--partner", help="nachweis: partner code (default: whole project)")
+    p.add_argument("--year", type=int, help="nachweis: year (Zwischennachweis; default: all)")
+    p.add_argument("-o", "--output", help="file to write")
+    p.add_argument("--user", default="cli", help="named on the cover sheet")
+    p.set_defaults(func=cmd_export)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -68,6 +68,9 @@ class NetworkConfig:
     budget: dict[tuple[str, int, str], Decimal] = field(default_factory=dict)
     # targets[(partner, module, year, measure)] -> count
     targets: dict[tuple[str, str, int, str], int] = field(default_factory=dict)
+    # valid_from of the unit-cost table chosen by the finance plan (None: the one in force on
+    # the grant notice date); see etl.plan
+    rate_table_from: date | None = None
 
     @property
     def partner_codes(self) -> tuple[str, ...]:
@@ -84,7 +87,16 @@ class NetworkConfig:
         raise KeyError(code)
 
     def rate_table(self) -> RateTable:
-        """The rate table in force on the grant notice date (fixed for the whole project)."""
+        """The rate table in force on the grant notice date (fixed for the whole project), or the
+        one the finance plan names."""
+        if self.rate_table_from is not None:
+            for table in self.rules.rate_tables:
+                if table.valid_from == self.rate_table_from:
+                    return table
+            raise ConfigError(
+                f"Keine Pauschalentabelle gilt ab {self.rate_table_from:%d.%m.%Y} "
+                "(Finanzplan und Konfiguration passen nicht zusammen)."
+            )
         usable = [t for t in self.rules.rate_tables if t.valid_from <= self.grant_notice_date]
         if not usable:
             raise ConfigError("Keine Pauschalentabelle gilt am Datum des Zuwendungsbescheids.")

@@ -163,7 +163,7 @@ def _upload_row(
         "month": report.month,
         "status": "accepted" if result.status == "replaced" else result.status,
         "sha256": result.sha256,
-        "file_name": result.file[:255],
+        "file_name": result.file.replace("\x00", "")[:255],
         "archive_path": result.archive_path,
         "uploaded_by": sender.user[:100],
         "uploaded_at": at,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, delete, select, tuple_
+from sqlalchemy import Connection, bindparam, delete, select, tuple_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -55,19 +55,48 @@ def upsert_companies(conn: Connection, companies: dict[tuple[str, str], tuple[st
         for chunk in _chunks(new):
             conn.execute(insert(s.companies).on_conflict_do_nothing(), chunk)
         have = _company_ids(conn, keys)
-    for key, (company_id, size_class) in have.items():
-        if companies[key][1] != size_class:
-            conn.execute(
-                s.companies.update()
-                .where(s.companies.c.id == company_id)
-                .values(size_class=companies[key][1])
-            )
+    changed = [
+        {"company_id": company_id, "new_class": companies[key][1]}
+        for key, (company_id, size_class) in have.items()
+        if companies[key][1] != size_class
+    ]
+    if changed:
+        conn.execute(
+            s.companies.update()
+            .where(s.companies.c.id == bindparam("company_id"))
+            .values(size_class=bindparam("new_class")),
+            changed,
+        )
     return {key: company_id for key, (company_id, _cls) in have.items()}
 
 
 def _insert(conn: Connection, table, rows: list[dict]) -> None:
-    if rows:
+    """Insert ``rows`` (dicts with the same keys) in one round trip: ``COPY`` on PostgreSQL,
+    ``executemany`` of one prepared statement elsewhere. Values are converted by the columns'
+    own bind processors, so what is stored is what ``table.insert()`` would store."""
+    if not rows:
+        return
+    names = list(rows[0])
+    if any(len(r) != len(names) for r in rows):  # not uniform: let SQLAlchemy sort it out
         conn.execute(table.insert(), rows)
+        return
+    quote = conn.dialect.identifier_preparer.quote
+    columns = ", ".join(quote(n) for n in names)
+    if conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg":
+        cursor = conn.connection.driver_connection.cursor()
+        try:
+            with cursor.copy(f"COPY {quote(table.name)} ({columns}) FROM STDIN") as copy:
+                for r in rows:
+                    copy.write_row([r[n] for n in names])
+        finally:
+            cursor.close()
+        return
+    procs = [(n, table.c[n].type._cached_bind_processor(conn.dialect)) for n in names]
+    values = [
+        tuple([r[n] if p is None or r[n] is None else p(r[n]) for n, p in procs]) for r in rows
+    ]
+    marks = ", ".join(["?" if conn.dialect.paramstyle == "qmark" else "%s"] * len(names))
+    conn.exec_driver_sql(f"INSERT INTO {quote(table.name)} ({columns}) VALUES ({marks})", values)
 
 
 def refresh_monthly(conn: Connection, report: Report, upload_id: int, measures: dict) -> None:

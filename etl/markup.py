@@ -16,7 +16,7 @@ from functools import lru_cache
 from io import BytesIO
 
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, MergedCell
+from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -24,6 +24,8 @@ from openpyxl.workbook.child import INVALID_TITLE_REGEX
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
+from etl.cells import clean as _clean
+from etl.cells import put_text as _put_text
 from etl.contract import DATA_SHEETS, meta
 from etl.contract.context import Context
 from etl.contract.engine import is_blank
@@ -41,8 +43,6 @@ CELL_FILL = PatternFill("solid", fgColor="FFC7CE")  # Excel's "Schlecht" (bad) s
 ROW_FILL = PatternFill("solid", fgColor="FDE9EC")  # lighter: the row as a whole is meant
 DARK_RED = "9C0006"
 DATE_FORMATS = {date: "DD.MM.YYYY", datetime: "DD.MM.YYYY HH:MM", time: "HH:MM"}
-UNSAFE_START = ("=", "+", "-", "@")
-MAX_TEXT = 32_767  # characters Excel allows in a cell
 
 
 @dataclass(frozen=True)
@@ -131,26 +131,6 @@ def _put(cell: Cell, value: object) -> None:
     cell.value = value
     if type(value) in DATE_FORMATS:
         cell.number_format = DATE_FORMATS[type(value)]
-
-
-def _put_text(cell: Cell, text: str) -> None:
-    """Write ``text`` as a text cell, never as a formula.
-
-    openpyxl makes a formula of a str starting with "="; ``data_type = "s"`` afterwards stores
-    the same characters as a plain string that nothing evaluates. "+", "-", "@" are strings
-    anyway; ``quotePrefix`` (Excel's hidden leading apostrophe) keeps all four text when the
-    cell is edited. Unlike prefixing "'" or an invisible character, the value stays unchanged.
-    """
-    text = _clean(text)
-    cell.value = text
-    if text.startswith(UNSAFE_START):
-        cell.data_type = "s"
-        cell.quotePrefix = True
-
-
-def _clean(text: str) -> str:
-    """Text that can be stored in a cell: no control characters, at most 32,767 characters."""
-    return ILLEGAL_CHARACTERS_RE.sub("", text)[:MAX_TEXT]
 
 
 def _locate(issue: Issue, raw: RawWorkbook, sheets: dict[str, Worksheet]) -> Target:

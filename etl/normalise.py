@@ -11,6 +11,7 @@ import re
 import unicodedata
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 CENT = Decimal("0.01")
 EXCEL_EPOCH = date(1899, 12, 30)
@@ -20,18 +21,36 @@ class CellError(ValueError):
     """A cell value that cannot be used; ``str(exc)`` is the German message."""
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def clean_text(value: object) -> str:
     """Text of a cell, Unicode-normalised (NFC), with non-breaking spaces and space runs folded."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = unicodedata.normalize("NFC", str(value)).replace("\u00a0", " ").replace("\u202f", " ")
-    return re.sub(r"\s+", " ", text).strip()
+    text = value if type(value) is str else str(value)
+    # Fast path, same result: every whitespace character but " " is unprintable (no-break
+    # spaces included), so printable NFC text without leading, trailing or double spaces
+    # is already clean.
+    if (
+        text.isprintable()
+        and "  " not in text
+        and text[:1] != " "
+        and text[-1:] != " "
+        and (text.isascii() or unicodedata.is_normalized("NFC", text))
+    ):
+        return text
+    text = unicodedata.normalize("NFC", text).replace("\u00a0", " ").replace("\u202f", " ")
+    return _SPACES.sub(" ", text).strip()
+
+
+_BRACKETED = re.compile(r"[\(\[][^\)\]]*[\)\]]")
 
 
 def header_key(value: object) -> str:
     """Matching key of a header or sheet name: casefolded, unit/note in brackets removed."""
-    text = re.sub(r"[\(\[][^\)\]]*[\)\]]", " ", clean_text(value))
-    return re.sub(r"\s+", " ", text).strip().casefold()
+    text = _BRACKETED.sub(" ", clean_text(value))
+    return _SPACES.sub(" ", text).strip().casefold()
 
 
 # --- numbers -----------------------------------------------------------------------------
@@ -64,6 +83,10 @@ def parse_decimal(value: object) -> Decimal:
 
 def parse_int(value: object) -> int:
     """A whole number (``12``, ``12,0``, ``1.200``)."""
+    if type(value) is int:  # the common case: a number cell (bool is not int here)
+        return value
+    if type(value) is float and value.is_integer() and abs(value) < 2**53:
+        return int(value)  # what Decimal(repr(value)) gives for these: exact
     number = parse_decimal(value)
     if number != number.to_integral_value():
         raise CellError(
@@ -202,14 +225,23 @@ def parse_size_class(value: object) -> str:
     )
 
 
+@lru_cache(maxsize=256)
+def _choice_keys(choices: tuple[str, ...]) -> dict[str, str]:
+    """Casefolded choice -> the first choice with that key."""
+    keys: dict[str, str] = {}
+    for choice in choices:
+        keys.setdefault(choice.casefold(), choice)
+    return keys
+
+
 def parse_choice(
     value: object, choices: tuple[str, ...], what: str, aliases: dict | None = None
 ) -> str:
     """One of ``choices``, matched case-insensitively (plus optional aliases)."""
     key = clean_text(value).casefold()
-    for choice in choices:
-        if choice.casefold() == key:
-            return choice
+    found = _choice_keys(tuple(choices)).get(key)
+    if found is not None:
+        return found
     if aliases and key in aliases:
         return aliases[key]
     allowed = ", ".join(choices)
@@ -233,13 +265,31 @@ _LEGAL_FORMS = (
 )
 
 
+_LEGAL_FORM_PATTERNS = tuple(
+    (re.compile(rf"(?<![\w]){pattern}(?![\w])" if pattern[0].isalpha() else pattern), f" {repl} ")
+    for pattern, repl in _LEGAL_FORMS
+)
+_NOT_WORD = re.compile(r"[^\w&]+")
+
+
 def company_key(name: object) -> str:
     """Matching key of a company name: case, spacing, punctuation, legal-form spellings folded."""
-    text = clean_text(name).casefold()
+    if type(name) is str:
+        return _company_key_of(name)
+    return _company_key(clean_text(name))
+
+
+@lru_cache(maxsize=1 << 16)
+def _company_key_of(name: str) -> str:
+    return _company_key(clean_text(name))
+
+
+@lru_cache(maxsize=1 << 16)
+def _company_key(text: str) -> str:
+    # Company names recur from row to row and month to month: computed once per spelling.
+    text = text.casefold()
     text = text.replace("ß", "ss").replace("ä", "ae").replace("ö", "oe").replace("ü", "ue")
-    for pattern, repl in _LEGAL_FORMS:
-        text = re.sub(
-            rf"(?<![\w]){pattern}(?![\w])" if pattern[0].isalpha() else pattern, f" {repl} ", text
-        )
-    text = re.sub(r"[^\w&]+", " ", text)
-    return re.sub(r"\s+", " ", text).strip()
+    for pattern, repl in _LEGAL_FORM_PATTERNS:
+        text = pattern.sub(repl, text)
+    text = _NOT_WORD.sub(" ", text)
+    return _SPACES.sub(" ", text).strip()

@@ -8,9 +8,21 @@ and the dashboard both call these, so their figures agree.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 
 import pandas as pd
-from sqlalchemy import Engine, Select, and_, distinct, func, literal, or_, select, union_all
+from sqlalchemy import (
+    Engine,
+    Select,
+    and_,
+    case,
+    distinct,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
 
 from etl import schema as s
 
@@ -64,6 +76,81 @@ def monthly_facts(
     return df
 
 
+ACTIVITY_MEASURES = ("events", "participants", "coachings")
+
+
+def _pivot(engine: Engine, keys: list, measures: Sequence[str]) -> pd.DataFrame:
+    """``fact_monthly`` summed by ``keys`` with one column per measure (None where a group
+    has no row of that measure); only groups with a row of some measure."""
+    f = s.fact_monthly
+    stmt = (
+        select(
+            *keys,
+            *[func.sum(case((f.c.measure == m, f.c.value))).label(m) for m in measures],
+        )
+        .where(f.c.measure.in_(list(measures)))
+        .group_by(*keys)
+    )
+    return _frame(engine, stmt)
+
+
+def activity_months(engine: Engine) -> pd.DataFrame:
+    """One row per partner x month x module with events, participants, coachings (int) and
+    coaching hours (Decimal): ``fact_monthly`` pivoted in SQL (the same frame as
+    ``dashboard.calc.activity.activity_months(monthly_facts(engine))``)."""
+    f = s.fact_monthly
+    counts = list(ACTIVITY_MEASURES)
+    cols = ["partner_code", "month", "year", "module", *counts, "coaching_hours"]
+    df = _pivot(engine, [f.c.partner_code, f.c.month, f.c.module], [*counts, "coaching_hours"])
+    if df.empty:
+        return pd.DataFrame(columns=cols)
+    df["month"] = pd.to_datetime(df["month"])
+    df["year"] = df["month"].dt.year
+    for measure in counts:
+        df[measure] = [0 if v is None else int(v) for v in df[measure]]
+    df["coaching_hours"] = pd.Series(
+        [Decimal(0) if v is None else Decimal(v) for v in df["coaching_hours"]], dtype=object
+    )
+    return df.sort_values(["partner_code", "month", "module"], ignore_index=True)[cols]
+
+
+def money_months(engine: Engine) -> pd.DataFrame:
+    """One row per partner x month: personnel and booked expenditure in cents (int), from
+    ``fact_monthly`` summed in SQL (the same frame as
+    ``dashboard.calc.finance.money_months(monthly_facts(engine))``)."""
+    f = s.fact_monthly
+    cols = ["partner_code", "year", "month", "personnel", "expenditure"]
+    df = _pivot(engine, [f.c.partner_code, f.c.month], ["personnel_cents", "expenditure_cents"])
+    if df.empty:
+        return pd.DataFrame(columns=cols)
+    month = pd.to_datetime(df["month"])
+    out = pd.DataFrame(
+        {
+            "partner_code": df["partner_code"],
+            "year": [int(y) for y in month.dt.year],
+            "month": month,
+            "personnel": [0 if v is None else int(v) for v in df["personnel_cents"]],
+            "expenditure": [0 if v is None else int(v) for v in df["expenditure_cents"]],
+        }
+    )
+    return out.sort_values(["partner_code", "year", "month"], ignore_index=True)[cols]
+
+
+def latest_loaded_upload(engine: Engine) -> str:
+    """Version of the figures: id and file hash of the latest upload that loaded fact rows
+    (accepted, or superseded since); ``'f0'`` when none did."""
+    u = s.uploads
+    stmt = (
+        select(u.c.id, u.c.sha256)
+        .where(u.c.status.in_(["accepted", "superseded"]))
+        .order_by(u.c.id.desc())
+        .limit(1)
+    )
+    with engine.connect() as conn:
+        row = conn.execute(stmt).first()
+    return f"f{row.id}:{row.sha256[:16]}" if row else "f0"
+
+
 def activity_keys() -> Select:
     """Every current activity: partner_code, activity_id, module, activity_date."""
     e, c = s.events, s.coachings
@@ -113,6 +200,44 @@ def company_reach(
         pd.to_datetime(df["activity_date"]).dt.year if not df.empty else pd.Series(dtype=int)
     )
     return df
+
+
+def company_reach_by_group(
+    engine: Engine, *, partners: Sequence[str] | None = None, years: Sequence[int] | None = None
+) -> pd.DataFrame:
+    """One row per partner x module x year x company reached by a current participation (the
+    grain at which the targets count companies): the date of the first activity in that group,
+    the company's current SME class and the persons summed.
+
+    :func:`company_reach` at a coarser grain: distinct companies by partner, module and/or
+    year, SME shares and the month a company was first reached come out the same, from
+    fewer rows.
+    """
+    p = s.participations
+    acts = activity_keys().subquery()
+    year = func.extract("year", acts.c.activity_date)
+    stmt = (
+        _current(p)
+        .join(
+            acts,
+            (acts.c.partner_code == p.c.partner_code) & (acts.c.activity_id == p.c.activity_id),
+        )
+        .join(s.companies, s.companies.c.id == p.c.company_id)
+        .with_only_columns(
+            p.c.partner_code,
+            acts.c.module,
+            func.min(acts.c.activity_date).label("activity_date"),
+            p.c.company_id,
+            s.companies.c.size_class,
+            func.sum(p.c.n_persons).label("n_persons"),
+            year.label("year"),
+        )
+        .group_by(p.c.partner_code, acts.c.module, year, p.c.company_id, s.companies.c.size_class)
+    )
+    stmt = _filtered(stmt, p.c.partner_code, acts.c.activity_date, partners=partners, years=years)
+    df = _frame(engine, stmt)
+    df["year"] = df["year"].astype("int32") if not df.empty else pd.Series(dtype="int32")
+    return df.sort_values(["partner_code", "module", "year", "company_id"], ignore_index=True)
 
 
 def unique_companies(engine: Engine) -> int:
@@ -337,3 +462,55 @@ def audit_rows(engine: Engine, *, limit: int = 20_000) -> pd.DataFrame:
     """One row per audit event, newest first (at most ``limit``)."""
     a = s.audit_log
     return _frame(engine, select(a).order_by(a.c.at.desc(), a.c.id.desc()).limit(limit))
+
+
+# --- finance plan versions and payment requests ---------------------------------------------
+
+
+def latest_plan_version_id(engine: Engine) -> int:
+    """The newest finance plan version number (0 when there is none yet)."""
+    with engine.connect() as conn:
+        return int(conn.execute(select(func.max(s.plan_versions.c.id))).scalar() or 0)
+
+
+def plan_versions(engine: Engine) -> pd.DataFrame:
+    """One row per finance plan version (who, when, why, file, total), newest first."""
+    v = s.plan_versions
+    return _frame(engine, select(v).order_by(v.c.id.desc()))
+
+
+def plan_version(engine: Engine, *, version_id: int) -> dict | None:
+    """One finance plan version's row as a dict (None when it does not exist)."""
+    v = s.plan_versions
+    with engine.connect() as conn:
+        row = conn.execute(select(v).where(v.c.id == version_id)).mappings().first()
+    return dict(row) if row else None
+
+
+def plan_content(
+    engine: Engine, *, version_id: int
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """A plan version's budget lines (partner x year x category), targets (partner x module x
+    year x measure) and funding rates (partner), each one frame."""
+    lines, targets, rates = s.plan_lines, s.plan_targets, s.plan_funding_rates
+    return (
+        _frame(engine, select(lines).where(lines.c.version_id == version_id)),
+        _frame(engine, select(targets).where(targets.c.version_id == version_id)),
+        _frame(engine, select(rates).where(rates.c.version_id == version_id)),
+    )
+
+
+def payment_requests(engine: Engine, *, partners: Sequence[str] | None = None) -> pd.DataFrame:
+    """One row per payment request (Mittelabruf), oldest first."""
+    t = s.payment_requests
+    stmt = select(t)
+    if partners:
+        stmt = stmt.where(t.c.partner_code.in_(list(partners)))
+    return _frame(engine, stmt.order_by(t.c.requested_date, t.c.id))
+
+
+def personnel_recorded(engine: Engine) -> bool:
+    """True when any current upload holds a Personal row (its amount used a unit-cost table)."""
+    t = s.personnel
+    with engine.connect() as conn:
+        return conn.execute(_current(t).with_only_columns(t.c.id).limit(1)).first() is not None

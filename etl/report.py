@@ -7,7 +7,7 @@ from decimal import Decimal
 import pandas as pd
 from sqlalchemy import Engine
 
-from etl import queries
+from etl import plan, queries
 from etl.config import NetworkConfig
 from etl.money import eligible_costs, eur, format_eur, rules_summary
 
@@ -132,14 +132,26 @@ def _renamed(amounts: dict[str, int]) -> dict[str, int]:
     return {names.get(k, k): v for k, v in amounts.items()}
 
 
-def build_report(engine: Engine, config: NetworkConfig) -> dict:
-    """Everything ``report --json`` prints; money as strings with two decimals."""
+def build_report(engine: Engine, config: NetworkConfig, *, version_id: int | None = None) -> dict:
+    """Everything ``report --json`` prints; money as strings with two decimals.
+
+    Funding rates and material mode come from the current finance plan version (or
+    ``version_id``), see :func:`etl.plan.current_config`.
+    """
+    chosen = (
+        plan.plan_as_of(engine, config, version_id)
+        if version_id
+        else plan.current_plan(engine, config)
+    )
+    version = chosen.version.id
+    config = plan.apply(config, chosen.data)
     money = _money_by_partner_year(engine)
     elig = eligible(money, config)
     keys = [k for k in elig[0] if k.endswith("_eur")] if elig else []
     totals = {k: eur(sum(int(Decimal(r[k]) * 100) for r in elig)) for k in keys}
     return {
         "network": config.name,
+        "plan_version": version,
         "activities": activities(engine, config),
         "personnel": personnel(engine),
         "expenditure": expenditure(money),

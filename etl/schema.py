@@ -263,3 +263,81 @@ audit_log = Table(
     Column("detail", Text, nullable=False, default=""),
     comment="One row per audited event: upload, approve, reopen, login, login_failed, user_*.",
 )
+
+
+# --- finance plan versions and payment requests (migration 0003) -------------------------------
+
+PLAN_SOURCES = ("config", "upload")
+PAYMENT_STATUSES = ("requested", "approved", "paid")
+
+plan_versions = Table(
+    "plan_versions",
+    metadata,
+    Column("id", Integer, primary_key=True, comment="the version number"),
+    Column("created_at", DateTime(timezone=False), nullable=False),
+    Column("created_by", String(100), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("source", String(16), nullable=False, comment="'config' (version 1) or 'upload'"),
+    Column("based_on", Integer, ForeignKey("plan_versions.id"), nullable=True),
+    Column("file_name", String(255), nullable=True),
+    Column("archive_path", String(500), nullable=True),
+    Column("sha256", String(64), nullable=True),
+    Column("material_mode", String(8), nullable=False, comment="'actual' or 'flat'"),
+    Column("rate_table_from", Date, nullable=False, comment="valid_from of the unit-cost table"),
+    Column("total_cents", BigInteger, nullable=False, comment="sum of the plan lines"),
+    comment="One row per version of the finance plan (who, when, why, from which file).",
+)
+
+plan_lines = Table(
+    "plan_lines",
+    metadata,
+    Column("version_id", Integer, ForeignKey("plan_versions.id"), primary_key=True),
+    Column("partner_code", String(16), ForeignKey("partners.code"), primary_key=True),
+    Column("year", Integer, primary_key=True),
+    Column("category", String(16), primary_key=True, comment="personnel, overheads, material"),
+    Column("amount_cents", BigInteger, nullable=False),
+    comment="One row per plan version x partner x year x cost category (budget line).",
+)
+
+plan_targets = Table(
+    "plan_targets",
+    metadata,
+    Column("version_id", Integer, ForeignKey("plan_versions.id"), primary_key=True),
+    Column("partner_code", String(16), ForeignKey("partners.code"), primary_key=True),
+    Column("module", String(50), primary_key=True),
+    Column("year", Integer, primary_key=True),
+    Column("measure", String(16), primary_key=True),
+    Column("value", Integer, nullable=False),
+    comment="One row per plan version x partner x module x year x measure (KPI target).",
+)
+
+plan_funding_rates = Table(
+    "plan_funding_rates",
+    metadata,
+    Column("version_id", Integer, ForeignKey("plan_versions.id"), primary_key=True),
+    Column("partner_code", String(16), ForeignKey("partners.code"), primary_key=True),
+    Column("funding_rate", Numeric(6, 4), nullable=False),
+    comment="One row per plan version x partner: the funding rate of its grant notice.",
+)
+
+payment_requests = Table(
+    "payment_requests",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("partner_code", String(16), ForeignKey("partners.code"), nullable=False, index=True),
+    Column("requested_date", Date, nullable=False),
+    Column("period_start", Date, nullable=False, comment="first day of the first month covered"),
+    Column("period_end", Date, nullable=False, comment="first day of the last month covered"),
+    Column("requested_cents", BigInteger, nullable=False),
+    Column("status", String(12), nullable=False, comment="requested, approved, paid"),
+    Column("approved_date", Date, nullable=True),
+    Column("approved_cents", BigInteger, nullable=True),
+    Column("paid_date", Date, nullable=True),
+    Column("paid_cents", BigInteger, nullable=True),
+    Column("note", Text, nullable=False, default=""),
+    Column("created_by", String(100), nullable=False),
+    Column("created_at", DateTime(timezone=False), nullable=False),
+    Column("updated_by", String(100), nullable=False),
+    Column("updated_at", DateTime(timezone=False), nullable=False),
+    comment="One row per payment request (Mittelabruf) of a partner, with approval and payment.",
+)

@@ -8,7 +8,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, html
 
 from dashboard import components as ui
-from dashboard import data, drill, fmt
+from dashboard import data, drill, fmt, planning
 from dashboard import filters as flt
 from dashboard.calc import activity, overview
 from dashboard.figures import activities as figs
@@ -111,7 +111,7 @@ def layout(**_query) -> html.Div:
     Input("activities-group", "value"),
 )
 def update_trend(search, measure, group):
-    config = data.config()
+    config = planning.config()
     f = flt.from_search(search, config)
     months, reach_f = overview.selection(*data.frames("activity_months", "reach"), f)
     return (

@@ -2,53 +2,19 @@
 
 from __future__ import annotations
 
-import json
-
 import dash
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, html
 
 from dashboard import data, grids
-from dashboard.labels import UPLOAD_STATUS_LABELS
+from dashboard.audit_text import ACTIONS, describe
 from etl.queries import audit_rows
 
 dash.register_page(
     __name__, path="/protokoll", name="Protokoll", order=8, roles=("admin", "steering", "finance")
 )
 
-ACTIONS = {
-    "upload": "Upload",
-    "approve": "Freigabe",
-    "reopen": "Wiederöffnung",
-    "login": "Anmeldung",
-    "login_failed": "Anmeldung fehlgeschlagen",
-    "logout": "Abmeldung",
-    "user_created": "Benutzer angelegt",
-    "user_changed": "Benutzer geändert",
-    "password_reset": "Passwort zurückgesetzt",
-    "download": "Download",
-}
-DETAIL_LABELS = {
-    "file": "Datei",
-    "status": "Ergebnis",
-    "errors": "Fehler",
-    "reason": "Grund",
-    "user": "Benutzer",
-    "role": "Rolle",
-    "active": "aktiv",
-    "what": "Datei-Art",
-    "upload_id": "Upload-Nr.",
-}
-VALUE_LABELS = {
-    **UPLOAD_STATUS_LABELS,
-    "replaced": "ersetzt vorige Fassung",
-    True: "ja",
-    False: "nein",
-    "original": "Original",
-    "marked": "markierte Fehler",
-    "template": "Vorlage",
-}
 COLUMNS = [
     grids.date_col("at", "Zeitpunkt", with_time=True, width=160, sort="desc"),
     grids.text_col("action", "Vorgang", width=210),
@@ -58,19 +24,6 @@ COLUMNS = [
     grids.text_col("ip", "IP", width=120),
     grids.text_col("detail", "Details", flex=1, tooltipField="detail"),
 ]
-
-
-def describe(detail: str) -> str:
-    """A stored detail (JSON or text) as German text: 'Datei: x.xlsx · Ergebnis: abgelehnt'."""
-    try:
-        parsed = json.loads(detail) if detail else ""
-    except ValueError:
-        return detail
-    if not isinstance(parsed, dict):
-        return str(parsed)
-    return " · ".join(
-        f"{DETAIL_LABELS.get(k, k)}: {VALUE_LABELS.get(v, v)}" for k, v in parsed.items()
-    )
 
 
 def layout(**_query) -> html.Div:

@@ -8,15 +8,17 @@ from fractions import Fraction
 import dash
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
-from dash import Input, Output, callback, html
+from dash import Input, Output, State, callback, html, no_update
 
+from dashboard import auth, data, drill, fmt, grids, planning, tables
 from dashboard import components as ui
-from dashboard import data, drill, fmt, grids, tables
 from dashboard import filters as flt
+from dashboard import payment_view as pv
 from dashboard.calc import spending as sp
 from dashboard.calc.forecast import WINDOW
 from dashboard.figures import finance as figs
 from dashboard.theme import partner_colors
+from etl import payments, queries
 
 dash.register_page(
     __name__, path="/finanzen", name="Finanzen", title="Finanzen – Fördercockpit", order=2
@@ -44,6 +46,7 @@ def layout(**_query) -> html.Div:
     return html.Div(
         [
             ui.page_header("Finanzen", "finance-lead"),
+            plan_picker(),
             dbc.Row(id="finance-cards", className="g-3"),
             ui.section(
                 "Mittelabfluss: Ist, Plan, Zeitlinie und Prognose",
@@ -87,7 +90,9 @@ def layout(**_query) -> html.Div:
                     ),
                     dbc.Col(
                         ui.section(
-                            "Fristen der Verwendungsnachweise", html.Div(id="finance-deadline-box")
+                            "Fristen der Verwendungsnachweise",
+                            html.Div(id="finance-deadline-box"),
+                            html.Div(id="finance-proofs", className="mt-3"),
                         ),
                         xl=4,
                     ),
@@ -99,7 +104,48 @@ def layout(**_query) -> html.Div:
                 grid,
                 id="finance-lines-card",
             ),
+            payments_section(),
         ]
+    )
+
+
+def plan_picker() -> dbc.Row:
+    """'Plan as of': which finance plan version the plan figures come from."""
+    return dbc.Row(
+        [
+            dbc.Col(dbc.Label("Planstand", html_for="finance-plan-version"), width="auto"),
+            dbc.Col(
+                dbc.Select(id="finance-plan-version", options=[], size="sm"),
+                xs=12,
+                md=6,
+                xl=4,
+            ),
+            dbc.Col(html.Div(id="finance-plan-note", className="text-muted small"), md=True),
+        ],
+        className="g-2 align-items-center mb-3",
+    )
+
+
+def payments_section() -> dbc.Card:
+    requests = dag.AgGrid(
+        id="finance-requests",
+        columnDefs=pv.REQUEST_COLUMNS,
+        rowData=[],
+        defaultColDef={"sortable": True, "resizable": True},
+        dashGridOptions={**grids.paged(10), "domLayout": "autoHeight", "animateRows": False},
+        columnSize="responsiveSizeToFit",
+        style={"height": None},
+        className="ag-theme-alpine mt-3",
+    )
+    return ui.section(
+        "Mittelabrufe und Zahlungsstand",
+        html.Div(id="finance-payments"),
+        requests,
+        hint="Je Partner über die ganze Laufzeit (Jahresfilter gilt hier nicht): förderfähige "
+        "Ausgaben und die Zuwendung darauf, abgerufen, ausgezahlt, ausstehend (beantragt oder "
+        "bewilligt, noch nicht ausgezahlt) und förderfähige Ausgaben in Monaten, die noch kein "
+        "Mittelabruf abdeckt.",
+        id="finance-payments-card",
     )
 
 
@@ -118,13 +164,14 @@ def layout(**_query) -> html.Div:
     Input("url", "search"),
 )
 def update(search):
-    config, today = data.config(), data.today()
+    version = planning.version_from(flt.parse_search(search))
+    config, today = planning.config(version), data.today()
     f = flt.from_search(search, config)
     model = sp.spending(data.frame("money_months"), config, f, today)
     partners = f.partner_list(config)
     colors = partner_colors(config.partner_codes)
     return (
-        lead(model, config, f),
+        lead(model, config, f, version),
         cards(model, f),
         figs.burn(model.burn, model.as_of),
         figs.plan_actual(model.lines, partners, line_link(f)),
@@ -162,9 +209,10 @@ def partner_link(f: flt.Filters):
     return link
 
 
-def lead(model: sp.Spending, config, f: flt.Filters) -> str:
+def lead(model: sp.Spending, config, f: flt.Filters, version: int | None = None) -> str:
+    plan = planning.chosen(version)
     text = (
-        f"Stand: Monatsberichte bis {fmt.month_long(model.as_of)} · "
+        f"Stand: Monatsberichte bis {fmt.month_long(model.as_of)} · Planstand {plan.label} · "
         f"{ui.selection_text(config, flt.Filters(f.partners, (), f.years))}"
     )
     if f.modules:
@@ -213,5 +261,92 @@ def cards(model: sp.Spending, f: flt.Filters) -> list:
             ],
             None,
             ui.progress(Fraction(forecast, plan) if plan else None),
+        ),
+    ]
+
+
+@callback(
+    Output("finance-plan-version", "options"),
+    Output("finance-plan-version", "value"),
+    Output("finance-plan-note", "children"),
+    Input("url", "search"),
+)
+def plan_versions(search):
+    """The versions to choose from; the one in the address (default: the current one)."""
+    versions = planning.versions()
+    chosen = planning.chosen(planning.version_from(flt.parse_search(search)))
+    reasons = auth.partner_scope() is None  # a reason may name other partners
+    options = [
+        {
+            "label": v.label
+            + (f" – {v.reason[:60]}" if reasons else "")
+            + (" (aktuell)" if i == 0 else ""),
+            "value": str(v.id),
+        }
+        for i, v in enumerate(versions)
+    ]
+    note = (
+        "aktueller Plan"
+        if chosen.id == versions[0].id
+        else f"Plan wie in {chosen.label}; aktuell gilt {versions[0].label}"
+    )
+    return options, str(chosen.id), note
+
+
+@callback(
+    Output("url", "search", allow_duplicate=True),
+    Input("finance-plan-version", "value"),
+    State("url", "search"),
+    prevent_initial_call=True,
+)
+def choose_plan(value, search):
+    """Keep the chosen plan version in the address (current version: no parameter)."""
+    params = flt.parse_search(search)
+    current = str(planning.latest_id())
+    wanted = None if not value or value == current else value
+    if params.get(planning.PLAN_KEY) == wanted:
+        return no_update
+    params.pop(planning.PLAN_KEY, None)
+    if wanted:
+        params[planning.PLAN_KEY] = wanted
+    return flt.to_search(params)
+
+
+@callback(
+    Output("finance-payments", "children"),
+    Output("finance-requests", "rowData"),
+    Input("url", "search"),
+)
+def payment_position(search):
+    """Per partner: eligible, grant due, requested, paid, outstanding, not yet requested."""
+    config = planning.config()
+    partners = flt.from_search(search, config).partner_list(config)
+    requests = queries.payment_requests(data.engine(), partners=list(partners))
+    position = payments.position(data.frame("money_months"), requests, config, partners)
+    return pv.position_table(position, "finance-position"), pv.request_rows(requests)
+
+
+@callback(Output("finance-proofs", "children"), Input("url", "search"))
+def proof_links(search):
+    """Downloads of the proof of use: per year and for the whole period, for the one partner
+    chosen (a partner account: its own), else for the whole project."""
+    config = data.config()
+    f = flt.from_search(search, config)
+    partner = f.partners[0] if len(f.partners) == 1 else None
+    who = partner or "gesamtes Projekt"
+    query = {"partner": partner} if partner else {}
+    links = [
+        (f"Zwischennachweis {y}", flt.to_search({**query, "jahr": str(y)}))
+        for y in config.years[:-1]
+    ]
+    links.append(("Verwendungsnachweis", flt.to_search(query)))
+    return [
+        html.Div(f"Zahlenteil als Excel ({who}):", className="fw-semibold mb-1"),
+        html.Ul(
+            [
+                html.Li(html.A(label, href=f"/download/nachweis{q}", download=""))
+                for label, q in links
+            ],
+            className="mb-0",
         ),
     ]

@@ -9,7 +9,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, dcc, html
 
 from dashboard import components as ui
-from dashboard import data, drill, fmt
+from dashboard import data, drill, fmt, planning
 from dashboard import filters as flt
 from dashboard.calc import overview as ov
 from dashboard.calc.activity import MEASURES, attainment_flag
@@ -64,7 +64,7 @@ def layout(**_query) -> html.Div:
     Input("url", "search"),
 )
 def update(search):
-    config = data.config()
+    config = planning.config()
     f = flt.from_search(search, config)
     frames = data.frames("activity_months", "money_months", "reach", "uploads")
     model = ov.overview(*frames, config, f, data.today())

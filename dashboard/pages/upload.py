@@ -11,7 +11,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 from flask import request
 
-from dashboard import auth, data
+from dashboard import auth, data, planning
 from dashboard import upload_view as view
 from etl.ingest import IngestResult, Sender, ingest_bytes
 from etl.settings import get_settings
@@ -76,7 +76,7 @@ def _ingest(content: str, name: str) -> IngestResult:
             raw,
             name,
             engine=data.engine(),
-            config=data.config(),
+            config=planning.config(),  # the plan's unit-cost table prices the staff rows
             settings=get_settings(),
             sender=sender,
         )

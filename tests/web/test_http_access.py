@@ -16,6 +16,7 @@ PAGE_ROLES = {
     "reporting": EVERYONE, "records": EVERYONE, "upload": EVERYONE,
     "approval": {"finance", "steering"}, "audit": {"admin", "steering", "finance"},
     "admin": {"admin"},
+    "plan": {"finance", "steering"}, "payments": {"finance"},
 }
 SHELL = ("url", "nav", "filter", "drill", "pages")
 
@@ -95,7 +96,9 @@ def test_restricted_page_layouts_say_no_access(client_as):
 
 
 def _overview(client, search: str) -> str:
-    body = {"output": "..overview-lead.children...overview-cards.children...overview-budget.children...overview-attention.children...overview-partners.children..", "outputs": [
+    body = {"output": "..overview-lead.children...overview-cards.children...overview-budget"
+                      ".children...overview-attention.children...overview-partners.children..",
+            "outputs": [
         {"id": "overview-lead", "property": "children"},
         {"id": "overview-cards", "property": "children"},
         {"id": "overview-budget", "property": "children"},

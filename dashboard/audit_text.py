@@ -1,0 +1,72 @@
+"""German texts of the audit log: action names and a readable rendering of the details."""
+
+from __future__ import annotations
+
+import json
+
+from dashboard.labels import UPLOAD_STATUS_LABELS
+
+ACTIONS = {
+    "upload": "Upload",
+    "approve": "Freigabe",
+    "reopen": "Wiederöffnung",
+    "login": "Anmeldung",
+    "login_failed": "Anmeldung fehlgeschlagen",
+    "logout": "Abmeldung",
+    "user_created": "Benutzer angelegt",
+    "user_changed": "Benutzer geändert",
+    "password_reset": "Passwort zurückgesetzt",
+    "download": "Download",
+    "plan_upload": "Finanzplan hochgeladen",
+    "payment_requested": "Mittelabruf erfasst",
+    "payment_approved": "Mittelabruf bewilligt",
+    "payment_paid": "Mittelabruf ausgezahlt",
+}
+DETAIL_LABELS = {
+    "file": "Datei",
+    "status": "Ergebnis",
+    "errors": "Fehler",
+    "reason": "Grund",
+    "user": "Benutzer",
+    "role": "Rolle",
+    "active": "aktiv",
+    "what": "Datei-Art",
+    "upload_id": "Upload-Nr.",
+    "version": "Planfassung",
+    "request": "Mittelabruf-Nr.",
+    "amount": "Betrag",
+    "page": "Seite",
+    "partner": "Partner",
+    "year": "Jahr",
+}
+VALUE_LABELS = {
+    **UPLOAD_STATUS_LABELS,
+    "replaced": "ersetzt vorige Fassung",
+    "original": "Original",
+    "marked": "markierte Fehler",
+    "template": "Vorlage",
+    "export": "Excel-Export",
+    "nachweis": "Verwendungs-/Zwischennachweis",
+    "finanzplan": "Finanzplan",
+    "accepted": "angenommen",
+    "unchanged": "unverändert",
+}
+
+
+def _value(value: object) -> object:
+    if isinstance(value, bool):  # before the dict: True == 1 would turn version 1 into "ja"
+        return "ja" if value else "nein"
+    return VALUE_LABELS.get(value, value) if isinstance(value, str) else value
+
+
+def describe(detail: str) -> str:
+    """A stored detail (JSON or text) as German text: 'Datei: x.xlsx · Ergebnis: abgelehnt'."""
+    try:
+        parsed = json.loads(detail) if detail else ""
+    except ValueError:
+        return detail
+    if not isinstance(parsed, dict):
+        return str(parsed)
+    return " · ".join(
+        f"{DETAIL_LABELS.get(k, k)}: {_value(v)}" for k, v in parsed.items()
+    )

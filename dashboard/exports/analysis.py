@@ -1,0 +1,246 @@
+"""Exports of the pages with figures: Übersicht, Aktivitäten, Finanzen, Meldestand.
+
+Each computes its tables with the page's own calculation (dashboard.calc) for the filters,
+so the workbook holds what the page shows; a chart becomes the table of its data.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import pandas as pd
+
+from dashboard import filters as flt
+from dashboard.calc import activity
+from dashboard.calc import overview as ov
+from dashboard.calc import reporting as rp
+from dashboard.exports import PageExport
+from dashboard.exports.source import Source
+from dashboard.labels import MEASURE_LABELS, STATUS_LABELS
+from etl.config import TARGET_MEASURES
+from etl.export.book import Column, Table
+from etl.normalise import SIZE_CLASSES
+
+FORMATS = ("Präsenz", "Online", "Hybrid")
+SEVERITY = {"flag": "dringend", "warn": "Hinweis"}
+
+
+def as_number(value) -> float | None:
+    """An exact share or count as a number for a cell (None stays empty)."""
+    return None if value is None else float(Fraction(value))
+
+
+# --- Übersicht ------------------------------------------------------------------------------
+
+
+def overview(src: Source, _query: dict, f: flt.Filters) -> PageExport:
+    config = src.plan_config(None)
+    frames = src.frames("activity_months", "money_months", "reach", "uploads")
+    m = ov.overview(*frames, config, f, src.today)
+    kpi_rows = [
+        [
+            MEASURE_LABELS[k.measure],
+            k.value,
+            k.counted,
+            k.target,
+            as_number(k.expected),
+            as_number(k.attainment),
+            as_number(k.on_track),
+        ]
+        + ([m.whole[k.measure].value] if m.whole else [])
+        for k in m.kpis.values()
+    ]
+    kpi_cols = [
+        Column("Kennzahl"),
+        Column("Ist", "int"),
+        Column("Ist je Partner, Modul, Jahr", "int"),
+        Column("Ziel", "int"),
+        Column("zeitanteilig erwartet", "decimal"),
+        Column("Zielerreichung", "pct"),
+        Column("gegen Erwartung", "pct"),
+    ] + ([Column("Gesamtes Projekt", "int")] if m.whole else [])
+    share = Fraction(m.eligible, m.plan) if m.plan else None
+    budget = Table(
+        "Budget",
+        [
+            Column("Förderfähige Ausgaben", "money"),
+            Column("Budget (Plan)", "money"),
+            Column("ausgegeben", "pct"),
+            Column("verstrichene Laufzeit", "pct"),
+            Column("Zuwendung", "money"),
+        ],
+        [[m.eligible, m.plan, as_number(share), as_number(m.elapsed), m.grant]],
+        note="Kosten werden je Partner und Jahr abgerechnet: der Modulfilter gilt hier nicht.",
+    )
+    attention = Table(
+        "Aufmerksamkeit",
+        [
+            Column("Dringlichkeit"),
+            Column("Hinweis", width=90),
+            Column("Partner"),
+            Column("Jahr", "id"),
+        ],
+        [[SEVERITY.get(i.severity, i.severity), i.text, i.partner, i.year] for i in m.items],
+    )
+    attain = Table(
+        "Zielerreichung je Partner",
+        [
+            Column("Partner"),
+            Column("Kennzahl"),
+            Column("Ist", "int"),
+            Column("zeitanteilig erwartet", "decimal"),
+            Column("Zielerreichung", "pct"),
+        ],
+        [
+            [
+                r.partner_code,
+                MEASURE_LABELS[r.measure],
+                int(r.actual),
+                as_number(r.expected),
+                as_number(r.attainment),
+            ]
+            for r in m.attain.itertuples(index=False)
+        ],
+    )
+    kpis = Table("Kennzahlen", kpi_cols, kpi_rows)
+    return PageExport(
+        [kpis, budget, attention, attain],
+        [("Berichtsstand", f"{m.as_of:%m/%Y}"), ("Planstand", plan_label(src, None))],
+    )
+
+
+def plan_label(src: Source, version_id: int | None) -> str:
+    from etl import plan
+
+    versions = plan.versions(src.engine, src.config)
+    chosen = next((v for v in versions if v.id == version_id), versions[0])
+    current = " (aktuell)" if chosen.id == versions[0].id else ""
+    return f"{chosen.label}{current}: {chosen.reason}"
+
+
+# --- Aktivitäten ----------------------------------------------------------------------------
+
+
+def _actual_and_target(months, reach, config, f: flt.Filters) -> Table:
+    actual = activity.totals(months, reach, list(activity.KEYS))
+    targets = flt.apply(activity.targets_frame(config), f)
+    both = targets.merge(actual, on=list(activity.KEYS), how="left", suffixes=("_target", ""))
+    rows = []
+    for r in both.itertuples(index=False):
+        values = [0 if pd.isna(getattr(r, k)) else int(getattr(r, k)) for k in activity.MEASURES]
+        hours = r.coaching_hours if not pd.isna(r.coaching_hours) else 0
+        goals = [int(getattr(r, f"{k}_target")) for k in TARGET_MEASURES]
+        rows.append([r.partner_code, r.module, int(r.year), *values, hours, *goals])
+    columns = [Column("Partner"), Column("Modul"), Column("Jahr", "id")]
+    columns += [Column(MEASURE_LABELS[k], "int", total=True) for k in activity.MEASURES]
+    columns += [Column("Coachingstunden", "decimal", total=True)]
+    columns += [Column(f"Ziel {MEASURE_LABELS[k]}", "int", total=True) for k in TARGET_MEASURES]
+    return Table(
+        "Ist und Ziel",
+        columns,
+        rows,
+        note="Unternehmen je Partner, Modul und Jahr gezählt "
+        "(wie die Ziele); die Summe zählt ein Unternehmen daher mehrfach.",
+    )
+
+
+def _monthly(months, reach) -> Table:
+    frames = {k: activity.monthly_by_partner(months, reach, k) for k in activity.MEASURES}
+    keys = sorted(
+        {(r.month, r.partner_code) for fr in frames.values() for r in fr.itertuples(index=False)}
+    )
+    values = {
+        k: {(r.month, r.partner_code): int(r.value) for r in fr.itertuples(index=False)}
+        for k, fr in frames.items()
+    }
+    rows = [[m, p, *[values[k].get((m, p), 0) for k in activity.MEASURES]] for m, p in keys]
+    columns = [Column("Monat", "month"), Column("Partner")]
+    columns += [Column(MEASURE_LABELS[k], "int", total=True) for k in activity.MEASURES]
+    return Table(
+        "Monatlich",
+        columns,
+        rows,
+        note="Unternehmen im Monat ihrer ersten Teilnahme "
+        "je Partner, Modul und Jahr (wie im Diagramm 'Kumuliert gegen das Ziel').",
+    )
+
+
+def activities(src: Source, _query: dict, f: flt.Filters) -> PageExport:
+    config = src.plan_config(None)
+    months, reach = ov.selection(*src.frames("activity_months", "reach"), f)
+    (events,) = src.frames("events")
+    sizes = activity.companies_by_size(reach, SIZE_CLASSES)
+    formats = activity.format_counts(flt.apply(activity.with_year(events), f), FORMATS)
+    n, n_sme, share = activity.sme_share(reach)
+    tables = [
+        _actual_and_target(months, reach, config, f),
+        _monthly(months, reach),
+        Table(
+            "Größenklassen",
+            [Column("Größenklasse"), Column("Unternehmen", "int", total=True)],
+            [[k, v] for k, v in sizes.items()],
+            note=f"{n} eindeutige Unternehmen, davon {n_sme} KMU ({_pct(share)}).",
+        ),
+        Table(
+            "Formate",
+            [Column("Format"), Column("Veranstaltungen", "int", total=True)],
+            [[k, v] for k, v in formats.items()],
+        ),
+    ]
+    return PageExport(tables)
+
+
+def _pct(share) -> str:
+    return "–" if share is None else f"{float(share) * 100:.0f} %"
+
+
+# --- Meldestand -----------------------------------------------------------------------------
+
+
+def reporting(src: Source, _query: dict, f: flt.Filters) -> PageExport:
+    config = src.config
+    years = f.year_list(config)
+    months = [m for m in config.months() if m.year in years]
+    (uploads,) = src.frames("uploads")
+    matrix = rp.report_matrix(
+        uploads, f.partner_list(config), months, config.report_due_day, src.today
+    )
+    rows = [
+        [
+            r.partner_code,
+            r.month,
+            r.due,
+            r.first_at,
+            STATUS_LABELS[r.status],
+            "ja" if r.corrected else "",
+            int(r.n_rejected),
+        ]
+        for r in matrix.itertuples(index=False)
+    ]
+    cols = [
+        Column("Partner"),
+        Column("Berichtsmonat", "month"),
+        Column("fällig am", "date"),
+        Column("Eingang (erste Fassung)", "datetime"),
+        Column("Status"),
+        Column("korrigiert"),
+        Column("abgelehnte Dateien", "int", total=True),
+    ]
+    rates = rp.on_time_rates(matrix)
+    rate_rows = [
+        [r.partner_code, r.due, r.on_time, r.late, r.missing, r.corrected, as_number(r.rate)]
+        for r in rates.itertuples(index=False)
+    ]
+    rate_cols = (
+        [Column("Partner")]
+        + [
+            Column(h, "int", total=True)
+            for h in ("fällig", "rechtzeitig", "verspätet", "fehlt", "korrigiert")
+        ]
+        + [Column("Quote", "pct")]
+    )
+    return PageExport(
+        [Table("Monatsberichte", cols, rows), Table("Pünktlichkeit", rate_cols, rate_rows)],
+        [("Fällig", f"am {config.report_due_day}. des Folgemonats")],
+        filters_apply=("partners", "years"),
+    )

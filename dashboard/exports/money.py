@@ -1,0 +1,224 @@
+"""Exports of the Finanzen page (and the payment tables the Mittelabrufe page shares):
+the page's spending model (dashboard.calc.spending) and the payment position (etl.payments)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dashboard import filters as flt
+from dashboard import planning
+from dashboard.calc import spending as sp
+from dashboard.exports import PageExport
+from dashboard.exports.analysis import as_number, plan_label
+from dashboard.exports.source import Source
+from dashboard.labels import CATEGORY_LABELS, FLAG_LABELS
+from etl import payments, queries
+from etl.export.book import Column, Table
+
+
+def _money_cols(*names: str, total: bool = True) -> list[Column]:
+    return [Column(n, "money", total=total) for n in names]
+
+
+def _lines(model: sp.Spending) -> Table:
+    rows = [
+        [
+            r.partner_code,
+            int(r.year),
+            CATEGORY_LABELS[r.category],
+            int(r.plan),
+            int(r.actual),
+            as_number(r.deviation),
+            FLAG_LABELS[r.flag],
+        ]
+        for r in model.lines.itertuples(index=False)
+    ]
+    columns = [Column("Partner"), Column("Jahr", "id"), Column("Kostenart")]
+    columns += _money_cols("Plan", "Ist") + [Column("Abweichung", "pct"), Column("Status")]
+    return Table("Budgetzeilen", columns, rows)
+
+
+def _eligible(model: sp.Spending) -> Table:
+    fields = ["personnel", "overheads", "material", "eligible", "grant", "eu", "state", "own"]
+    labels = [
+        "Personal",
+        "Gemeinkosten",
+        "Sachausgaben",
+        "Förderfähig",
+        "Zuwendung",
+        "EU (EFRE)",
+        "Land NRW",
+        "Eigenanteil",
+    ]
+    rows = [
+        [r.partner_code, int(r.year), *[int(getattr(r, k)) for k in fields]]
+        for r in model.eligible.itertuples(index=False)
+    ]
+    return Table(
+        "Förderfähig", [Column("Partner"), Column("Jahr", "id"), *_money_cols(*labels)], rows
+    )
+
+
+def _burn(model: sp.Spending) -> Table:
+    def cents(v):
+        return None if v is None or pd.isna(v) else int(v)
+
+    rows = [
+        [r.month, cents(r.actual), cents(r.plan), cents(r.linear), cents(r.forecast)]
+        for r in model.burn.itertuples(index=False)
+    ]
+    cols = [Column("Monat", "month")] + _money_cols(
+        "Ist kumuliert", "Plan kumuliert", "Zeitlinie", "Prognose", total=False
+    )
+    return Table(
+        "Mittelabfluss",
+        cols,
+        rows,
+        note="Kumulierte förderfähige Ausgaben zum "
+        "Monatsende; Prognose aus dem Durchschnitt der letzten gemeldeten Monate.",
+    )
+
+
+def _forecast(model: sp.Spending) -> Table:
+    rows = [
+        [r.partner_code, int(r.year), int(r.plan), int(r.actual), int(r.forecast), int(r.at_risk)]
+        for r in model.forecast.itertuples(index=False)
+    ]
+    cols = [Column("Partner"), Column("Jahr", "id")]
+    cols += _money_cols("Plan", "Ist bisher", "Prognose Jahresende", "gefährdet")
+    return Table("Prognose", cols, rows)
+
+
+def _deadlines(model: sp.Spending) -> Table:
+    rows = [[d.label, d.due] for d in model.deadlines]
+    return Table("Fristen", [Column("Nachweis", width=40), Column("Frist", "date")], rows)
+
+
+def payment_tables(position: pd.DataFrame, requests: pd.DataFrame) -> list[Table]:
+    """The payment position per partner (with totals) and the list of payment requests."""
+    keys = [
+        "eligible",
+        "grant",
+        "requested",
+        "approved",
+        "paid",
+        "outstanding",
+        "open_eligible",
+        "open_grant",
+    ]
+    labels = [
+        "Förderfähig angefallen",
+        "Zuwendung darauf",
+        "Beantragt",
+        "Bewilligt",
+        "Ausgezahlt",
+        "Ausstehend",
+        "Förderfähig, noch nicht abgerufen",
+        "Zuwendung darauf, noch nicht abgerufen",
+    ]
+    rows = [
+        [r.partner_code, *[int(getattr(r, k)) for k in keys]]
+        for r in position.itertuples(index=False)
+    ]
+    stand = Table(
+        "Zahlungsstand",
+        [Column("Partner"), *_money_cols(*labels)],
+        rows,
+        totals_label="Gesamt",
+        note="Ausstehend: beantragt oder bewilligt, noch nicht "
+        "ausgezahlt. Noch nicht abgerufen: förderfähige Ausgaben in Monaten, die kein "
+        "Mittelabruf abdeckt.",
+    )
+
+    def cents(v):
+        return None if v is None or pd.isna(v) else int(v)
+
+    req_rows = [
+        [
+            int(r.id),
+            r.partner_code,
+            r.requested_date,
+            r.period_start,
+            r.period_end,
+            int(r.requested_cents),
+            payments.STATUS_LABELS[r.status],
+            r.approved_date,
+            cents(r.approved_cents),
+            r.paid_date,
+            cents(r.paid_cents),
+            r.note,
+        ]
+        for r in requests.itertuples(index=False)
+    ]
+    req_cols = [
+        Column("Nr.", "id"),
+        Column("Partner"),
+        Column("Abrufdatum", "date"),
+        Column("Zeitraum von", "month"),
+        Column("Zeitraum bis", "month"),
+        Column("Beantragt", "money", total=True),
+        Column("Status"),
+        Column("Bewilligt am", "date"),
+        Column("Bewilligt", "money", total=True),
+        Column("Ausgezahlt am", "date"),
+        Column("Ausgezahlt", "money", total=True),
+        Column("Bemerkung", width=40),
+    ]
+    return [stand, Table("Mittelabrufe", req_cols, req_rows)]
+
+
+def payment_data(src: Source, config, partners: tuple[str, ...]):
+    """(position per partner, payment requests) of ``partners``."""
+    (money,) = src.frames("money_months")
+    requests = src.visible(queries.payment_requests(src.engine, partners=list(partners)))
+    return payments.position(money, requests, config, partners), requests
+
+
+def finance(src: Source, query: dict, f: flt.Filters) -> PageExport:
+    version = planning.version_from(query)
+    config = src.plan_config(version)
+    (money,) = src.frames("money_months")
+    model = sp.spending(money, config, f, src.today)
+    t = model.totals
+    cards = Table(
+        "Kennzahlen",
+        _money_cols(
+            "Förderfähige Ausgaben",
+            "Plan",
+            "Zuwendung",
+            "EU (EFRE)",
+            "Land NRW",
+            "Eigenanteil",
+            "Prognose",
+            "gefährdet",
+            total=False,
+        ),
+        [
+            [
+                t["eligible"],
+                model.plan,
+                t["grant"],
+                t["eu"],
+                t["state"],
+                t["own"],
+                int(model.forecast["forecast"].sum()),
+                int(model.forecast["at_risk"].sum()),
+            ]
+        ],
+    )
+    position, requests = payment_data(src, config, f.partner_list(src.config))
+    tables = [cards, _burn(model), _lines(model), _eligible(model), _forecast(model)]
+    tables += [*payment_tables(position, requests), _deadlines(model)]
+    return PageExport(
+        tables,
+        [
+            ("Berichtsstand", f"{model.as_of:%m/%Y}"),
+            ("Planstand", plan_label(src, version)),
+            (
+                "Hinweis",
+                "Module gelten hier nicht: Kosten werden je Partner und Jahr abgerechnet; "
+                "Mittelabrufe über die ganze Laufzeit.",
+            ),
+        ],
+        filters_apply=("partners", "years"),
+    )
