@@ -42,8 +42,6 @@ def _print_result(result) -> None:
 
 def _ingest_one(name: str, *, engine, config, settings, user: str):
     """Ingest one named file; a missing file or a storage failure becomes a German error."""
-    from sqlalchemy.exc import SQLAlchemyError
-
     from etl.errors import Issue
     from etl.ingest import IngestResult, ingest_path
 
@@ -53,7 +51,7 @@ def _ingest_one(name: str, *, engine, config, settings, user: str):
     else:
         try:
             return ingest_path(path, engine=engine, config=config, settings=settings, user=user)
-        except (SQLAlchemyError, OSError) as exc:
+        except Exception as exc:  # noqa: BLE001 - a German message, never a traceback
             message = (
                 "Technischer Fehler beim Speichern; nichts wurde geändert. Bitte später "
                 f"erneut versuchen ({type(exc).__name__})."

@@ -1,0 +1,224 @@
+"""Builders of broken and hostile files, each from the valid base report of ``tests.factories``.
+
+Every function returns the file's bytes; nothing is written to disk. The big ones stream
+their worksheet XML so that building them needs little memory.
+"""
+
+from __future__ import annotations
+
+import random
+import zipfile
+from collections.abc import Iterator
+
+from tests.corpus.ooxml import (
+    MiB,
+    build_zip,
+    formula_cell,
+    members,
+    overlapping_zip,
+    patch_declared_size,
+    replace_members,
+    set_cell,
+    sheet_part,
+    stream_sheet_rows,
+)
+from tests.factories import workbook
+
+LAST_ROW = 1_048_576  # the last row an .xlsx sheet can have
+EXTERNAL_LINK_TYPE = (
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/externalLink"
+)
+EXTERNAL_PATH_TYPE = (
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/externalLinkPath"
+)
+VBA_TYPE = "http://schemas.microsoft.com/office/2006/relationships/vbaProject"
+MACRO_MAIN = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
+PLAIN_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+
+# --- not a workbook, damaged ---------------------------------------------------------------
+
+
+def truncated(keep: int | float) -> bytes:
+    """The base report cut off after ``keep`` bytes, or that share of its length (0 < keep < 1);
+    a negative ``keep`` drops that many bytes from the end."""
+    data = workbook()
+    return data[: int(len(data) * keep)] if isinstance(keep, float) else data[:keep]
+
+
+def random_bytes(size: int = 8192, seed: int = 6) -> bytes:
+    return random.Random(seed).randbytes(size)
+
+
+CSV_TEXT = "Partner;Berichtsmonat;Größe\nDO;2025-03;Müller Straße 1\n"
+
+
+def csv_file(encoding: str) -> bytes:
+    return CSV_TEXT.encode(encoding)
+
+
+# --- ZIP bombs -----------------------------------------------------------------------------
+
+
+def ratio_bomb(megabytes: int = 50) -> bytes:
+    """A real report whose Ausgaben sheet is padded with ``megabytes`` MiB of blanks."""
+    pad = b" " * MiB
+    return stream_sheet_rows(workbook(), "Ausgaben", (pad for _ in range(megabytes)))
+
+
+def declared_size_bomb() -> bytes:
+    """A report whose Ausgaben sheet claims to unpack to 3.75 GiB."""
+    data = workbook()
+    return patch_declared_size(data, sheet_part(data, "Ausgaben"), 0xF000_0000)
+
+
+def _pseudo_text(size: int) -> bytes:
+    """Text that compresses about 3:1 (under any ratio limit)."""
+    rng = random.Random(1)
+    words = [f"<row r='{i}'>{rng.randrange(10**9)}</row>".encode() for i in range(size // 20 + 1)]
+    return b"".join(words)[:size]
+
+
+def lying_size_zip(real: int = 3 * MiB, declared: int = 1000) -> bytes:
+    """A report with an extra member of ``real`` bytes whose headers claim ``declared``."""
+    data = replace_members(workbook(), {"xl/media/notes.xml": _pseudo_text(real)})
+    return patch_declared_size(data, "xl/media/notes.xml", declared)
+
+
+def many_entries(count: int = 10_001) -> bytes:
+    extra = {f"xl/media/x{i}.bin": b"" for i in range(count)}
+    return replace_members(workbook(), extra)
+
+
+def overlapping_bomb(copies: int = 400) -> bytes:
+    """Non-recursive ZIP bomb: ``copies`` entries share one deflated MiB of zeros."""
+    return overlapping_zip(members(workbook()), copies, bytes(MiB))
+
+
+# --- huge sheets ---------------------------------------------------------------------------
+
+
+def cell_in_last_row() -> bytes:
+    """One value in row 1,048,576 of Ausgaben, far below the table."""
+    row = f'<row r="{LAST_ROW}"><c r="A{LAST_ROW}" t="n"><v>1</v></c></row>'.encode()
+    return stream_sheet_rows(workbook(), "Ausgaben", [row])
+
+
+def _rows(template: bytes, first: int = 4, last: int = LAST_ROW) -> Iterator[bytes]:
+    step = 20_000
+    for start in range(first, last + 1, step):
+        stop = min(start + step, last + 1)
+        yield b"".join(template.replace(b"%d", str(i).encode()) for i in range(start, stop))
+
+
+def empty_rows() -> bytes:
+    """About a million ``<row/>`` elements without cells below the Ausgaben table."""
+    return stream_sheet_rows(workbook(), "Ausgaben", _rows(b'<row r="%d"/>'))
+
+
+def formatted_empty_rows() -> bytes:
+    """About a million rows that hold only a formatted empty cell (no value)."""
+    return stream_sheet_rows(workbook(), "Ausgaben", _rows(b'<row r="%d"><c r="A%d" s="1"/></row>'))
+
+
+# --- formulas, external links, macros ------------------------------------------------------
+
+
+def formula_with_cached_value(formula: str = "1000+234.56", cached: str = "1234.56") -> bytes:
+    """Ausgaben D2 (Betrag) as a formula whose last result is stored in the file."""
+    return set_cell(workbook(), "Ausgaben", "D2", formula_cell("D2", formula, cached))
+
+
+def _add_relationship(rels: bytes, rel_id: str, rel_type: str, target: str) -> bytes:
+    rel = f'<Relationship Id="{rel_id}" Type="{rel_type}" Target="{target}"/>'
+    return rels.replace(b"</Relationships>", rel.encode() + b"</Relationships>")
+
+
+def _add_override(types: bytes, part: str, content_type: str) -> bytes:
+    override = f'<Override PartName="/{part}" ContentType="{content_type}"/>'
+    return types.replace(b"</Types>", override.encode() + b"</Types>")
+
+
+def external_link(target: str, cached: str | None = "1234.56") -> bytes:
+    """Betrag in Ausgaben D2 = ``[1]Tabelle1!A1``, a cell of another workbook at ``target``.
+
+    The package has a real externalLink part whose relationship points at ``target``
+    (TargetMode External), with Excel's cached copy of the linked value.
+    """
+    data = set_cell(workbook(), "Ausgaben", "D2", formula_cell("D2", "[1]Tabelle1!A1", cached))
+    link = (
+        b'<externalLink xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        b'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        b'<externalBook r:id="rId1"><sheetNames><sheetName val="Tabelle1"/></sheetNames>'
+        b'<sheetDataSet><sheetData sheetId="0"><row r="1"><cell r="A1"><v>1234.56</v></cell>'
+        b"</row></sheetData></sheetDataSet></externalBook></externalLink>"
+    )
+    link_rels = (
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        f'<Relationship Id="rId1" Type="{EXTERNAL_PATH_TYPE}" Target="{target}" '
+        'TargetMode="External"/></Relationships>'
+    ).encode()
+    refs = b'<externalReferences><externalReference r:id="rIdX1"/></externalReferences>'
+    return replace_members(
+        data,
+        {
+            "xl/externalLinks/externalLink1.xml": link,
+            "xl/externalLinks/_rels/externalLink1.xml.rels": link_rels,
+            "xl/workbook.xml": lambda xml: xml.replace(b"</sheets>", b"</sheets>" + refs),
+            "xl/_rels/workbook.xml.rels": lambda rels: _add_relationship(
+                rels, "rIdX1", EXTERNAL_LINK_TYPE, "externalLinks/externalLink1.xml"
+            ),
+            "[Content_Types].xml": lambda types: _add_override(
+                types,
+                "xl/externalLinks/externalLink1.xml",
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.externalLink+xml",
+            ),
+        },
+    )
+
+
+VBA_SOURCE = (
+    b'Attribute VB_Name = "Modul1"\r\nSub Auto_Open()\r\n'
+    b'    Shell "touch /tmp/foerdercockpit-macro-ran"\r\nEnd Sub\r\n'
+)
+
+
+def macro_workbook() -> bytes:
+    """The base report saved as .xlsm: a VBA project with an Auto_Open macro."""
+    ole2 = bytes.fromhex("D0CF11E0A1B11AE1") + bytes(504) + VBA_SOURCE
+    auto_open = (
+        b'<definedNames><definedName name="Auto_Open">Meta!$A$1</definedName></definedNames>'
+    )
+    return replace_members(
+        workbook(),
+        {
+            "xl/vbaProject.bin": ole2,
+            "[Content_Types].xml": lambda types: types.replace(
+                PLAIN_MAIN.encode(), MACRO_MAIN.encode()
+            ).replace(
+                b"</Types>",
+                b'<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/>'
+                b"</Types>",
+            ),
+            "xl/_rels/workbook.xml.rels": lambda rels: _add_relationship(
+                rels, "rIdVba", VBA_TYPE, "vbaProject.bin"
+            ),
+            "xl/workbook.xml": lambda xml: xml.replace(b"<definedNames />", auto_open),
+        },
+    )
+
+
+def xml_encoding(encoding: str) -> bytes:
+    """The base report; its Ausgaben sheet XML (with umlauts) re-encoded, declared in the header."""
+
+    def change(xml: bytes) -> bytes:
+        body = xml.decode("utf-8").replace("Raummiete", "Raummiete für Größe")
+        text = f'<?xml version="1.0" encoding="{encoding}"?>' + body
+        return text.encode(encoding, "xmlcharrefreplace")
+
+    data = workbook()
+    return replace_members(data, {sheet_part(data, "Ausgaben"): change})
+
+
+def stored_without_compression() -> bytes:
+    """The base report with every member stored (no deflate): unusual but valid."""
+    return build_zip(members(workbook()), zipfile.ZIP_STORED)
