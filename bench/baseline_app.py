@@ -1,4 +1,4 @@
-"""The app with the naive data access of :mod:`bench.naive` (gunicorn ``bench.baseline_app:server``).
+"""The app with the naive data access of :mod:`bench.naive` (``bench.baseline_app:server``).
 
 Same pages, same callbacks, same figures; only ``dashboard.data.frames`` is replaced, so every
 callback reads the fact tables into pandas again. The benchmark runs it as the baseline and

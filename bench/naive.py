@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import pandas as pd
 from sqlalchemy import Engine, Select, and_, distinct, func, literal, or_, select, union_all
 
+from etl import queries
 from etl import schema as s
 
 
@@ -318,12 +319,30 @@ LOADERS = {
 
 
 def _derived():
+    from dashboard import data
     from dashboard.calc import activity, finance
 
     return {
+        **data.DERIVED,  # derived from a frame read here like any other
         "activity_months": ("facts", activity.activity_months),
         "money_months": ("facts", finance.money_months),
+        "reach_coded": ("reach", reach_coded),
     }
+
+
+def reach_coded(reach: pd.DataFrame) -> pd.DataFrame:
+    """The participations of ``reach`` grouped in pandas to the grain (and dtypes) of
+    ``etl.queries.company_reach_coded``."""
+    keys = ["partner_code", "module", "year", "company_id"]
+    grouped = (
+        reach.groupby(keys, as_index=False, sort=True)
+        .agg(activity_date=("activity_date", "min"), size_class=("size_class", "first"),
+             n_persons=("n_persons", "sum"))
+    )
+    grouped["year"] = grouped["year"].astype("int32")
+    columns = ["partner_code", "module", "activity_date", "company_id", "size_class",
+               "n_persons", "year"]
+    return queries.code_reach(grouped[columns])
 
 
 def load(name: str, engine: Engine) -> pd.DataFrame:

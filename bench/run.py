@@ -14,6 +14,7 @@ databases ``fc_bench_*``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -121,23 +122,26 @@ class Results:
     checks: list[str] = field(default_factory=list)
 
 
+def _loadavg() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "?"
+
+
 def machine() -> dict:
     cpu = "?"
-    try:
+    with contextlib.suppress(OSError):
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.startswith("model name"):
                 cpu = line.split(":", 1)[1].strip()
                 break
-    except OSError:
-        pass
     mem = 0
-    try:
-        mem = int(Path("/proc/meminfo").read_text().split()[1]) // 1024 // 1024
-    except (OSError, ValueError):
-        pass
-    pg = "?"
-    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gb": mem, "python": platform.python_version(),
-            "system": platform.platform(), "postgresql": pg}
+    with contextlib.suppress(OSError, ValueError):
+        mem = round(int(Path("/proc/meminfo").read_text().split()[1]) / 1024 / 1024)
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gb": mem,
+            "python": platform.python_version(), "system": platform.platform(),
+            "postgresql": "-"}
 
 
 # --- ingest ----------------------------------------------------------------------------------
@@ -165,8 +169,13 @@ def write_files(files: list[tuple[str, bytes, datetime]], folder: Path) -> list[
     return out
 
 
+NAIVE_MAX_FILES = 24  # the naive baseline of a month: at most this many files (rows/s)
+NAIVE_FRACTION = 0.25  # the naive baseline of the 100 k workbook: inserts a quarter (rows/s)
+
+
 def ingest_case(res: Results, label: str, size: str, backend: str, spec_files, url: str,
-                naive_url: str | None, config_path: Path, work: Path) -> None:
+                naive_url: str | None, config_path: Path, work: Path, *,
+                fraction: float = 1.0) -> None:
     data_dir = work / f"data_{size}_{backend}"
     real = run_child({"mode": "real", "database_url": url, "config": str(config_path),
                       "data_dir": str(data_dir), "files": spec_files}, work)
@@ -174,7 +183,12 @@ def ingest_case(res: Results, label: str, size: str, backend: str, spec_files, u
     if naive_url:
         naive = run_child({"mode": "naive", "database_url": naive_url,
                            "config": str(config_path), "data_dir": str(data_dir),
-                           "files": spec_files}, work)
+                           "files": spec_files[:NAIVE_MAX_FILES], "fraction": fraction}, work)
+        # the same rows at the naive rates (equal to the measured time when all were done)
+        scale_ = real["rows"] / naive["rows"] if naive["rows"] else 1.0
+        naive["sampled"] = scale_ != 1.0 or fraction != 1.0
+        for key in ("read", "load", "total"):
+            naive[key] *= scale_
         row["naive"] = naive
     res.ingest.append(row)
     log(f"ingest {label} [{backend}]: {real['rows']} rows in {real['total']:.2f} s "
@@ -243,7 +257,8 @@ def check_bulk_equals_file(size: scale.Size, config, today: date, res: Results) 
 
 def dashboard_case(res: Results, size: str, backend: str, url: str, config_path: Path,
                    codes: list[str], month: str, work: Path, redis_url: str, *, repeat: int,
-                   baseline: bool, browser: bool, baseline_filters: int) -> None:
+                   baseline: bool, browser: bool, baseline_filters: int, budget_s: float,
+                   browser_timeout: float) -> None:
     prefix = f"fcbench_{secrets.token_hex(4)}_"
     env = {"DATABASE_URL": url, "NETWORK_CONFIG": str(config_path),
            "DATA_DIR": str(work / f"app_{size}_{backend}"), "SEED_DEMO": "0",
@@ -252,8 +267,9 @@ def dashboard_case(res: Results, size: str, backend: str, url: str, config_path:
     filters = web.filter_sets(codes, month)
     server = web.start_server(env, log_dir=work)
     try:
-        timings, answers = web.bench_callbacks(server.base, filters, repeat=repeat)
-        first = web.browser_first_loads(server.base) if browser else {}
+        timings, answers = web.bench_callbacks(server.base, filters, repeat=repeat,
+                                               budget_s=budget_s)
+        first = web.browser_first_loads(server.base, browser_timeout) if browser else {}
         app_rss = server.peak_rss_mb()
     finally:
         server.stop()
@@ -268,7 +284,7 @@ def dashboard_case(res: Results, size: str, backend: str, url: str, config_path:
                                    log_dir=work)
         try:
             base_t, base_answers = web.bench_callbacks(bserver.base, short, repeat=1,
-                                                       warmup=False)
+                                                       warmup=0)
             base_rss = bserver.peak_rss_mb()
         finally:
             bserver.stop()
@@ -288,8 +304,9 @@ def dashboard_case(res: Results, size: str, backend: str, url: str, config_path:
             "base_n": len(b.samples) if b else 0,
             "base_p50": b.p50 if b else None, "base_p95": b.p95 if b else None,
         })
-    for label, seconds in first.items():
-        res.browser.append({"size": size, "backend": backend, "page": label, "s": seconds})
+    for label, (seconds, answered) in first.items():
+        res.browser.append({"size": size, "backend": backend, "page": label, "s": seconds,
+                            "callbacks_s": answered})
     res.memory.append({"size": size, "backend": backend, "what": "app worker (gunicorn)",
                        "peak_mb": app_rss})
     if base_rss is not None:
@@ -317,7 +334,8 @@ def _clear_redis(url: str, prefix: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
-    parser.add_argument("--sizes", default="small,medium,large")
+    parser.add_argument("--sizes", default="small,medium,large",
+                        help="any of small, medium, large, dense (dense: not by default)")
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--repeat", type=int, default=0, help="timed rounds per filter "
                         "(default: 5 small/medium, 3 large)")
@@ -339,6 +357,7 @@ def main(argv: list[str] | None = None) -> int:
             res.machine["postgresql"] = conn.execute(text("SHOW server_version")).scalar()
         eng.dispose()
     today = date.today()
+    res.machine["load_start"] = _loadavg()
     t_start = time.perf_counter()
     try:
         if not args.no_big:
@@ -350,6 +369,7 @@ def main(argv: list[str] | None = None) -> int:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
     res.machine["runtime_s"] = round(time.perf_counter() - t_start)
+    res.machine["load_end"] = _loadavg()
     from bench.report import render, write
 
     text_ = render(res)
@@ -379,7 +399,7 @@ def big_workbook(res: Results, backends, bk: Backends, work: Path, today: date, 
             naive_url = bk.url(backend, "naive")
             prepared(naive_url, config).dispose()
         ingest_case(res, f"1 workbook, {scale.data_rows(sheets):,} rows", "-", backend, files,
-                    url, naive_url, config_path, work)
+                    url, naive_url, config_path, work, fraction=NAIVE_FRACTION)
         bk.drop(url)
         if naive_url:
             bk.drop(naive_url)
@@ -422,13 +442,14 @@ def one_size(res: Results, size: scale.Size, backends, bk: Backends, work: Path,
                            "what": f"ingest ({ingest_row['files']} files)",
                            "peak_mb": ingest_row["peak_rss_mb"]})
         engine.dispose()
-    large = size.name == "large"
+    large = size.name in ("large", "dense")
     for backend, (url, _engine) in engines.items():
         dashboard_case(
             res, size.name, backend, url, config_path, list(config.partner_codes),
             f"{last:%Y-%m}", work, redis_url,
             repeat=args.repeat or (3 if large else 5), baseline=not args.no_baseline,
-            browser=not args.no_browser, baseline_filters=2 if large else 6,
+            browser=not args.no_browser, baseline_filters=1 if large else 6,
+            budget_s=15 if large else 60, browser_timeout=30 if large else 60,
         )
     for _backend, (url, _engine) in engines.items():
         bk.drop(url)

@@ -50,6 +50,7 @@ from etl import schema as s
 from etl.config import NetworkConfig
 from etl.contract import Report, validate_workbook
 from etl.crosscheck import History
+from etl.load import refresh_reach
 from etl.reader import RawSheet, RawWorkbook
 from etl.workbook import SHEET_COLUMNS
 
@@ -78,6 +79,9 @@ SIZES = {
     "small": Size("small", 0),
     "medium": Size("medium", 3),
     "large": Size("large", 30),
+    # not in the default run: ~1 M fact rows in ONE network of 8 partners (30x the density),
+    # to separate data volume from the number of partners the pages draw
+    "dense": Size("dense", 1, events=400, coachings=200, receipts=460),
 }
 
 # --- configuration -------------------------------------------------------------------------
@@ -478,6 +482,7 @@ class BulkWriter:
         self.flush()
         for engine in self.engines:
             with engine.begin() as conn:
+                refresh_reach(conn)  # what etl.load.write_facts keeps per partner
                 if engine.dialect.name == "postgresql":
                     for name in ("uploads", "companies"):
                         conn.execute(

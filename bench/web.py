@@ -128,6 +128,11 @@ def login(base: str) -> requests.Session:
                         data={"username": USER, "password": PASSWORD, "csrf": token})
     if resp.status_code != 302:
         raise RuntimeError(f"login failed: {resp.status_code}")
+    # as dash-renderer does: the CSRF cookie's value goes along as X-CSRFToken
+    session.get(base + "/")
+    token = session.cookies.get("_csrf_token")
+    if token:
+        session.headers["X-CSRFToken"] = token
     return session
 
 
@@ -200,26 +205,33 @@ class Timing:
 
 
 def bench_callbacks(base: str, filters: dict[str, list[str]], *, repeat: int,
-                    warmup: bool = True) -> tuple[dict[str, Timing], dict[tuple, str]]:
+                    warmup: int = 4, budget_s: float = 60.0
+                    ) -> tuple[dict[str, Timing], dict[tuple, str]]:
     """p50/p95 per callback over every filter combination x ``repeat`` (warm cache).
 
-    The first request of all is timed separately as ``cold`` (empty cache after a start)."""
+    The first request of each callback after the start is timed separately as ``cold`` (empty
+    cache; the frames do not depend on the filter, so one request per worker warms them);
+    ``warmup`` more requests reach every worker. A callback stops sampling after ``budget_s``
+    seconds (at least one round over its filters)."""
     session = login(base)
     callbacks = discover(session, base)
     timings: dict[str, Timing] = {cb.label: Timing(cb.label) for cb in callbacks}
     answers: dict[tuple, str] = {}
-    for cb in callbacks:  # cold: the first request of each callback after the start
+    for cb in callbacks:
         elapsed, _text = call(session, base, cb, "")
         timings[cb.label].cold = elapsed
-    if warmup:  # every worker's cache, every filter once
-        for _ in range(2):
-            for cb in callbacks:
-                for search in filters.get(cb.label, filters["default"]):
-                    call(session, base, cb, search)
-    for _ in range(repeat):
-        for cb in callbacks:
+    for cb in callbacks:
+        for i in range(warmup):
+            searches = filters.get(cb.label, filters["default"])
+            call(session, base, cb, searches[i % len(searches)])
+    for cb in callbacks:
+        spent = 0.0
+        for round_ in range(repeat):
+            if round_ and spent > budget_s:
+                break
             for search in filters.get(cb.label, filters["default"]):
                 elapsed, text = call(session, base, cb, search)
+                spent += elapsed
                 timings[cb.label].samples.append(elapsed)
                 timings[cb.label].bytes = max(timings[cb.label].bytes, len(text))
                 answers[(cb.label, search)] = text
@@ -231,12 +243,15 @@ def same_figures(a: str, b: str) -> bool:
     return json.loads(a) == json.loads(b)
 
 
-def browser_first_loads(base: str) -> dict[str, float]:
-    """Seconds from navigation to a filled page, each page in a fresh browser context
-    (no cached scripts), logged in (session cookie), warm server."""
+def browser_first_loads(base: str, timeout_s: float = 60) -> dict[str, tuple[float, float]]:
+    """Seconds from navigation to a filled page (text in its main elements, no callback
+    pending), each page in a fresh browser context (no cached scripts), logged in (session
+    cookie), warm server; ``inf`` when not filled within ``timeout_s``. With each: when the
+    last callback answer arrived (the rest is the browser drawing)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
-    out: dict[str, float] = {}
+    out: dict[str, tuple[float, float]] = {}
     session = login(base)
     cookies = [{"name": c.name, "value": c.value, "domain": "127.0.0.1", "path": "/"}
                for c in session.cookies]
@@ -257,10 +272,20 @@ def browser_first_loads(base: str) -> dict[str, float]:
                                               locale="de-DE")
                 context.add_cookies(cookies)
                 page = context.new_page()
+                answered = [0.0]
                 start = time.perf_counter()
-                page.goto(base + path)
-                page.wait_for_function(js_ready, arg=ready, timeout=120_000)
-                out[label] = time.perf_counter() - start
+
+                def seen(resp, start=start, answered=answered):
+                    if resp.url.endswith("_dash-update-component"):
+                        answered[0] = time.perf_counter() - start
+
+                page.on("response", seen)
+                try:
+                    page.goto(base + path, timeout=timeout_s * 1000)
+                    page.wait_for_function(js_ready, arg=ready, timeout=timeout_s * 1000)
+                    out[label] = (time.perf_counter() - start, answered[0])
+                except PlaywrightTimeout:
+                    out[label] = (float("inf"), answered[0])  # not filled within the timeout
                 context.close()
         finally:
             browser.close()

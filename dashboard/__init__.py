@@ -27,7 +27,7 @@ def create_app() -> dash.Dash:
         update_title=None,
     )
     data.init_cache(app.server)
-    auth.install(app.server)
+    auth.install(app.server, app.csp_hashes)
     downloads.install(app.server)
     for page in dash.page_registry.values():
         page["layout"] = auth.guarded(page)

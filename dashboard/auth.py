@@ -3,6 +3,12 @@
 Every request needs a logged-in, active user except the login page and static assets.
 Dash callbacks are allowed by the page prefix of their output ids (``upload-…``), so a
 callback of a page that a role may not open is refused with 403 before it runs.
+
+Every state-changing request (any method but GET/HEAD/OPTIONS) must carry the session's CSRF
+token: the login form as a form field, everything else (Dash callbacks, logout) in the
+``X-CSRFToken`` header. dash-renderer sends that header on each request by itself, copied
+from the (script-readable) ``_csrf_token`` cookie that :func:`_csrf_cookie` keeps equal to
+the token in the signed session, so a token from another session or browser is refused.
 """
 
 from __future__ import annotations
@@ -12,14 +18,26 @@ import json
 import os
 import re
 import secrets
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import dash
 from dash import html
-from flask import Flask, Response, abort, has_request_context, redirect, request, session
+from flask import (
+    Flask,
+    Response,
+    abort,
+    current_app,
+    has_request_context,
+    redirect,
+    request,
+    session,
+)
+from flask.sessions import SecureCookieSessionInterface
 from flask_login import LoginManager, current_user, login_user, logout_user
 from sqlalchemy import func, or_, select
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from dashboard import login_page
 from etl import audit, db, users
@@ -38,6 +56,15 @@ SHELL_PREFIXES = frozenset({"url", "nav", "filter", "drill", "pages"})
 PUBLIC_PATHS = ("/login", "/assets/", "/_favicon.ico", "/healthz")
 MAX_FAILURES, FAILURE_WINDOW = 5, timedelta(minutes=15)
 IDLE_TIMEOUT = timedelta(minutes=int(os.environ.get("SESSION_IDLE_MINUTES", "60")))
+# dash-renderer's defaults (Dash(csrf_token_name=…, csrf_header_name=…)): it copies the cookie
+# into the header of every request it makes.
+CSRF_COOKIE, CSRF_HEADER = "_csrf_token", "X-CSRFToken"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+CSRF_REFUSED = (
+    "Sicherheitsprüfung fehlgeschlagen: Die Anfrage trägt kein gültiges Sitzungs-Token. "
+    "Bitte die Seite neu laden."
+)
 
 login_manager = LoginManager()
 
@@ -128,8 +155,26 @@ def csrf_token() -> str:
 
 
 def _csrf_ok() -> bool:
-    sent = request.form.get("csrf") or request.headers.get("X-CSRFToken", "")
-    return bool(sent) and hmac.compare_digest(sent, session.get("csrf", ""))
+    """Whether the request carries this session's token (header, or field of a form post)."""
+    sent = request.headers.get(CSRF_HEADER, "")
+    if not sent and request.mimetype in FORM_TYPES:
+        sent = request.form.get("csrf", "")
+    expected = session.get("csrf", "")
+    return bool(sent and expected) and hmac.compare_digest(sent.encode(), expected.encode())
+
+
+def _https() -> bool:
+    """Whether this request came by HTTPS (directly, or through a proxy trusted with
+    ``TRUSTED_PROXIES``)."""
+    return has_request_context() and request.is_secure
+
+
+class _Sessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, Secure with ``COOKIE_SECURE=1`` and on any HTTPS
+    request (so a forgotten COOKIE_SECURE behind HTTPS still gives Secure cookies)."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return super().get_cookie_secure(app) or _https()
 
 
 def _throttled(username: str, ip: str) -> bool:
@@ -247,6 +292,8 @@ def _guard() -> Response | None:
             abort(401)
         return redirect(f"/login?next={path}")
     session["seen"] = datetime.now().timestamp()
+    if request.method not in SAFE_METHODS and not _csrf_ok():
+        return Response(CSRF_REFUSED, 403, mimetype="text/plain")
     if (
         request.method == "POST"
         and path.endswith("_dash-update-component")
@@ -256,21 +303,77 @@ def _guard() -> Response | None:
     return None
 
 
+def _csrf_cookie(resp: Response) -> None:
+    """Hand the session's token to dash-renderer in the ``_csrf_token`` cookie.
+
+    Not HttpOnly (the renderer reads it with JavaScript); it is no credential by itself: a
+    request is accepted only when the header equals the token in the signed session cookie.
+    A login clears the session, so every login gets a fresh token (and cookie).
+    """
+    if current_role():
+        csrf_token()
+    token = session.get("csrf")
+    if token and request.cookies.get(CSRF_COOKIE) != token:
+        resp.set_cookie(CSRF_COOKIE, token, httponly=False, samesite="Lax", path="/",
+                        secure=current_app.session_interface.get_cookie_secure(current_app))
+    elif not token and CSRF_COOKIE in request.cookies:
+        resp.delete_cookie(CSRF_COOKIE, path="/")
+
+
+def content_security_policy(script_hashes: Sequence[str] = ()) -> str:
+    """The Content-Security-Policy of every response (measured in headless Chromium on every
+    page and role: zero violations; tests/browser/test_security.py keeps it that way).
+
+    script-src: the app's own files plus, by hash, the inline scripts Dash writes into its
+    page (``var renderer = new DashRenderer();`` and the clientside callback of Dash pages).
+    No 'unsafe-inline'. No 'unsafe-eval' either: dash-ag-grid evaluates ``{"function": …}``
+    strings with esprima + static-eval, not eval; plotly.js compiles code only for WebGL
+    traces (regl), which no chart here uses.
+    style-src keeps 'unsafe-inline': dash-renderer, dcc, dash-ag-grid and plotly.js inject
+    <style> elements and set style attributes at runtime (about 400 violations without it,
+    and nothing that could be hashed). Inline styles cannot run script.
+    img-src ``data:`` for the SVG icons of Bootstrap and AG Grid (CSS data URLs), ``blob:``
+    for plotly's "Download plot as a PNG".
+    """
+    return "; ".join([
+        "default-src 'self'",
+        " ".join(["script-src 'self'", *script_hashes]),
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "frame-ancestors 'none'",
+        "form-action 'self'",
+    ])
+
+
 def _headers(resp: Response) -> Response:
+    _csrf_cookie(resp)
     resp.headers.setdefault("X-Content-Type-Options", "nosniff")
     resp.headers.setdefault("X-Frame-Options", "DENY")
     resp.headers.setdefault("Referrer-Policy", "same-origin")
-    resp.headers.setdefault(
-        "Content-Security-Policy",
-        "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; "
-        "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; "
-        "connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'",
-    )
+    hashes = current_app.extensions.get("csp_script_hashes", tuple)()
+    resp.headers.setdefault("Content-Security-Policy", content_security_policy(hashes))
     return resp
 
 
-def install(server: Flask) -> None:
-    """Put login, session settings, the request guard and security headers on ``server``."""
+def install(server: Flask, script_hashes: Callable[[], Sequence[str]] = tuple) -> None:
+    """Put login, session settings, the request guard and security headers on ``server``.
+
+    ``script_hashes``: CSP hashes of the page's inline scripts (``Dash.csp_hashes``), asked
+    per response, so that clientside callbacks registered late are covered too.
+    With ``TRUSTED_PROXIES=n`` the ``X-Forwarded-For/-Proto/-Host`` headers of the ``n``
+    reverse proxies in front are believed (client address for throttling and the audit log,
+    HTTPS for Secure cookies); without it they are ignored (a client could forge them).
+    """
+    server.extensions["csp_script_hashes"] = script_hashes
+    proxies = int(os.environ.get("TRUSTED_PROXIES", "0"))
+    if proxies > 0:
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=proxies, x_proto=proxies,
+                                   x_host=proxies)
+    server.session_interface = _Sessions()
     server.config.update(
         SECRET_KEY=secret_key(),
         SESSION_COOKIE_HTTPONLY=True,

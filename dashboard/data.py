@@ -28,6 +28,7 @@ import pandas as pd
 from flask_caching import Cache
 from sqlalchemy import Engine
 
+from dashboard.calc import activity
 from etl import db, queries
 from etl.config import NetworkConfig, get_config
 from etl.settings import get_settings
@@ -35,7 +36,10 @@ from etl.settings import get_settings
 cache = Cache()
 
 # Frames derived from another frame, cached like it: (source frame, pure function).
-DERIVED: dict[str, tuple[str, Callable[[pd.DataFrame], pd.DataFrame]]] = {}
+DERIVED: dict[str, tuple[str, Callable[[pd.DataFrame], pd.DataFrame]]] = {
+    # events per partner x module x year x format (the Aktivitäten format chart)
+    "event_formats": ("events", activity.event_formats),
+}
 LOADERS: dict[str, Callable[[Engine], pd.DataFrame]] = {
     "facts": queries.monthly_facts,
     # the same frames as activity.activity_months / finance.money_months of "facts"
@@ -43,6 +47,8 @@ LOADERS: dict[str, Callable[[Engine], pd.DataFrame]] = {
     "money_months": queries.money_months,
     # company_reach at partner x module x year x company (what the pages count)
     "reach": queries.company_reach_by_group,
+    # the same with categorical codes and the first month (the Übersicht/Aktivitäten pages)
+    "reach_coded": queries.company_reach_coded,
     "uploads": queries.uploads,
     "events": queries.event_rows,
     "coachings": queries.coaching_rows,
@@ -169,3 +175,66 @@ def unique_companies() -> int:
     url = get_settings().database_url
     latest = queries.latest_upload_id(db.get_engine(url))
     return _unique_companies(url, _figures_version(url, latest))
+
+
+# --- the Daten page: rows narrowed and paged in SQL, never whole tables ----------------------
+
+
+def record_scope() -> tuple[str, ...] | None:
+    """The partner clamp for SQL (None: all partners), as :func:`_visible` applies to frames."""
+    from dashboard.auth import partner_scope
+
+    scope = partner_scope()
+    return None if scope is None else tuple(scope)
+
+
+@cache.memoize()
+def _record_totals(url: str, stamp: str, dataset: str, key: tuple) -> dict:
+    return queries.record_totals(db.get_engine(url), dataset, **dict(key))
+
+
+@cache.memoize()
+def _record_count(url: str, stamp: str, dataset: str, key: tuple, filters: str) -> int:
+    import json
+
+    return queries.record_count(
+        db.get_engine(url), dataset, filters=json.loads(filters), **dict(key)
+    )
+
+
+def _record_stamp(url: str, dataset: str) -> str:
+    latest = queries.latest_upload_id(db.get_engine(url))
+    return _stamp("uploads" if dataset == "eingaenge" else "facts", url, latest)
+
+
+def record_totals(dataset: str, narrowing: dict) -> dict:
+    """Totals of a Daten dataset inside ``narrowing`` (clamped), cached per warehouse version."""
+    url = get_settings().database_url
+    key = tuple(sorted({**narrowing, "scope": record_scope()}.items()))
+    return _record_totals(url, _record_stamp(url, dataset), dataset, key)
+
+
+def record_count(dataset: str, narrowing: dict, filters: dict | None) -> int:
+    """Rows of a Daten dataset with the grid's column filters (clamped), cached per version."""
+    import json
+
+    url = get_settings().database_url
+    key = tuple(sorted({**narrowing, "scope": record_scope()}.items()))
+    if not filters:
+        return _record_totals(url, _record_stamp(url, dataset), dataset, key)["rows"]
+    text = json.dumps(filters, sort_keys=True)
+    return _record_count(url, _record_stamp(url, dataset), dataset, key, text)
+
+
+def record_page(dataset: str, narrowing: dict, *, start: int, end: int, sort=None, filters=None):
+    """Rows ``start``..``end`` of a Daten dataset (clamped to the user's partners)."""
+    return queries.record_page(
+        engine(),
+        dataset,
+        start=start,
+        end=end,
+        sort=sort,
+        filters=filters,
+        scope=record_scope(),
+        **narrowing,
+    )

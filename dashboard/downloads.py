@@ -13,7 +13,7 @@ from datetime import date
 from urllib.parse import urlencode
 
 import dash
-from flask import Flask, abort, request, send_file
+from flask import Flask, Response, abort, request, send_file, stream_with_context
 from sqlalchemy import select
 
 from dashboard import auth
@@ -202,6 +202,63 @@ def plan_original(version_id: int):
     return send_file(io.BytesIO(data), as_attachment=True, download_name=row["file_name"])
 
 
+def _csv_cell(col: dict, value) -> str:
+    """A value as the Daten grid shows it (German numbers, dates and months)."""
+    from dashboard import fmt
+
+    if value is None or value == "":
+        return ""
+    formatter = (col.get("valueFormatter") or {}).get("function", "")
+    if formatter.startswith("eurCents"):
+        return fmt.eur(int(value))
+    if formatter.startswith("deNumber"):
+        places = int(formatter.rsplit(",", 1)[1].strip(" )") or 0)
+        return fmt.de_dec(value, places)
+    if formatter.startswith("deDate"):
+        text = value.isoformat() if hasattr(value, "isoformat") else str(value)
+        out = fmt.de_date(text)
+        return f"{out} {text[11:16]}" if "true" in formatter and len(text) >= 16 else out
+    if formatter.startswith("deMonth"):
+        month = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+        return fmt.month_long(month)
+    return str(value)
+
+
+def _csv_line(cells) -> str:
+    return ";".join('"' + c.replace('"', '""') + '"' for c in cells) + "\r\n"
+
+
+def records_csv():
+    """Every row of the Daten page's selection (``?tabelle=kosten&partner=DO&jahr=2025``) as
+    CSV, streamed from SQL in chunks: the same columns and German formatting as the grid,
+    clamped to the user's partners."""
+    from dashboard import data
+    from dashboard.calc import records as rec
+    from dashboard.grids import RECORD_COLUMNS
+    from dashboard.pages.records import _selection
+    from etl import queries
+
+    search = "?" + urlencode(request.args.to_dict(), safe=",")
+    dataset, narrowing = _selection(search)
+    scope, engine = data.record_scope(), data.engine()
+    cols = RECORD_COLUMNS[dataset]
+    _audit("csv", None, None, {"page": "/daten", "tabelle": dataset})
+
+    def lines():
+        yield "\ufeff" + _csv_line(c["headerName"] for c in cols)
+        for chunk in queries.record_chunks(engine, dataset, scope=scope, **narrowing):
+            yield "".join(
+                _csv_line(_csv_cell(c, rec.shown(dataset, r).get(c["field"])) for c in cols)
+                for r in chunk
+            )
+
+    return Response(
+        stream_with_context(lines()),
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="foerdercockpit-daten.csv"'},
+    )
+
+
 def install(server: Flask) -> None:
     """Register the download routes (behind the login guard of :mod:`dashboard.auth`)."""
     server.add_url_rule("/download/original/<int:upload_id>", "download_original", archived)
@@ -210,6 +267,7 @@ def install(server: Flask) -> None:
     server.add_url_rule("/download/export", "download_export", page_export)
     server.add_url_rule("/download/nachweis", "download_proof", proof)
     server.add_url_rule("/download/finanzplan", "download_plan", plan_workbook)
+    server.add_url_rule("/download/daten", "download_records_csv", records_csv)
     server.add_url_rule(
         "/download/finanzplan/original/<int:version_id>", "download_plan_original", plan_original
     )

@@ -115,7 +115,13 @@ def apply(
     module: str | None = "module",
     year: str | None = "year",
 ) -> pd.DataFrame:
-    """Rows of ``frame`` inside the filters (a column given as None is not filtered)."""
+    """Rows of ``frame`` inside the filters (a column given as None is not filtered); when
+    nothing narrows it, a shallow copy (a new frame as always, without copying the rows of a
+    large frame: copy-on-write copies them only if the caller changes it)."""
+    if not (
+        (partner and filters.partners) or (module and filters.modules) or (year and filters.years)
+    ):
+        return frame.copy(deep=False)
     mask = pd.Series(True, index=frame.index)
     if partner and filters.partners:
         mask &= frame[partner].isin(filters.partners)

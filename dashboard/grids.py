@@ -76,18 +76,21 @@ def money_col(field: str, header: str, **extra) -> dict:
 
 def budget_rows(lines: pd.DataFrame) -> list[dict]:
     """Rows for the budget-line grid (money in cents, deviation in percent for sorting)."""
+    cols = ("partner_code", "year", "category", "plan", "actual", "deviation", "flag")
     return [
         {
-            "partner": r.partner_code,
-            "year": int(r.year),
-            "category": CATEGORY_LABELS[r.category],
-            "plan": int(r.plan),
-            "actual": int(r.actual),
-            "deviation": None if r.deviation is None else round(float(r.deviation) * 100, 1),
-            "flag": r.flag,
-            "flag_label": FLAG_LABELS[r.flag],
+            "partner": partner,
+            "year": int(year),
+            "category": CATEGORY_LABELS[category],
+            "plan": int(plan),
+            "actual": int(actual),
+            "deviation": None if dev is None else round(float(dev) * 100, 1),
+            "flag": flag,
+            "flag_label": FLAG_LABELS[flag],
         }
-        for r in lines.itertuples(index=False)
+        for partner, year, category, plan, actual, dev, flag in zip(
+            *(lines[c].tolist() for c in cols), strict=True
+        )
     ]
 
 
@@ -190,6 +193,11 @@ def json_rows(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
         {c: _json(v) for c, v in zip(columns, row, strict=True)}
         for row in frame[columns].itertuples(index=False, name=None)
     ]
+
+
+def json_rows_of(rows: list[dict], columns: list[str]) -> list[dict]:
+    """Dict rows (from SQL) as JSON-ready dicts of ``columns``."""
+    return [{c: _json(r.get(c)) for c in columns} for r in rows]
 
 
 SOURCE_COLUMNS = [

@@ -7,6 +7,8 @@ only the cheap list of versions is read on every call.
 
 from __future__ import annotations
 
+import threading
+
 from dashboard import data
 from etl import plan, queries
 from etl.config import NetworkConfig
@@ -37,12 +39,30 @@ def version_from(query: dict[str, str]) -> int | None:
     return int(value) if value.isdigit() else None
 
 
+# The applied configuration per version, kept as an object in the process (the shared cache
+# returns a fresh unpickled plan per call, and applying it copies every target): key ->
+# (configuration it was applied to, result). Pages do not modify a configuration.
+_applied: dict[tuple, tuple[NetworkConfig, NetworkConfig]] = {}
+_lock = threading.Lock()
+
+
 def config(version_id: int | None = None) -> NetworkConfig:
-    """The configuration with the plan of ``version_id`` (default: the current version)."""
+    """The configuration with the plan of ``version_id`` (default: the current version); the
+    same object while neither the version nor the configuration file changes."""
     version = chosen(version_id)
     url = get_settings().database_url
     stamp = f"{version.created_at.isoformat()}|{version.total_cents}|{version.sha256}"
-    return plan.apply(data.config(), _content(url, version.id, stamp))
+    base = data.config()
+    key = (url, version.id, stamp)
+    hit = _applied.get(key)
+    if hit is not None and hit[0] is base:
+        return hit[1]
+    applied = plan.apply(base, _content(url, version.id, stamp))
+    with _lock:
+        if len(_applied) > 32:
+            _applied.clear()
+        _applied[key] = (base, applied)
+    return applied
 
 
 def latest_id() -> int:

@@ -6,7 +6,7 @@ from datetime import date
 
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import dcc, html
+from dash import html
 
 from dashboard import fmt
 from dashboard.calc.periods import Deadline
@@ -99,19 +99,27 @@ def _cell_title(r) -> str:
     return text
 
 
-def _cell(r, link) -> html.Td:
+def node(tag: str, children=None, namespace: str = "dash_html_components", **props) -> dict:
+    """A component as Dash sends it to the browser (what ``Component.to_plotly_json`` gives),
+    built as a plain dict: no per-prop validation of the component classes, for tables with
+    hundreds of cells per callback. ``tag`` is the class name ("Td", "Link" with
+    ``namespace="dash_core_components"``)."""
+    if children is not None:
+        props["children"] = children
+    return {"type": tag, "namespace": namespace, "props": props}
+
+
+def _cell(r, link) -> dict:
+    """One matrix cell: arrival date (or 'fehlt'/'offen') linking to the month's files."""
     label = (
         f"{r.first_at:%d.%m.}"
         if _arrived(r)
         else {"missing": "fehlt", "open": "offen"}.get(r.status, "")
     )
-    content = [html.Span(label)]
-    if r.corrected:
-        content.append(html.Span("korr.", className="cell-mark"))
-    inner = (
-        dcc.Link(content, href=link(r.partner_code, r.month)) if r.status != "future" else content
-    )
-    return html.Td(inner, className=f"rs rs-{r.status}", title=_cell_title(r))
+    content = [label, node("Span", "korr.", className="cell-mark")] if r.corrected else label
+    if r.status != "future":
+        content = node("Link", content, "dash_core_components", href=link(r.partner_code, r.month))
+    return node("Td", content, className=f"rs rs-{r.status}", title=_cell_title(r))
 
 
 def report_matrix(matrix: pd.DataFrame, year: int, link) -> html.Table:
@@ -121,10 +129,10 @@ def report_matrix(matrix: pd.DataFrame, year: int, link) -> html.Table:
     head = html.Thead(
         html.Tr([html.Th(str(year)), *[html.Th(fmt.MONTHS_SHORT[m.month - 1]) for m in months]])
     )
-    rows = [
-        html.Tr([html.Th(code, scope="row"), *[_cell(r, link) for r in grp.itertuples()]])
-        for code, grp in part.groupby("partner_code", sort=False)
-    ]
+    cells: dict = {}
+    for r in part.itertuples(index=False):
+        cells.setdefault(r.partner_code, []).append(_cell(r, link))
+    rows = [node("Tr", [node("Th", code, scope="row"), *row]) for code, row in cells.items()]
     return html.Table(
         [head, html.Tbody(rows)], className="report-matrix", id=f"reporting-matrix-{year}"
     )

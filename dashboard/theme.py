@@ -93,6 +93,9 @@ GRAPH_CONFIG = {
     "locale": "de",
     "locales": {"de": DE_LOCALE},
     "displaylogo": False,
+    # no "send to Chart Studio" (it would post the figure's data to cloud.plotly.com)
+    "showSendToCloud": False,
+    "showEditInChartStudio": False,
     "responsive": True,
     "modeBarButtonsToRemove": [
         "select2d",

@@ -1,13 +1,26 @@
-"""The upload archive: every received file kept unchanged, with its outcome beside it."""
+"""The upload archive: every received file kept unchanged, with its outcome beside it.
+
+Files appear whole or not at all: each is written to a ``.tmp-`` file in the same folder,
+flushed to disk, and only then given its name. An archived upload never overwrites another
+one (:func:`store` picks a free name), and a missing outcome added later never overwrites
+one written meanwhile (:func:`write_outcome` with ``exclusive``).
+"""
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
 import tempfile
+from collections.abc import Iterator
 from datetime import datetime
+from itertools import count
 from pathlib import Path
+
+TMP_PREFIX = ".tmp-"
+OUTCOME_SUFFIX = ".json"
+_NO_HARD_LINKS = {errno.EPERM, errno.EOPNOTSUPP, errno.ENOSYS, errno.EXDEV, errno.EMLINK}
 
 
 def safe_name(file_name: str) -> str:
@@ -17,36 +30,132 @@ def safe_name(file_name: str) -> str:
     return cleaned[:120]
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+def _fsync_dir(folder: Path) -> None:
+    """Make a new name in ``folder`` durable (POSIX; a no-op where folders cannot be opened)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _temp_copy(folder: Path, data: bytes) -> str:
+    """A ``.tmp-`` file in ``folder`` holding ``data``, flushed to disk; returns its path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=TMP_PREFIX)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return tmp
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    """Write ``path`` whole or not at all, replacing what was there."""
+    tmp = _temp_copy(path.parent, data)
+    try:
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    _fsync_dir(path.parent)
+
+
+def _create_exclusive(path: Path, data: bytes) -> bool:
+    """Create ``path`` whole or not at all; False (nothing written) when it exists already.
+
+    The complete temporary file is hard-linked to its name, which fails if the name is
+    taken. Where the file system has no hard links, the name is created with O_EXCL and
+    written in place (still exclusive, but a crash may leave a partly written file).
+    """
+    tmp = _temp_copy(path.parent, data)
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        return False
+    except OSError as exc:
+        if exc.errno not in _NO_HARD_LINKS:
+            raise
+        return _create_in_place(path, data)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    _fsync_dir(path.parent)
+    return True
+
+
+def _create_in_place(path: Path, data: bytes) -> bool:
+    try:
+        with open(path, "xb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except FileExistsError:
+        return False
+    _fsync_dir(path.parent)
+    return True
+
+
+def _candidates(name: str) -> Iterator[str]:
+    """``name``, then ``name`` with ``-2``, ``-3``, ... before its extension (endless)."""
+    yield name
+    stem, dot, ext = name.rpartition(".")
+    stem, ext = (stem, f"{dot}{ext}") if stem else (name, "")
+    yield from (f"{stem}-{n}{ext}" for n in count(2))
 
 
 def store(
     archive_dir: Path, data: bytes, file_name: str, sha256: str, received_at: datetime
 ) -> str:
-    """Write the file unchanged into the archive; returns its path relative to ``archive_dir``."""
-    rel = (
-        Path(f"{received_at:%Y-%m}")
-        / f"{received_at:%Y%m%dT%H%M%S%f}_{sha256[:12]}_{safe_name(file_name)}"
-    )
-    _atomic_write(archive_dir / rel, data)
-    return rel.as_posix()
+    """Write the file unchanged into the archive; returns its path relative to ``archive_dir``.
+
+    The name holds the time of receipt (to the microsecond), the start of the SHA-256 and
+    the file name; should that name be taken (the same file in the same microsecond), a
+    number is added. An archived file is never overwritten.
+    """
+    folder = Path(f"{received_at:%Y-%m}")
+    name = f"{received_at:%Y%m%dT%H%M%S%f}_{sha256[:12]}_{safe_name(file_name)}"
+    free = next(c for c in _candidates(name) if _create_exclusive(archive_dir / folder / c, data))
+    return (folder / free).as_posix()
 
 
-def write_outcome(archive_dir: Path, rel_path: str, outcome: dict) -> None:
-    """Record the outcome of an archived file in ``<file>.json`` beside it."""
+def outcome_path(archive_dir: Path, rel_path: str) -> Path:
+    """Where the outcome of the archived file ``rel_path`` is recorded."""
+    return archive_dir / f"{rel_path}{OUTCOME_SUFFIX}"
+
+
+def write_outcome(
+    archive_dir: Path, rel_path: str, outcome: dict, *, exclusive: bool = False
+) -> bool:
+    """Record the outcome of an archived file in ``<file>.json`` beside it.
+
+    ``exclusive``: only if there is none yet (returns False and writes nothing otherwise).
+    """
     payload = json.dumps(outcome, ensure_ascii=False, indent=2, default=str).encode("utf-8")
-    _atomic_write(archive_dir / f"{rel_path}.json", payload)
+    path = outcome_path(archive_dir, rel_path)
+    if exclusive:
+        return _create_exclusive(path, payload)
+    _atomic_write(path, payload)
+    return True
+
+
+def archived_uploads(archive_dir: Path) -> list[str]:
+    """Paths (relative, sorted) of the archived files: no outcome files, no temporary files."""
+    if not archive_dir.is_dir():
+        return []
+    return sorted(
+        p.relative_to(archive_dir).as_posix()
+        for p in archive_dir.rglob("*")
+        if p.is_file() and p.suffix != OUTCOME_SUFFIX and not p.name.startswith(TMP_PREFIX)
+    )
 
 
 def read(archive_dir: Path, rel_path: str) -> bytes:

@@ -1,4 +1,5 @@
-"""Command line: ``python -m etl ingest|report|template|demo|user|plan|export|migrate``."""
+"""Command line: ``python -m etl ingest|report|template|demo|user|rebuild|reconcile|plan|export|
+migrate``."""
 
 from __future__ import annotations
 
@@ -181,6 +182,18 @@ def cmd_rebuild(args) -> int:
     return 0 if summary.ok else 1
 
 
+def cmd_reconcile(args) -> int:
+    from etl.reconcile import reconcile
+
+    settings, _config, engine = _context(args)
+    summary = reconcile(engine, settings.archive_dir)
+    if args.json:
+        print(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(summary.text())
+    return 0 if summary.ok else 1
+
+
 def _print_plan_result(result) -> None:
     labels = {
         "accepted": f"angenommen als Version {result.version_id}",
@@ -344,6 +357,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_user)
     p = sub.add_parser("rebuild", help="rebuild an empty warehouse from the upload archive")
     p.set_defaults(func=cmd_rebuild)
+    p = sub.add_parser(
+        "reconcile",
+        help="make the archive's outcome files agree with the upload history (after a crash)",
+    )
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_reconcile)
     _add_plan_parser(sub)
     _add_export_parser(sub)
     p = sub.add_parser("migrate", help="create or upgrade the warehouse schema")

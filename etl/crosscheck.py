@@ -40,9 +40,12 @@ class History:
     hours: dict[tuple[str, int], Decimal] = field(default_factory=dict)  # (staff, year) -> hours
 
 
-def _current(table, partner: str, month: date):
+def _current(table, partner: str, month: date, *columns):
+    """The partner's current rows of ``table`` outside ``month`` (only ``columns``, if given:
+    a history holds thousands of rows, and whole rows cost more than the query)."""
     return (
-        select(table)
+        select(*(columns or (table,)))
+        .select_from(table)
         .join(s.uploads, s.uploads.c.id == table.c.upload_id)
         .where(
             s.uploads.c.status == "accepted",
@@ -55,17 +58,23 @@ def _current(table, partner: str, month: date):
 def load_history(conn: Connection, partner: str, month: date) -> History:
     """Snapshot of the partner's current rows of all other months."""
     h = History()
-    for row in conn.execute(_current(s.events, partner, month)):
-        h.activities[row.event_id.casefold()] = Activity(
-            row.event_id, row.month, "event", row.module, row.n_participants
+    e, c, x = s.events, s.coachings, s.expenditure
+    for event_id, month_, module, n in conn.execute(
+        _current(e, partner, month, e.c.event_id, e.c.month, e.c.module, e.c.n_participants)
+    ):
+        h.activities[event_id.casefold()] = Activity(event_id, month_, "event", module, n)
+    for coaching_id, month_, module in conn.execute(
+        _current(c, partner, month, c.c.coaching_id, c.c.month, c.c.module)
+    ):
+        h.activities[coaching_id.casefold()] = Activity(
+            coaching_id, month_, "coaching", module, None
         )
-    for row in conn.execute(_current(s.coachings, partner, month)):
-        h.activities[row.coaching_id.casefold()] = Activity(
-            row.coaching_id, row.month, "coaching", row.module, None
-        )
-    for row in conn.execute(_current(s.expenditure, partner, month)):
-        h.receipts[row.receipt_no.casefold()] = row.month
-    part = _current(s.participations, partner, month).subquery()
+    for receipt_no, month_ in conn.execute(
+        _current(x, partner, month, x.c.receipt_no, x.c.month)
+    ):
+        h.receipts[receipt_no.casefold()] = month_
+    p, pe = s.participations, s.personnel
+    part = _current(p, partner, month, p.c.activity_id, p.c.n_persons, p.c.month).subquery()
     for act, shown, persons, cited in conn.execute(
         select(
             func.lower(part.c.activity_id),
@@ -77,7 +86,9 @@ def load_history(conn: Connection, partner: str, month: date) -> History:
         h.persons[act] = int(persons)
         h.referenced[act] = (shown, cited)
     pers = (
-        _current(s.personnel, partner, month).where(s.personnel.c.billing == "Stunden").subquery()
+        _current(pe, partner, month, pe.c.staff_code, pe.c.month, pe.c.quantity)
+        .where(pe.c.billing == "Stunden")
+        .subquery()
     )
     for row in conn.execute(select(pers.c.staff_code, pers.c.month, pers.c.quantity)):
         key = (row.staff_code.casefold(), row.month.year)

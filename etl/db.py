@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, create_engine, event, select, text
-from sqlalchemy.pool import NullPool
 
 from etl import schema
 from etl.config import NetworkConfig
@@ -37,16 +38,36 @@ def _sqlite_setup(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
+# Every engine made here; a forked child drops the pooled connections it inherited (they
+# belong to the parent) and opens its own, as SQLAlchemy's pooling docs advise.
+_engines: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+
+def _forget_inherited_connections() -> None:
+    for engine in list(_engines):
+        engine.dispose(close=False)
+
+
+os.register_at_fork(after_in_child=_forget_inherited_connections)
+
+
 def make_engine(url: str) -> Engine:
-    """A new engine for ``url``; SQLite files get their folder created and WAL mode."""
+    """A new engine for ``url``; SQLite files get their folder created and WAL mode.
+
+    SQLite connections are pooled too: opening one (file, WAL, pragmas) costs ~6 ms, a pooled
+    one ~0.3 ms, and closing the last one checkpoints the WAL; the dashboard asks the warehouse
+    version on every request."""
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
-        if path and path != ":memory:":
+        on_disk = bool(path) and path != ":memory:" and "///" in url
+        if on_disk:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, poolclass=NullPool)
+        engine = create_engine(url, **({"pool_size": 5, "max_overflow": 20} if on_disk else {}))
         _sqlite_setup(engine)
-        return engine
-    return create_engine(url, pool_pre_ping=True)
+    else:
+        engine = create_engine(url, pool_pre_ping=True)
+    _engines.add(engine)
+    return engine
 
 
 @lru_cache(maxsize=4)

@@ -57,6 +57,17 @@ class IngestResult:
         }
 
 
+def outcome_record(result: IngestResult, user: str, received_at: datetime) -> dict:
+    """What the outcome file beside an archived upload says (read by :mod:`etl.rebuild`)."""
+    return {
+        **result.as_dict(),
+        "user": user,
+        "received_at": received_at,
+        "sha256": result.sha256,
+        "upload_id": result.upload_id,
+    }
+
+
 def _parse(
     data: bytes, file_name: str, config: NetworkConfig, settings: Settings, today: date
 ) -> tuple[Report, str | None]:
@@ -239,21 +250,21 @@ def ingest_bytes(
     report, file_format = _parse(data, file_name, config, settings, at.date())
     result.partner, result.month = report.partner, report.month
     result.errors, result.notices = list(report.errors), list(report.notices)
-    outcome = {"user": sender.user, "received_at": at, "sha256": result.sha256}
     try:
         with db.writing(engine) as conn:
             _record(conn, report, result, config, sender, at, file_format)
     except Exception as exc:
+        failed = {"user": sender.user, "received_at": at, "sha256": result.sha256}
         archive.write_outcome(
             settings.archive_dir,
             result.archive_path,
-            {**outcome, "status": "failed", "error": repr(exc)},
+            {**failed, "status": "failed", "error": repr(exc)},
         )
         raise
+    # A crash right here leaves the upload row without its outcome file: etl.reconcile
+    # writes it from the row.
     archive.write_outcome(
-        settings.archive_dir,
-        result.archive_path,
-        {**result.as_dict(), **outcome, "upload_id": result.upload_id},
+        settings.archive_dir, result.archive_path, outcome_record(result, sender.user, at)
     )
     return result
 

@@ -6,7 +6,7 @@ from sqlalchemy import Connection, bindparam, delete, select, tuple_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from etl import facts
+from etl import facts, queries
 from etl import schema as s
 from etl.config import NetworkConfig
 from etl.contract import Report
@@ -138,4 +138,16 @@ def write_facts(
     for name, table_rows in rows.items():
         _insert(conn, s.metadata.tables[name], table_rows)
     refresh_monthly(conn, report, upload_id, facts.monthly_measures(report, history, rows))
+    refresh_reach(conn, report.partner)
     return rows
+
+
+def refresh_reach(conn: Connection, partner: str | None = None) -> None:
+    """Recompute ``fact_reach`` for one partner (or all) from its current facts. A partner's
+    reach depends on its own activities and participations only, so loading one of its
+    months refreshes just its rows (a few thousand at most)."""
+    t = s.fact_reach
+    stmt = delete(t) if partner is None else delete(t).where(t.c.partner_code == partner)
+    conn.execute(stmt)
+    columns = ["partner_code", "module", "year", "company_id", "activity_date", "n_persons"]
+    conn.execute(t.insert().from_select(columns, queries.reach_select(partner)))

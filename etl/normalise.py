@@ -22,16 +22,25 @@ class CellError(ValueError):
 
 
 _SPACES = re.compile(r"\s+")
+# Invisible format characters: zero-width space/joiners, word joiner, BOM, soft hyphen,
+# direction marks, embeddings, overrides and isolates, invisible operators. They do not
+# change what a reader sees, so they must not change what the warehouse matches: an ID or
+# receipt number with one of them would otherwise count as new (double counting).
+_INVISIBLE = dict.fromkeys(
+    [0x00AD, 0x061C, 0x180E, 0xFEFF, *range(0x200B, 0x2010), *range(0x202A, 0x202F)]
+    + [*range(0x2060, 0x2065), *range(0x2066, 0x206A)]
+)
 
 
 def clean_text(value: object) -> str:
-    """Text of a cell, Unicode-normalised (NFC), with non-breaking spaces and space runs folded."""
+    """Text of a cell, Unicode-normalised (NFC), with invisible format characters removed and
+    non-breaking spaces and space runs folded."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = value if type(value) is str else str(value)
     # Fast path, same result: every whitespace character but " " is unprintable (no-break
-    # spaces included), so printable NFC text without leading, trailing or double spaces
-    # is already clean.
+    # spaces included), and so is every invisible format character, so printable NFC text
+    # without leading, trailing or double spaces is already clean.
     if (
         text.isprintable()
         and "  " not in text
@@ -40,7 +49,8 @@ def clean_text(value: object) -> str:
         and (text.isascii() or unicodedata.is_normalized("NFC", text))
     ):
         return text
-    text = unicodedata.normalize("NFC", text).replace("\u00a0", " ").replace("\u202f", " ")
+    text = unicodedata.normalize("NFC", text.translate(_INVISIBLE))
+    text = text.replace("\u00a0", " ").replace("\u202f", " ")
     return _SPACES.sub(" ", text).strip()
 
 

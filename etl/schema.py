@@ -195,6 +195,22 @@ fact_monthly = Table(
     ),
 )
 
+fact_reach = Table(
+    "fact_reach",
+    metadata,
+    Column("partner_code", String(16), ForeignKey("partners.code"), primary_key=True),
+    Column("module", String(50), primary_key=True),
+    Column("year", Integer, primary_key=True, comment="year of the activity"),
+    Column("company_id", Integer, ForeignKey("companies.id"), primary_key=True),
+    Column("activity_date", Date, nullable=False, comment="first activity in this group"),
+    Column("n_persons", Integer, nullable=False),
+    comment=(
+        "One row per partner x module x year x company reached by a current participation "
+        "(the grain at which targets count companies); rebuilt for a partner in the "
+        "transaction that loads one of its months."
+    ),
+)
+
 FACT_TABLES = (events, coachings, participations, personnel, expenditure)
 
 # Measures in fact_monthly (money in cents).

@@ -128,3 +128,26 @@ def test_template_is_a_valid_empty_report(etl, tmp_path, config):
     assert rep.errors == [] and (rep.partner, f"{rep.month:%Y-%m}") == ("HAM", "2025-02")
     bad = etl("template", "--partner", "XY", "--month", "2025-02", "-o", str(out))
     assert bad.returncode == 2 and "Unbekannter Partner" in bad.stderr
+
+
+def test_reconcile_writes_missing_outcomes_json_and_text(etl, tmp_path):
+    path = tmp_path / "bericht.xlsx"
+    path.write_bytes(workbook())
+    assert etl("ingest", str(path)).returncode == 0
+    archive = tmp_path / "data" / "archive"
+    [outcome_file] = archive.rglob("*.json")
+    original = json.loads(outcome_file.read_text("utf-8"))
+    outcome_file.unlink()  # as if the process had died right after COMMIT
+    res = etl("reconcile", "--json")
+    assert res.returncode == 0, res.stderr
+    got = json.loads(res.stdout)
+    assert (got["ok"], got["uploads"], got["files"], got["counts"]) == (True, 1, 1, {"written": 1})
+    [finding] = got["findings"]
+    assert (finding["kind"], finding["upload_id"], finding["status"]) == ("written", 1, "accepted")
+    restored = json.loads(outcome_file.read_text("utf-8"))
+    assert restored.pop("reconciled_at") and restored == original
+    again = etl("reconcile")
+    assert again.returncode == 0 and "stimmen überein" in again.stdout
+    (archive / finding["path"]).unlink()
+    missing = etl("reconcile")
+    assert missing.returncode == 1 and "Archivierte Datei fehlt" in missing.stdout

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import datetime
 from decimal import Decimal
@@ -279,3 +280,66 @@ def test_concurrent_uploads_of_one_month_serialise(engine, config, settings):
             )
         ).scalar_one()
     assert int(current) == loaded
+
+
+# --- the archive never overwrites a file -----------------------------------------------------
+
+
+def test_same_bytes_in_the_same_microsecond_are_archived_twice(tmp_path):
+    """Identical bytes, identical time of receipt: two names, both files whole."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from etl import archive
+
+    data, at = workbook(), datetime(2025, 6, 20, 9, 0, 0, 123456)
+    sha = hashlib.sha256(data).hexdigest()
+    first = archive.store(tmp_path, data, "bericht.xlsx", sha, at)
+    second = archive.store(tmp_path, data, "bericht.xlsx", sha, at)
+    with ThreadPoolExecutor(8) as pool:
+        more = list(
+            pool.map(lambda _: archive.store(tmp_path, data, "bericht.xlsx", sha, at), range(16))
+        )
+    paths = [first, second, *more]
+    assert len(set(paths)) == 18
+    assert second == first.replace("bericht.xlsx", "bericht-2.xlsx")
+    assert all((tmp_path / p).read_bytes() == data for p in paths)
+    assert archive.archived_uploads(tmp_path) == sorted(paths)
+    assert not [p for p in tmp_path.rglob(".tmp-*")], "temporary files left behind"
+
+
+def test_same_file_twice_at_the_same_time_keeps_both_outcomes(engine, settings, ingest):
+    """The second, identical upload (unchanged) must not overwrite the first one's outcome."""
+    data = workbook()
+    first, second = ingest(data), ingest(data)  # the fixture's fixed time of receipt
+    assert (first.status, second.status) == ("accepted", "unchanged")
+    assert first.archive_path != second.archive_path
+    for result in (first, second):
+        outcome = json.loads((settings.archive_dir / f"{result.archive_path}.json").read_text())
+        assert (outcome["status"], outcome["upload_id"]) == (result.status, result.upload_id)
+        assert (settings.archive_dir / result.archive_path).read_bytes() == data
+
+
+def test_outcome_written_exclusively_is_never_overwritten(tmp_path):
+    from etl import archive
+
+    assert archive.write_outcome(tmp_path, "a.xlsx", {"status": "accepted"}, exclusive=True)
+    assert not archive.write_outcome(tmp_path, "a.xlsx", {"status": "failed"}, exclusive=True)
+    assert json.loads((tmp_path / "a.xlsx.json").read_text()) == {"status": "accepted"}
+
+
+def test_archive_without_hard_links_is_still_exclusive(tmp_path, monkeypatch):
+    """File systems without hard links (some network shares): O_EXCL creation instead."""
+    import errno
+
+    from etl import archive
+
+    def no_links(src, dst):
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(archive.os, "link", no_links)
+    at = datetime(2025, 6, 20, 9, 0)
+    paths = [archive.store(tmp_path, b"same", "x.xlsx", "e" * 64, at) for _ in range(3)]
+    assert len(set(paths)) == 3 and all((tmp_path / p).read_bytes() == b"same" for p in paths)
+    assert archive.write_outcome(tmp_path, paths[1], {"a": 1}, exclusive=True)
+    assert not archive.write_outcome(tmp_path, paths[1], {"a": 2}, exclusive=True)
+    assert not list(tmp_path.rglob(".tmp-*"))

@@ -26,15 +26,22 @@ class Item:
     year: int | None = None
 
 
+def _grouped(codes, *columns) -> dict:
+    """Rows (as tuples of ``columns``) per partner code, in the order of first appearance:
+    one pass over plain lists instead of a pandas group per partner."""
+    out: dict = {}
+    for code, *values in zip(codes, *columns, strict=True):
+        out.setdefault(code, []).append(values)
+    return out
+
+
 def behind_items(behind: pd.DataFrame, rules: Rules) -> list[Item]:
     """One item per partner with measures more than the warn tolerance behind expectation."""
     items = []
-    for code, grp in behind.groupby("partner_code", sort=False):
-        parts = ", ".join(
-            f"{MEASURE_LABELS[r.measure]} {fmt.de_pct(r.attainment)}"
-            for r in grp.itertuples(index=False)
-        )
-        flags = {activity.attainment_flag(a, rules) for a in grp["attainment"]}
+    groups = _grouped(behind["partner_code"], behind["measure"], behind["attainment"])
+    for code, rows in groups.items():
+        parts = ", ".join(f"{MEASURE_LABELS[m]} {fmt.de_pct(a)}" for m, a in rows)
+        flags = {activity.attainment_flag(a, rules) for _m, a in rows}
         severity = "flag" if "flag" in flags else "warn"
         items.append(
             Item(
@@ -65,31 +72,62 @@ def budget_items(lines: pd.DataFrame) -> list[Item]:
     return items
 
 
+# Partners missing the same month: from this many on, one item for the month instead of one
+# per partner (at 240 partners the list would otherwise hold only "report missing" lines).
+GROUP_FROM = 3
+NAMES_SHOWN = 8  # partner codes named in a grouped item; more are left as " …"
+
+
 def missing_items(matrix: pd.DataFrame) -> list[Item]:
-    """One item per partner with months whose report is overdue."""
-    items = []
+    """Months whose report is overdue: one item per month missing at GROUP_FROM or more
+    partners (naming them), then one item per partner for its other missing months."""
     missing = matrix[matrix["status"] == "missing"]
-    for code, grp in missing.groupby("partner_code", sort=False):
-        months = ", ".join(fmt.month_long(m) for m in grp["month"])
-        items.append(Item("flag", f"{code}: Monatsbericht fehlt für {months}", "/meldestand", code))
+    by_month = _grouped(missing["month"], missing["partner_code"])
+    common = sorted(m for m, rows in by_month.items() if len(rows) >= GROUP_FROM)
+    items = []
+    for month in common:
+        codes = [code for (code,) in by_month[month]]
+        names = ", ".join(codes[:NAMES_SHOWN]) + (" …" if len(codes) > NAMES_SHOWN else "")
+        items.append(
+            Item(
+                "flag",
+                f"Monatsbericht {fmt.month_long(month)} fehlt bei {fmt.de_int(len(codes))} "
+                f"Partnern: {names}",
+                "/meldestand",
+                year=month.year,
+            )
+        )
+    grouped = set(common)
+    for code, rows in _grouped(missing["partner_code"], missing["month"]).items():
+        months = [m for (m,) in rows if m not in grouped]
+        if months:
+            items.append(
+                Item(
+                    "flag",
+                    f"{code}: Monatsbericht fehlt für {', '.join(map(fmt.month_long, months))}",
+                    "/meldestand",
+                    code,
+                )
+            )
     return items
 
 
 def late_items(matrix: pd.DataFrame, rules: Rules) -> list[Item]:
     """One item per partner whose on-time rate is below 1 - deviation_warn (85 %)."""
-    items = []
-    for r in reporting.on_time_rates(matrix).itertuples(index=False):
-        if r.rate is not None and r.rate < 1 - Fraction(rules.deviation_warn):
-            items.append(
-                Item(
-                    "warn",
-                    f"{r.partner_code}: nur {fmt.de_pct(r.rate)} der "
-                    f"Monatsberichte rechtzeitig ({r.late} verspätet)",
-                    "/meldestand",
-                    r.partner_code,
-                )
-            )
-    return items
+    rates = reporting.on_time_rates(matrix)
+    limit = 1 - Fraction(rules.deviation_warn)
+    return [
+        Item(
+            "warn",
+            f"{code}: nur {fmt.de_pct(rate)} der Monatsberichte rechtzeitig ({late} verspätet)",
+            "/meldestand",
+            code,
+        )
+        for code, rate, late in zip(
+            rates["partner_code"], rates["rate"], rates["late"], strict=True
+        )
+        if rate is not None and rate < limit
+    ]
 
 
 def attention(

@@ -1,7 +1,9 @@
 """Money per partner x year: eligible costs and financing (via etl.money), plan vs actual, flags.
 
 All amounts are integer cents; shares are exact fractions. Eligible costs are computed per
-partner x year with :func:`etl.money.eligible_costs`, exactly as ``python -m etl report`` does.
+partner x year with the rules of :func:`etl.money.eligible_costs`, exactly as
+``python -m etl report`` does, on whole numpy int64 arrays at once (:func:`eligible_arrays`;
+the tests check it against eligible_costs).
 """
 
 from __future__ import annotations
@@ -9,10 +11,10 @@ from __future__ import annotations
 from decimal import Decimal
 from fractions import Fraction
 
+import numpy as np
 import pandas as pd
 
 from etl.config import COST_CATEGORIES, NetworkConfig, Rules
-from etl.money import eligible_costs
 
 MONEY_MEASURES = {"personnel_cents": "personnel", "expenditure_cents": "expenditure"}
 ELIGIBLE_FIELDS = ("personnel", "overheads", "material", "eligible", "grant", "eu", "state", "own")
@@ -36,49 +38,143 @@ def money_months(facts: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def _ratio(rate: Decimal) -> tuple[int, int]:
+    """A decimal rate as an exact integer ratio (numerator, positive denominator)."""
+    num, den = Decimal(rate).as_integer_ratio()
+    return int(num), int(den)
+
+
+def _fits(values: np.ndarray, factor: int) -> bool:
+    """Whether ``2 * |values| * factor`` (plus a denominator) stays well inside int64."""
+    top = int(np.abs(values).max()) if len(values) else 0
+    return 2 * top * abs(factor) + 1 < 2**62
+
+
+def times_rate(cents, num, den) -> np.ndarray:
+    """``cents x num / den`` rounded half-up (halves away from zero), element-wise and exact:
+    the same as ``etl.normalise.round_cents(Decimal(cents) * rate / 100)`` for
+    ``rate = num / den``. ``num`` and ``den`` may be scalars or arrays like ``cents``."""
+    x = np.asarray(cents, dtype=np.int64)
+    n = np.broadcast_to(np.asarray(num, dtype=np.int64), x.shape)
+    d = np.broadcast_to(np.asarray(den, dtype=np.int64), x.shape)
+    if len(x) and not _fits(x, int(np.abs(n).max())):  # beyond int64: Python integers
+        xo, no, do = x.astype(object), n.astype(object), d.astype(object)
+        sign = np.where((xo < 0) != (no < 0), -1, 1)
+        q = (2 * abs(xo) * abs(no) + do) // (2 * do)
+        return (sign * q).astype(object)
+    prod = np.abs(x) * np.abs(n)
+    sign = np.where((x < 0) != (n < 0), -1, 1)
+    return sign * ((2 * prod + d) // (2 * d))
+
+
+def eligible_arrays(
+    personnel, expenditure, funding_num, funding_den, rules: Rules
+) -> dict[str, np.ndarray]:
+    """:func:`etl.money.eligible_costs` on whole arrays of summed cents (one funding rate per
+    element as an exact ratio); integer arithmetic only, identical results."""
+    pers = np.asarray(personnel, dtype=np.int64)
+    overheads = times_rate(pers, *_ratio(rules.overhead_rate))
+    if rules.material_mode == "flat":
+        material = times_rate(pers, *_ratio(rules.material_flat_rate))
+    else:
+        material = np.asarray(expenditure, dtype=np.int64)
+    eligible = pers + overheads + material
+    grant = times_rate(eligible, funding_num, funding_den)
+    eu = times_rate(eligible, *_ratio(rules.eu_share))
+    return {
+        "personnel": pers,
+        "overheads": overheads,
+        "material": material,
+        "eligible": eligible,
+        "grant": grant,
+        "eu": eu,
+        "state": grant - eu,
+        "own": eligible - grant,
+    }
+
+
+def funding_ratios(config: NetworkConfig, codes) -> tuple[np.ndarray, np.ndarray]:
+    """Each code's funding rate as numerator and denominator arrays (KeyError for a code that
+    is not a partner, like ``config.partner``)."""
+    rates = {p.code: p.funding_rate for p in config.partners}
+    ratio = {code: _ratio(rates[code]) for code in dict.fromkeys(codes)}
+    pairs = [ratio[c] for c in codes]
+    return (
+        np.array([p[0] for p in pairs], dtype=np.int64),
+        np.array([p[1] for p in pairs], dtype=np.int64),
+    )
+
+
+def cell_sums(
+    codes, years_of_rows, values: np.ndarray, partners: tuple[str, ...], years: tuple[int, ...]
+) -> np.ndarray:
+    """Exact int64 sums of ``values`` (rows, or rows x columns) per partner x year, in the
+    order ``for p in partners for y in years`` (repeated labels repeat their sums; rows
+    outside are left out): a vectorised groupby + reindex."""
+    uniq_p, uniq_y = list(dict.fromkeys(partners)), list(dict.fromkeys(int(y) for y in years))
+    p_at = pd.Index(uniq_p).get_indexer(codes)
+    y_at = pd.Index(uniq_y, dtype="int64").get_indexer(np.asarray(years_of_rows, dtype=np.int64))
+    values = np.asarray(values, dtype=np.int64)
+    sums = np.zeros((len(uniq_p) * len(uniq_y), *values.shape[1:]), dtype=np.int64)
+    inside = (p_at >= 0) & (y_at >= 0)
+    np.add.at(sums, p_at[inside] * len(uniq_y) + y_at[inside], values[inside])
+    if len(uniq_p) == len(partners) and len(uniq_y) == len(years):
+        return sums
+    pos_p, pos_y = {p: i for i, p in enumerate(uniq_p)}, {y: i for i, y in enumerate(uniq_y)}
+    return sums[[pos_p[p] * len(uniq_y) + pos_y[int(y)] for p in partners for y in years]]
+
+
 def eligible_table(
     money: pd.DataFrame, config: NetworkConfig, partners: tuple[str, ...], years: tuple[int, ...]
 ) -> pd.DataFrame:
     """One row per partner x year (zeros included): cost rules applied to the year's sums."""
-    sums = (
-        money.groupby(["partner_code", "year"])[["personnel", "expenditure"]].sum()
-        if not money.empty
-        else pd.DataFrame()
+    cols = ["partner_code", "year", *ELIGIBLE_FIELDS]
+    index = pd.MultiIndex.from_product(
+        [list(partners), [int(y) for y in years]], names=["partner_code", "year"]
     )
-    rows = []
-    for code in partners:
-        rate = config.partner(code).funding_rate
-        for year in years:
-            pers, exp = (
-                int(sums.loc[(code, year), c]) if (code, year) in sums.index else 0
-                for c in ("personnel", "expenditure")
-            )
-            rows.append(
-                {
-                    "partner_code": code,
-                    "year": year,
-                    **eligible_costs(pers, exp, rate, config.rules).as_dict(),
-                }
-            )
-    return pd.DataFrame(rows, columns=["partner_code", "year", *ELIGIBLE_FIELDS])
+    if not len(index):
+        return pd.DataFrame(columns=cols)
+    if money.empty:
+        pers = exp = np.zeros(len(index), dtype=np.int64)
+    else:
+        sums = cell_sums(
+            money["partner_code"],
+            money["year"],
+            money[["personnel", "expenditure"]].to_numpy(dtype=np.int64),
+            partners,
+            years,
+        )
+        pers, exp = sums[:, 0], sums[:, 1]
+    codes = [p for p in partners for _ in years]
+    num, den = funding_ratios(config, codes)
+    out = pd.DataFrame(
+        {
+            "partner_code": codes,
+            "year": np.tile(np.array([int(y) for y in years], dtype=np.int64), len(partners)),
+            **eligible_arrays(pers, exp, num, den, config.rules),
+        },
+        columns=cols,
+    )
+    return out
 
 
 def budget_lines(
     config: NetworkConfig, partners: tuple[str, ...], years: tuple[int, ...]
 ) -> pd.DataFrame:
     """One row per partner x year x cost category with the planned amount in cents."""
-    rows = [
+    budget = config.budget
+    keys = [(p, y, c) for p in partners for y in years for c in COST_CATEGORIES]
+    return pd.DataFrame(
         {
-            "partner_code": p,
-            "year": y,
-            "category": c,
-            "plan": int(config.budget.get((p, y, c), Decimal(0)) * 100),
-        }
-        for p in partners
-        for y in years
-        for c in COST_CATEGORIES
-    ]
-    return pd.DataFrame(rows, columns=["partner_code", "year", "category", "plan"])
+            "partner_code": [k[0] for k in keys],
+            "year": np.array([k[1] for k in keys], dtype=np.int64),
+            "category": [k[2] for k in keys],
+            "plan": np.array(
+                [int(budget[k] * 100) if k in budget else 0 for k in keys], dtype=np.int64
+            ),
+        },
+        columns=["partner_code", "year", "category", "plan"],
+    )
 
 
 def deviation(actual: int, plan: int) -> Fraction | None:
@@ -99,26 +195,94 @@ def flag(dev: Fraction | None, rules: Rules) -> str:
     return "ok"
 
 
+def flags(actual: np.ndarray, plan: np.ndarray, rules: Rules) -> np.ndarray:
+    """:func:`flag` of :func:`deviation` for whole arrays, in exact integer arithmetic:
+    (actual - plan) / plan >= num / den  <=>  (actual - plan) x den >= num x plan (plan > 0)."""
+    a, p = np.asarray(actual, dtype=object), np.asarray(plan, dtype=object)
+    over = a - p
+    fnum, fden = _ratio(rules.deviation_flag)
+    wnum, wden = _ratio(rules.deviation_warn)
+    has = np.asarray(plan, dtype=np.int64) > 0
+    is_flag = has & (over * fden >= fnum * p).astype(bool)
+    is_warn = has & (over * wden >= wnum * p).astype(bool)
+    return np.where(is_flag, "flag", np.where(is_warn, "warn", "ok")).astype(object)
+
+
+def _same_grain(eligible: pd.DataFrame, budget: pd.DataFrame) -> bool:
+    """Whether ``budget`` holds, row by row, each row of ``eligible`` (partner x year) with
+    the categories in COST_CATEGORIES order, as budget_lines and eligible_table make them."""
+    n = len(COST_CATEGORIES)
+    if eligible.empty or len(budget) != n * len(eligible):
+        return False
+    if not all(c in eligible.columns for c in COST_CATEGORIES):
+        return False
+    cats = np.tile(np.array(COST_CATEGORIES, dtype=object), len(eligible))
+    return bool(
+        (budget["category"].to_numpy(dtype=object) == cats).all()
+        and (
+            budget["partner_code"].to_numpy(dtype=object)[::n]
+            == eligible["partner_code"].to_numpy(dtype=object)
+        ).all()
+        and (
+            budget["year"].to_numpy(dtype=np.int64)[::n]
+            == eligible["year"].to_numpy(dtype=np.int64)
+        ).all()
+    )
+
+
 def plan_vs_actual(eligible: pd.DataFrame, budget: pd.DataFrame, rules: Rules) -> pd.DataFrame:
     """One row per budget line (partner x year x category): plan, actual, deviation and flag."""
-    long = eligible.melt(
-        id_vars=["partner_code", "year"],
-        value_vars=list(COST_CATEGORIES),
-        var_name="category",
-        value_name="actual",
+    out = budget.reset_index(drop=True)
+    cats = list(COST_CATEGORIES)
+    if _same_grain(eligible, out):
+        # budget lines in eligible's partner x year order, categories in COST_CATEGORIES order
+        out["actual"] = eligible[cats].to_numpy(dtype=np.int64).reshape(-1)
+    elif (keyed := eligible.set_index(["partner_code", "year"])).index.is_unique:
+        # each budget line's actual: the eligible row of its partner x year, category column
+        rows = keyed.index.get_indexer(
+            pd.MultiIndex.from_arrays([out["partner_code"], out["year"]])
+        )
+        cols = pd.Index(cats).get_indexer(out["category"])
+        table = keyed[cats].to_numpy(dtype=np.int64)
+        found = (rows >= 0) & (cols >= 0)
+        actual = np.zeros(len(out), dtype=np.int64)
+        actual[found] = table[rows[found], cols[found]]
+        out["actual"] = actual
+    else:  # repeated partner x year rows: a left join, as the lines may repeat too
+        long = eligible.melt(
+            id_vars=["partner_code", "year"],
+            value_vars=cats,
+            var_name="category",
+            value_name="actual",
+        )
+        out = budget.merge(long, on=["partner_code", "year", "category"], how="left")
+        out["actual"] = out["actual"].fillna(0).astype(int)
+    actual, plan = out["actual"].to_numpy(), out["plan"].to_numpy()
+    out["deviation"] = pd.Series(
+        [
+            Fraction(int(a) - int(p), int(p)) if p > 0 else None
+            for a, p in zip(actual.tolist(), plan.tolist(), strict=True)
+        ],
+        index=out.index,
+        dtype=object,
     )
-    out = budget.merge(long, on=["partner_code", "year", "category"], how="left")
-    out["actual"] = out["actual"].fillna(0).astype(int)
-    out["deviation"] = [
-        deviation(int(a), int(p)) for a, p in zip(out["actual"], out["plan"], strict=True)
-    ]
-    out["flag"] = [flag(d, rules) for d in out["deviation"]]
+    out["flag"] = flags(actual, plan, rules) if len(out) else []
     return out
 
 
 def totals(frame: pd.DataFrame, fields: tuple[str, ...] = ELIGIBLE_FIELDS) -> dict[str, int]:
     """Column sums as exact integer cents."""
-    return {f: int(sum(int(v) for v in frame[f])) if not frame.empty else 0 for f in fields}
+    if frame.empty:
+        return {f: 0 for f in fields}
+    return {f: int(sum(frame[f].tolist())) for f in fields}
+
+
+def _running(values: np.ndarray, start: np.ndarray) -> np.ndarray:
+    """Cumulative sums that restart at the rows where ``start`` (each row's group start)
+    points to themselves."""
+    total = np.cumsum(values)
+    before = np.concatenate([[0], total[:-1]])
+    return total - before[start]
 
 
 def eligible_months(money: pd.DataFrame, config: NetworkConfig) -> pd.DataFrame:
@@ -128,14 +292,30 @@ def eligible_months(money: pd.DataFrame, config: NetworkConfig) -> pd.DataFrame:
     is the difference to the month before, so a year's months add up exactly to the
     partner x year figure of :func:`eligible_table`.
     """
-    rows = []
-    for (code, _year), grp in money.sort_values("month").groupby(["partner_code", "year"]):
-        rate, pers, exp, before = config.partner(code).funding_rate, 0, 0, 0
-        for r in grp.itertuples(index=False):
-            pers, exp = pers + int(r.personnel), exp + int(r.expenditure)
-            running = eligible_costs(pers, exp, rate, config.rules).eligible
-            rows.append(
-                {"partner_code": code, "month": pd.Timestamp(r.month), "eligible": running - before}
-            )
-            before = running
-    return pd.DataFrame(rows, columns=["partner_code", "month", "eligible"])
+    cols = ["partner_code", "month", "eligible"]
+    if money.empty:
+        return pd.DataFrame(columns=cols)
+    m = money[["partner_code", "year", "month", "personnel", "expenditure"]]
+    codes, years = m["partner_code"].to_numpy(), m["year"].to_numpy(dtype=np.int64)
+    months = pd.DatetimeIndex(m["month"])
+    order = np.lexsort((months.asi8, years, pd.factorize(codes, sort=True)[0]))
+    codes, years, months = codes[order], years[order], months[order]
+    pers = m["personnel"].to_numpy(dtype=np.int64)[order]
+    exp = m["expenditure"].to_numpy(dtype=np.int64)[order]
+    # running sums within each partner x year (rows sorted by partner, year, month)
+    first = np.ones(len(m), dtype=bool)
+    first[1:] = (codes[1:] != codes[:-1]) | (years[1:] != years[:-1])
+    start = np.maximum.accumulate(np.where(first, np.arange(len(m)), 0))
+    pers, exp = _running(pers, start), _running(exp, start)
+    num, den = funding_ratios(config, codes.tolist())
+    running = eligible_arrays(pers, exp, num, den, config.rules)["eligible"]
+    before = np.concatenate([[0], running[:-1]])
+    added = np.where(first, running, running - before)
+    return pd.DataFrame(
+        {
+            "partner_code": codes,
+            "month": months.to_numpy(),
+            "eligible": added.astype(np.int64),
+        },
+        columns=cols,
+    )

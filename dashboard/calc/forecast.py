@@ -6,9 +6,14 @@ Amounts are integer cents; run-rates are exact fractions, rounded half-up only a
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
 from fractions import Fraction
 
+import numpy as np
 import pandas as pd
+
+from dashboard.calc.finance import cell_sums
 
 WINDOW = 6  # months of the run-rate
 
@@ -90,6 +95,73 @@ def partner_projections(
     return out
 
 
+@dataclass(frozen=True)
+class RunRates:
+    """:func:`projection` of every partner over ``months`` in whole-array form.
+
+    ``increments`` holds each partner's eligible cents per month (partners x months, int64);
+    a partner's first ``n_actual`` months are actual, the rest run at ``rate_sum / rate_n``
+    cents a month (``rate_n`` is 1 when there is no run-rate, with ``rate_sum`` 0)."""
+
+    partners: tuple[str, ...]
+    months: list[pd.Timestamp]
+    increments: np.ndarray
+    n_actual: np.ndarray
+    rate_sum: np.ndarray
+    rate_n: np.ndarray
+
+    def actual_mask(self) -> np.ndarray:
+        """True where a partner's month is actual (partners x months)."""
+        return np.arange(len(self.months))[None, :] < self.n_actual[:, None]
+
+
+def run_rates(
+    eligible_months: pd.DataFrame,
+    partners: tuple[str, ...],
+    months: list[pd.Timestamp],
+    window: int = WINDOW,
+) -> RunRates:
+    """Actual months and run-rate of every partner, as :func:`partner_projections` has them,
+    from one pivot of ``eligible_months`` (no per-partner loops)."""
+    partners = tuple(partners)
+    n_p, n_m = len(partners), len(months)
+    incr = np.zeros((n_p, n_m), dtype=np.int64)
+    n_actual = np.zeros(n_p, dtype=np.int64)
+    if not eligible_months.empty and n_p and n_m:
+        month_index = pd.DatetimeIndex(months)
+        row_p = pd.Index(partners).get_indexer(eligible_months["partner_code"])
+        stamps = pd.DatetimeIndex(eligible_months["month"])
+        row_m = month_index.get_indexer(stamps)
+        mine = row_p >= 0
+        both = mine & (row_m >= 0)
+        values = eligible_months["eligible"].to_numpy(dtype=np.int64)
+        np.add.at(incr, (row_p[both], row_m[both]), values[both])
+        # each partner's last month with money, as a position in ``months`` (sorted): the
+        # number of months on or before it
+        month_ns = month_index.as_unit("ns").asi8
+        row_ns = stamps.as_unit("ns").asi8
+        last = np.full(n_p, np.iinfo(np.int64).min, dtype=np.int64)
+        np.maximum.at(last, row_p[mine], row_ns[mine])
+        has = np.zeros(n_p, dtype=bool)
+        has[row_p[mine]] = True
+        n_actual = np.where(has, np.searchsorted(month_ns, last, side="right"), 0)
+        n_actual = n_actual.astype(np.int64)
+    rate_n = np.minimum(n_actual, window)
+    idx = np.arange(n_m)[None, :]
+    recent = (idx < n_actual[:, None]) & (idx >= (n_actual - rate_n)[:, None])
+    rate_sum = np.where(recent, incr, 0).sum(axis=1) if n_m else np.zeros(n_p, dtype=np.int64)
+    rate_sum = np.where(rate_n > 0, rate_sum, 0).astype(np.int64)
+    rate_n = np.where(rate_n > 0, rate_n, 1).astype(np.int64)
+    return RunRates(partners, list(months), incr, n_actual, rate_sum, rate_n)
+
+
+def round_half_up_int(num: np.ndarray, den) -> np.ndarray:
+    """:func:`round_half_up` of ``num / den`` (den > 0) for integer arrays."""
+    num = np.asarray(num)
+    sign = np.where(num < 0, -1, 1)
+    return sign * ((2 * np.abs(num) + den) // (2 * den))
+
+
 def forecast_by_year(
     eligible_months: pd.DataFrame,
     plan: pd.DataFrame,
@@ -99,33 +171,48 @@ def forecast_by_year(
 ) -> pd.DataFrame:
     """One row per partner x project year: plan, actual so far, forecast for the year's end and
     the money at risk (planned but not expected to be spent), all in cents."""
-    projections = partner_projections(eligible_months, partners, months, window)
-    actual = (
-        eligible_months.assign(year=eligible_months["month"].dt.year)
-        .groupby(["partner_code", "year"])["eligible"]
-        .sum()
-        if not eligible_months.empty
-        else pd.Series(dtype=int)
-    )
-    planned = plan.groupby(["partner_code", "year"])["plan"].sum()
-    rows = []
-    for code in partners:
-        series = projections[code]
-        for year in sorted({m.year for m in months}):
-            fc = round_half_up(sum((v for m, v in series.items() if m.year == year), Fraction(0)))
-            p = int(planned.get((code, year), 0))
-            rows.append(
-                {
-                    "partner_code": code,
-                    "year": year,
-                    "plan": p,
-                    "actual": int(actual.get((code, year), 0)),
-                    "forecast": fc,
-                    "at_risk": max(0, p - fc),
-                }
-            )
+    cols = ["partner_code", "year", "plan", "actual", "forecast", "at_risk"]
+    partners = tuple(partners)
+    rr = run_rates(eligible_months, partners, months, window)
+    years = sorted({m.year for m in months})
+    if not partners or not years:
+        return pd.DataFrame(columns=cols)
+    month_years = np.array([m.year for m in months], dtype=np.int64)
+    mask = rr.actual_mask()
+    # per partner x year: actual cents in the actual months, count of run-rate months
+    in_year = (month_years[None, :] == np.array(years, dtype=np.int64)[:, None]).astype(
+        np.int64
+    )  # years x months
+    act_sum = np.where(mask, rr.increments, 0) @ in_year.T  # partners x years
+    n_rate = (~mask).astype(np.int64) @ in_year.T
+    k = rr.rate_n[:, None]
+    # forecast = act_sum + n_rate * rate_sum / k, rounded half-up once
+    fc = round_half_up_int(act_sum * k + n_rate * rr.rate_sum[:, None], k)
+    if plan.empty:
+        p = np.zeros(len(partners) * len(years), dtype=np.int64)
+    else:
+        p = cell_sums(plan["partner_code"], plan["year"], plan["plan"], partners, years)
+    if eligible_months.empty:
+        actual = np.zeros(len(partners) * len(years), dtype=np.int64)
+    else:
+        actual = cell_sums(
+            eligible_months["partner_code"],
+            pd.DatetimeIndex(eligible_months["month"]).year,
+            eligible_months["eligible"],
+            partners,
+            years,
+        )
+    fc = fc.reshape(-1).astype(np.int64)
     return pd.DataFrame(
-        rows, columns=["partner_code", "year", "plan", "actual", "forecast", "at_risk"]
+        {
+            "partner_code": [c for c in partners for _ in years],
+            "year": np.tile(np.array(years, dtype=np.int64), len(partners)),
+            "plan": p,
+            "actual": actual,
+            "forecast": fc,
+            "at_risk": np.maximum(0, p - fc),
+        },
+        columns=cols,
     )
 
 
@@ -150,29 +237,55 @@ def burn_curve(
 ) -> pd.DataFrame:
     """One row per month of ``months``: cumulative actual (up to the latest data), plan, linear
     time line and forecast (from :func:`forecast_start` on), in cents at the month's end."""
-    actual = (
-        eligible_months.groupby("month")["eligible"].sum()
-        if not eligible_months.empty
-        else pd.Series(dtype=int)
+    cols = ["month", "actual", "plan", "linear", "forecast"]
+    actual_m = [0] * len(months)
+    if not eligible_months.empty and months:
+        stamps = pd.DatetimeIndex(eligible_months["month"])
+        at = pd.DatetimeIndex(months).get_indexer(stamps)
+        sums = np.zeros(len(months), dtype=np.int64)
+        np.add.at(sums, at[at >= 0], eligible_months["eligible"].to_numpy(dtype=np.int64)[at >= 0])
+        actual_m = [int(v) for v in sums]
+    rr = run_rates(eligible_months, partners, months, window)
+    # The forecast summed over partners, in 1/den cents (den: common denominator of run-rates)
+    den = math.lcm(*(int(k) for k in set(rr.rate_n.tolist()))) if len(rr.rate_n) else 1
+    mask = rr.actual_mask()
+    scaled = np.where(
+        mask, rr.increments.astype(object) * den, (rr.rate_sum * (den // rr.rate_n))[:, None]
     )
-    projections = partner_projections(eligible_months, partners, months, window)
+    per_month = scaled.sum(axis=0) if len(partners) else np.zeros(len(months), dtype=object)
     plan = plan_months(plan_by_year, months)
     total = sum(plan_by_year.values())
-    last = last_months(eligible_months)
-    latest = max(last.values()) if last else None
-    start = forecast_start(eligible_months, partners, months)
-    rows, cum_a, cum_p, cum_f = [], 0, 0, Fraction(0)
+    # the latest month with money, and the forecast's start (see forecast_start)
+    if eligible_months.empty:
+        latest = start = None
+    else:
+        stamps = pd.DatetimeIndex(eligible_months["month"])
+        latest = stamps.max()
+        uniq = list(dict.fromkeys(partners))
+        at = pd.Index(uniq).get_indexer(eligible_months["partner_code"])
+        ns = stamps.as_unit("ns").asi8
+        has = np.zeros(len(uniq), dtype=bool)
+        has[at[at >= 0]] = True
+        last = np.full(len(uniq), np.iinfo(np.int64).min, dtype=np.int64)
+        np.maximum.at(last, at[at >= 0], ns[at >= 0])  # each partner's latest month
+        if not uniq or not has.all():
+            start = months[0] if months else None
+        else:
+            start = pd.Timestamp(int(last.min()), unit="ns")
+    rows, cum_a, cum_p, cum_f = [], 0, 0, 0
     for i, m in enumerate(months, start=1):
-        cum_a += int(actual.get(m, 0))
+        cum_a += actual_m[i - 1]
         cum_p += int(plan[m])
-        cum_f += sum((projections[c][m] for c in partners), Fraction(0))
+        cum_f += int(per_month[i - 1])
         rows.append(
             {
                 "month": m,
                 "actual": cum_a if latest is not None and m <= latest else None,
                 "plan": cum_p,
                 "linear": round_half_up(Fraction(total * i, len(months))),
-                "forecast": round_half_up(cum_f) if start is not None and m >= start else None,
+                "forecast": round_half_up(Fraction(cum_f, den))
+                if start is not None and m >= start
+                else None,
             }
         )
-    return pd.DataFrame(rows, columns=["month", "actual", "plan", "linear", "forecast"])
+    return pd.DataFrame(rows, columns=cols)

@@ -59,28 +59,45 @@ def selection(
 
 
 def kpis(
-    months: pd.DataFrame, reach: pd.DataFrame, config: NetworkConfig, f: flt.Filters, as_of: date
+    months: pd.DataFrame,
+    reach: pd.DataFrame,
+    config: NetworkConfig,
+    f: flt.Filters,
+    as_of: date,
+    grain: pd.DataFrame | None = None,
 ) -> dict[str, Kpi]:
-    """Events, participants, coachings and distinct companies against their targets."""
+    """Events, participants, coachings and distinct companies against their targets
+    (``grain``: activity.totals at KEYS of the same selection, when already computed)."""
     targets = flt.apply(activity.targets_frame(config), f)
-    expected = activity.prorated_targets(targets, config, as_of)
-    grain = activity.totals(months, reach, list(activity.KEYS))
+    expected = activity.expected_by(targets.assign(_all=0), config, as_of, ["_all"])
+    if grain is None:
+        grain = activity.totals(months, reach, list(activity.KEYS))
     counted = {m: int(grain[m].sum()) for m in activity.MEASURES}
     values = {**counted, "companies": int(reach["company_id"].nunique()) if not reach.empty else 0}
     return {
-        m: Kpi(m, values[m], counted[m], int(targets[m].sum()), sum(expected[m], Fraction(0)))
+        m: Kpi(
+            m,
+            values[m],
+            counted[m],
+            int(targets[m].sum()),
+            expected[m].iloc[0] if len(expected) else Fraction(0),
+        )
         for m in activity.MEASURES
     }
 
 
 def partner_attainment(
-    months: pd.DataFrame, reach: pd.DataFrame, config: NetworkConfig, f: flt.Filters, as_of: date
+    months: pd.DataFrame,
+    reach: pd.DataFrame,
+    config: NetworkConfig,
+    f: flt.Filters,
+    as_of: date,
+    grain: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Partner x measure: actual and prorated target at the targets' grain, attainment."""
-    actual = activity.totals(months, reach, list(activity.KEYS))
-    expected = activity.prorated_targets(
-        flt.apply(activity.targets_frame(config), f), config, as_of
-    )
+    actual = grain if grain is not None else activity.totals(months, reach, list(activity.KEYS))
+    targets = flt.apply(activity.targets_frame(config), f)
+    expected = activity.expected_by(targets, config, as_of, ["partner_code"])
     return activity.partner_attainment(actual, expected)
 
 
@@ -115,18 +132,19 @@ def overview(
         config.report_due_day,
         today,
     )
-    attain = partner_attainment(months, reach_f, config, f, as_of)
+    grain = activity.totals(months, reach_f, list(activity.KEYS))
+    attain = partner_attainment(months, reach_f, config, f, as_of, grain)
     behind = activity.behind(attain, config.rules.deviation_warn)
     _n, n_sme, share = activity.sme_share(reach_f)
     whole = whole_eligible = None
     if f.is_active:
-        whole = kpis(activity_months, reach, config, flt.Filters(), as_of)
+        whole = _whole_kpis(activity_months, reach, config, as_of)
         whole_eligible = finance.totals(money(money_months, config, flt.Filters())[0])["eligible"]
     sums = finance.totals(elig)
     return Overview(
         as_of=as_of,
         elapsed=periods.time_elapsed(config, as_of),
-        kpis=kpis(months, reach_f, config, f, as_of),
+        kpis=kpis(months, reach_f, config, f, as_of, grain),
         hours=months["coaching_hours"].sum() if not months.empty else 0,
         n_sme=n_sme,
         sme_share=share,
@@ -138,6 +156,30 @@ def overview(
         whole=whole,
         whole_eligible=whole_eligible,
     )
+
+
+_WHOLE: dict = {}
+
+
+def _whole_kpis(months: pd.DataFrame, reach: pd.DataFrame, config: NetworkConfig, as_of: date):
+    """The unfiltered KPIs, kept for the frames at hand (the cached frames are the same
+    objects until the warehouse changes), so a filter change does not count everything."""
+    # The configuration's targets by identity (dashboard.planning keeps the same object while
+    # the plan is unchanged): hashing all targets (activity.config_key) costs ~50 ms at 240
+    # partners. The references held keep the ids from being reused.
+    key = (config.partner_codes, config.modules, config.years, as_of)
+    hit = _WHOLE.get("last")
+    if (
+        hit is not None
+        and hit[0] is months
+        and hit[1] is reach
+        and hit[2] is config.targets
+        and hit[3] == key
+    ):
+        return hit[4]
+    value = kpis(months, reach, config, flt.Filters(), as_of)
+    _WHOLE["last"] = (months, reach, config.targets, key, value)
+    return value
 
 
 def _months(config: NetworkConfig, years: tuple[int, ...]) -> list[date]:

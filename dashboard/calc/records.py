@@ -144,3 +144,33 @@ def totals(dataset: str, frame: pd.DataFrame) -> dict[str, object]:
             "total": int(sum(int(v) for v in frame["amount_cents"])) if n else 0,
         }
     return {"rows": n, "by_status": frame["status"].value_counts().to_dict() if n else {}}
+
+
+# --- the SQL path: the narrowing pushed into etl.queries.record_* --------------------------
+
+
+def sql_narrowing(f: flt.Filters, n: Narrowing) -> dict:
+    """Keyword arguments of ``etl.queries.record_*`` for the filters and the narrowing (the
+    partner clamp is added by ``dashboard.data``)."""
+    return {
+        "partners": tuple(f.partners) or None,
+        "modules": tuple(f.modules) or None,
+        "years": tuple(f.years) or None,
+        "month": n.month,
+        "cost_kind": COST_KINDS.get(n.cost_kind) if n.cost_kind else None,
+        "size": n.size,
+        "format": n.format,
+    }
+
+
+def shown(dataset: str, row: dict) -> dict:
+    """One SQL row as the grid shows it: German labels, the Personal detail text."""
+    from dashboard.labels import KIND_LABELS, UPLOAD_STATUS_LABELS
+
+    if dataset == "teilnahmen":
+        row["kind"] = KIND_LABELS.get(row["kind"], row["kind"])
+    elif dataset == "eingaenge":
+        row["status"] = UPLOAD_STATUS_LABELS.get(row["status"], row["status"])
+    elif dataset == "kosten" and row.get("kind") == "personnel":
+        row["detail"] = f"{row['detail']}: {fmt.de_plain(row['quantity'])}"
+    return row

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date
 from fractions import Fraction
 
+import numpy as np
 import pandas as pd
 
 from dashboard.calc.periods import add_months, due_date
@@ -28,64 +29,130 @@ def _status(first_at, month: date, due: date, today: date) -> str:
     return "missing" if due < today else "open"
 
 
+def _month_stamps(values: pd.Series) -> pd.Series:
+    """Report months as datetime64 first days (NaT where a file had no month)."""
+    return pd.to_datetime(values, errors="coerce").dt.to_period("M").dt.to_timestamp()
+
+
 def report_matrix(
     uploads: pd.DataFrame, partners: tuple[str, ...], months: list[date], due_day: int, today: date
 ) -> pd.DataFrame:
-    """One row per partner x month of ``months`` (first days), with the status of its report."""
-    ups = uploads.copy()
-    ups["month"] = [
-        pd.Timestamp(m).date() if m is not None and not pd.isna(m) else None for m in ups["month"]
-    ]
-    ok = ups[ups["status"].isin(ACCEPTED)]
-    first = ok.groupby(["partner_code", "month"])["uploaded_at"].min().to_dict()
-    corrected = set(
-        map(
-            tuple,
-            ups.loc[ups["status"] == "superseded", ["partner_code", "month"]].itertuples(
-                index=False
+    """One row per partner x month of ``months`` (first days), with the status of its report.
+
+    Computed once over the uploads (groupby + one merge onto the partner x month grid), so
+    it costs the same for 5 or 500 partners."""
+    partners, months = list(partners), list(months)
+    n_p, n_m = len(partners), len(months)
+    grid = pd.DataFrame(
+        {
+            "partner_code": pd.Series(
+                np.repeat(np.array(partners, dtype=object), n_m), dtype=object
             ),
-        )
+            "month": pd.Series(months * n_p, dtype=object),
+        }
     )
-    rejected = ups[ups["status"] == "rejected"].groupby(["partner_code", "month"]).size()
-    rows = []
-    for code in partners:
-        for month in months:
-            due = due_date(month, due_day)
-            at = first.get((code, month))
-            at = None if at is None or pd.isna(at) else pd.Timestamp(at).to_pydatetime()
-            rows.append(
-                {
-                    "partner_code": code,
-                    "month": month,
-                    "due": due,
-                    "first_at": at,
-                    "status": _status(at, month, due, today),
-                    "corrected": (code, month) in corrected,
-                    "n_rejected": int(rejected.get((code, month), 0)),
-                }
-            )
-    return pd.DataFrame(rows, columns=COLUMNS)
+    if not n_p or not n_m:
+        return pd.DataFrame(columns=COLUMNS)
+    ups = uploads[["partner_code", "month", "status", "uploaded_at"]]
+    ups = ups[ups["partner_code"].isin(partners)]
+    stamps = pd.to_datetime(pd.Series(months, dtype=object))
+    ups = ups.assign(mkey=_month_stamps(ups["month"]))
+    ups = ups[ups["mkey"].isin(stamps)]
+    grid["mkey"] = pd.Series(list(stamps) * n_p).to_numpy()
+    keys = ["partner_code", "mkey"]
+    status = ups["status"]
+    per = pd.DataFrame(
+        {
+            "first_at": ups["uploaded_at"].where(status.isin(ACCEPTED)),
+            "corrected": status == "superseded",
+            "n_rejected": (status == "rejected").astype(int),
+        }
+    )
+    per[keys] = ups[keys]
+    agg = per.groupby(keys, sort=False).agg(
+        first_at=("first_at", "min"),
+        corrected=("corrected", "any"),
+        n_rejected=("n_rejected", "sum"),
+    )
+    out = grid.merge(agg.reset_index(), on=keys, how="left")
+    dues = {m: due_date(m, due_day) for m in months}
+    out["due"] = pd.Series([dues[m] for m in months] * n_p, dtype=object)
+    first = pd.to_datetime(out["first_at"])
+    arrived = first.notna().to_numpy()
+    first_day = first.dt.normalize()
+    due_ts = np.tile(pd.to_datetime(pd.Series([dues[m] for m in months])).to_numpy(), n_p)
+    on_time = (first_day.to_numpy() <= due_ts) & arrived
+    ends = {m: add_months(m, 1) > today for m in months}
+    future = np.array([ends[m] for m in months] * n_p, dtype=bool)
+    overdue = np.array([dues[m] < today for m in months] * n_p, dtype=bool)
+    out["status"] = np.select(
+        [arrived & on_time, arrived, future, overdue],
+        ["on_time", "late", "future", "missing"],
+        default="open",
+    ).astype(object)
+    out["first_at"] = first.astype(object).where(arrived, None) if not arrived.any() else first
+    out["corrected"] = out["corrected"].eq(True).to_numpy(dtype=bool)
+    out["n_rejected"] = out["n_rejected"].fillna(0).to_numpy(dtype=np.int64)
+    return out[COLUMNS]
+
+
+RATE_COLUMNS = ["partner_code", "due", "on_time", "late", "missing", "corrected", "rate"]
 
 
 def on_time_rates(matrix: pd.DataFrame) -> pd.DataFrame:
     """One row per partner: reports due, on time, late, missing, corrected, and the on-time
     rate = on time / due (None when nothing was due yet)."""
-    rows = []
-    for code, grp in matrix.groupby("partner_code", sort=False):
-        counts = grp["status"].value_counts()
-        on_time, late, missing = (int(counts.get(s, 0)) for s in ("on_time", "late", "missing"))
-        due = on_time + late + missing
-        rows.append(
-            {
-                "partner_code": code,
-                "due": due,
-                "on_time": on_time,
-                "late": late,
-                "missing": missing,
-                "corrected": int(grp["corrected"].sum()),
-                "rate": Fraction(on_time, due) if due else None,
-            }
-        )
-    return pd.DataFrame(
-        rows, columns=["partner_code", "due", "on_time", "late", "missing", "corrected", "rate"]
+    if matrix.empty:
+        return pd.DataFrame(columns=RATE_COLUMNS)
+    codes = pd.unique(matrix["partner_code"])
+    status = matrix["status"]
+    counts = pd.DataFrame(
+        {
+            "partner_code": matrix["partner_code"],
+            **{s: (status == s).astype(int) for s in ("on_time", "late", "missing")},
+            "corrected": matrix["corrected"].astype(int),
+        }
     )
+    out = counts.groupby("partner_code", sort=False).sum().reindex(codes).reset_index()
+    out["due"] = out["on_time"] + out["late"] + out["missing"]
+    out["rate"] = [
+        Fraction(int(o), int(d)) if d else None
+        for o, d in zip(out["on_time"], out["due"], strict=True)
+    ]
+    for c in ("due", "on_time", "late", "missing", "corrected"):
+        out[c] = out[c].astype(int)
+    return out[RATE_COLUMNS]
+
+
+def focus(
+    matrix: pd.DataFrame, rates: pd.DataFrame, limit: int = 12
+) -> tuple[pd.DataFrame, pd.DataFrame, str | None]:
+    """With more than ``limit`` partners: the ``limit`` with the most missing + late reports
+    (then lowest rate), the matrix of those only, their rates plus one row "Weitere (n
+    Partner)" with the others' sums, and a note saying so. Otherwise all unchanged."""
+    if len(rates) <= limit:
+        return matrix, rates, None
+    problems = (rates["missing"] + rates["late"]).to_numpy()
+    rate = [float(r) if r is not None else 2.0 for r in rates["rate"]]
+    order = sorted(range(len(rates)), key=lambda i: (-int(problems[i]), rate[i], i))
+    top = rates.iloc[order[:limit]]
+    rest = rates.iloc[order[limit:]]
+    label = f"Weitere ({len(rest)} Partner)"
+    sums = {c: int(rest[c].sum()) for c in ("due", "on_time", "late", "missing", "corrected")}
+    others = {
+        "partner_code": label,
+        **sums,
+        "rate": Fraction(sums["on_time"], sums["due"]) if sums["due"] else None,
+    }
+    shown = list(top["partner_code"])
+    rank = {p: i for i, p in enumerate(shown)}
+    part = matrix[matrix["partner_code"].isin(shown)]
+    part = part.iloc[np.lexsort((np.arange(len(part)), part["partner_code"].map(rank).to_numpy()))]
+    n_ok = int((problems == 0).sum())
+    note = (
+        f"{len(rates)} Partner in der Auswahl: gezeigt sind die {limit} mit den meisten "
+        f"fehlenden oder verspäteten Berichten; die übrigen {len(rest)} sind unten in "
+        f"„{label}“ zusammengefasst ({n_ok} Partner ohne fehlende oder verspätete Berichte). "
+        "Einzelne Partner oben im Filter wählen, um ihre Monate zu sehen."
+    )
+    return part, pd.concat([top, pd.DataFrame([others])], ignore_index=True), note

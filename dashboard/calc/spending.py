@@ -34,12 +34,15 @@ def spending(
     partners, years = f.partner_list(config), f.year_list(config)
     money = flt.apply(money_months, f, module=None, year=None)
     elig = finance.eligible_table(money, config, partners, years)
-    budget = finance.budget_lines(config, partners, years)
+    whole = finance.budget_lines(config, partners, config.years)
+    budget = (
+        whole[whole["year"].isin(years)].reset_index(drop=True)
+        if tuple(years) == tuple(y for y in config.years if y in years)
+        else finance.budget_lines(config, partners, years)
+    )
     monthly = finance.eligible_months(money, config)
     all_months = [pd.Timestamp(m) for m in config.months()]
-    fc = forecast.forecast_by_year(
-        monthly, finance.budget_lines(config, partners, config.years), partners, all_months
-    )
+    fc = forecast.forecast_by_year(monthly, whole, partners, all_months)
     chosen = [m for m in all_months if m.year in years]
     plan_by_year = budget.groupby("year")["plan"].sum().to_dict()
     chosen_monthly = monthly[monthly["month"].dt.year.isin(years)] if not monthly.empty else monthly

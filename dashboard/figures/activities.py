@@ -1,5 +1,6 @@
 """Charts of the Aktivitäten page: stacked bars against targets, monthly trend, SME classes,
-event formats."""
+event formats. Each builder returns a ``go.Figure``, or with ``plain=True`` the same figure as
+a plain dict (see dashboard.figures.build)."""
 
 from __future__ import annotations
 
@@ -10,16 +11,22 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import fmt
-from dashboard.figures import empty, figure, keep_bars_narrow, whole_numbers
+from dashboard.figures import build, empty
 from dashboard.labels import MEASURE_LABELS
 from dashboard.theme import FORMAT_COLORS, LINE_COLORS, SIZE_COLORS
 
 HOVER = "<b>%{customdata[1]}</b> · %{customdata[2]}<br>%{customdata[3]}<extra></extra>"
 NO_DATA = "Keine {} in dieser Auswahl – Filter oben erweitern."
+MONTH_AXIS = {"tickformat": "%b<br>%Y", "dtick": "M3"}
 
 
-def _none(measure: str, height: int = 420) -> go.Figure:
-    return empty(NO_DATA.format(MEASURE_LABELS[measure]), height=height)
+def _none(measure: str, height: int = 420, plain: bool = False) -> go.Figure | dict:
+    return empty(NO_DATA.format(MEASURE_LABELS[measure]), height=height, plain=plain)
+
+
+def _whole(top: int) -> dict:
+    """Ticks at whole numbers for small counts (no '0,5 Veranstaltungen')."""
+    return {"dtick": 1} if 0 < top <= 10 else {}
 
 
 def stacked_bars(
@@ -33,80 +40,88 @@ def stacked_bars(
     colors: Mapping[str, str],
     links: Mapping[tuple, str],
     targets: Mapping | None = None,
-) -> go.Figure:
+    plain: bool = False,
+) -> go.Figure | dict:
     """Bars of ``measure`` per ``x``, stacked by ``color``; totals on top, targets as ticks."""
     if table.empty or int(table[measure].sum()) == 0:
-        return _none(measure)
-    fig = figure(
-        barmode="stack",
-        xaxis={
-            "type": "category",
-            "categoryorder": "array",
-            "categoryarray": [str(v) for v in x_order],
-        },
-        yaxis={"title": {"text": MEASURE_LABELS[measure]}},
-    )
-    values = table.groupby([x, color])[measure].sum()
+        return _none(measure, plain=plain)
+    values = table.groupby([x, color], observed=True)[measure].sum().to_dict()
     label = MEASURE_LABELS[measure]
+    xs = [str(v) for v in x_order]
+    traces = []
     for c in color_order:
         ys = [int(values.get((v, c), 0)) for v in x_order]
-        fig.add_bar(
-            x=[str(v) for v in x_order],
-            y=ys,
-            name=str(c),
-            marker_color=colors[c],
-            customdata=[
-                [links.get((v, c), ""), v, c, f"{label}: {fmt.de_int(y)}"]
-                for v, y in zip(x_order, ys, strict=True)
-            ],
-            hovertemplate=HOVER,
+        traces.append(
+            {
+                "type": "bar",
+                "x": xs,
+                "y": ys,
+                "name": str(c),
+                "marker": {"color": colors[c]},
+                "customdata": [
+                    [links.get((v, c), ""), v, c, f"{label}: {fmt.de_int(y)}"]
+                    for v, y in zip(x_order, ys, strict=True)
+                ],
+                "hovertemplate": HOVER,
+            }
         )
-    totals = [
-        int(values.xs(v, level=0).sum()) if v in values.index.get_level_values(0) else 0
-        for v in x_order
-    ]
+    per_x = table.groupby(x, observed=True)[measure].sum().to_dict()
+    totals = [int(per_x.get(v, 0)) for v in x_order]
     goals = [int((targets or {}).get(v, 0)) for v in x_order]
     if targets:
-        _add_targets(fig, [str(v) for v in x_order], goals)
-    # One label per bar, above both the bar and the target tick, so they never overlap.
-    for x, t, g in zip(x_order, totals, goals, strict=True):
-        fig.add_annotation(
-            x=str(x),
-            y=max(t, g),
-            text=_total_label(t, g),
-            showarrow=False,
-            yanchor="bottom",
-            yshift=8,
-            font={"size": 15},
-        )
+        traces.append(_targets(xs, goals))
     top = max(max(totals), max(goals))
-    fig.update_yaxes(range=[0, top * 1.18 if top else 1])
-    keep_bars_narrow(fig, len(x_order))
-    whole_numbers(fig, top)
-    return fig
+    many = len(x_order) > 8
+    return build(
+        traces,
+        narrow=("x", len(x_order)),
+        plain=plain,
+        barmode="stack",
+        xaxis={"type": "category", "categoryorder": "array", "categoryarray": xs},
+        yaxis={
+            "title": {"text": label},
+            "range": [0, top * 1.18 if top else 1],
+            **_whole(top),
+        },
+        # One label per bar, above both the bar and the target tick, so they never overlap.
+        annotations=[
+            {
+                "x": str(v),
+                "y": max(t, g),
+                "text": _total_label(t, g, many),
+                "showarrow": False,
+                "yanchor": "bottom",
+                "yshift": 8,
+                "font": {"size": 12 if many else 15},
+            }
+            for v, t, g in zip(x_order, totals, goals, strict=True)
+        ],
+    )
 
 
-def _total_label(total: int, goal: int) -> str:
+def _total_label(total: int, goal: int, narrow: bool = False) -> str:
     if not goal:
         return f"<b>{fmt.de_int(total)}</b>"
-    return f"<b>{fmt.de_int(total)}</b> / Ziel {fmt.de_int(goal)}"
+    sep = "<br>" if narrow else " / "  # many bars: two short lines instead of one long
+    return f"<b>{fmt.de_int(total)}</b>{sep}Ziel {fmt.de_int(goal)}"
 
 
-def _add_targets(fig: go.Figure, xs: list[str], goals: list) -> None:
-    fig.add_scatter(
-        x=xs,
-        y=[int(g) for g in goals],
-        mode="markers",
-        name="Ziel",
-        marker={
+def _targets(xs: list[str], goals: list[int]) -> dict:
+    return {
+        "type": "scatter",
+        "x": xs,
+        "y": goals,
+        "mode": "markers",
+        "name": "Ziel",
+        "marker": {
             "symbol": "line-ew-open",
             "size": 44,
             "color": LINE_COLORS["target"],
             "line": {"width": 3, "color": LINE_COLORS["target"]},
         },
-        customdata=[fmt.de_int(g) for g in goals],
-        hovertemplate="Ziel: %{customdata}<extra></extra>",
-    )
+        "customdata": [fmt.de_int(g) for g in goals],
+        "hovertemplate": "Ziel: %{customdata}<extra></extra>",
+    }
 
 
 def monthly_bars(
@@ -116,72 +131,92 @@ def monthly_bars(
     partners: Sequence[str],
     colors: Mapping[str, str],
     links: Mapping[tuple, str],
-) -> go.Figure:
-    """Monthly values per partner (frame: month, partner_code, value), stacked."""
+    legend_title: str | None = None,
+    plain: bool = False,
+) -> go.Figure | dict:
+    """Monthly values per partner (frame: month, partner_code, value), stacked; an optional
+    title above the legend."""
     if frame.empty or int(frame["value"].sum()) == 0:
-        return _none(measure, height=380)
-    fig = figure(
-        height=380,
-        barmode="stack",
-        xaxis={"tickformat": "%b<br>%Y", "dtick": "M3", "ticklabelmode": "period"},
-        yaxis={"title": {"text": f"{MEASURE_LABELS[measure]} je Monat"}},
-    )
+        return _none(measure, height=380, plain=plain)
+    label = MEASURE_LABELS[measure]
+    rows: dict = {}
+    for code, month, value in zip(
+        frame["partner_code"], frame["month"], frame["value"], strict=True
+    ):
+        rows.setdefault(code, ([], []))
+        rows[code][0].append(month)
+        rows[code][1].append(int(value))
+    traces = []
     for code in partners:
-        part = frame[frame["partner_code"] == code]
-        if part.empty:
+        if code not in rows:
             continue
-        fig.add_bar(
-            x=list(part["month"]),
-            y=[int(v) for v in part["value"]],
-            name=code,
-            marker_color=colors[code],
-            customdata=[
-                [
-                    links.get((code, m), ""),
-                    code,
-                    fmt.month_long(m),
-                    f"{MEASURE_LABELS[measure]}: {fmt.de_int(v)}",
-                ]
-                for m, v in zip(part["month"], part["value"], strict=True)
-            ],
-            hovertemplate=HOVER,
+        months, values = rows[code]
+        traces.append(
+            {
+                "type": "bar",
+                "x": months,
+                "y": values,
+                "name": code,
+                "marker": {"color": colors[code]},
+                "customdata": [
+                    [links.get((code, m), ""), code, fmt.month_long(m), f"{label}: {fmt.de_int(v)}"]
+                    for m, v in zip(months, values, strict=True)
+                ],
+                "hovertemplate": HOVER,
+            }
         )
-    whole_numbers(fig, int(frame.groupby("month")["value"].sum().max()))
-    return fig
+    top = int(frame.groupby("month")["value"].sum().max())
+    legend = {"title": {"text": legend_title, "side": "top"}} if legend_title else {}
+    return build(
+        traces,
+        380,
+        plain=plain,
+        barmode="stack",
+        xaxis={**MONTH_AXIS, "ticklabelmode": "period"},
+        yaxis={"title": {"text": f"{label} je Monat"}, **_whole(top)},
+        **({"legend": legend} if legend else {}),
+    )
 
 
-def cumulative(actual: pd.Series, target: pd.Series, *, measure: str) -> go.Figure:
+def cumulative(
+    actual: pd.Series, target: pd.Series, *, measure: str, plain: bool = False
+) -> go.Figure | dict:
     """Cumulative actual against the cumulative target line (both indexed by month)."""
     if actual.empty or int(actual.sum()) == 0:
-        return _none(measure, height=380)
-    fig = figure(
-        height=380,
-        xaxis={"tickformat": "%b<br>%Y", "dtick": "M3", "hoverformat": "%B %Y"},
+        return _none(measure, height=380, plain=plain)
+    goal = target.cumsum()
+    cum = actual.cumsum()
+    traces = [
+        {
+            "type": "scatter",
+            "x": list(goal.index),
+            "y": [float(v) for v in goal],
+            "name": "Ziel (zeitanteilig)",
+            "mode": "lines",
+            "line": {"color": LINE_COLORS["target"], "dash": "dash", "width": 2},
+            "customdata": [fmt.de_int(v) for v in goal],
+            "hovertemplate": "%{customdata}",
+        },
+        {
+            "type": "scatter",
+            "x": list(cum.index),
+            "y": [int(v) for v in cum],
+            "name": "Ist",
+            "mode": "lines+markers",
+            "line": {"color": LINE_COLORS["actual"], "width": 3},
+            "marker": {"size": 6},
+            "customdata": [fmt.de_int(v) for v in cum],
+            "hovertemplate": "%{customdata}",
+        },
+    ]
+    return build(
+        traces,
+        380,
+        plain=plain,
+        xaxis={**MONTH_AXIS, "hoverformat": "%B %Y"},
         yaxis={"title": {"text": f"{MEASURE_LABELS[measure]} kumuliert"}},
         hovermode="x unified",
     )
-    goal = target.cumsum()
-    fig.add_scatter(
-        x=list(goal.index),
-        y=[float(v) for v in goal],
-        name="Ziel (zeitanteilig)",
-        mode="lines",
-        line={"color": LINE_COLORS["target"], "dash": "dash", "width": 2},
-        customdata=[fmt.de_int(v) for v in goal],
-        hovertemplate="%{customdata}",
-    )
-    cum = actual.cumsum()
-    fig.add_scatter(
-        x=list(cum.index),
-        y=[int(v) for v in cum],
-        name="Ist",
-        mode="lines+markers",
-        line={"color": LINE_COLORS["actual"], "width": 3},
-        marker={"size": 6},
-        customdata=[fmt.de_int(v) for v in cum],
-        hovertemplate="%{customdata}",
-    )
-    return fig
 
 
 def _category_bars(
@@ -190,30 +225,40 @@ def _category_bars(
     colors: Mapping[str, str],
     label: str,
     empty_text: str,
-) -> go.Figure:
+    plain: bool = False,
+) -> go.Figure | dict:
     """One bar per category with count and share on top; a message when all are zero."""
     total = sum(counts.values())
     if total == 0:
-        return empty(empty_text, height=360)
+        return empty(empty_text, height=360, plain=plain)
     names = list(counts)
-    fig = figure(height=360, showlegend=False, yaxis={"title": {"text": label}})
-    fig.add_bar(
-        x=names,
-        y=[counts[n] for n in names],
-        marker_color=[colors.get(n, "#888") for n in names],
-        text=[f"{fmt.de_int(counts[n])} ({fmt.de_pct(Fraction(counts[n], total))})" for n in names],
-        textposition="outside",
-        cliponaxis=False,
-        customdata=[
+    bar = {
+        "type": "bar",
+        "x": names,
+        "y": [counts[n] for n in names],
+        "marker": {"color": [colors.get(n, "#888") for n in names]},
+        "text": [
+            f"{fmt.de_int(counts[n])} ({fmt.de_pct(Fraction(counts[n], total))})" for n in names
+        ],
+        "textposition": "outside",
+        "cliponaxis": False,
+        "customdata": [
             [links.get(n, ""), n, label, f"{label}: {fmt.de_int(counts[n])}"] for n in names
         ],
-        hovertemplate=HOVER,
+        "hovertemplate": HOVER,
+    }
+    return build(
+        [bar],
+        360,
+        plain=plain,
+        showlegend=False,
+        yaxis={"title": {"text": label}, "range": [0, max(counts.values()) * 1.18]},
     )
-    fig.update_yaxes(range=[0, max(counts.values()) * 1.18])
-    return fig
 
 
-def size_classes(counts: Mapping[str, int], links: Mapping[str, str]) -> go.Figure:
+def size_classes(
+    counts: Mapping[str, int], links: Mapping[str, str], plain: bool = False
+) -> go.Figure | dict:
     """Distinct companies per SME class, with count and share on each bar."""
     return _category_bars(
         counts,
@@ -221,11 +266,19 @@ def size_classes(counts: Mapping[str, int], links: Mapping[str, str]) -> go.Figu
         SIZE_COLORS,
         "Unternehmen",
         "Keine teilnehmenden Unternehmen in dieser Auswahl.",
+        plain,
     )
 
 
-def formats(counts: Mapping[str, int], links: Mapping[str, str]) -> go.Figure:
+def formats(
+    counts: Mapping[str, int], links: Mapping[str, str], plain: bool = False
+) -> go.Figure | dict:
     """Events per format, with count and share on each bar."""
     return _category_bars(
-        counts, links, FORMAT_COLORS, "Veranstaltungen", "Keine Veranstaltungen in dieser Auswahl."
+        counts,
+        links,
+        FORMAT_COLORS,
+        "Veranstaltungen",
+        "Keine Veranstaltungen in dieser Auswahl.",
+        plain,
     )

@@ -6,12 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import fmt
 from dashboard.calc.periods import month_end
-from dashboard.figures import empty, figure, keep_bars_narrow, millions, thousands
+from dashboard.figures import build, empty, millions, thousands
 from dashboard.labels import CATEGORY_LABELS, FINANCING_LABELS
 from dashboard.theme import CATEGORY_COLORS, FINANCING_COLORS, LINE_COLORS
 
@@ -25,16 +26,35 @@ CURVES = (
 )
 
 
-def burn(curve: pd.DataFrame, as_of: date) -> go.Figure:
+def burn(curve: pd.DataFrame, as_of: date, plain: bool = False) -> go.Figure | dict:
     """Cumulative eligible costs against plan, linear time line and forecast (Mio. €)."""
     if curve.empty or curve["actual"].dropna().empty:
-        return empty(NO_MONEY)
+        return empty(NO_MONEY, plain=plain)
     ends = [month_end(m.date()) for m in curve["month"]]
     # Million euros for the grant, thousand euros for a small selection (no repeated ticks).
     big = int(curve["plan"].max()) >= 100_000_000
     scale, unit = (millions, "Mio. €") if big else (thousands, "Tsd. €")
-    fig = figure(
-        height=440,
+    traces = []
+    for key, name, line in CURVES:
+        values = [None if pd.isna(v) else v for v in curve[key]]
+        traces.append(
+            {
+                "type": "scatter",
+                "x": ends,
+                "y": [None if v is None else scale(v) for v in values],
+                "name": name,
+                "mode": "lines",
+                "line": line,
+                "connectgaps": False,
+                "customdata": ["" if v is None else fmt.eur(v) for v in values],
+                "hovertemplate": "%{customdata}",
+            }
+        )
+    stand = month_end(as_of)
+    return build(
+        traces,
+        440,
+        plain=plain,
         hovermode="x unified",
         yaxis={
             "title": {"text": f"{unit} (kumuliert)"},
@@ -42,47 +62,46 @@ def burn(curve: pd.DataFrame, as_of: date) -> go.Figure:
             "rangemode": "tozero",
         },
         xaxis={"tickformat": "%b<br>%Y", "dtick": "M3", "hoverformat": "%d.%m.%Y"},
+        shapes=[
+            {
+                "type": "line",
+                "x0": stand,
+                "x1": stand,
+                "xref": "x",
+                "y0": 0,
+                "y1": 1,
+                "yref": "y domain",
+                "line": {"color": "#6c757d", "width": 1, "dash": "dot"},
+            }
+        ],
+        annotations=[
+            {
+                "x": stand,
+                "y": 1,
+                "yref": "paper",
+                "text": f"Stand {fmt.de_date(stand)}",
+                "showarrow": False,
+                "xanchor": "right",
+                "yanchor": "top",
+                "font": {"size": 13},
+            },
+            {
+                "text": _gap_text(curve),
+                "x": 0.01,
+                "y": 0.98,
+                "xref": "paper",
+                "yref": "paper",
+                "xanchor": "left",
+                "yanchor": "top",
+                "showarrow": False,
+                "align": "left",
+                "bgcolor": "rgba(255,255,255,0.9)",
+                "bordercolor": "#ced4da",
+                "borderpad": 6,
+                "font": {"size": 15},
+            },
+        ],
     )
-    for key, name, line in CURVES:
-        values = [None if pd.isna(v) else v for v in curve[key]]
-        fig.add_scatter(
-            x=ends,
-            y=[None if v is None else scale(v) for v in values],
-            name=name,
-            mode="lines",
-            line=line,
-            connectgaps=False,
-            customdata=["" if v is None else fmt.eur(v) for v in values],
-            hovertemplate="%{customdata}",
-        )
-    stand = month_end(as_of)
-    fig.add_vline(x=stand, line={"color": "#6c757d", "width": 1, "dash": "dot"})
-    fig.add_annotation(
-        x=stand,
-        y=1,
-        yref="paper",
-        text=f"Stand {fmt.de_date(stand)}",
-        showarrow=False,
-        xanchor="right",
-        yanchor="top",
-        font={"size": 13},
-    )
-    fig.add_annotation(
-        text=_gap_text(curve),
-        x=0.01,
-        y=0.98,
-        xref="paper",
-        yref="paper",
-        xanchor="left",
-        yanchor="top",
-        showarrow=False,
-        align="left",
-        bgcolor="rgba(255,255,255,0.9)",
-        bordercolor="#ced4da",
-        borderpad=6,
-        font={"size": 15},
-    )
-    return fig
 
 
 def _gap_text(curve: pd.DataFrame) -> str:
@@ -97,48 +116,132 @@ def _gap_text(curve: pd.DataFrame) -> str:
     )
 
 
+MAX_PARTNERS = 12  # more partners in view: the largest ones and one bar for the rest
+OTHERS_COLOR = "#adb5bd"
+
+
+def others_label(n: int) -> str:
+    return f"Weitere ({n} Partner)"
+
+
+def largest(partners: Sequence[str], size: Mapping[str, int], limit: int = MAX_PARTNERS):
+    """The partners to show one by one and the rest to sum up: all of them (in their order)
+    up to ``limit``, else the ``limit - 1`` largest by ``size`` (largest first; ties in the
+    given order) and the others."""
+    partners = list(partners)
+    if len(partners) <= limit:
+        return partners, []
+    shown = sorted(partners, key=lambda p: -int(size.get(p, 0)))[: limit - 1]
+    chosen = set(shown)
+    return shown, [p for p in partners if p not in chosen]
+
+
+def _positions(values: pd.Series, labels: Sequence) -> np.ndarray:
+    """Each value's position in ``labels`` (-1 when not there)."""
+    return pd.Index(list(labels)).get_indexer(values)
+
+
+def _sums(rows: np.ndarray, n: int, values: np.ndarray) -> np.ndarray:
+    """Exact integer sums of ``values`` (rows x columns, int64) by row position ``rows``
+    (0..n-1; -1 is left out)."""
+    out = np.zeros((n, *values.shape[1:]), dtype=np.int64)
+    inside = rows >= 0
+    np.add.at(out, rows[inside], values[inside])
+    return out
+
+
+def _grouped(cube: np.ndarray, partners: Sequence[str], shown: Sequence[str], rest) -> list:
+    """Rows of ``cube`` (one per partner) for the shown partners, then the rest summed."""
+    at = {p: i for i, p in enumerate(partners)}
+    rows = [cube[at[p]] for p in shown]
+    if rest:
+        rows.append(cube[[at[p] for p in rest]].sum(axis=0))
+    return rows
+
+
 def plan_actual(
-    lines: pd.DataFrame, partners: Sequence[str], link: Callable[[str, int, str], str]
-) -> go.Figure:
-    """Actual per partner x year stacked by cost category, the plan as a tick (Tsd. €)."""
+    lines: pd.DataFrame,
+    partners: Sequence[str],
+    link: Callable[[str, int, str], str],
+    plain: bool = False,
+) -> go.Figure | dict:
+    """Actual per partner x year stacked by cost category, the plan as a tick (Tsd. €).
+    With more than MAX_PARTNERS partners: the largest ones (actual) and the rest as one group."""
     if lines.empty or int(lines["actual"].sum()) == 0:
-        return empty(NO_MONEY)
-    keys = [(p, y) for p in partners for y in sorted(lines["year"].unique())]
+        return empty(NO_MONEY, plain=plain)
+    years = sorted(lines["year"].unique())
+    partners = list(dict.fromkeys(partners))
+    p_at = _positions(lines["partner_code"], partners)
+    y_at = _positions(lines["year"], years)
+    c_at = _positions(lines["category"], list(CATEGORY_LABELS))
+    actual = lines["actual"].to_numpy(dtype=np.int64)
+    plan = lines["plan"].to_numpy(dtype=np.int64)
+    size_of = _sums(p_at, len(partners), actual)
+    shown, rest = largest(partners, dict(zip(partners, size_of.tolist(), strict=True)))
+    other = others_label(len(rest))
+    groups = [*shown, other] if rest else shown
+    keys = [(p, y) for p in groups for y in years]
     x = [[p for p, _ in keys], [str(y) for _, y in keys]]
-    fig = figure(
-        height=440, barmode="stack", yaxis={"title": {"text": "Tsd. €"}, "tickformat": ",.0f"}
+    # partner x year x category actual, partner x year plan (all categories), cents
+    ok = (y_at >= 0) & (p_at >= 0)
+    cell = np.where(ok, p_at * len(years) + y_at, -1)
+    n_cells = len(partners) * len(years)
+    cat_ok = ok & (c_at >= 0)
+    flat = np.where(cat_ok, cell * len(CATEGORY_LABELS) + c_at, -1)
+    act_cube = _sums(flat, n_cells * len(CATEGORY_LABELS), actual).reshape(
+        len(partners), len(years), len(CATEGORY_LABELS)
     )
-    by = lines.set_index(["partner_code", "year", "category"])
-    for cat, label in CATEGORY_LABELS.items():
-        cents = [int(by.loc[(p, y, cat), "actual"]) for p, y in keys]
-        fig.add_bar(
-            x=x,
-            y=[thousands(c) for c in cents],
-            name=label,
-            marker_color=CATEGORY_COLORS[cat],
-            customdata=[
-                [link(p, y, cat), f"{p} {y}", label, f"Ist: {fmt.eur(c)}"]
-                for (p, y), c in zip(keys, cents, strict=True)
-            ],
-            hovertemplate=HOVER,
+    plan_cube = _sums(cell, n_cells, plan).reshape(len(partners), len(years))
+    act_rows = _grouped(act_cube, partners, shown, rest)  # group: years x categories
+    plan_rows = _grouped(plan_cube, partners, shown, rest)  # group: years
+    traces = []
+    for ci, (cat, label) in enumerate(CATEGORY_LABELS.items()):
+        cents = [int(v) for row in act_rows for v in row[:, ci]]
+        traces.append(
+            dict(
+                type="bar",
+                x=x,
+                y=[thousands(c) for c in cents],
+                name=label,
+                marker={"color": CATEGORY_COLORS[cat]},
+                customdata=[
+                    [
+                        "" if p == other and rest else link(p, y, cat),
+                        f"{p} {y}",
+                        label,
+                        f"Ist: {fmt.eur(c)}",
+                    ]
+                    for (p, y), c in zip(keys, cents, strict=True)
+                ],
+                hovertemplate=HOVER,
+            )
         )
-    plan = lines.groupby(["partner_code", "year"])["plan"].sum()
-    fig.add_scatter(
-        x=x,
-        y=[thousands(plan[k]) for k in keys],
-        mode="markers",
-        name="Plan",
-        marker={
-            "symbol": "line-ew-open",
-            "size": 30,
-            "color": LINE_COLORS["plan"],
-            "line": {"width": 3, "color": LINE_COLORS["plan"]},
-        },
-        customdata=[fmt.eur(plan[k]) for k in keys],
-        hovertemplate="Plan: %{customdata}<extra></extra>",
+    planned = [int(v) for row in plan_rows for v in row]
+    traces.append(
+        dict(
+            type="scatter",
+            x=x,
+            y=[thousands(c) for c in planned],
+            mode="markers",
+            name="Plan",
+            marker={
+                "symbol": "line-ew-open",
+                "size": 30,
+                "color": LINE_COLORS["plan"],
+                "line": {"width": 3, "color": LINE_COLORS["plan"]},
+            },
+            customdata=[fmt.eur(c) for c in planned],
+            hovertemplate="Plan: %{customdata}<extra></extra>",
+        )
     )
-    keep_bars_narrow(fig, len(keys))
-    return fig
+    return build(
+        traces,
+        440,
+        narrow=("x", len(keys)),
+        plain=plain,
+        barmode="stack",
+        yaxis={"title": {"text": "Tsd. €"}, "tickformat": ",.0f"},
+    )
 
 
 def split(
@@ -147,14 +250,47 @@ def split(
     fields: Mapping[str, str],
     colors: Mapping[str, str],
     link: Callable[[str], str],
-) -> go.Figure:
-    """Horizontal bars per partner stacked by ``fields`` (cents columns of ``eligible``)."""
-    sums = eligible.groupby("partner_code")[list(fields)].sum()
-    if sums.empty or int(sums.to_numpy().sum()) == 0:
-        return empty(NO_MONEY, height=340)
-    order = [p for p in partners if p in sums.index][::-1]
-    fig = figure(
-        height=340,
+    plain: bool = False,
+) -> go.Figure | dict:
+    """Horizontal bars per partner stacked by ``fields`` (cents columns of ``eligible``); with
+    more than MAX_PARTNERS partners the largest ones (sum of ``fields``) and the rest as one."""
+    partners = list(dict.fromkeys(partners))
+    at = _positions(eligible["partner_code"], partners)
+    sums = _sums(at, len(partners), eligible[list(fields)].to_numpy(dtype=np.int64))
+    there = np.zeros(len(partners), dtype=bool)
+    there[at[at >= 0]] = True
+    if not there.any() or int(sums.sum()) == 0:
+        return empty(NO_MONEY, height=340, plain=plain)
+    present = [p for p, t in zip(partners, there.tolist(), strict=True) if t]
+    size = dict(zip(partners, sums.sum(axis=1).tolist(), strict=True))
+    shown, rest = largest(present, size)
+    rows = _grouped(sums, partners, shown, rest)
+    other = others_label(len(rest))
+    cents_of = {p: [int(v) for v in row] for p, row in zip([*shown, other], rows, strict=False)}
+    order = [other, *shown[::-1]] if rest else shown[::-1]  # largest on top, the rest below
+    traces = []
+    for i, (key, label) in enumerate(fields.items()):
+        cents = [cents_of[p][i] for p in order]
+        traces.append(
+            dict(
+                type="bar",
+                y=order,
+                x=[thousands(c) for c in cents],
+                name=label,
+                orientation="h",
+                marker={"color": colors[key]},
+                customdata=[
+                    ["" if rest and p == other else link(p), p, label, fmt.eur(c)]
+                    for p, c in zip(order, cents, strict=True)
+                ],
+                hovertemplate=HOVER,
+            )
+        )
+    return build(
+        traces,
+        340,
+        narrow=("y", len(order)),
+        plain=plain,
         barmode="stack",
         margin={"l": 70, "r": 20, "t": 30, "b": 50},
         xaxis={
@@ -165,71 +301,98 @@ def split(
         },
         yaxis={"type": "category"},
     )
-    for key, label in fields.items():
-        cents = [int(sums.loc[p, key]) for p in order]
-        fig.add_bar(
-            y=order,
-            x=[thousands(c) for c in cents],
-            name=label,
-            orientation="h",
-            marker_color=colors[key],
-            customdata=[[link(p), p, label, fmt.eur(c)] for p, c in zip(order, cents, strict=True)],
-            hovertemplate=HOVER,
-        )
-    keep_bars_narrow(fig, len(order), axis="y")
-    return fig
 
 
 def by_category(
-    eligible: pd.DataFrame, partners: Sequence[str], link: Callable[[str], str]
-) -> go.Figure:
+    eligible: pd.DataFrame,
+    partners: Sequence[str],
+    link: Callable[[str], str],
+    plain: bool = False,
+) -> go.Figure | dict:
     """Eligible costs per partner: personnel, overheads, material."""
-    return split(eligible, partners, CATEGORY_LABELS, CATEGORY_COLORS, link)
+    return split(eligible, partners, CATEGORY_LABELS, CATEGORY_COLORS, link, plain)
 
 
 def by_financing(
-    eligible: pd.DataFrame, partners: Sequence[str], link: Callable[[str], str]
-) -> go.Figure:
+    eligible: pd.DataFrame,
+    partners: Sequence[str],
+    link: Callable[[str], str],
+    plain: bool = False,
+) -> go.Figure | dict:
     """Eligible costs per partner: EU, state and own share."""
-    return split(eligible, partners, FINANCING_LABELS, FINANCING_COLORS, link)
+    return split(eligible, partners, FINANCING_LABELS, FINANCING_COLORS, link, plain)
 
 
-def at_risk(fc: pd.DataFrame, partners: Sequence[str], colors: Mapping[str, str]) -> go.Figure:
-    """Money at risk per year, stacked by partner (Tsd. €), total on top."""
+def at_risk(
+    fc: pd.DataFrame,
+    partners: Sequence[str],
+    colors: Mapping[str, str],
+    plain: bool = False,
+) -> go.Figure | dict:
+    """Money at risk per year, stacked by partner (Tsd. €), total on top; with more than
+    MAX_PARTNERS partners the ones with most money at risk and the rest as one trace."""
     if fc.empty or int(fc["at_risk"].sum()) == 0:
-        return empty("Nach Prognose werden alle geplanten Mittel ausgeschöpft.", height=340)
+        return empty(
+            "Nach Prognose werden alle geplanten Mittel ausgeschöpft.", height=340, plain=plain
+        )
     years = sorted(fc["year"].unique())
-    fig = figure(
-        height=340,
+    partners = list(dict.fromkeys(partners))
+    p_at = _positions(fc["partner_code"], partners)
+    y_at = _positions(fc["year"], years)
+    risk_cents = fc["at_risk"].to_numpy(dtype=np.int64)
+    cube = _sums(
+        np.where(p_at >= 0, p_at * len(years) + y_at, -1), len(partners) * len(years), risk_cents
+    ).reshape(len(partners), len(years))
+    shown, rest = largest(partners, dict(zip(partners, cube.sum(axis=1).tolist(), strict=True)))
+    other = others_label(len(rest))
+    risk = {
+        (code, y): int(v)
+        for code, row in zip([*shown, other], _grouped(cube, partners, shown, rest), strict=False)
+        for y, v in zip(years, row.tolist(), strict=True)
+    }
+    x = [str(y) for y in years]
+    traces = []
+    for code in [*shown, other] if rest else shown:
+        cents = [risk.get((code, y), 0) for y in years]
+        traces.append(
+            dict(
+                type="bar",
+                x=x,
+                y=[thousands(c) for c in cents],
+                name=code,
+                marker={"color": OTHERS_COLOR if rest and code == other else colors[code]},
+                customdata=[
+                    ["", code, str(y), f"gefährdet: {fmt.eur(c)}"]
+                    for y, c in zip(years, cents, strict=True)
+                ],
+                hovertemplate=HOVER,
+            )
+        )
+    by_year = _sums(y_at, len(years), risk_cents)
+    totals = [int(t) for t in by_year]
+    traces.append(
+        dict(
+            type="scatter",
+            x=x,
+            y=[thousands(t) for t in totals],
+            mode="text",
+            text=[fmt.eur_short(t) for t in totals],
+            textposition="top center",
+            showlegend=False,
+            hoverinfo="skip",
+            textfont={"size": 15},
+        )
+    )
+    return build(
+        traces,
+        340,
+        narrow=("x", len(years)),
+        plain=plain,
         barmode="stack",
         xaxis={"type": "category"},
-        yaxis={"title": {"text": "Tsd. €"}, "tickformat": ",.0f"},
+        yaxis={
+            "title": {"text": "Tsd. €"},
+            "tickformat": ",.0f",
+            "range": [0, thousands(max(totals)) * 1.2],
+        },
     )
-    risk = fc.set_index(["partner_code", "year"])["at_risk"]
-    for code in partners:
-        cents = [int(risk.get((code, y), 0)) for y in years]
-        fig.add_bar(
-            x=[str(y) for y in years],
-            y=[thousands(c) for c in cents],
-            name=code,
-            marker_color=colors[code],
-            customdata=[
-                ["", code, str(y), f"gefährdet: {fmt.eur(c)}"]
-                for y, c in zip(years, cents, strict=True)
-            ],
-            hovertemplate=HOVER,
-        )
-    totals = [int(fc.loc[fc["year"] == y, "at_risk"].sum()) for y in years]
-    fig.add_scatter(
-        x=[str(y) for y in years],
-        y=[thousands(t) for t in totals],
-        mode="text",
-        text=[fmt.eur_short(t) for t in totals],
-        textposition="top center",
-        showlegend=False,
-        hoverinfo="skip",
-        textfont={"size": 15},
-    )
-    fig.update_yaxes(range=[0, thousands(max(totals)) * 1.2])
-    keep_bars_narrow(fig, len(years))
-    return fig

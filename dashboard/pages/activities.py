@@ -3,6 +3,8 @@ the monthly trend against the target line, SME classes and event formats."""
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, html
@@ -113,11 +115,13 @@ def layout(**_query) -> html.Div:
 def update_trend(search, measure, group):
     config = planning.config()
     f = flt.from_search(search, config)
-    months, reach_f = overview.selection(*data.frames("activity_months", "reach"), f)
+    months, reach_f = overview.selection(*data.frames("activity_months", "reach_coded"), f)
+    per_month = activity.monthly_by_partner(months, reach_f, measure)
+    # plain figure dicts: the same figures without plotly's validation and copies
     return (
         bars(months, reach_f, config, f, measure, group),
-        monthly(months, reach_f, config, f, measure),
-        cumulative(months, reach_f, config, f, measure),
+        monthly(per_month, config, f, measure),
+        cumulative(per_month, config, f, measure),
         lead(config, f, measure),
     )
 
@@ -131,32 +135,68 @@ def update_trend(search, measure, group):
 def update_mix(search):
     config = data.config()
     f = flt.from_search(search, config)
-    reach, events = data.frames("reach", "events")
+    reach, events = data.frames("reach_coded", "event_formats")
     reach_f = flt.apply(reach, f)
     sizes = activity.companies_by_size(reach_f, SIZE_CLASSES)
     links = {c: drill.records_href(f, "teilnahmen", groesse=c) for c in SIZE_CLASSES}
-    counts = activity.format_counts(flt.apply(activity.with_year(events), f), FORMATS)
+    counts = activity.format_counts(flt.apply(events, f), FORMATS)
     formats = {c: drill.records_href(f, "veranstaltungen", format=c) for c in FORMATS}
-    return (figs.size_classes(sizes, links), figs.formats(counts, formats), sme_line(reach_f))
+    return (
+        figs.size_classes(sizes, links, plain=True),
+        figs.formats(counts, formats, plain=True),
+        sme_line(reach_f),
+    )
+
+
+# More partners than this in view: the largest ones and one bar/trace for all others.
+TOP_PARTNERS = 12
+OTHERS_COLOR = "#adb5bd"
 
 
 def bars(months, reach, config, f, measure, group):
     color = GROUPS[group][1]
     table = activity.totals(months, reach, list(activity.KEYS))
+    partners, rest, table = activity.top_partners(
+        table, measure, f.partner_list(config), TOP_PARTNERS
+    )
+    n_rest = len(f.partner_list(config)) - len(partners)
+    if rest and group == "partner_code":
+        # the others as one bar of their average, on the scale of the partners shown
+        avg = f"Ø weitere {n_rest} Partner"
+        table = table.groupby([group, color], as_index=False)[measure].sum()
+        is_rest = table[group] == rest
+        table.loc[is_rest, measure] = [
+            round(Fraction(int(v), n_rest)) for v in table.loc[is_rest, measure]
+        ]
+        table[group] = table[group].where(~is_rest, avg)
+        rest = avg
     order = {
-        "partner_code": f.partner_list(config),
-        "module": f.module_list(config),
-        "year": f.year_list(config),
+        "partner_code": partners + ([rest] if rest else []),
+        "module": list(f.module_list(config)),
+        "year": list(f.year_list(config)),
     }
     colors = (
         partner_colors(config.partner_codes)
         if color == "partner_code"
         else module_colors(config.modules)
     )
-    targets = flt.apply(activity.targets_frame(config), f).groupby(group)[measure].sum()
+    if rest:
+        colors = {**colors, rest: OTHERS_COLOR}
+    targets = flt.apply(activity.targets_frame(config), f)
+    if rest and group == "partner_code":
+        targets = targets.assign(
+            partner_code=targets["partner_code"].where(targets["partner_code"].isin(partners), rest)
+        )
+    targets = targets.groupby(group)[measure].sum()
+    if rest and group == "partner_code":
+        targets[rest] = round(Fraction(int(targets[rest]), n_rest))
     dataset = drill.MEASURE_DATASET[measure]
+
+    def arg(column: str, value) -> dict:
+        return {} if value == rest and column == "partner_code" else {_arg(column): value}
+
     links = {
-        (x, c): drill.records_href(drill.narrowed(f, **{_arg(group): x, _arg(color): c}), dataset)
+        (x, c): drill.records_href(drill.narrowed(f, **arg(group, x), **arg(color, c)), dataset)
         for x in order[group]
         for c in order[color]
     }
@@ -170,6 +210,7 @@ def bars(months, reach, config, f, measure, group):
         colors=colors,
         links=links,
         targets=targets.to_dict(),
+        plain=True,
     )
 
 
@@ -177,28 +218,40 @@ def _arg(column: str) -> str:
     return {"partner_code": "partner", "module": "module", "year": "year"}[column]
 
 
-def monthly(months, reach, config, f, measure):
-    frame = activity.monthly_by_partner(months, reach, measure)
+def monthly(frame, config, f, measure):
+    partners, rest, frame = activity.top_partners(
+        frame, "value", f.partner_list(config), TOP_PARTNERS
+    )
+    if rest:  # the largest partners only; the whole selection is in the cumulative chart
+        frame = frame[frame["partner_code"] != rest]
+        frame = frame.groupby(["month", "partner_code"], as_index=False)["value"].sum()
     dataset = drill.MEASURE_DATASET[measure]
+    # records_href(..., monat=...) per bar, built once per partner ("monat" comes last)
+    base = {
+        p: drill.records_href(drill.narrowed(f, partner=None if p == rest else p), dataset)
+        for p in dict.fromkeys(frame["partner_code"])
+    }
     links = {
-        (p, m): drill.records_href(drill.narrowed(f, partner=p), dataset, monat=f"{m:%Y-%m}")
+        (p, m): f"{base[p]}&monat={m:%Y-%m}"
         for p, m in zip(frame["partner_code"], frame["month"], strict=True)
     }
+    n = len(f.partner_list(config))
     return figs.monthly_bars(
         frame,
         measure=measure,
-        partners=f.partner_list(config),
+        partners=partners,
         colors=partner_colors(config.partner_codes),
         links=links,
+        legend_title=f"die {len(partners)} größten von {n} Partnern" if rest else None,
+        plain=True,
     )
 
 
-def cumulative(months, reach, config, f, measure):
-    frame = activity.monthly_by_partner(months, reach, measure)
+def cumulative(frame, config, f, measure):
     actual = frame.groupby("month")["value"].sum() if not frame.empty else frame["value"]
     targets = flt.apply(activity.targets_frame(config), f)
     goal = activity.monthly_target(targets, config, measure, f.year_list(config))
-    return figs.cumulative(actual, goal, measure=measure)
+    return figs.cumulative(actual, goal, measure=measure, plain=True)
 
 
 def lead(config, f, measure) -> str:

@@ -173,11 +173,12 @@ def update(search):
     return (
         lead(model, config, f, version),
         cards(model, f),
-        figs.burn(model.burn, model.as_of),
-        figs.plan_actual(model.lines, partners, line_link(f)),
-        figs.by_category(model.eligible, partners, partner_link(f)),
-        figs.by_financing(model.eligible, partners, partner_link(f)),
-        figs.at_risk(model.forecast, partners, colors),
+        # plain figure dicts: the same figures without plotly's validation and copies
+        figs.burn(model.burn, model.as_of, plain=True),
+        figs.plan_actual(model.lines, partners, line_link(f), plain=True),
+        figs.by_category(model.eligible, partners, partner_link(f), plain=True),
+        figs.by_financing(model.eligible, partners, partner_link(f), plain=True),
+        figs.at_risk(model.forecast, partners, colors, plain=True),
         tables.forecast_table(model.forecast),
         tables.deadlines_list(model.deadlines, today),
         grids.budget_rows(model.lines),

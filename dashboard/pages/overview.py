@@ -11,6 +11,7 @@ from dash import Input, Output, callback, dcc, html
 from dashboard import components as ui
 from dashboard import data, drill, fmt, planning
 from dashboard import filters as flt
+from dashboard.calc import activity
 from dashboard.calc import overview as ov
 from dashboard.calc.activity import MEASURES, attainment_flag
 from dashboard.labels import MEASURE_LABELS
@@ -66,7 +67,7 @@ def layout(**_query) -> html.Div:
 def update(search):
     config = planning.config()
     f = flt.from_search(search, config)
-    frames = data.frames("activity_months", "money_months", "reach", "uploads")
+    frames = data.frames("activity_months", "money_months", "reach_coded", "uploads")
     model = ov.overview(*frames, config, f, data.today())
     return (
         lead(model, config),
@@ -147,6 +148,12 @@ def budget_card(model: ov.Overview, f: flt.Filters) -> dbc.Card:
     )
 
 
+# More than this in view: the list and the table show the most urgent ones and say how many
+# more there are (a steering view, not an inventory of 240 partners).
+TOP_ITEMS = 15
+TOP_PARTNERS = 12
+
+
 def attention_list(items: list, f: flt.Filters) -> html.Div:
     if not items:
         return html.P(
@@ -166,27 +173,83 @@ def attention_list(items: list, f: flt.Filters) -> html.Div:
             ],
             className="attention-item",
         )
-        for item in items
+        for item in items[:TOP_ITEMS]
     ]
+    if len(items) > TOP_ITEMS:
+        more = items[TOP_ITEMS:]
+        n_flag = sum(1 for i in more if i.severity == "flag")
+        rows.append(
+            html.Li(
+                f"… und {fmt.de_int(len(more))} weitere Hinweise ({fmt.de_int(n_flag)} rot) – "
+                "Partner oder Jahr oben filtern, um sie zu sehen.",
+                className="attention-item text-muted",
+                id="overview-attention-more",
+            )
+        )
     return html.Ul(rows, className="attention-list list-unstyled mb-0")
+
+
+def _cell(attain, actual, expected, rules) -> html.Td:
+    return html.Td(
+        f"{fmt.de_pct(attain)} ({fmt.de_int(actual)} von {fmt.de_int(expected)})",
+        className=f"attain attain-{attainment_flag(attain, rules)}",
+    )
 
 
 def partner_table(model: ov.Overview, f: flt.Filters, rules) -> html.Table:
     head = html.Thead(
         html.Tr([html.Th("Partner"), *[html.Th(MEASURE_LABELS[m]) for m in MEASURES]])
     )
-    rows = []
-    for code, grp in model.attain.groupby("partner_code", sort=False):
-        cells = [
-            html.Td(dcc.Link(code, href=flt.href("/aktivitaeten", drill.narrowed(f, partner=code))))
-        ]
-        for r in grp.itertuples(index=False):
-            cells.append(
+    a = model.attain
+    by_partner: dict = {}
+    for code, measure, actual, expected, attain in zip(
+        a["partner_code"], a["measure"], a["actual"], a["expected"], a["attainment"], strict=True
+    ):
+        by_partner.setdefault(code, {})[measure] = (attain, actual, expected)
+    codes = list(by_partner)
+    rest: list = []
+    if len(codes) > TOP_PARTNERS:  # the partners furthest behind first, the rest summed up
+        worst = {
+            c: min((v[0] for v in by_partner[c].values() if v[0] is not None), default=None)
+            for c in codes
+        }
+        ranked = sorted(
+            range(len(codes)),
+            key=lambda i: (worst[codes[i]] is None, worst[codes[i]] or 0, i),
+        )
+        codes, rest = (
+            [codes[i] for i in ranked[:TOP_PARTNERS]],
+            [codes[i] for i in ranked[TOP_PARTNERS:]],
+        )
+    rows = [
+        html.Tr(
+            [
                 html.Td(
-                    f"{fmt.de_pct(r.attainment)} ({fmt.de_int(r.actual)} von "
-                    f"{fmt.de_int(r.expected)})",
-                    className=f"attain attain-{attainment_flag(r.attainment, rules)}",
-                )
+                    dcc.Link(code, href=flt.href("/aktivitaeten", drill.narrowed(f, partner=code)))
+                ),
+                *[_cell(*by_partner[code][m], rules) for m in MEASURES if m in by_partner[code]],
+            ]
+        )
+        for code in codes
+    ]
+    if rest:
+        cells = []
+        for m in MEASURES:
+            actual = sum(int(by_partner[c][m][1]) for c in rest if m in by_partner[c])
+            expected = sum((by_partner[c][m][2] for c in rest if m in by_partner[c]), Fraction(0))
+            cells.append(_cell(activity.attainment(actual, expected), actual, expected, rules))
+        rows.append(
+            html.Tr(
+                [html.Td(f"Weitere ({len(rest)} Partner)", className="text-muted"), *cells],
+                id="overview-partners-rest",
             )
-        rows.append(html.Tr(cells))
-    return html.Table([head, html.Tbody(rows)], className="table attain-table mb-0")
+        )
+    table = html.Table([head, html.Tbody(rows)], className="table attain-table mb-0")
+    if not rest:
+        return table
+    note = html.P(
+        f"{len(codes) + len(rest)} Partner: gezeigt die {len(codes)} mit der niedrigsten "
+        "Zielerreichung, die übrigen zusammengefasst. Partner oben filtern für einzelne Werte.",
+        className="text-muted small mb-2",
+    )
+    return html.Div([note, table])

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dash
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, dcc, html, no_update
+from dash import ClientsideFunction, Input, Output, State, callback, dcc, html, no_update
 
 from dashboard import components as ui
 from dashboard import data, drill, fmt, grids
@@ -19,14 +19,9 @@ from dashboard.labels import UPLOAD_STATUS_LABELS
 
 dash.register_page(__name__, path="/daten", name="Daten", title="Daten – Fördercockpit", order=4)
 
-SOURCES = {
-    "veranstaltungen": ["events"],
-    "coachings": ["coachings"],
-    "teilnahmen": ["participations"],
-    "kosten": ["personnel", "expenditure"],
-    "eingaenge": ["uploads"],
-}
 COST_KIND_LABELS = {"personal": "Personal", "ausgaben": "Ausgaben"}
+BLOCK = 100  # rows per request of the grid
+CSV_PATH = "/download/daten"
 NARROW_LABELS = {
     "monat": "Monat",
     "kategorie": "Kostenart",
@@ -39,17 +34,18 @@ def layout(tabelle: str = rec.DEFAULT, **_query) -> html.Div:
     dataset = tabelle if tabelle in drill.DATASETS else rec.DEFAULT
     grid = dag.AgGrid(
         id="records-grid",
-        columnDefs=grids.RECORD_COLUMNS[dataset],
-        rowData=[],
+        columnDefs=columns(dataset),
+        rowModelType="infinite",
         defaultColDef={"sortable": True, "filter": True, "floatingFilter": True, "resizable": True},
         dashGridOptions={
             "localeText": grids.GRID_LOCALE,
-            "pagination": True,
-            "paginationPageSize": 50,
+            # rows come from the server a block at a time (filtered, sorted and paged in SQL)
+            "cacheBlockSize": BLOCK,
+            "maxBlocksInCache": 20,
+            "infiniteInitialRowCount": 1,
             "animateRows": False,
             "suppressColumnVirtualisation": True,
         },
-        csvExportParams={"fileName": "foerdercockpit-daten.csv", "columnSeparator": ";"},
         style={"height": "640px"},
         className="ag-theme-alpine",
     )
@@ -73,12 +69,11 @@ def layout(tabelle: str = rec.DEFAULT, **_query) -> html.Div:
                         html.Div(
                             [
                                 html.Div(id="records-summary", className="records-summary"),
-                                dbc.Button(
+                                html.A(
                                     "Als CSV herunterladen",
                                     id="records-csv",
-                                    color="secondary",
-                                    outline=True,
-                                    size="sm",
+                                    href=CSV_PATH,
+                                    className="btn btn-outline-secondary btn-sm",
                                 ),
                             ],
                             className="d-flex justify-content-between align-items-center mb-2",
@@ -108,36 +103,74 @@ def choose_dataset(dataset, search):
     return flt.to_search({**params, "tabelle": dataset})
 
 
+def columns(dataset: str) -> list[dict]:
+    """The grid's columns; the month column's filter matches its German text in the browser
+    only, so it is off here (the rows are filtered in SQL)."""
+    return [
+        {**c, "filter": False} if "filterValueGetter" in c else c
+        for c in grids.RECORD_COLUMNS[dataset]
+    ]
+
+
+def _selection(search: str | None) -> tuple[str, dict]:
+    """Dataset and SQL narrowing of a Daten URL (global filters + drill-down keys)."""
+    config, query = data.config(), flt.parse_search(search)
+    dataset = query.get("tabelle") if query.get("tabelle") in drill.DATASETS else rec.DEFAULT
+    return dataset, rec.sql_narrowing(flt.from_query(query, config), rec.narrowing(query))
+
+
 @callback(
     Output("records-grid", "columnDefs"),
-    Output("records-grid", "rowData"),
     Output("records-summary", "children"),
     Output("records-chips", "children"),
     Output("records-lead", "children"),
+    Output("records-csv", "href"),
     Input("url", "search"),
 )
 def show_rows(search):
+    """Columns, totals (SQL aggregates), chips and lead; the rows follow block by block."""
     config, query = data.config(), flt.parse_search(search)
-    dataset = query.get("tabelle") if query.get("tabelle") in drill.DATASETS else rec.DEFAULT
-    f, narrow = flt.from_query(query, config), rec.narrowing(query)
-    frames = dict(zip(SOURCES[dataset], data.frames(*SOURCES[dataset]), strict=True))
-    rows = rec.rows(frames, dataset, f, narrow)
+    dataset, narrowing = _selection(search)
+    f = flt.from_query(query, config)
     return (
-        grids.RECORD_COLUMNS[dataset],
-        grids.record_rows(dataset, rows),
-        summary(dataset, rec.totals(dataset, rows)),
+        columns(dataset),
+        summary(dataset, data.record_totals(dataset, narrowing)),
         chips(query),
         f"{drill.DATASETS[dataset]} · {ui.selection_text(config, f)}",
+        CSV_PATH + (search or ""),
     )
 
 
 @callback(
-    Output("records-grid", "exportDataAsCsv"),
-    Input("records-csv", "n_clicks"),
+    Output("records-grid", "getRowsResponse"),
+    Input("records-grid", "getRowsRequest"),
+    State("url", "search"),
     prevent_initial_call=True,
 )
-def export_csv(_clicks):
-    return True
+def rows_block(request, search):
+    """One block of rows for the grid's infinite row model (sort and column filters in SQL)."""
+    if not request:
+        return no_update
+    dataset, narrowing = _selection(search)
+    start = max(int(request.get("startRow") or 0), 0)
+    end = min(max(int(request.get("endRow") or start + BLOCK), start), start + 10 * BLOCK)
+    filters = request.get("filterModel") or None
+    rows = data.record_page(
+        dataset, narrowing, start=start, end=end, sort=request.get("sortModel"), filters=filters
+    )
+    fields = [c["field"] for c in grids.RECORD_COLUMNS[dataset]]
+    out = grids.json_rows_of([rec.shown(dataset, r) for r in rows], fields)
+    count = data.record_count(dataset, narrowing, filters)
+    return {"rowData": out, "rowCount": count}
+
+
+# A new URL (another dataset, filter or drill-down) empties the grid's blocks: it asks again.
+dash.clientside_callback(
+    ClientsideFunction("records", "refreshGrid"),
+    Output("records-chips", "className"),
+    Input("records-summary", "children"),
+    State("url", "search"),
+)
 
 
 def summary(dataset: str, t: dict) -> list:

@@ -49,7 +49,8 @@ def layout(**_query) -> html.Div:
                 [
                     dbc.Col(
                         ui.section(
-                            "Pünktlichkeit je Partner", ui.graph("reporting-rates", height=320)
+                            "Pünktlichkeit je Partner",
+                            ui.graph("reporting-rates", height=RATES_HEIGHT),
                         ),
                         xl=6,
                     ),
@@ -64,6 +65,7 @@ def layout(**_query) -> html.Div:
     Output("reporting-lead", "children"),
     Output("reporting-matrix", "children"),
     Output("reporting-rates", "figure"),
+    Output("reporting-rates", "style"),
     Output("reporting-table", "children"),
     Input("url", "search"),
 )
@@ -76,13 +78,33 @@ def update(search):
         data.frame("uploads"), f.partner_list(config), months, config.report_due_day, today
     )
     rates = reporting.on_time_rates(matrix)
+    matrix, rates, note = reporting.focus(matrix, rates, TOP_PARTNERS)
+    colors = partner_colors(config.partner_codes)
+    if note:
+        colors = {**colors, rates["partner_code"].iloc[-1]: OTHERS_COLOR}
     tables_ = [tables.report_matrix(matrix, y, cell_link(f)) for y in years]
     return (
         lead(config, f, today),
-        tables_,
-        figs.on_time(rates, partner_colors(config.partner_codes)),
+        ([html.P(note, className="text-muted small mb-2", id="reporting-focus")] if note else [])
+        + tables_,
+        figs.on_time(rates, colors, plain=True),
+        rates_style(rates),
         tables.rates_table(rates),
     )
+
+
+# More partners than this in view: the matrix, chart and table show the partners with the
+# most missing or late reports and sum up all others in one row.
+TOP_PARTNERS = 12
+RATES_HEIGHT = 320  # px of the rates chart before it is drawn and for a few partners
+OTHERS_COLOR = "#adb5bd"
+
+
+def rates_style(rates) -> dict:
+    """The rates chart as tall as its bars need (13 with many partners), at least as tall as
+    the placeholder."""
+    n_bars = int((rates["due"] > 0).sum())
+    return {"height": f"{max(RATES_HEIGHT, figs.height(n_bars))}px"}
 
 
 def cell_link(f: flt.Filters):

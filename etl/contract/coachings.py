@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from etl import schema as s
 from etl.contract.context import Context, bound, duplicates
 from etl.contract.engine import Col, ParsedSheet, SheetSpec
 from etl.errors import Issue
@@ -17,12 +18,12 @@ def spec(ctx: Context) -> SheetSpec:
     return SheetSpec(
         SHEET,
         (
-            Col("ID"),
+            Col("ID", stored_as=s.coachings.c.coaching_id),
             Col("Datum", parse_date),
-            Col("Unternehmen"),
+            Col("Unternehmen", stored_as=s.coachings.c.company_name),
             Col("Modul", ctx.module),
             Col("Stunden", parse_decimal),
-            Col("Thema", required=False, header_required=False),
+            Col("Thema", required=False, header_required=False, stored_as=s.coachings.c.topic),
         ),
     )
 

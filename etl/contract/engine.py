@@ -7,11 +7,14 @@ together with every error and notice found on the way.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from sqlalchemy import Column
+
 from etl.errors import Issue
-from etl.normalise import CellError, clean_text, header_key
+from etl.normalise import CellError, clean_text, de_number, header_key
 from etl.reader import RawSheet
 
 Parser = Callable[[object], object]
@@ -24,16 +27,26 @@ def text(value: object) -> str:
 
 @dataclass(frozen=True)
 class Col:
-    """A contract column: its header, how to parse a cell, whether a value is required."""
+    """A contract column: its header, how to parse a cell, whether a value is required.
+
+    ``stored_as`` is the warehouse column the value is written to; a text longer than that
+    column's length is an error at the cell (the schema is the one source of the limit).
+    """
 
     name: str
     parse: Parser = text
     required: bool = True
     header_required: bool = True
     aliases: tuple[str, ...] = ()
+    stored_as: Column | None = None
 
     def header_keys(self) -> set[str]:
         return {header_key(self.name), *(header_key(a) for a in self.aliases)}
+
+    @property
+    def max_length(self) -> int | None:
+        """Most characters the warehouse column holds (None: no limit)."""
+        return None if self.stored_as is None else getattr(self.stored_as.type, "length", None)
 
 
 @dataclass(frozen=True)
@@ -113,6 +126,16 @@ def _formula_error(sheet: str, row: int, col: str) -> Issue:
     )
 
 
+def _too_long(sheet: str, row: int, col: str, limit: int, length: int) -> Issue:
+    return Issue(
+        sheet,
+        row,
+        col,
+        f"Text zu lang: höchstens {de_number(limit)} Zeichen erlaubt, hier {de_number(length)}. "
+        "Bitte kürzen.",
+    )
+
+
 def _blank_row(cells: list) -> bool:
     """Whether every cell is blank (:func:`is_blank`), stopping at the first that is not."""
     for value in cells:
@@ -131,10 +154,17 @@ def parse_sheet(spec: SheetSpec, sheet: RawSheet) -> ParsedSheet:
     found = _match_columns(spec, sheet.rows[start], out)
     if any(e.row == out.header_row for e in out.errors):
         return out  # without the right columns, cell errors would only be noise
-    # One pass over the cells, the same checks in the same order as _parse_cell; this loop
-    # runs for every cell of an upload (100 k rows: 600 k cells), so it avoids calls.
+    # One pass over the cells (formula without value, blank, parse, text length, text of only
+    # invisible characters); this loop runs for every cell of an upload (100 k rows: 600 k
+    # cells), so it avoids calls. ``limit``: None for parsed values, else the text's limit.
     plan = [
-        (col.name, found[col.name], clean_text if col.parse is text else col.parse, col.required)
+        (
+            col.name,
+            found[col.name],
+            clean_text if col.parse is text else col.parse,
+            col.required,
+            (col.max_length or sys.maxsize) if col.parse is text else None,
+        )
         for col in spec.columns
         if col.name in found
     ]
@@ -148,24 +178,32 @@ def parse_sheet(spec: SheetSpec, sheet: RawSheet) -> ParsedSheet:
         row_no = index + 1
         width = len(cells)
         parsed: dict = {"_row": row_no}
-        for col_name, ci, parse, required in plan:
+        for col_name, ci, parse, required, limit in plan:
             if bad_formulas and (row_no, ci) in bad_formulas:
                 errors.append(_formula_error(name, row_no, col_name))
                 parsed[col_name] = None
                 continue
             value = cells[ci] if ci < width else None
-            if value is None or (isinstance(value, str) and not value.strip()):
-                if required:
-                    errors.append(
-                        Issue(name, row_no, col_name, f"'{col_name}' ist leer. Bitte ausfüllen.")
-                    )
-                parsed[col_name] = None
-                continue
-            try:
-                parsed[col_name] = parse(value)
-            except CellError as exc:
-                errors.append(Issue(name, row_no, col_name, str(exc)))
-                parsed[col_name] = None
+            if isinstance(value, str) and not value.strip():
+                value = None
+            elif value is not None:
+                try:
+                    value = parse(value)
+                except CellError as exc:
+                    errors.append(Issue(name, row_no, col_name, str(exc)))
+                    parsed[col_name] = None
+                    continue
+                if limit is not None and not 0 < len(value) <= limit:
+                    if value:
+                        errors.append(_too_long(name, row_no, col_name, limit, len(value)))
+                        parsed[col_name] = None
+                        continue
+                    value = None  # only invisible characters: empty
+            if value is None and required:
+                errors.append(
+                    Issue(name, row_no, col_name, f"'{col_name}' ist leer. Bitte ausfüllen.")
+                )
+            parsed[col_name] = value
         for col_name in absent:
             parsed[col_name] = None
         rows.append(parsed)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from etl import schema as s
 from etl.contract.context import Context, bound, duplicates
 from etl.contract.engine import Col, ParsedSheet, SheetSpec
 from etl.errors import Issue
@@ -20,9 +21,9 @@ def spec(ctx: Context) -> SheetSpec:
     return SheetSpec(
         SHEET,
         (
-            Col("ID"),
+            Col("ID", stored_as=s.events.c.event_id),
             Col("Datum", parse_date),
-            Col("Titel"),
+            Col("Titel", stored_as=s.events.c.title),
             Col("Modul", ctx.module),
             Col("Format", _format),
             Col("Teilnehmende", parse_int),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from etl import schema as s
 from etl.contract.context import Context, bound, duplicates
 from etl.contract.engine import Col, ParsedSheet, SheetSpec
 from etl.errors import Issue
@@ -19,12 +20,21 @@ def spec(ctx: Context) -> SheetSpec:
     return SheetSpec(
         SHEET,
         (
-            Col("Belegnummer", aliases=("Beleg-Nr.", "Belegnr", "Beleg-Nr")),
+            Col(
+                "Belegnummer",
+                aliases=("Beleg-Nr.", "Belegnr", "Beleg-Nr"),
+                stored_as=s.expenditure.c.receipt_no,
+            ),
             Col("Datum", parse_date),
             Col("Kostenart", _category),
             Col("Betrag", parse_money_cents),
             Col("Modul", ctx.module, required=False, header_required=False),
-            Col("Beschreibung", required=False, header_required=False),
+            Col(
+                "Beschreibung",
+                required=False,
+                header_required=False,
+                stored_as=s.expenditure.c.description,
+            ),
         ),
     )
 

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+from etl import schema as s
 from etl.contract.context import Context, bound
 from etl.contract.engine import Col, ParsedSheet, SheetSpec
 from etl.errors import Issue
 from etl.normalise import company_key, parse_int, parse_plz, parse_size_class
 
 SHEET = "Teilnehmende"
+NAME_KEY_LENGTH = s.companies.c.name_key.type.length  # the matching key of a company name
 
 
 def spec(_ctx: Context) -> SheetSpec:
     return SheetSpec(
         SHEET,
         (
-            Col("Aktivität", aliases=("Aktivitaet", "Aktivitäts-ID", "Aktivität ID")),
-            Col("Unternehmen"),
+            Col(
+                "Aktivität",
+                aliases=("Aktivitaet", "Aktivitäts-ID", "Aktivität ID"),
+                stored_as=s.participations.c.activity_id,
+            ),
+            Col("Unternehmen", stored_as=s.participations.c.company_name),
             Col("PLZ", parse_plz),
             Col("Größenklasse", parse_size_class, aliases=("Groessenklasse", "Grössenklasse")),
             Col("Personen", parse_int),
@@ -23,8 +29,22 @@ def spec(_ctx: Context) -> SheetSpec:
     )
 
 
+def _key_too_long(row: dict) -> list[Issue]:
+    """The company's matching key spells umlauts and ß with two letters, so it may be longer
+    than the name itself; it must still fit the warehouse."""
+    name = row["Unternehmen"]
+    length = len(company_key(name)) if name is not None else 0
+    if length <= NAME_KEY_LENGTH:
+        return []
+    message = (
+        f"Der Unternehmensname ist zu lang für den Abgleich: höchstens {NAME_KEY_LENGTH} "
+        f"Zeichen, wobei ä, ö, ü und ß doppelt zählen (hier {length}). Bitte kürzen."
+    )
+    return [Issue(SHEET, row["_row"], "Unternehmen", message)]
+
+
 def check(sheet: ParsedSheet, _ctx: Context) -> list[Issue]:
-    """Row rules: at least one person; one row per company and activity."""
+    """Row rules: at least one person; one row per company and activity; key length."""
     issues: list[Issue] = []
     seen: dict[tuple, int] = {}
     for row in sheet.rows:
@@ -36,6 +56,7 @@ def check(sheet: ParsedSheet, _ctx: Context) -> list[Issue]:
             n is None or n >= 1,
             "Je Unternehmen muss mindestens 1 Person teilgenommen haben.",
         )
+        issues += _key_too_long(row)
         if None in (row["Aktivität"], row["Unternehmen"], row["PLZ"]):
             continue
         key = (row["Aktivität"].casefold(), company_key(row["Unternehmen"]), row["PLZ"])

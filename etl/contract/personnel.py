@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from etl import schema as s
 from etl.contract.context import Context, bound, duplicates
 from etl.contract.engine import Col, ParsedSheet, SheetSpec
 from etl.errors import Issue
@@ -31,7 +32,7 @@ def spec(ctx: Context) -> SheetSpec:
     return SheetSpec(
         SHEET,
         (
-            Col("Kürzel", aliases=("Kuerzel",)),
+            Col("Kürzel", aliases=("Kuerzel",), stored_as=s.personnel.c.staff_code),
             Col("Leistungsgruppe", parse_int),
             Col("Abrechnung", _billing),
             Col("Umfang", parse_decimal),

@@ -25,7 +25,8 @@ PAGES = [
 ]
 MONEY = re.compile(r"^-?\d{1,3}(\.\d{3})*,\d{2} €$")
 DATE = re.compile(r"^\d{2}\.\d{2}\.\d{4}$")
-FIRST_ROW = "#records-grid .ag-center-cols-container .ag-row[row-index='0']"
+# a row the server has filled (the infinite row model shows a loading row first)
+FIRST_ROW = "#records-grid .ag-center-cols-container .ag-row[row-index='0']:not(.ag-row-loading)"
 
 
 def de(n: int) -> str:
@@ -253,3 +254,66 @@ def test_sme_class_bar_opens_its_companies(app):
     app.page.wait_for_load_state("networkidle")
     assert query(app.page.url)["groesse"] == "Klein"
     assert "Größenklasse: Klein" in app.text("#records-chips")
+
+
+def test_records_grid_pages_rows_from_the_server(app):
+    """The Daten grid gets its rows a block at a time: scrolling to the end loads the last
+    block, and sorting by a column asks the server for a sorted first block."""
+    app.open("/daten?tabelle=teilnahmen", "[data-total=rows]")
+    app.page.wait_for_function(
+        "() => { const e = document.querySelector('[data-total=rows]');"
+        " return e && e.textContent !== '0'; }")
+    n = int(app.text("[data-total=rows]").replace(".", ""))
+    assert n > 100  # more than one block
+    app.page.locator(FIRST_ROW).wait_for()
+    assert app.page.locator("#records-grid .ag-center-cols-container .ag-row").count() < n
+    viewport = app.page.locator("#records-grid .ag-body-viewport")
+    last = app.page.locator(
+        f"#records-grid .ag-center-cols-container .ag-row[row-index='{n - 1}'] [col-id=sheet]")
+    for _ in range(20):
+        viewport.evaluate("e => { e.scrollTop = e.scrollHeight; }")
+        if last.count() and last.text_content() == "Teilnehmende":
+            break
+        app.page.wait_for_timeout(250)
+    assert last.text_content() == "Teilnehmende"
+    viewport.evaluate("e => { e.scrollTop = 0; }")
+    header = app.page.locator("#records-grid [role=columnheader][col-id=n_persons]")
+    header.click()  # ascending
+    header.click()  # descending
+    # the first block again, sorted by the server: wait until its rows are drawn
+    values = app.page.wait_for_function(
+        """() => {
+            const h = document.querySelector(
+                '#records-grid [role=columnheader][col-id=n_persons]');
+            const cells = [0, 1].map(i => document.querySelector(
+                `#records-grid .ag-center-cols-container .ag-row[row-index='${i}']`
+                + ':not(.ag-row-loading) [col-id=n_persons]'));
+            if (!h || h.getAttribute('aria-sort') !== 'descending') { return null; }
+            if (cells.some(c => !c || !c.textContent)) { return null; }
+            return cells.map(c => c.textContent);
+        }""").json_value()
+    top, second = (int(v.replace(".", "")) for v in values)
+    assert top >= second and top > 1
+    # another dataset: the grid drops its blocks and asks for the new rows
+    app.page.get_by_text("Coachings", exact=True).click()
+    app.page.wait_for_function(
+        "() => { const c = document.querySelector("
+        "`#records-grid .ag-center-cols-container .ag-row[row-index='0']` + "
+        "':not(.ag-row-loading) [col-id=sheet]'); return c && c.textContent === 'Coachings'; }")
+
+
+def test_records_csv_download_holds_every_row(app, tmp_path):
+    app.open("/daten?tabelle=kosten&partner=DO", "[data-total=rows]")
+    app.page.wait_for_function(
+        "() => { const e = document.querySelector('[data-total=rows]');"
+        " return e && e.textContent !== '0'; }")
+    n = int(app.text("[data-total=rows]").replace(".", ""))
+    with app.page.expect_download() as download:
+        app.page.click("#records-csv")
+    path = tmp_path / download.value.suggested_filename
+    download.value.save_as(path)
+    assert path.name == "foerdercockpit-daten.csv"
+    lines = path.read_text(encoding="utf-8-sig").strip().splitlines()
+    assert len(lines) == n + 1
+    assert lines[0].startswith('"Partner";"Berichtsmonat";"Kostenart"')
+    assert all(line.startswith('"DO";') for line in lines[1:])

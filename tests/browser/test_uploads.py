@@ -63,9 +63,10 @@ def _upload(app: App, path) -> str:
     app.open("/hochladen", "#upload-history")
     before = app.page.locator(".upload-result").count()
     app.page.locator("#upload-files input[type=file]").set_input_files(str(path))
-    app.page.wait_for_function(f"document.querySelectorAll('.upload-result').length > {before}"
-                               " || document.querySelectorAll('.upload-result').length > 0",
-                               timeout=30_000)
+    # A function, not an expression string: Playwright evals strings, which the CSP forbids.
+    app.page.wait_for_function(f"() => document.querySelectorAll('.upload-result').length"
+                               f" > {before} || document.querySelectorAll('.upload-result')"
+                               ".length > 0", timeout=30_000)
     return app.page.locator(".upload-result").first.text_content()
 
 
@@ -101,7 +102,7 @@ def test_partner_uploads_valid_invalid_and_corrected_workbooks(login_as, tmp_pat
     assert "Veranstaltungen: 1 neu, 0 entfernt, 0 geändert" in text
     assert "Veranstaltungen: 2 → 3" in text
     partner.page.wait_for_function(
-        "document.querySelector('#upload-history').textContent.includes('korrigiert.xlsx')")
+        "() => document.querySelector('#upload-history').textContent.includes('korrigiert.xlsx')")
     history = partner.text("#upload-history")
     assert "korrigiert.xlsx" in history and "falsch.xlsx" in history
     partner.assert_clean()
@@ -113,7 +114,7 @@ def test_finance_approves_and_reopens_a_month(login_as, tmp_path):
     finance.page.select_option("#approval-partner", "DO")
     finance.page.select_option("#approval-month", MONTH)
     finance.page.wait_for_function(
-        "document.querySelector('#approval-status').textContent.includes('korrigiert.xlsx')")
+        "() => document.querySelector('#approval-status').textContent.includes('korrigiert.xlsx')")
     finance.page.click("#approval-approve")
     assert "freigegeben und gesperrt" in finance.wait_text("#approval-message .alert")
 
@@ -125,7 +126,7 @@ def test_finance_approves_and_reopens_a_month(login_as, tmp_path):
     finance.page.fill("#approval-reason", "Nachtrag einer Veranstaltung")
     finance.page.click("#approval-reopen")
     finance.page.wait_for_function(
-        "document.querySelector('#approval-message').textContent.includes('wieder geöffnet')")
+        "() => document.querySelector('#approval-message').textContent.includes('wieder geöffnet')")
     text = _upload(partner, _file(tmp_path, "nachtrag2.xlsx", again))
     assert "ersetzt die vorige Fassung" in text
 

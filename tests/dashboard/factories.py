@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from decimal import Decimal
 
 import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
 
 
 def facts(rows: list[tuple]) -> pd.DataFrame:
@@ -26,3 +29,10 @@ def reach(rows: list[tuple]) -> pd.DataFrame:
     frame["n_persons"] = 1
     frame["year"] = [d.year for d in frame["activity_date"]]
     return frame
+
+
+def same_figure(fig: go.Figure, plain: dict) -> bool:
+    """A builder's ``plain=True`` dict is a valid figure (validated strictly) that serialises
+    exactly like the ``go.Figure`` it builds otherwise."""
+    validated = go.Figure(plain, skip_invalid=False)
+    return json.loads(pio.to_json(validated)) == json.loads(pio.to_json(fig))

@@ -104,3 +104,57 @@ def test_event_formats_are_counted():
     events = pd.DataFrame({"format": ["Präsenz", "Online", "Präsenz"]})
     assert activity.format_counts(events, ("Präsenz", "Online", "Hybrid")) == {
         "Präsenz": 2, "Online": 1, "Hybrid": 0}
+
+
+def test_event_formats_frame_counts_like_the_event_rows():
+    from dashboard import filters as flt
+
+    events = pd.DataFrame({
+        "partner_code": ["A", "A", "B", "B", "B"],
+        "module": ["M1", "M2", "M1", "M1", None],
+        "month": pd.to_datetime(["2025-01-01", "2025-02-01", "2026-03-01", "2026-03-01",
+                                 "2025-05-01"]),
+        "format": ["Präsenz", "Online", "Präsenz", "Hybrid", "Online"],
+    })
+    grain = activity.event_formats(events)  # the cached derived frame (data.DERIVED)
+    assert int(grain["n"].sum()) == len(events)  # nothing lost, a missing module included
+    formats = ("Präsenz", "Online", "Hybrid")
+    for f in (flt.Filters((), (), ()), flt.Filters(("B",), (), ()),
+              flt.Filters((), ("M1",), (2026,))):
+        rows = flt.apply(activity.with_year(events), f)
+        assert activity.format_counts(flt.apply(grain, f), formats) == activity.format_counts(
+            rows, formats)
+    none = activity.event_formats(events.iloc[0:0])
+    assert activity.format_counts(none, formats) == dict.fromkeys(formats, 0)
+
+
+def test_distinct_counts_match_nunique_for_any_keys():
+    for keys in (["partner_code"], ["module"], ["partner_code", "module", "year"], ["year"]):
+        got = activity.distinct_counts(REACH, keys, "company_id")
+        want = REACH.groupby(keys)["company_id"].nunique()
+        assert {tuple(r[:-1]): r[-1] for r in got.itertuples(index=False)} == {
+            (k if isinstance(k, tuple) else (k,)): v for k, v in want.items()
+        }
+
+
+def test_expected_by_partner_equals_the_prorated_rows_summed(small_config):
+    targets = activity.targets_frame(small_config)
+    as_of = date(2025, 3, 1)
+    rows = activity.prorated_targets(targets, small_config, as_of)
+    got = activity.expected_by(targets, small_config, as_of, ["partner_code"])
+    for r in got.itertuples(index=False):
+        part = rows[rows.partner_code == r.partner_code]
+        assert r.events == sum(part["events"]) and r.companies == sum(part["companies"])
+
+
+def test_many_partners_show_the_largest_and_one_bar_for_the_rest():
+    frame = pd.DataFrame({"partner_code": [f"P{i:02d}" for i in range(15)],
+                          "events": [i for i in range(15)]})
+    codes = tuple(frame["partner_code"])
+    shown, rest, out = activity.top_partners(frame, "events", codes, limit=12)
+    assert shown[:2] == ["P14", "P13"] and len(shown) == 12 and rest == "Weitere (3 Partner)"
+    assert out.groupby("partner_code")["events"].sum()[rest] == 0 + 1 + 2
+    # up to the limit nothing changes (the demo's five partners)
+    shown, rest, out = activity.top_partners(frame.iloc[:5], "events", codes[:5], limit=12)
+    assert shown == list(codes[:5]) and rest is None and out is frame.iloc[:5] or out.equals(
+        frame.iloc[:5])

@@ -48,3 +48,40 @@ def test_partners_often_late(small_config):
     items = attention.late_items(matrix, small_config.rules)
     assert [i.text for i in items] == ["B: nur 71 % der Monatsberichte rechtzeitig (2 verspätet)"]
     assert attention.late_items(matrix.assign(status="on_time"), small_config.rules) == []
+
+
+def _missing(rows):
+    return pd.DataFrame([{"partner_code": p, "month": m, "status": s, "corrected": False}
+                         for p, m, s in rows])
+
+
+def test_few_partners_missing_a_month_keep_one_item_each():
+    oct_, sep = date(2026, 10, 1), date(2026, 9, 1)
+    matrix = _missing([("A", sep, "missing"), ("A", oct_, "missing"), ("B", oct_, "missing"),
+                       ("C", oct_, "on_time")])
+    items = attention.missing_items(matrix)
+    assert [i.text for i in items] == [
+        "A: Monatsbericht fehlt für September 2026, Oktober 2026",
+        "B: Monatsbericht fehlt für Oktober 2026",
+    ]
+    assert [i.partner for i in items] == ["A", "B"]
+
+
+def test_partners_missing_the_same_month_make_one_item():
+    oct_, sep = date(2026, 10, 1), date(2026, 9, 1)
+    codes = [f"P{i:02d}" for i in range(1, 13)]
+    matrix = _missing([(p, oct_, "missing") for p in codes]
+                      + [("P03", sep, "missing"), ("P04", sep, "late")])
+    items = attention.missing_items(matrix)
+    assert [i.text for i in items] == [
+        "Monatsbericht Oktober 2026 fehlt bei 12 Partnern: "
+        "P01, P02, P03, P04, P05, P06, P07, P08 …",
+        "P03: Monatsbericht fehlt für September 2026",  # its other month, on its own
+    ]
+    grouped = items[0]
+    assert (grouped.severity, grouped.page, grouped.partner, grouped.year) == (
+        "flag", "/meldestand", None, 2026)
+    # exactly GROUP_FROM partners: grouped, all named, no ellipsis
+    three = attention.missing_items(_missing([(p, oct_, "missing") for p in codes[:3]]))
+    assert [i.text for i in three] == ["Monatsbericht Oktober 2026 fehlt bei 3 Partnern: "
+                                       "P01, P02, P03"]

@@ -88,3 +88,81 @@ def test_monthly_eligible_adds_up_exactly_to_the_year(small_config):
     assert monthly["eligible"].tolist() == [118, 119]
     year = finance.eligible_table(money, small_config, ("A",), (2024,))
     assert int(year["eligible"].iloc[0]) == 237
+
+
+def _reference_eligible_months(money, config):
+    """The former per-row loop: rules on running sums within each partner x year."""
+    rows = []
+    for (code, _year), grp in money.sort_values("month").groupby(["partner_code", "year"]):
+        rate, pers, exp, before = config.partner(code).funding_rate, 0, 0, 0
+        for r in grp.itertuples(index=False):
+            pers, exp = pers + int(r.personnel), exp + int(r.expenditure)
+            running = eligible_costs(pers, exp, rate, config.rules).eligible
+            rows.append((code, pd.Timestamp(r.month), running - before))
+            before = running
+    return rows
+
+
+def test_vectorised_rules_equal_eligible_costs_cent_for_cent(small_config):
+    import dataclasses
+    import random
+    from decimal import Decimal
+
+    rng = random.Random(7)
+    pers = [rng.randint(-10**7, 10**11) for _ in range(300)] + [1, 3, 5, 7, 10, 33, -33, 0]
+    exp = [rng.randint(-10**6, 10**10) for _ in pers]
+    flat = dataclasses.replace(small_config.rules, material_mode="flat",
+                               material_flat_rate=Decimal("0.4"))
+    for rules in (small_config.rules, flat):
+        for rate in (Decimal("0.80"), Decimal("0.9"), Decimal("0.655")):
+            num, den = rate.as_integer_ratio()
+            got = finance.eligible_arrays(pers, exp, num, den, rules)
+            for i, (p, e) in enumerate(zip(pers, exp, strict=True)):
+                want = eligible_costs(p, e, rate, rules).as_dict()
+                assert {k: int(v[i]) for k, v in got.items()} == want
+
+
+def test_monthly_eligible_equals_the_running_sum_rules_for_many_partners(small_config):
+    import random
+
+    rng = random.Random(3)
+    rows = [
+        {"partner_code": code, "year": y, "month": pd.Timestamp(y, m, 1),
+         "personnel": rng.randint(0, 10**7), "expenditure": rng.randint(0, 10**6)}
+        for code in ("B", "A") for y in (2025, 2024) for m in (3, 1, 2, 7, 12)
+        if rng.random() < 0.8
+    ]
+    money = pd.DataFrame(rows)
+    monthly = finance.eligible_months(money, small_config)
+    assert list(monthly.itertuples(index=False, name=None)) == _reference_eligible_months(
+        money, small_config)
+    # each year's months add up exactly to eligible_table
+    table = finance.eligible_table(money, small_config, ("A", "B"), (2024, 2025))
+    by_year = monthly.assign(year=monthly["month"].dt.year).groupby(
+        ["partner_code", "year"])["eligible"].sum()
+    for r in table.itertuples(index=False):
+        assert int(by_year.get((r.partner_code, r.year), 0)) == r.eligible
+
+
+def test_plan_vs_actual_aligns_lines_in_any_order(small_config):
+    money = finance.money_months(FACTS)
+    elig = finance.eligible_table(money, small_config, ("A", "B"), (2024, 2025))
+    budget = finance.budget_lines(small_config, ("A", "B"), (2024, 2025))
+    same = finance.plan_vs_actual(elig, budget, small_config.rules)
+    shuffled = finance.plan_vs_actual(elig.iloc[::-1], budget.iloc[::-1], small_config.rules)
+    key = ["partner_code", "year", "category"]
+    left = same.sort_values(key).reset_index(drop=True)
+    right = shuffled.sort_values(key).reset_index(drop=True)
+    pd.testing.assert_frame_equal(left, right)
+    a24 = same[(same.partner_code == "A") & (same.year == 2024)]
+    assert a24["actual"].tolist() == [1000003, 150000, 200000]
+
+
+def test_eligible_table_repeats_rows_for_repeated_labels(small_config):
+    money = finance.money_months(FACTS)
+    once = finance.eligible_table(money, small_config, ("A", "B"), (2024, 2025))
+    twice = finance.eligible_table(money, small_config, ("A", "B", "A"), (2025, 2024, 2025))
+    key = once.set_index(["partner_code", "year"])
+    for r in twice.itertuples(index=False):
+        assert r.eligible == key.loc[(r.partner_code, r.year), "eligible"]
+    assert twice["partner_code"].tolist() == ["A"] * 3 + ["B"] * 3 + ["A"] * 3

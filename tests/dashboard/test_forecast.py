@@ -93,3 +93,39 @@ def test_burn_curve_without_money():
     assert curve["actual"].isna().all()
     assert curve["forecast"].isna().all()
     assert curve["plan"].iloc[-1] == 1200
+
+
+def test_run_rates_equal_the_projection_of_each_partner():
+    import random
+
+    rng = random.Random(11)
+    months = [pd.Timestamp(y, m, 1) for y in (2024, 2025) for m in range(1, 13)]
+    rows = []
+    for code, stop in (("A", 20), ("B", 3), ("C", 0), ("D", 24)):
+        for m in months[:stop]:
+            if rng.random() < 0.7:
+                rows.append({"partner_code": code, "month": m, "eligible": rng.randint(-50, 999)})
+    monthly = pd.DataFrame(rows)
+    partners = ("A", "B", "C", "D", "E")  # C and E without money
+    expected = forecast.partner_projections(monthly, partners, months, window=6)
+    rr = forecast.run_rates(monthly, partners, months, window=6)
+    mask = rr.actual_mask()
+    for i, code in enumerate(partners):
+        got = [Fraction(int(rr.increments[i, j])) if mask[i, j]
+               else Fraction(int(rr.rate_sum[i]), int(rr.rate_n[i])) for j in range(len(months))]
+        assert got == expected[code].tolist()
+    # forecast_by_year rounds each partner x year sum of the projection once
+    plan = pd.DataFrame([{"partner_code": c, "year": y, "plan": 5000}
+                         for c in partners for y in (2024, 2025)])
+    fc = forecast.forecast_by_year(monthly, plan, partners, months, window=6)
+    for r in fc.itertuples(index=False):
+        series = expected[r.partner_code]
+        total = sum((v for m, v in series.items() if m.year == r.year), Fraction(0))
+        assert r.forecast == forecast.round_half_up(total)
+        assert r.at_risk == max(0, 5000 - r.forecast)
+    # the burn curve's forecast is the sum over partners, rounded once per month
+    curve = forecast.burn_curve(monthly, {2024: 100, 2025: 100}, partners, months, window=6)
+    cum = Fraction(0)
+    for j, m in enumerate(months):
+        cum += sum((expected[c][m] for c in partners), Fraction(0))
+        assert curve["forecast"].iloc[j] == forecast.round_half_up(cum)  # C: starts at once

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import plotly.graph_objects as go
 import pytest
 from flask_login import login_user
 
@@ -90,8 +91,12 @@ def test_records_show_the_cost_rows_behind_a_bar(warehouse, ingest):
     from dashboard.pages import records
 
     ingest(workbook())
-    columns, rows, summary, chips, _lead = records.show_rows(
-        "?tabelle=kosten&partner=DO&jahr=2025&kategorie=personal")
+    search = "?tabelle=kosten&partner=DO&jahr=2025&kategorie=personal"
+    columns, summary, chips, _lead, csv = records.show_rows(search)
+    block = records.rows_block({"startRow": 0, "endRow": 100}, search)
+    rows = block["rowData"]
+    assert block["rowCount"] == 2
+    assert csv == "/download/daten" + search
     assert [r["reference"] for r in rows] == ["DO-01", "DO-02"]
     assert {r["sheet"] for r in rows} == {"Personal"}
     assert [r["source_row"] for r in rows] == [2, 3]
@@ -105,7 +110,7 @@ def test_reporting_marks_a_late_report(warehouse, ingest):
     from dashboard.pages import reporting
 
     ingest(workbook())  # March 2025, uploaded 20 June 2025: due 10 April -> late
-    _lead, matrix, _fig, table = reporting.update("?partner=DO&jahr=2025")
+    _lead, matrix, _fig, _style, table = reporting.update("?partner=DO&jahr=2025")
     cell = str(matrix[0])
     assert "rs-late" in cell and "20.06." in cell
     assert "rs-missing" in cell  # January, February, April are due and missing
@@ -129,10 +134,11 @@ def test_activities_and_filters(warehouse, ingest):
     ingest(workbook())
     bars, monthly, cumulative, lead = activities.update_trend("?modul=Coachen", "coachings",
                                                               "partner_code")
+    bars = go.Figure(bars)  # the page sends plain figure dicts; validate them here
     coach = next(t for t in bars.data if t.name == "Coachen")
     assert list(coach.y)[0] == 1
     assert coach.customdata[0][0] == ("/daten?partner=DO&modul=Coachen&tabelle=coachings")
     assert "Module: Coachen" in lead
     sizes, formats, sme = activities.update_mix("")
-    assert list(sizes.data[0].y) == [0, 1, 1, 0]  # Klein (Müller), Mittel (Schulte)
+    assert list(go.Figure(sizes).data[0].y) == [0, 1, 1, 0]  # Klein (Müller), Mittel (Schulte)
     assert sme == "2 eindeutige Unternehmen, davon 2 KMU (100 %)"

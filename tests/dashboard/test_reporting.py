@@ -59,3 +59,19 @@ def test_nothing_due_yet():
     rates = reporting.on_time_rates(reporting.report_matrix(UPLOADS.iloc[0:0], ("A",),
                                                             MONTHS[:1], 10, date(2025, 2, 1)))
     assert rates["due"].tolist() == [0] and rates["rate"].tolist() == [None]
+
+
+def test_many_partners_focus_on_those_with_missing_or_late_reports():
+    partners = tuple(f"P{i:02d}" for i in range(14))
+    ups = _uploads([(p, m, "accepted", datetime(m.year, m.month + 1, 2, 9, 0))
+                    for p in partners[1:] for m in MONTHS[:3]])
+    matrix = reporting.report_matrix(ups, partners, MONTHS, 10, TODAY)
+    rates = reporting.on_time_rates(matrix)
+    part, shown, note = reporting.focus(matrix, rates, limit=12)
+    assert shown["partner_code"].iloc[0] == "P00"  # three months missing: first
+    assert len(shown) == 13 and shown["partner_code"].iloc[-1] == "Weitere (2 Partner)"
+    last = shown.iloc[-1]
+    assert (last.due, last.on_time, last.rate) == (6, 6, 1)
+    assert list(dict.fromkeys(part["partner_code"])) == list(shown["partner_code"])[:12]
+    assert note and "14 Partner" in note
+    assert reporting.focus(matrix.iloc[:5], rates.iloc[:5], limit=12)[2] is None

@@ -31,6 +31,11 @@ history agree. What archive/history may legitimately show after a crash:
 - an upload row without outcome file occurs only after a kill between COMMIT and the
   outcome write (``committed``, or ``random`` landing there): the warehouse row is the
   record; the archive lacks the outcome (``etl.rebuild`` lists such files, not replaying them).
+
+Then :func:`etl.reconcile.reconcile` runs after every kill, as an operator would after a
+crash: it writes exactly the missing outcome files (from the upload rows), after which every
+upload row has its outcome; the file of a child killed before COMMIT is reported as an
+orphan and kept; nothing is deleted; and a second run changes nothing.
 """
 
 from __future__ import annotations
@@ -52,6 +57,7 @@ from sqlalchemy import event, select, text
 
 from etl import schema as s
 from etl.ingest import ingest_bytes
+from etl.reconcile import reconcile
 from etl.settings import settings_from_env
 from tests.factories import month_report, sheets, workbook
 from tests.robustness.helpers import archive_mismatches, archived_files, assert_consistent, outcome
@@ -248,6 +254,21 @@ def _assert_archive_state(w: Warehouse, hook: str, new_missing: set[int], n_file
             assert outcome(w.archive, newest) is None
 
 
+def _assert_reconciled(w: Warehouse, hook: str, missing: set[int]) -> None:
+    """Reconcile after the kill: the missing outcomes written, the rest reported, idempotent."""
+    files = archived_files(w.archive)
+    summary = reconcile(w.engine, w.archive)
+    assert summary.ok, summary.text()
+    assert {f.upload_id for f in summary.of("written")} == missing
+    assert {f.kind for f in summary.findings} <= {"written", "orphan"}
+    assert archive_mismatches(w.engine, w.archive) == ([], [])
+    if hook in BEFORE_COMMIT - {"start"}:  # the killed child's file: kept, reported
+        assert max(files) in {f.path for f in summary.of("orphan")}
+    assert archived_files(w.archive) == files
+    again = reconcile(w.engine, w.archive)
+    assert again.findings == summary.of("orphan"), again.text()
+
+
 def _seed(w: Warehouse, first: bytes) -> None:
     kwargs = {"engine": w.engine, "config": w.config, "received_at": START - timedelta(days=1)}
     settings = settings_from_env({"DATA_DIR": str(w.data_dir)})
@@ -279,7 +300,7 @@ def test_kill_9_at_any_point_leaves_old_or_new_version(engine, config, tmp_path)
     files = versions()
     _seed(w, files[0])
     typical = _typical_duration(w, files[1], START)
-    kills, missing, stages = 0, set(), Counter()
+    kills, stages = 0, Counter()
     for i, (hook, delay) in enumerate(_plan(rng, typical)):
         before_sha, n_before = w.current_sha(), w.n_uploads()
         n_files = len(archived_files(w.archive))
@@ -289,9 +310,9 @@ def test_kill_9_at_any_point_leaves_old_or_new_version(engine, config, tmp_path)
         kills += stage != "finished"
         if hook == "random":
             stages[stage] += 1
-        now_missing = set(_check_after(w, hook, before_sha, new_sha, n_before))
-        _assert_archive_state(w, hook, now_missing - missing, n_files)
-        missing = now_missing
+        missing = set(_check_after(w, hook, before_sha, new_sha, n_before))
+        _assert_archive_state(w, hook, missing, n_files)
+        _assert_reconciled(w, hook, missing)
     count("kill", kills)
     print(f"{kills} kills; a child runs {typical:.2f} s; random kills after stage: {stages}")
     assert kills >= 20

@@ -51,13 +51,25 @@ def login(client, username: str, password: str | None = None):
                                        "password": password or f"{username}-passwort"})
 
 
+def send_csrf_header(client) -> str:
+    """Send the ``_csrf_token`` cookie back as the ``X-CSRFToken`` header on every request
+    from now on, as dash-renderer does; returns the token."""
+    cookie = client.get_cookie("_csrf_token")
+    assert cookie is not None, "no _csrf_token cookie"
+    client.environ_base["HTTP_X_CSRFTOKEN"] = cookie.value
+    return cookie.value
+
+
 @pytest.fixture
 def client_as(site):
-    """``client_as(role)``: a test client logged in with that role's account."""
-    def make(role: str | None):
+    """``client_as(role)``: a test client logged in with that role's account that sends the
+    CSRF header like the browser (``client_as(role, csrf=False)``: without it)."""
+    def make(role: str | None, *, csrf: bool = True):
         client = site.test_client()
         if role:
             resp = login(client, ACCOUNTS[role][0])
             assert resp.status_code == 302, resp.get_data(as_text=True)
+            if csrf:
+                send_csrf_header(client)
         return client
     return make

@@ -163,7 +163,7 @@ def test_login_throttling_and_csrf(site):
 def test_session_cookie_and_security_headers(site):
     client = site.test_client()
     resp = login(client, "steuerung")
-    cookie = resp.headers["Set-Cookie"]
+    cookie = next(c for c in resp.headers.getlist("Set-Cookie") if c.startswith("session="))
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
     page = client.get("/")
     assert page.headers["X-Frame-Options"] == "DENY"

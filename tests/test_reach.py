@@ -1,0 +1,83 @@
+"""fact_reach, the pre-aggregate of companies reached, stays equal to the facts it sums.
+
+It is rebuilt per partner in the load transaction; a correction that moves an activity to
+another module or year must move the companies it reached along with it, on both backends.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from etl import queries
+from etl import schema as s
+from etl.load import refresh_reach
+from tests.factories import month_report, report_bytes
+
+
+def _stored(engine) -> list[tuple]:
+    r = s.fact_reach
+    with engine.connect() as conn:
+        rows = conn.execute(select(r.c.partner_code, r.c.module, r.c.year, r.c.company_id,
+                                   r.c.activity_date, r.c.n_persons))
+        return sorted(tuple(row) for row in rows)
+
+
+def _recomputed(engine) -> list[tuple]:
+    with engine.connect() as conn:
+        return sorted(tuple(row) for row in conn.execute(queries.reach_select()))
+
+
+def _upload(ingest, partner: str, month: str, data: dict) -> None:
+    result = ingest(report_bytes(partner=partner, month=month, sheets=data))
+    assert result.status in ("accepted", "replaced"), result.errors
+
+
+def test_reach_follows_loads_and_corrections(ingest, engine):
+    _upload(ingest, "DO", "2025-01", month_report("DO", "2025-01", n=2))
+    _upload(ingest, "BO", "2025-01", month_report("BO", "2025-01"))
+    # February's participants cite January's event as well
+    feb = month_report("DO", "2025-02")
+    feb["Teilnehmende"].append({"Aktivität": "DO-202501-V1", "Unternehmen": "Spät GmbH",
+                                "PLZ": "44137", "Größenklasse": "Mittel", "Personen": 3})
+    _upload(ingest, "DO", "2025-02", feb)
+    stored = _stored(engine)
+    assert stored == _recomputed(engine)
+    do_jan = [r for r in stored if r[0] == "DO" and r[4] == date(2025, 1, 5)]
+    # one group per company and year: January's two companies (reached again in February,
+    # 1 + 1 persons each) and the company February's sheet adds to January's event (3)
+    assert len(do_jan) == 3
+    assert sum(r[5] for r in do_jan) == 2 + 2 + 3
+
+    # the correction moves January's events to Coachen: the reach moves with them
+    corrected = month_report("DO", "2025-01", n=2)
+    for row in corrected["Veranstaltungen"]:
+        row["Modul"] = "Coachen"
+    _upload(ingest, "DO", "2025-01", corrected)
+    stored = _stored(engine)
+    assert stored == _recomputed(engine)
+    assert {r[1] for r in stored if r[0] == "DO" and r[4] == date(2025, 1, 5)} == {"Coachen"}
+    assert [r for r in stored if r[0] == "BO"] == [r for r in _recomputed(engine) if r[0] == "BO"]
+
+
+def test_refresh_of_all_partners_is_idempotent(ingest, engine):
+    _upload(ingest, "DO", "2025-01", month_report("DO", "2025-01"))
+    before = _stored(engine)
+    with engine.begin() as conn:
+        refresh_reach(conn)
+    assert _stored(engine) == before != []
+
+
+def test_migration_backfill_equals_the_refresh(ingest, engine):
+    """Migration 0004 fills fact_reach of an existing warehouse with the same rows."""
+    from alembic import command
+
+    from etl import db
+
+    _upload(ingest, "DO", "2025-01", month_report("DO", "2025-01", n=2))
+    _upload(ingest, "BO", "2025-02", month_report("BO", "2025-02"))
+    with db.writing(engine) as conn:
+        command.downgrade(db._alembic_config(conn), "0003")
+    db.upgrade(engine)
+    assert _stored(engine) == _recomputed(engine) != []
