@@ -244,12 +244,25 @@ def monthly_grant(money: pd.DataFrame, config: NetworkConfig) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["partner_code", "month", "eligible", "grant"])
 
 
-def _covered(requests: pd.DataFrame, partner: str, month: date) -> bool:
-    mine = requests[requests["partner_code"] == partner] if not requests.empty else requests
-    return any(
-        pd.Timestamp(a) <= pd.Timestamp(month) <= pd.Timestamp(b)
-        for a, b in zip(mine.get("period_start", []), mine.get("period_end", []), strict=True)
-    )
+def _periods(requests: pd.DataFrame) -> dict[str, list[tuple[pd.Timestamp, pd.Timestamp]]]:
+    """The months each partner's requests cover, as (first, last) per request."""
+    if requests.empty or "period_start" not in requests:
+        return {}
+    out: dict[str, list[tuple[pd.Timestamp, pd.Timestamp]]] = {}
+    for code, a, b in zip(
+        requests["partner_code"], requests["period_start"], requests["period_end"], strict=True
+    ):
+        out.setdefault(code, []).append((pd.Timestamp(a), pd.Timestamp(b)))
+    return out
+
+
+def _uncovered(months: pd.Series, periods: list[tuple[pd.Timestamp, pd.Timestamp]]) -> pd.Series:
+    """True for each month that no request's period covers."""
+    stamps = pd.to_datetime(months)
+    covered = pd.Series(False, index=months.index)
+    for a, b in periods:
+        covered |= (stamps >= a) & (stamps <= b)
+    return ~covered
 
 
 def _outstanding(r) -> int:
@@ -270,12 +283,14 @@ def position(
     requested, approved, paid and outstanding (requested or approved, not yet paid); eligible
     costs and grant in months no request covers yet."""
     months = monthly_grant(money, config)
+    by_partner = dict(tuple(months.groupby("partner_code", sort=False)))
+    req_by_partner = {} if requests.empty else dict(tuple(requests.groupby("partner_code")))
+    periods = _periods(requests)
     rows = []
     for code in partners:
-        mine = months[months["partner_code"] == code]
-        reqs = requests[requests["partner_code"] == code] if not requests.empty else requests
-        uncovered = [not _covered(requests, code, m) for m in mine["month"]]
-        open_ = mine[pd.Series(uncovered, index=mine.index, dtype=bool)]
+        mine = by_partner.get(code, months.iloc[0:0])
+        reqs = req_by_partner.get(code, requests.iloc[0:0])
+        open_ = mine[_uncovered(mine["month"], periods.get(code, []))]
         rows.append(
             {
                 "partner_code": code,
