@@ -124,6 +124,20 @@ def others_label(n: int) -> str:
     return f"Weitere ({n} Partner)"
 
 
+def average_label(n: int) -> str:
+    """The bar of the partners not shown one by one: their average, so it stays on the scale
+    of the partners shown (their sum would dwarf them; as on Aktivitäten)."""
+    return f"Ø weitere {n} Partner"
+
+
+def _averaged(rows: list, n_rest: int) -> list:
+    """``rows`` (from :func:`_grouped`) with the last one, the rest's sum, as the average per
+    partner, rounded half up to the cent (amounts are not negative)."""
+    if not n_rest:
+        return rows
+    return [*rows[:-1], (2 * rows[-1] + n_rest) // (2 * n_rest)]
+
+
 def largest(partners: Sequence[str], size: Mapping[str, int], limit: int = MAX_PARTNERS):
     """The partners to show one by one and the rest to sum up: all of them (in their order)
     up to ``limit``, else the ``limit - 1`` largest by ``size`` (largest first; ties in the
@@ -166,7 +180,7 @@ def plan_actual(
     plain: bool = False,
 ) -> go.Figure | dict:
     """Actual per partner x year stacked by cost category, the plan as a tick (Tsd. €).
-    With more than MAX_PARTNERS partners: the largest ones (actual) and the rest as one group."""
+    With more than MAX_PARTNERS partners: the largest ones (actual) and the rest's average."""
     if lines.empty or int(lines["actual"].sum()) == 0:
         return empty(NO_MONEY, plain=plain)
     years = sorted(lines["year"].unique())
@@ -178,7 +192,7 @@ def plan_actual(
     plan = lines["plan"].to_numpy(dtype=np.int64)
     size_of = _sums(p_at, len(partners), actual)
     shown, rest = largest(partners, dict(zip(partners, size_of.tolist(), strict=True)))
-    other = others_label(len(rest))
+    other = average_label(len(rest))
     groups = [*shown, other] if rest else shown
     keys = [(p, y) for p in groups for y in years]
     x = [[p for p, _ in keys], [str(y) for _, y in keys]]
@@ -192,8 +206,8 @@ def plan_actual(
         len(partners), len(years), len(CATEGORY_LABELS)
     )
     plan_cube = _sums(cell, n_cells, plan).reshape(len(partners), len(years))
-    act_rows = _grouped(act_cube, partners, shown, rest)  # group: years x categories
-    plan_rows = _grouped(plan_cube, partners, shown, rest)  # group: years
+    act_rows = _averaged(_grouped(act_cube, partners, shown, rest), len(rest))
+    plan_rows = _averaged(_grouped(plan_cube, partners, shown, rest), len(rest))
     traces = []
     for ci, (cat, label) in enumerate(CATEGORY_LABELS.items()):
         cents = [int(v) for row in act_rows for v in row[:, ci]]
@@ -253,7 +267,7 @@ def split(
     plain: bool = False,
 ) -> go.Figure | dict:
     """Horizontal bars per partner stacked by ``fields`` (cents columns of ``eligible``); with
-    more than MAX_PARTNERS partners the largest ones (sum of ``fields``) and the rest as one."""
+    more than MAX_PARTNERS partners the largest ones (sum of ``fields``) and the rest's average."""
     partners = list(dict.fromkeys(partners))
     at = _positions(eligible["partner_code"], partners)
     sums = _sums(at, len(partners), eligible[list(fields)].to_numpy(dtype=np.int64))
@@ -264,8 +278,8 @@ def split(
     present = [p for p, t in zip(partners, there.tolist(), strict=True) if t]
     size = dict(zip(partners, sums.sum(axis=1).tolist(), strict=True))
     shown, rest = largest(present, size)
-    rows = _grouped(sums, partners, shown, rest)
-    other = others_label(len(rest))
+    rows = _averaged(_grouped(sums, partners, shown, rest), len(rest))
+    other = average_label(len(rest))
     cents_of = {p: [int(v) for v in row] for p, row in zip([*shown, other], rows, strict=False)}
     order = [other, *shown[::-1]] if rest else shown[::-1]  # largest on top, the rest below
     traces = []

@@ -1,4 +1,4 @@
-"""Finanzen charts with many partners: the largest ones and one 'Weitere' group (exact sums),
+"""Finanzen charts with many partners: the largest ones and one bar of the others' average,
 and the plain figure dicts the page sends equal the validated figures."""
 
 from __future__ import annotations
@@ -27,19 +27,19 @@ def test_largest_keeps_order_up_to_the_limit_and_ranks_beyond():
     assert shown == list(PARTNERS[::-1][:11]) and rest == list(PARTNERS[:4])
 
 
-def test_plan_actual_sums_the_smaller_partners_exactly():
+def test_plan_actual_shows_the_smaller_partners_average():
     lines = _lines()
     fig = finance.plan_actual(lines, PARTNERS, lambda p, y, c: f"/daten?p={p}")
     personnel = next(t for t in fig.data if t.name == "Personal")
     groups = list(dict.fromkeys(personnel.x[0]))
-    assert len(groups) == 12 and groups[-1] == "Weitere (4 Partner)"
+    assert len(groups) == 12 and groups[-1] == "Ø weitere 4 Partner"
     assert groups[0] == "P15"  # largest first
-    # Weitere 2024 personnel: P01..P04 = 100 + 200 + 300 + 400 cents
-    i = list(zip(*personnel.x, strict=True)).index(("Weitere (4 Partner)", "2024"))
-    assert personnel.customdata[i][3] == "Ist: 10,00 €"
+    # the others' 2024 personnel: P01..P04 = (100 + 200 + 300 + 400) / 4 cents
+    i = list(zip(*personnel.x, strict=True)).index(("Ø weitere 4 Partner", "2024"))
+    assert personnel.customdata[i][3] == "Ist: 2,50 €"
     assert personnel.customdata[i][0] == ""  # no drill-down for the group
     plan = next(t for t in fig.data if t.name == "Plan")
-    assert plan.customdata[i] == "300,00 €"  # 3 categories x (10 + 20 + 30 + 40) €
+    assert plan.customdata[i] == "75,00 €"  # 3 categories x (10 + 20 + 30 + 40) € / 4
     assert _same(fig, finance.plan_actual(lines, PARTNERS, lambda p, y, c: f"/daten?p={p}",
                                           plain=True))
 
@@ -62,8 +62,8 @@ def test_split_and_risk_with_many_partners():
     ])
     fig = finance.by_category(eligible, PARTNERS, lambda p: f"/d?{p}")
     bars = fig.data[0]
-    assert len(bars.y) == 12 and bars.y[0] == "Weitere (4 Partner)" and bars.y[-1] == "P15"
-    assert bars.customdata[0][3] == "20,00 €"  # (100+200+300+400) x 2 years cents
+    assert len(bars.y) == 12 and bars.y[0] == "Ø weitere 4 Partner" and bars.y[-1] == "P15"
+    assert bars.customdata[0][3] == "5,00 €"  # (100+200+300+400) x 2 years cents / 4
     assert _same(fig, finance.by_category(eligible, PARTNERS, lambda p: f"/d?{p}", plain=True))
     fc = pd.DataFrame([{"partner_code": p, "year": y, "plan": 0, "actual": 0, "forecast": 0,
                         "at_risk": (i + 1) * 10} for i, p in enumerate(PARTNERS)
