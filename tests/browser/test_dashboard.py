@@ -10,6 +10,7 @@ import time
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from playwright.sync_api import expect
 
 from etl.money import format_eur
 from tests.browser.conftest import cents
@@ -148,8 +149,9 @@ def test_kpi_card_opens_the_rows_behind_it(app, report):
         total(report, "participants", partner="BO", year=2025))
     first = app.page.locator(f"{FIRST_ROW}")
     first.wait_for()
-    assert first.locator("[col-id=file_name]").text_content().startswith(
-        "Monatsbericht_BO_2025-")
+    # the block's cells are drawn just after the row leaves its loading state
+    expect(first.locator("[col-id=file_name]")).to_have_text(
+        re.compile(r"^Monatsbericht_BO_2025-"), timeout=30_000)
     assert first.locator("[col-id=sheet]").text_content() == "Veranstaltungen"
     assert DATE.match(first.locator("[col-id=event_date]").text_content())
 
