@@ -21,9 +21,17 @@ POSITION = (
 STATUS_COLORS = {"requested": "warning", "approved": "info", "paid": "success"}
 
 
-def position_table(position: pd.DataFrame, table_id: str) -> dbc.Table:
+# More partners than this: the table shows those with the most money pending and sums up
+# the rest (hundreds of table rows would take the browser seconds to draw).
+TOP_PARTNERS = 12
+
+
+def position_table(position: pd.DataFrame, table_id: str) -> html.Div:
     """Per partner and in total: eligible, grant due, requested, paid, outstanding, not yet
-    requested (money in cents)."""
+    requested (money in cents). With more than :data:`TOP_PARTNERS` partners: the ones with
+    the most money pending (outstanding + grant on months not yet requested), the others
+    summed up in one row; the total is always over all."""
+    shown, rest = _focus(position)
     head = html.Thead(
         html.Tr([html.Th("Partner"), *[html.Th(label, className="num") for _k, label in POSITION]])
     )
@@ -32,20 +40,49 @@ def position_table(position: pd.DataFrame, table_id: str) -> dbc.Table:
             [html.Td(r.partner_code), *[_money(getattr(r, k)) for k, _l in POSITION]],
             id=f"{table_id}-{r.partner_code}",
         )
-        for r in position.itertuples(index=False)
+        for r in shown.itertuples(index=False)
     ]
+    if len(rest):
+        rows.append(
+            html.Tr(
+                [
+                    html.Td(f"Weitere ({len(rest)} Partner)", className="text-muted"),
+                    *[_money(rest[k].sum()) for k, _l in POSITION],
+                ],
+                id=f"{table_id}-rest",
+            )
+        )
     totals = html.Tr(
         [html.Th("Gesamt"), *[_money(position[k].sum(), True) for k, _l in POSITION]],
         id=f"{table_id}-total",
         className="table-light",
     )
-    return dbc.Table(
+    table = dbc.Table(
         [head, html.Tbody([*rows, totals])],
         className="money-table mb-0",
         hover=True,
         responsive=True,
         id=table_id,
     )
+    if not len(rest):
+        return table
+    note = html.P(
+        f"{len(position)} Partner: gezeigt die {len(shown)} mit den höchsten ausstehenden und "
+        "noch nicht abgerufenen Beträgen, die übrigen zusammengefasst. Partner oben filtern "
+        "für einzelne Werte.",
+        className="text-muted small mb-2",
+        id=f"{table_id}-note",
+    )
+    return html.Div([note, table])
+
+
+def _focus(position: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(partners shown, partners summed up): all shown up to :data:`TOP_PARTNERS`."""
+    if len(position) <= TOP_PARTNERS:
+        return position, position.iloc[0:0]
+    pending = (position["outstanding"] + position["open_grant"]).to_numpy()
+    order = sorted(range(len(position)), key=lambda i: (-int(pending[i]), i))
+    return position.iloc[order[:TOP_PARTNERS]], position.iloc[order[TOP_PARTNERS:]]
 
 
 def _money(cents, bold: bool = False) -> html.Td:

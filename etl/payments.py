@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, Engine, select
 
 from etl import audit, db, queries
 from etl import schema as s
 from etl.config import NetworkConfig
-from etl.money import eligible_costs, format_eur
+from etl.money import format_eur, monthly_amounts
 
 POSITION_COLUMNS = [
     "partner_code",
@@ -222,55 +223,46 @@ def monthly_grant(money: pd.DataFrame, config: NetworkConfig) -> pd.DataFrame:
     The cost rules apply to each year's running sums, and a month's amount is the difference
     to the month before, so the months of a year add up exactly to its partner x year figure.
     """
-    rows = []
-    if money.empty:
-        return pd.DataFrame(columns=["partner_code", "month", "eligible", "grant"])
-    frame = money.assign(month=pd.to_datetime(money["month"]))
-    frame = frame.assign(year=frame["month"].dt.year).sort_values("month")
-    for (code, _year), grp in frame.groupby(["partner_code", "year"]):
-        rate, pers, exp, before = config.partner(code).funding_rate, 0, 0, (0, 0)
-        for r in grp.itertuples(index=False):
-            pers, exp = pers + int(r.personnel), exp + int(r.expenditure)
-            e = eligible_costs(pers, exp, rate, config.rules)
-            rows.append(
-                {
-                    "partner_code": code,
-                    "month": r.month.date(),
-                    "eligible": e.eligible - before[0],
-                    "grant": e.grant - before[1],
-                }
-            )
-            before = (e.eligible, e.grant)
-    return pd.DataFrame(rows, columns=["partner_code", "month", "eligible", "grant"])
+    out = monthly_amounts(money, config, ("eligible", "grant"))
+    return out.assign(month=[m.date() for m in pd.DatetimeIndex(out["month"])])
 
 
-def _periods(requests: pd.DataFrame) -> dict[str, list[tuple[pd.Timestamp, pd.Timestamp]]]:
-    """The months each partner's requests cover, as (first, last) per request."""
-    if requests.empty or "period_start" not in requests:
-        return {}
-    out: dict[str, list[tuple[pd.Timestamp, pd.Timestamp]]] = {}
-    for code, a, b in zip(
-        requests["partner_code"], requests["period_start"], requests["period_end"], strict=True
-    ):
-        out.setdefault(code, []).append((pd.Timestamp(a), pd.Timestamp(b)))
+def _sum_by(at: np.ndarray, values, n: int) -> np.ndarray:
+    """Exact int64 sums of ``values`` into ``n`` slots by position ``at`` (-1: left out)."""
+    out = np.zeros(n, dtype=np.int64)
+    inside = at >= 0
+    np.add.at(out, at[inside], np.asarray(values, dtype=np.int64)[inside])
     return out
 
 
-def _uncovered(months: pd.Series, periods: list[tuple[pd.Timestamp, pd.Timestamp]]) -> pd.Series:
-    """True for each month that no request's period covers."""
-    stamps = pd.to_datetime(months)
-    covered = pd.Series(False, index=months.index)
-    for a, b in periods:
-        covered |= (stamps >= a) & (stamps <= b)
-    return ~covered
+def _covered(months: pd.DataFrame, requests: pd.DataFrame) -> np.ndarray:
+    """True for each partner-month row that a request of its partner covers."""
+    covered = np.zeros(len(months), dtype=bool)
+    if requests.empty or months.empty:
+        return covered
+    rows = pd.DataFrame(
+        {
+            "row": np.arange(len(months)),
+            "partner_code": months["partner_code"].to_numpy(),
+            "stamp": pd.to_datetime(months["month"]),
+        }
+    )
+    spans = pd.DataFrame(
+        {
+            "partner_code": requests["partner_code"].to_numpy(),
+            "first": pd.to_datetime(requests["period_start"]),
+            "last": pd.to_datetime(requests["period_end"]),
+        }
+    )
+    pairs = rows.merge(spans, on="partner_code")
+    inside = (pairs["stamp"] >= pairs["first"]) & (pairs["stamp"] <= pairs["last"])
+    covered[pairs.loc[inside, "row"].to_numpy()] = True
+    return covered
 
 
-def _outstanding(r) -> int:
-    if r.status == "requested":
-        return int(r.requested_cents)
-    if r.status == "approved":
-        return int(r.approved_cents)
-    return 0
+def _cents(values: pd.Series) -> np.ndarray:
+    """A column of cents (missing: 0) as int64."""
+    return pd.to_numeric(values).fillna(0).to_numpy(dtype=np.int64)
 
 
 def position(
@@ -283,28 +275,32 @@ def position(
     requested, approved, paid and outstanding (requested or approved, not yet paid); eligible
     costs and grant in months no request covers yet."""
     months = monthly_grant(money, config)
-    by_partner = dict(tuple(months.groupby("partner_code", sort=False)))
-    req_by_partner = {} if requests.empty else dict(tuple(requests.groupby("partner_code")))
-    periods = _periods(requests)
-    rows = []
-    for code in partners:
-        mine = by_partner.get(code, months.iloc[0:0])
-        reqs = req_by_partner.get(code, requests.iloc[0:0])
-        open_ = mine[_uncovered(mine["month"], periods.get(code, []))]
-        rows.append(
-            {
-                "partner_code": code,
-                "eligible": int(mine["eligible"].sum()),
-                "grant": int(mine["grant"].sum()),
-                "requested": int(reqs["requested_cents"].sum()) if not reqs.empty else 0,
-                "approved": int(reqs["approved_cents"].fillna(0).sum()) if not reqs.empty else 0,
-                "paid": int(reqs["paid_cents"].fillna(0).sum()) if not reqs.empty else 0,
-                "outstanding": sum(_outstanding(r) for r in reqs.itertuples(index=False)),
-                "open_eligible": int(open_["eligible"].sum()),
-                "open_grant": int(open_["grant"].sum()),
-            }
-        )
-    return pd.DataFrame(rows, columns=POSITION_COLUMNS)
+    slots = pd.Index(list(partners))
+    n = len(slots)
+    m_at = slots.get_indexer(months["partner_code"])
+    open_ = ~_covered(months, requests)
+    r_at = slots.get_indexer(requests["partner_code"]) if not requests.empty else np.array([], int)
+    req = {
+        c: _cents(requests[f"{c}_cents"]) if not requests.empty else np.array([], np.int64)
+        for c in ("requested", "approved", "paid")
+    }
+    status = requests["status"].to_numpy() if not requests.empty else np.array([])
+    outstanding = np.where(
+        status == "requested", req["requested"], np.where(status == "approved", req["approved"], 0)
+    )
+    eligible, grant = months["eligible"].to_numpy(), months["grant"].to_numpy()
+    columns = {
+        "partner_code": list(partners),
+        "eligible": _sum_by(m_at, eligible, n),
+        "grant": _sum_by(m_at, grant, n),
+        "requested": _sum_by(r_at, req["requested"], n),
+        "approved": _sum_by(r_at, req["approved"], n),
+        "paid": _sum_by(r_at, req["paid"], n),
+        "outstanding": _sum_by(r_at, outstanding, n),
+        "open_eligible": _sum_by(m_at, np.where(open_, eligible, 0), n),
+        "open_grant": _sum_by(m_at, np.where(open_, grant, 0), n),
+    }
+    return pd.DataFrame(columns, columns=POSITION_COLUMNS)
 
 
 def position_of(

@@ -123,3 +123,38 @@ def _cents(euros: str) -> int:
     from decimal import Decimal
 
     return int(Decimal(euros) * 100)
+
+
+def test_monthly_grant_equals_the_rules_applied_month_by_month(config):
+    """The vectorised monthly_grant gives, cent for cent, what eligible_costs on each year's
+    running sums gives (the former per-row loop), for eligible costs and grant."""
+    import random
+
+    import pandas as pd
+
+    from etl.money import eligible_costs
+
+    rng = random.Random(11)
+    codes = list(config.partner_codes)
+    money = pd.DataFrame(
+        [
+            {"partner_code": code, "month": date(y, m, 1),
+             "personnel": rng.randint(0, 10**8), "expenditure": rng.randint(0, 10**7)}
+            for code in reversed(codes) for y in (2026, 2025) for m in (5, 1, 12, 2)
+            if rng.random() < 0.8
+        ]
+    )
+    want = []
+    for code in sorted(codes):
+        for year in (2025, 2026):
+            mine = money[[c == code and d.year == year
+                          for c, d in zip(money["partner_code"], money["month"], strict=True)]]
+            mine = mine.sort_values("month")
+            rate, pers, exp, before = config.partner(code).funding_rate, 0, 0, (0, 0)
+            for r in mine.itertuples(index=False):
+                pers, exp = pers + r.personnel, exp + r.expenditure
+                e = eligible_costs(pers, exp, rate, config.rules)
+                want.append((code, r.month, e.eligible - before[0], e.grant - before[1]))
+                before = (e.eligible, e.grant)
+    got = payments.monthly_grant(money, config)
+    assert list(got.itertuples(index=False, name=None)) == want

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from etl.config import COST_CATEGORIES, NetworkConfig, Rules
+from etl.money import eligible_arrays, exact_ratio, funding_ratios, monthly_amounts
 
 MONEY_MEASURES = {"personnel_cents": "personnel", "expenditure_cents": "expenditure"}
 ELIGIBLE_FIELDS = ("personnel", "overheads", "material", "eligible", "grant", "eu", "state", "own")
@@ -35,73 +36,6 @@ def money_months(facts: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         [{"partner_code": k[0], "year": k[1], "month": k[2], **v} for k, v in sorted(rows.items())],
         columns=cols,
-    )
-
-
-def _ratio(rate: Decimal) -> tuple[int, int]:
-    """A decimal rate as an exact integer ratio (numerator, positive denominator)."""
-    num, den = Decimal(rate).as_integer_ratio()
-    return int(num), int(den)
-
-
-def _fits(values: np.ndarray, factor: int) -> bool:
-    """Whether ``2 * |values| * factor`` (plus a denominator) stays well inside int64."""
-    top = int(np.abs(values).max()) if len(values) else 0
-    return 2 * top * abs(factor) + 1 < 2**62
-
-
-def times_rate(cents, num, den) -> np.ndarray:
-    """``cents x num / den`` rounded half-up (halves away from zero), element-wise and exact:
-    the same as ``etl.normalise.round_cents(Decimal(cents) * rate / 100)`` for
-    ``rate = num / den``. ``num`` and ``den`` may be scalars or arrays like ``cents``."""
-    x = np.asarray(cents, dtype=np.int64)
-    n = np.broadcast_to(np.asarray(num, dtype=np.int64), x.shape)
-    d = np.broadcast_to(np.asarray(den, dtype=np.int64), x.shape)
-    if len(x) and not _fits(x, int(np.abs(n).max())):  # beyond int64: Python integers
-        xo, no, do = x.astype(object), n.astype(object), d.astype(object)
-        sign = np.where((xo < 0) != (no < 0), -1, 1)
-        q = (2 * abs(xo) * abs(no) + do) // (2 * do)
-        return (sign * q).astype(object)
-    prod = np.abs(x) * np.abs(n)
-    sign = np.where((x < 0) != (n < 0), -1, 1)
-    return sign * ((2 * prod + d) // (2 * d))
-
-
-def eligible_arrays(
-    personnel, expenditure, funding_num, funding_den, rules: Rules
-) -> dict[str, np.ndarray]:
-    """:func:`etl.money.eligible_costs` on whole arrays of summed cents (one funding rate per
-    element as an exact ratio); integer arithmetic only, identical results."""
-    pers = np.asarray(personnel, dtype=np.int64)
-    overheads = times_rate(pers, *_ratio(rules.overhead_rate))
-    if rules.material_mode == "flat":
-        material = times_rate(pers, *_ratio(rules.material_flat_rate))
-    else:
-        material = np.asarray(expenditure, dtype=np.int64)
-    eligible = pers + overheads + material
-    grant = times_rate(eligible, funding_num, funding_den)
-    eu = times_rate(eligible, *_ratio(rules.eu_share))
-    return {
-        "personnel": pers,
-        "overheads": overheads,
-        "material": material,
-        "eligible": eligible,
-        "grant": grant,
-        "eu": eu,
-        "state": grant - eu,
-        "own": eligible - grant,
-    }
-
-
-def funding_ratios(config: NetworkConfig, codes) -> tuple[np.ndarray, np.ndarray]:
-    """Each code's funding rate as numerator and denominator arrays (KeyError for a code that
-    is not a partner, like ``config.partner``)."""
-    rates = {p.code: p.funding_rate for p in config.partners}
-    ratio = {code: _ratio(rates[code]) for code in dict.fromkeys(codes)}
-    pairs = [ratio[c] for c in codes]
-    return (
-        np.array([p[0] for p in pairs], dtype=np.int64),
-        np.array([p[1] for p in pairs], dtype=np.int64),
     )
 
 
@@ -200,8 +134,8 @@ def flags(actual: np.ndarray, plan: np.ndarray, rules: Rules) -> np.ndarray:
     (actual - plan) / plan >= num / den  <=>  (actual - plan) x den >= num x plan (plan > 0)."""
     a, p = np.asarray(actual, dtype=object), np.asarray(plan, dtype=object)
     over = a - p
-    fnum, fden = _ratio(rules.deviation_flag)
-    wnum, wden = _ratio(rules.deviation_warn)
+    fnum, fden = exact_ratio(rules.deviation_flag)
+    wnum, wden = exact_ratio(rules.deviation_warn)
     has = np.asarray(plan, dtype=np.int64) > 0
     is_flag = has & (over * fden >= fnum * p).astype(bool)
     is_warn = has & (over * wden >= wnum * p).astype(bool)
@@ -277,45 +211,8 @@ def totals(frame: pd.DataFrame, fields: tuple[str, ...] = ELIGIBLE_FIELDS) -> di
     return {f: int(sum(frame[f].tolist())) for f in fields}
 
 
-def _running(values: np.ndarray, start: np.ndarray) -> np.ndarray:
-    """Cumulative sums that restart at the rows where ``start`` (each row's group start)
-    points to themselves."""
-    total = np.cumsum(values)
-    before = np.concatenate([[0], total[:-1]])
-    return total - before[start]
-
-
 def eligible_months(money: pd.DataFrame, config: NetworkConfig) -> pd.DataFrame:
-    """One row per partner x month with money: the eligible costs added that month (cents).
-
-    The cost rules are applied to the running sums within each year, and the month's amount
-    is the difference to the month before, so a year's months add up exactly to the
-    partner x year figure of :func:`eligible_table`.
-    """
-    cols = ["partner_code", "month", "eligible"]
-    if money.empty:
-        return pd.DataFrame(columns=cols)
-    m = money[["partner_code", "year", "month", "personnel", "expenditure"]]
-    codes, years = m["partner_code"].to_numpy(), m["year"].to_numpy(dtype=np.int64)
-    months = pd.DatetimeIndex(m["month"])
-    order = np.lexsort((months.asi8, years, pd.factorize(codes, sort=True)[0]))
-    codes, years, months = codes[order], years[order], months[order]
-    pers = m["personnel"].to_numpy(dtype=np.int64)[order]
-    exp = m["expenditure"].to_numpy(dtype=np.int64)[order]
-    # running sums within each partner x year (rows sorted by partner, year, month)
-    first = np.ones(len(m), dtype=bool)
-    first[1:] = (codes[1:] != codes[:-1]) | (years[1:] != years[:-1])
-    start = np.maximum.accumulate(np.where(first, np.arange(len(m)), 0))
-    pers, exp = _running(pers, start), _running(exp, start)
-    num, den = funding_ratios(config, codes.tolist())
-    running = eligible_arrays(pers, exp, num, den, config.rules)["eligible"]
-    before = np.concatenate([[0], running[:-1]])
-    added = np.where(first, running, running - before)
-    return pd.DataFrame(
-        {
-            "partner_code": codes,
-            "month": months.to_numpy(),
-            "eligible": added.astype(np.int64),
-        },
-        columns=cols,
-    )
+    """One row per partner x month with money: the eligible costs added that month (cents);
+    a year's months add up exactly to the partner x year figure of :func:`eligible_table`
+    (see :func:`etl.money.monthly_amounts`)."""
+    return monthly_amounts(money, config, ("eligible",))
