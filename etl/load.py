@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, bindparam, delete, select, tuple_
+from sqlalchemy import Connection, bindparam, delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -21,18 +21,26 @@ def _chunks(items: list, size: int = CHUNK):
 
 
 def _company_ids(conn: Connection, keys: list[tuple[str, str]]) -> dict[tuple[str, str], tuple]:
+    """(id, SME class) of the companies with these (name key, PLZ) pairs that exist.
+
+    Looked up as ``name_key IN (...) AND plz IN (...)``, which both databases answer from
+    the unique index (a row-value ``(name_key, plz) IN (...)`` makes SQLite scan every
+    company), then matched on the pairs."""
+    wanted = set(keys)
     found = {}
-    for chunk in _chunks(keys):
-        cond = tuple_(s.companies.c.name_key, s.companies.c.plz).in_(chunk)
+    for chunk in _chunks(sorted(wanted)):
+        names, plzs = sorted({k for k, _p in chunk}), sorted({p for _k, p in chunk})
         rows = conn.execute(
             select(
                 s.companies.c.id,
                 s.companies.c.name_key,
                 s.companies.c.plz,
                 s.companies.c.size_class,
-            ).where(cond)
+            ).where(s.companies.c.name_key.in_(names), s.companies.c.plz.in_(plzs))
         )
-        found.update({(r.name_key, r.plz): (r.id, r.size_class) for r in rows})
+        for r in rows:
+            if (r.name_key, r.plz) in wanted:
+                found[(r.name_key, r.plz)] = (r.id, r.size_class)
     return found
 
 
