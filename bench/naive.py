@@ -324,6 +324,7 @@ def _derived():
 
     return {
         **data.DERIVED,  # derived from a frame read here like any other
+        "event_formats": ("events", activity.event_formats),  # from every event row
         "activity_months": ("facts", activity.activity_months),
         "money_months": ("facts", finance.money_months),
         "reach_coded": ("reach", reach_coded),

@@ -38,7 +38,7 @@ cache = Cache()
 # Frames derived from another frame, cached like it: (source frame, pure function).
 DERIVED: dict[str, tuple[str, Callable[[pd.DataFrame], pd.DataFrame]]] = {
     # events per partner x module x year x format (the Aktivitäten format chart)
-    "event_formats": ("events", activity.event_formats),
+    "event_formats": ("event_counts", activity.event_formats),
 }
 LOADERS: dict[str, Callable[[Engine], pd.DataFrame]] = {
     "facts": queries.monthly_facts,
@@ -51,6 +51,7 @@ LOADERS: dict[str, Callable[[Engine], pd.DataFrame]] = {
     "reach_coded": queries.company_reach_coded,
     "uploads": queries.uploads,
     "events": queries.event_rows,
+    "event_counts": queries.event_counts,
     "coachings": queries.coaching_rows,
     "participations": queries.participation_rows,
     "personnel": queries.personnel_rows,

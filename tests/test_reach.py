@@ -81,3 +81,38 @@ def test_migration_backfill_equals_the_refresh(ingest, engine):
         command.downgrade(db._alembic_config(conn), "0003")
     db.upgrade(engine)
     assert _stored(engine) == _recomputed(engine) != []
+
+
+def test_coded_reach_equals_the_grouped_reach_without_date_objects(ingest, engine):
+    """The dashboard's coded frame holds the same rows as company_reach_by_group, with
+    ``activity_date`` as datetime64 (no Python date objects to keep or pickle)."""
+    import pandas as pd
+
+    _upload(ingest, "DO", "2025-01", month_report("DO", "2025-01", n=2))
+    _upload(ingest, "BO", "2024-11", month_report("BO", "2024-11"))
+    coded = queries.company_reach_coded(engine)
+    plain = queries.company_reach_by_group(engine)
+    assert len(coded) == len(plain) > 0
+    assert coded["activity_date"].dtype.kind == "M"
+    assert list(coded["activity_date"].dt.date) == list(plain["activity_date"])
+    for col in ("partner_code", "module", "size_class"):
+        assert list(coded[col].astype(object)) == list(plain[col])
+    assert list(coded["company_id"]) == list(plain["company_id"])
+    assert list(coded["month"]) == [
+        pd.Timestamp(d.year, d.month, 1) for d in plain["activity_date"]
+    ]
+
+
+def test_event_formats_from_counts_equal_those_from_every_event_row(ingest, engine):
+    """The Aktivitäten format chart reads events counted in SQL; the counts per partner x
+    module x year x format equal those of all event rows."""
+    from dashboard.calc import activity
+
+    _upload(ingest, "DO", "2025-01", month_report("DO", "2025-01", n=3))
+    _upload(ingest, "DO", "2024-12", month_report("DO", "2024-12", n=2))
+    _upload(ingest, "BO", "2025-05", month_report("BO", "2025-05", n=1))
+    from_rows = activity.event_formats(queries.event_rows(engine))
+    from_counts = activity.event_formats(queries.event_counts(engine))
+    assert from_rows["n"].sum() == 6
+    pd_equal = from_rows.reset_index(drop=True).equals(from_counts.reset_index(drop=True))
+    assert pd_equal, (from_rows, from_counts)

@@ -316,12 +316,15 @@ def with_year(rows: pd.DataFrame, column: str = "month") -> pd.DataFrame:
 
 def event_formats(events: pd.DataFrame) -> pd.DataFrame:
     """Events counted per partner x module x year x format (column ``n``): the grain the
-    format chart filters on, derived once per warehouse version instead of per request."""
+    format chart filters on, derived once per warehouse version instead of per request.
+    ``events``: event rows, or rows already counted at a finer grain (with a column ``n``,
+    as etl.queries.event_counts gives)."""
     cols = ["partner_code", "module", "year", "format"]
     if events.empty:
         return pd.DataFrame({**{c: [] for c in cols}, "n": pd.Series(dtype="int64")})
-    dated = with_year(events)
-    return dated.groupby(cols, dropna=False, observed=True).size().reset_index(name="n")
+    groups = with_year(events).groupby(cols, dropna=False, observed=True)
+    counts = groups["n"].sum() if "n" in events else groups.size()
+    return counts.astype("int64").reset_index(name="n")
 
 
 def format_counts(events: pd.DataFrame, formats: tuple[str, ...]) -> dict[str, int]:
