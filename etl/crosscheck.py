@@ -49,6 +49,9 @@ def _current(table, partner: str, month: date, *columns):
         .join(s.uploads, s.uploads.c.id == table.c.upload_id)
         .where(
             s.uploads.c.status == "accepted",
+            # the upload's partner as well: its index narrows the join to the partner's
+            # files (else PostgreSQL hashes every current upload, 3 ms a query at 8 k)
+            s.uploads.c.partner_code == partner,
             table.c.partner_code == partner,
             table.c.month != month,
         )

@@ -208,7 +208,14 @@ def _record(
     row = _upload_row(result, report, sender, at, file_format)
     result.upload_id = conn.execute(s.uploads.insert().values(**row)).inserted_primary_key[0]
     if history is not None:
-        write_facts(conn, report, history, result.upload_id, config)
+        write_facts(
+            conn,
+            report,
+            history,
+            result.upload_id,
+            config,
+            replaces=result.status == "replaced",
+        )
     audit.record(
         conn,
         "upload",

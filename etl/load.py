@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, bindparam, delete, select
+from sqlalchemy import Connection, bindparam, delete, func, select, true
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -132,9 +132,17 @@ def refresh_monthly(conn: Connection, report: Report, upload_id: int, measures: 
 
 
 def write_facts(
-    conn: Connection, report: Report, history: History, upload_id: int, config: NetworkConfig
+    conn: Connection,
+    report: Report,
+    history: History,
+    upload_id: int,
+    config: NetworkConfig,
+    *,
+    replaces: bool = True,
 ) -> dict[str, list[dict]]:
-    """Insert the report's fact rows and refresh its pre-aggregate; returns the rows by table."""
+    """Insert the report's fact rows and refresh its pre-aggregates; returns the rows by table.
+    ``replaces=False``: the partner-month had no current version before (see
+    :func:`merge_reach`)."""
     company_ids = upsert_companies(conn, facts.companies_of(report))
     rows = {
         "events": facts.event_rows(report, upload_id),
@@ -146,7 +154,10 @@ def write_facts(
     for name, table_rows in rows.items():
         _insert(conn, s.metadata.tables[name], table_rows)
     refresh_monthly(conn, report, upload_id, facts.monthly_measures(report, history, rows))
-    refresh_reach(conn, report.partner)
+    if replaces:
+        refresh_reach(conn, report.partner)
+    else:
+        merge_reach(conn, report.partner, upload_id)
     return rows
 
 
@@ -159,3 +170,32 @@ def refresh_reach(conn: Connection, partner: str | None = None) -> None:
     conn.execute(stmt)
     columns = ["partner_code", "module", "year", "company_id", "activity_date", "n_persons"]
     conn.execute(t.insert().from_select(columns, queries.reach_select(partner)))
+
+
+def merge_reach(conn: Connection, partner: str, upload_id: int) -> None:
+    """Add what a partner-month's first version reaches to ``fact_reach``, instead of
+    recomputing all of the partner's rows.
+
+    Enough because participations only cite activities of their own or an earlier month and
+    activity ids are unique across a partner's months: no other month's participations cite
+    this upload's activities, so only its own participations change the partner's reach. A
+    group reached again keeps the earliest date and adds the persons."""
+    t = s.fact_reach
+    added = queries.reach_select(partner, upload_id).subquery()
+    # WHERE: SQLite's upsert needs one after INSERT ... SELECT (a parsing ambiguity)
+    rows = select(*added.c).where(true())
+    columns = ["partner_code", "module", "year", "company_id", "activity_date", "n_persons"]
+    if conn.dialect.name == "postgresql":
+        insert, earliest = pg_insert, func.least
+    else:
+        insert, earliest = sqlite_insert, func.min
+    stmt = insert(t).from_select(columns, rows)
+    conn.execute(
+        stmt.on_conflict_do_update(
+            index_elements=[t.c.partner_code, t.c.module, t.c.year, t.c.company_id],
+            set_={
+                "activity_date": earliest(t.c.activity_date, stmt.excluded.activity_date),
+                "n_persons": t.c.n_persons + stmt.excluded.n_persons,
+            },
+        )
+    )

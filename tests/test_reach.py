@@ -116,3 +116,27 @@ def test_event_formats_from_counts_equal_those_from_every_event_row(ingest, engi
     assert from_rows["n"].sum() == 6
     pd_equal = from_rows.reset_index(drop=True).equals(from_counts.reset_index(drop=True))
     assert pd_equal, (from_rows, from_counts)
+
+
+def test_first_versions_merge_into_the_reach_like_a_full_refresh(ingest, engine):
+    """A partner-month's first version only adds its own participations (merge_reach): the
+    stored rows equal a recomputation after months arrive out of order, a participant cites
+    last year's event, and the same company is reached again in the same group."""
+    _upload(ingest, "DO", "2025-02", month_report("DO", "2025-02", n=2))
+    _upload(ingest, "DO", "2024-12", month_report("DO", "2024-12", n=2))  # late, earlier
+    jan = month_report("DO", "2025-01", n=1)
+    # cites December's event (year 2024); its own event reaches February's companies again
+    jan["Teilnehmende"].append(
+        {"Aktivität": "DO-202412-V1", "Unternehmen": "Vorjahr AG", "PLZ": "44135",
+         "Größenklasse": "Klein", "Personen": 3}
+    )
+    _upload(ingest, "DO", "2025-01", jan)
+    stored = _stored(engine)
+    assert stored == _recomputed(engine)
+    vorjahr = [r for r in stored if r[2] == 2024 and r[5] == 3]
+    assert len(vorjahr) == 1 and vorjahr[0][4] == date(2024, 12, 5)
+    # the groups reached in January and February: January's date (loaded after February's),
+    # the persons added up
+    twice = [r for r in stored if r[2] == 2025]
+    assert len(twice) == 2
+    assert {(r[4], r[5]) for r in twice} == {(date(2025, 1, 5), 2)}
