@@ -110,16 +110,22 @@ def node(tag: str, children=None, namespace: str = "dash_html_components", **pro
 
 
 def _cell(r, link) -> dict:
-    """One matrix cell: arrival date (or 'fehlt'/'offen') linking to the month's files."""
+    """One matrix cell: arrival date (or 'fehlt'/'offen') linking to the month's files.
+
+    The cell itself is the link (``data-href``, role "link", focusable): a dcc.Link inside
+    every cell would double the matrix's components, and dash-renderer mounts a callback's
+    components in time growing faster than their number. ``assets/matrix-links.js`` navigates
+    on click and Enter/Space the way dcc.Link does (history.pushState, no page reload)."""
     label = (
         f"{r.first_at:%d.%m.}"
         if _arrived(r)
         else {"missing": "fehlt", "open": "offen"}.get(r.status, "")
     )
     content = [label, node("Span", "korr.", className="cell-mark")] if r.corrected else label
+    props = {"className": f"rs rs-{r.status}", "title": _cell_title(r)}
     if r.status != "future":
-        content = node("Link", content, "dash_core_components", href=link(r.partner_code, r.month))
-    return node("Td", content, className=f"rs rs-{r.status}", title=_cell_title(r))
+        props.update({"data-href": link(r.partner_code, r.month), "role": "link", "tabIndex": 0})
+    return node("Td", content, **props)
 
 
 def report_matrix(matrix: pd.DataFrame, year: int, link) -> html.Table:

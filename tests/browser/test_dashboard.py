@@ -221,10 +221,54 @@ def test_reporting_matrix(app, demo_dir):
     late_total = sum(int(t) for t in app.page.locator(
         "#reporting-table tbody tr td:nth-child(4)").all_text_contents())
     assert late_cells == late_total > 0
-    app.page.locator("#reporting-matrix-2025 td.rs-late a").first.click()
+    assert app.page.locator(".report-matrix a").count() == 0  # the cells are the links
+    cell = app.page.locator("#reporting-matrix-2025 td.rs-late").first
+    href = cell.get_attribute("data-href")
+    cell.click()
     app.page.wait_for_url("**/daten?**")
+    assert query(app.page.url) == query(href)
     assert query(app.page.url)["tabelle"] == "eingaenge"
     assert int(app.wait_text("[data-total=rows]")) >= 1
+    assert app.text("#records-chips").startswith("Monat: ")
+
+
+def test_matrix_cell_navigates_without_reloading(app):
+    """A click and Enter on a focused cell both switch to the Daten page inside the
+    single-page app (assets/matrix-links.js): the page is not reloaded, a marker set on
+    window survives; future months are no link."""
+    app.open("/meldestand?jahr=2025", "#reporting-lead")
+    matrix = "#reporting-matrix-2025"
+    app.page.wait_for_selector(f"{matrix} td[data-href]")
+    linked = app.page.locator(f"{matrix} td[data-href]")
+    assert linked.count() == app.page.locator(f"{matrix} td:not(.rs-future)").count()
+    assert app.page.locator(f"{matrix} td.rs-future[data-href], {matrix} td.rs-future[role],"
+                            f" {matrix} td.rs-future[tabindex]").count() == 0
+    cell = linked.first
+    assert (cell.get_attribute("role"), cell.get_attribute("tabindex")) == ("link", "0")
+    assert cell.evaluate("e => getComputedStyle(e).cursor") == "pointer"
+    app.page.evaluate("() => { window.__marker = 'still here'; }")
+
+    href = cell.get_attribute("data-href")
+    cell.click()
+    app.page.wait_for_url("**/daten?**")
+    assert query(app.page.url) == query(href)
+    app.wait_text("[data-total=rows]")
+    assert app.page.evaluate("() => window.__marker") == "still here"
+
+    app.page.wait_for_load_state("networkidle")  # Daten settled before going back
+    app.page.go_back()  # the Meldestand page again, from the history pushState wrote
+    app.page.wait_for_url("**/meldestand?**")
+    cell = app.page.locator(f"{matrix} td[data-href]").last
+    cell.wait_for()
+    app.page.wait_for_load_state("networkidle")
+    href = cell.get_attribute("data-href")
+    cell.focus()
+    assert app.page.evaluate("() => document.activeElement.dataset.href") == href
+    app.page.keyboard.press("Enter")
+    app.page.wait_for_url("**/daten?**")
+    assert query(app.page.url) == query(href)
+    app.wait_text("[data-total=rows]")
+    assert app.page.evaluate("() => window.__marker") == "still here"
 
 
 def test_filter_change_answers_quickly(app):
