@@ -9,7 +9,7 @@ from fractions import Fraction
 import pandas as pd
 
 from dashboard import filters as flt
-from dashboard.calc import activity, attention, finance, periods, reporting
+from dashboard.calc import activity, attention, finance, memo, periods, reporting
 from etl.config import NetworkConfig
 
 
@@ -125,21 +125,19 @@ def overview(
     months, reach_f = selection(activity_months, reach, f)
     elig, budget = money(money_months, config, f)
     lines = finance.plan_vs_actual(elig, budget, config.rules)
-    matrix = reporting.report_matrix(
-        uploads,
-        f.partner_list(config),
-        _months(config, f.year_list(config)),
-        config.report_due_day,
-        today,
+    matrix = reporting.matrix_for(
+        uploads, config, f.partner_list(config), f.year_list(config), today
     )
-    grain = activity.totals(months, reach_f, list(activity.KEYS))
+    # the totals at the targets' grain, of every partner, module and year, then filtered:
+    # the same rows as totals of the filtered frames (the filters are on those keys)
+    grain = flt.apply(_grain(activity_months, reach), f).reset_index(drop=True)
     attain = partner_attainment(months, reach_f, config, f, as_of, grain)
     behind = activity.behind(attain, config.rules.deviation_warn)
     _n, n_sme, share = activity.sme_share(reach_f)
     whole = whole_eligible = None
     if f.is_active:
         whole = _whole_kpis(activity_months, reach, config, as_of)
-        whole_eligible = finance.totals(money(money_months, config, flt.Filters())[0])["eligible"]
+        whole_eligible = _whole_eligible(money_months, config)
     sums = finance.totals(elig)
     return Overview(
         as_of=as_of,
@@ -158,29 +156,18 @@ def overview(
     )
 
 
-_WHOLE: dict = {}
+@memo.per_frames
+def _grain(activity_months: pd.DataFrame, reach: pd.DataFrame) -> pd.DataFrame:
+    return activity.totals(activity_months, reach, list(activity.KEYS))
 
 
+@memo.per_frames
+def _whole_eligible(money_months: pd.DataFrame, config: NetworkConfig) -> int:
+    return finance.totals(money(money_months, config, flt.Filters())[0])["eligible"]
+
+
+@memo.per_frames
 def _whole_kpis(months: pd.DataFrame, reach: pd.DataFrame, config: NetworkConfig, as_of: date):
-    """The unfiltered KPIs, kept for the frames at hand (the cached frames are the same
-    objects until the warehouse changes), so a filter change does not count everything."""
-    # The configuration's targets by identity (dashboard.planning keeps the same object while
-    # the plan is unchanged): hashing all targets (activity.config_key) costs ~50 ms at 240
-    # partners. The references held keep the ids from being reused.
-    key = (config.partner_codes, config.modules, config.years, as_of)
-    hit = _WHOLE.get("last")
-    if (
-        hit is not None
-        and hit[0] is months
-        and hit[1] is reach
-        and hit[2] is config.targets
-        and hit[3] == key
-    ):
-        return hit[4]
-    value = kpis(months, reach, config, flt.Filters(), as_of)
-    _WHOLE["last"] = (months, reach, config.targets, key, value)
-    return value
-
-
-def _months(config: NetworkConfig, years: tuple[int, ...]) -> list[date]:
-    return [m for m in config.months() if m.year in years]
+    """The unfiltered KPIs, kept for the frames at hand, so a filter change does not count
+    everything again."""
+    return kpis(months, reach, config, flt.Filters(), as_of)

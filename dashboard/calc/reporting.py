@@ -15,7 +15,9 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
+from dashboard.calc import memo
 from dashboard.calc.periods import add_months, due_date
+from etl.config import NetworkConfig
 
 ACCEPTED = ("accepted", "superseded")  # superseded versions were accepted when they arrived
 COLUMNS = ["partner_code", "month", "due", "first_at", "status", "corrected", "n_rejected"]
@@ -94,6 +96,32 @@ def report_matrix(
     out["corrected"] = out["corrected"].eq(True).to_numpy(dtype=bool)
     out["n_rejected"] = out["n_rejected"].fillna(0).to_numpy(dtype=np.int64)
     return out[COLUMNS]
+
+
+@memo.per_frames
+def _whole_matrix(uploads: pd.DataFrame, config: NetworkConfig, today: date) -> pd.DataFrame:
+    return report_matrix(
+        uploads, config.partner_codes, config.months(), config.report_due_day, today
+    )
+
+
+def matrix_for(
+    uploads: pd.DataFrame,
+    config: NetworkConfig,
+    partners: tuple[str, ...],
+    years: tuple[int, ...],
+    today: date,
+) -> pd.DataFrame:
+    """:func:`report_matrix` of ``partners`` (in their order) and the months of ``years``:
+    rows of the matrix of every partner and month, which is computed once per uploads frame,
+    configuration and day (a filter change only selects)."""
+    whole = _whole_matrix(uploads, config, today)
+    rank = {code: i for i, code in enumerate(dict.fromkeys(partners))}
+    at = whole["partner_code"].map(rank)
+    inside = at.notna().to_numpy() & np.isin([m.year for m in whole["month"]], list(years))
+    part = whole[inside]
+    order = np.lexsort((np.arange(len(part)), at[inside].to_numpy()))
+    return part.iloc[order].reset_index(drop=True)
 
 
 RATE_COLUMNS = ["partner_code", "due", "on_time", "late", "missing", "corrected", "rate"]

@@ -73,9 +73,8 @@ def update(search):
     config, today = data.config(), data.today()
     f = flt.from_search(search, config)
     years = f.year_list(config)
-    months = [m for m in config.months() if m.year in years]
-    matrix = reporting.report_matrix(
-        data.frame("uploads"), f.partner_list(config), months, config.report_due_day, today
+    matrix = reporting.matrix_for(
+        data.frame("uploads"), config, f.partner_list(config), years, today
     )
     rates = reporting.on_time_rates(matrix)
     matrix, rates, note = reporting.focus(matrix, rates, TOP_PARTNERS)

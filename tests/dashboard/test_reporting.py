@@ -75,3 +75,27 @@ def test_many_partners_focus_on_those_with_missing_or_late_reports():
     assert list(dict.fromkeys(part["partner_code"])) == list(shown["partner_code"])[:12]
     assert note and "14 Partner" in note
     assert reporting.focus(matrix.iloc[:5], rates.iloc[:5], limit=12)[2] is None
+
+
+def test_matrix_for_a_filter_selects_from_the_whole_matrix(small_config):
+    """matrix_for computes the matrix of every partner and month once and selects: the same
+    rows, in the order of the partners asked for, as report_matrix of just those."""
+    uploads = _uploads([
+        ("A", date(2024, 3, 1), "accepted", datetime(2024, 4, 2, 9, 0)),
+        ("B", date(2024, 11, 1), "accepted", datetime(2024, 12, 20, 9, 0)),
+        ("B", date(2025, 2, 1), "superseded", datetime(2025, 3, 1, 9, 0)),
+        ("B", date(2025, 2, 1), "accepted", datetime(2025, 3, 2, 9, 0)),
+        ("A", date(2025, 4, 1), "rejected", datetime(2025, 5, 3, 9, 0)),
+    ])
+    today = date(2025, 6, 20)
+    cfg = small_config
+    for partners in (("A", "B"), ("B", "A"), ("B",)):
+        for years in ((2024, 2025), (2025,), (2024,)):
+            months = [m for m in cfg.months() if m.year in years]
+            want = reporting.report_matrix(uploads, partners, months, cfg.report_due_day, today)
+            got = reporting.matrix_for(uploads, cfg, partners, years, today)
+            pd.testing.assert_frame_equal(got, want)
+    # computed once for the frame, configuration and day
+    first = reporting._whole_matrix(uploads, cfg, today)
+    assert reporting._whole_matrix(uploads, cfg, today) is first
+    assert reporting._whole_matrix(uploads.copy(), cfg, today) is not first
