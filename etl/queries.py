@@ -254,9 +254,11 @@ def _reached(
         .where(activity.c.upload_id.in_(current))
     )
     if upload_id is not None:
-        stmt = stmt.where(p.c.upload_id == upload_id)
-    else:
-        stmt = stmt.where(p.c.upload_id.in_(current))
+        # no partner condition on the participations (the upload's rows are its partner's):
+        # with one, SQLite without statistics loops over all the partner's activities and
+        # scans the upload's participations for each (minutes for a 50 k-row file)
+        return stmt.where(p.c.upload_id == upload_id)
+    stmt = stmt.where(p.c.upload_id.in_(current))
     return stmt if partner is None else stmt.where(p.c.partner_code == partner)
 
 
