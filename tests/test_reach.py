@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from sqlalchemy import select
 
 from etl import queries
@@ -142,15 +143,13 @@ def test_first_versions_merge_into_the_reach_like_a_full_refresh(ingest, engine)
     assert {(r[4], r[5]) for r in twice} == {(date(2025, 1, 5), 2)}
 
 
+@pytest.mark.parametrize("engine", ["sqlite"], indirect=True)  # SQLite's planner
 def test_merge_reads_the_uploads_participations_first(ingest, engine):
     """SQLite without statistics must drive merge_reach from the new upload's participations
     and look each activity up by its key: looping over the partner's activities instead took
     minutes for a 50 k-row workbook (found by the benchmark)."""
-    import pytest
     from sqlalchemy import text, true
 
-    if engine.dialect.name != "sqlite":
-        pytest.skip("SQLite's planner")
     _upload(ingest, "DO", "2025-01", month_report("DO", "2025-01", n=2))
     with engine.connect() as conn:
         upload_id = conn.execute(select(s.uploads.c.id)).scalar_one()
