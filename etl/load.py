@@ -161,6 +161,10 @@ def write_facts(
     return rows
 
 
+# the columns of fact_reach in the order queries.reach_select gives them
+REACH_COLUMNS = ["partner_code", "module", "year", "company_id", "activity_date", "n_persons"]
+
+
 def refresh_reach(conn: Connection, partner: str | None = None) -> None:
     """Recompute ``fact_reach`` for one partner (or all) from its current facts. A partner's
     reach depends on its own activities and participations only, so loading one of its
@@ -168,8 +172,7 @@ def refresh_reach(conn: Connection, partner: str | None = None) -> None:
     t = s.fact_reach
     stmt = delete(t) if partner is None else delete(t).where(t.c.partner_code == partner)
     conn.execute(stmt)
-    columns = ["partner_code", "module", "year", "company_id", "activity_date", "n_persons"]
-    conn.execute(t.insert().from_select(columns, queries.reach_select(partner)))
+    conn.execute(t.insert().from_select(REACH_COLUMNS, queries.reach_select(partner)))
 
 
 def merge_reach(conn: Connection, partner: str, upload_id: int) -> None:
@@ -184,12 +187,11 @@ def merge_reach(conn: Connection, partner: str, upload_id: int) -> None:
     added = queries.reach_select(partner, upload_id).subquery()
     # WHERE: SQLite's upsert needs one after INSERT ... SELECT (a parsing ambiguity)
     rows = select(*added.c).where(true())
-    columns = ["partner_code", "module", "year", "company_id", "activity_date", "n_persons"]
     if conn.dialect.name == "postgresql":
         insert, earliest = pg_insert, func.least
     else:
         insert, earliest = sqlite_insert, func.min
-    stmt = insert(t).from_select(columns, rows)
+    stmt = insert(t).from_select(REACH_COLUMNS, rows)
     conn.execute(
         stmt.on_conflict_do_update(
             index_elements=[t.c.partner_code, t.c.module, t.c.year, t.c.company_id],
