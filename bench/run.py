@@ -303,6 +303,9 @@ def dashboard_case(res: Results, size: str, backend: str, url: str, config_path:
             "kb": round(t.bytes / 1024),
             "base_n": len(b.samples) if b else 0,
             "base_p50": b.p50 if b else None, "base_p95": b.p95 if b else None,
+            # every sample in ms, in the order taken (results.json only): where a p95 comes
+            # from one slow request, it shows
+            "samples_ms": [round(x * 1000, 1) for x in t.samples],
         })
     for label, (seconds, answered) in first.items():
         res.browser.append({"size": size, "backend": backend, "page": label, "s": seconds,
