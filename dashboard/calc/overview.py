@@ -169,5 +169,5 @@ def _whole_eligible(money_months: pd.DataFrame, config: NetworkConfig) -> int:
 @memo.per_frames
 def _whole_kpis(months: pd.DataFrame, reach: pd.DataFrame, config: NetworkConfig, as_of: date):
     """The unfiltered KPIs, kept for the frames at hand, so a filter change does not count
-    everything again."""
-    return kpis(months, reach, config, flt.Filters(), as_of)
+    everything again (the totals at the targets' grain are :func:`_grain`'s)."""
+    return kpis(months, reach, config, flt.Filters(), as_of, _grain(months, reach))
