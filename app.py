@@ -12,10 +12,10 @@ server = app.server
 
 def _prepare_warehouse() -> None:
     """Migrate the warehouse and, when it holds no upload yet, load the demo data."""
-    from etl import db
-    from etl.config import get_config
-    from etl.demo import create_demo_accounts, run_demo
-    from etl.settings import get_settings
+    from etl.core.config import get_config
+    from etl.core.settings import get_settings
+    from etl.ops.demo import create_demo_accounts, run_demo
+    from etl.warehouse import db
 
     settings = get_settings()
     config = get_config(settings.config_path)

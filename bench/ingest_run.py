@@ -45,10 +45,10 @@ class Timer:
 
 
 def run_real(spec: dict) -> dict:
-    import etl.ingest as ingest
-    from etl import db
-    from etl.config import load_config
-    from etl.settings import settings_from_env
+    import etl.intake.ingest as ingest
+    from etl.core.config import load_config
+    from etl.core.settings import settings_from_env
+    from etl.warehouse import db
 
     settings = settings_from_env({"DATA_DIR": spec["data_dir"],
                                   "DATABASE_URL": spec["database_url"]})
@@ -98,7 +98,7 @@ def run_real(spec: dict) -> dict:
 def _rows_of(engine, upload_id) -> int:
     from sqlalchemy import select
 
-    from etl import schema as s
+    from etl.warehouse import schema as s
 
     if upload_id is None:
         return 0
@@ -159,9 +159,9 @@ def run_naive(spec: dict) -> dict:
     import pandas as pd
     from sqlalchemy import select
 
-    from etl import db
-    from etl import schema as s
-    from etl.config import load_config
+    from etl.core.config import load_config
+    from etl.warehouse import db
+    from etl.warehouse import schema as s
 
     config = load_config(Path(spec["config"]))
     codes = {k.casefold(): p.code for p in config.partners for k in (p.code, p.name)}

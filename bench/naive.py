@@ -14,8 +14,8 @@ from collections.abc import Sequence
 import pandas as pd
 from sqlalchemy import Engine, Select, and_, distinct, func, literal, or_, select, union_all
 
-from etl import queries
-from etl import schema as s
+from etl.warehouse import queries
+from etl.warehouse import schema as s
 
 
 def _current(table) -> Select:

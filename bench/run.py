@@ -32,10 +32,11 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
 from bench import scale, web
-from etl import db, users
-from etl import schema as s
-from etl.config import load_config
-from etl.settings import REPO_ROOT, settings_from_env
+from etl.core.config import load_config
+from etl.core.settings import REPO_ROOT, settings_from_env
+from etl.warehouse import db
+from etl.warehouse import schema as s
+from etl.workflow import users
 
 RESULTS = REPO_ROOT / "bench" / "results"
 PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -203,8 +204,8 @@ def ingest_case(res: Results, label: str, size: str, backend: str, spec_files, u
 def build_small(backends: list[str], bk: Backends, config, today: date):
     """The demo through the real upload path, up to the month before the last complete one.
     Returns engines by backend and the last month's files (ingested by the benchmark)."""
-    from etl.demo import build_demo
-    from etl.ingest import ingest_bytes
+    from etl.intake.ingest import ingest_bytes
+    from etl.ops.demo import build_demo
 
     last = scale.last_complete_month(today)
     uploads = build_demo(config, until=last)
@@ -235,8 +236,8 @@ def build_scaled(size: scale.Size, backends: list[str], bk: Backends, config, to
 
 def check_bulk_equals_file(size: scale.Size, config, today: date, res: Results) -> None:
     """A sample partner-month: the bulk path's parsed rows equal the file path's."""
-    from etl.contract import validate_workbook
-    from etl.reader import read_workbook
+    from etl.intake.contract import validate_workbook
+    from etl.intake.reader import read_workbook
 
     last = scale.last_complete_month(today)
     code = config.partner_codes[-1]

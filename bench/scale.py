@@ -45,14 +45,14 @@ from pathlib import Path
 from openpyxl import Workbook
 from sqlalchemy import Engine, text
 
-from etl import facts
-from etl import schema as s
-from etl.config import NetworkConfig
-from etl.contract import Report, validate_workbook
-from etl.crosscheck import History
-from etl.load import refresh_reach
-from etl.reader import RawSheet, RawWorkbook
-from etl.workbook import SHEET_COLUMNS
+from etl.core.config import NetworkConfig
+from etl.documents.workbook import SHEET_COLUMNS
+from etl.intake import facts
+from etl.intake.contract import Report, validate_workbook
+from etl.intake.crosscheck import History
+from etl.intake.load import refresh_reach
+from etl.intake.reader import RawSheet, RawWorkbook
+from etl.warehouse import schema as s
 
 MODULES = ("Informieren", "Coachen", "Vernetzen", "Transfer")
 PARTNERS_PER_NETWORK = 8

@@ -23,7 +23,7 @@ from pathlib import Path
 import requests
 
 from bench.memory import children, peak_rss_mb
-from etl.settings import REPO_ROOT
+from etl.core.settings import REPO_ROOT
 
 PASSWORD = "bench-passwort-2026"
 USER = "bench-steuerung"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dash
 
-from etl.settings import REPO_ROOT
+from etl.core.settings import REPO_ROOT
 
 
 def create_app() -> dash.Dash:

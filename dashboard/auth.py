@@ -39,10 +39,11 @@ from flask_login import LoginManager, current_user, login_user, logout_user
 from sqlalchemy import func, or_, select
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from dashboard import login_page
-from etl import audit, db, users
-from etl import schema as s
-from etl.settings import get_settings
+from dashboard.views import login
+from etl.core.settings import get_settings
+from etl.warehouse import audit, db
+from etl.warehouse import schema as s
+from etl.workflow import users
 
 ALL = frozenset(s.ROLES)
 ROLE_LABELS = {
@@ -200,15 +201,15 @@ def _audit(action: str, username: str | None, detail: object = "") -> None:
 def _login_post() -> Response:
     username = request.form.get("username", "").strip().lower()[:100]
     if not _csrf_ok():
-        return login_page.render("Die Sitzung ist abgelaufen. Bitte erneut anmelden.", 400)
+        return login.render("Die Sitzung ist abgelaufen. Bitte erneut anmelden.", 400)
     if _throttled(username, request.remote_addr or ""):
-        return login_page.render(
+        return login.render(
             "Zu viele Fehlversuche. Bitte in 15 Minuten erneut versuchen.", 429
         )
     user = users.authenticate(_engine(), username, request.form.get("password", ""))
     if user is None:
         _audit("login_failed", username)
-        return login_page.render("Benutzername oder Passwort ist falsch.", 401)
+        return login.render("Benutzername oder Passwort ist falsch.", 401)
     session.clear()  # no session fixation: a fresh session for the logged-in user
     login_user(SessionUser(**vars(user)))
     session["seen"] = datetime.now().timestamp()
@@ -220,7 +221,7 @@ def _login_post() -> Response:
 def _login() -> Response:
     if request.method == "POST":
         return _login_post()
-    return login_page.render()
+    return login.render()
 
 
 def _logout() -> Response:

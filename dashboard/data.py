@@ -29,9 +29,9 @@ from flask_caching import Cache
 from sqlalchemy import Engine
 
 from dashboard.calc import activity
-from etl import db, queries
-from etl.config import NetworkConfig, get_config
-from etl.settings import get_settings
+from etl.core.config import NetworkConfig, get_config
+from etl.core.settings import get_settings
+from etl.warehouse import db, queries
 
 cache = Cache()
 

@@ -17,15 +17,16 @@ from flask import Flask, Response, abort, request, send_file, stream_with_contex
 from sqlalchemy import select
 
 from dashboard import auth
-from etl import archive, audit, db
-from etl import schema as s
-from etl.config import get_config
-from etl.errors import Issue
-from etl.markup import marked_workbook
-from etl.normalise import CellError, parse_month
-from etl.settings import get_settings
-from etl.template import template_bytes
-from etl.workbook import report_file_name
+from etl.core.config import get_config
+from etl.core.errors import Issue
+from etl.core.normalise import CellError, parse_month
+from etl.core.settings import get_settings
+from etl.documents.markup import marked_workbook
+from etl.documents.template import template_bytes
+from etl.documents.workbook import report_file_name
+from etl.intake import archive
+from etl.warehouse import audit, db
+from etl.warehouse import schema as s
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -140,7 +141,7 @@ def proof():
     """Zwischennachweis (``?partner=DO&jahr=2025``) or Verwendungsnachweis (no year); a
     partner account gets only its own partner's."""
     from dashboard.exports.source import web_source
-    from etl.export.proof import file_name, proof_workbook, scope_of
+    from etl.documents.proof import file_name, proof_workbook, scope_of
 
     source = web_source()
     partner = request.args.get("partner", "").upper() or None
@@ -169,8 +170,8 @@ def _stand(source) -> str:
 def plan_workbook():
     """The finance plan workbook of the current version (or ``?version=3``)."""
     from dashboard import data
-    from etl import plan
-    from etl.plan.workbook import file_name, plan_workbook_bytes
+    from etl.documents.plan_workbook import file_name, plan_workbook_bytes
+    from etl.workflow import plan
 
     if auth.current_role() not in PLAN_ROLES:
         abort(403)
@@ -190,7 +191,7 @@ def plan_workbook():
 
 def plan_original(version_id: int):
     """The uploaded file a plan version was made from, as received."""
-    from etl import queries
+    from etl.warehouse import queries
 
     if auth.current_role() not in PLAN_ROLES:
         abort(403)
@@ -234,9 +235,9 @@ def records_csv():
     clamped to the user's partners."""
     from dashboard import data
     from dashboard.calc import records as rec
-    from dashboard.grids import RECORD_COLUMNS
     from dashboard.pages.records import _selection
-    from etl import queries
+    from dashboard.views.grids import RECORD_COLUMNS
+    from etl.warehouse import queries
 
     search = "?" + urlencode(request.args.to_dict(), safe=",")
     dataset, narrowing = _selection(search)

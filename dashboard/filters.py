@@ -13,7 +13,7 @@ from urllib.parse import parse_qsl, urlencode
 
 import pandas as pd
 
-from etl.config import NetworkConfig
+from etl.core.config import NetworkConfig
 
 PARTNER_KEY, MODULE_KEY, YEAR_KEY = "partner", "modul", "jahr"
 GLOBAL_KEYS = (PARTNER_KEY, MODULE_KEY, YEAR_KEY)

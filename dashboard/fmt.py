@@ -6,8 +6,8 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-from etl.german import MONTHS, MONTHS_SHORT
-from etl.money import format_eur
+from etl.core.german import MONTHS, MONTHS_SHORT
+from etl.core.money import format_eur
 
 DAYS = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 import threading
 
 from dashboard import data
-from etl import plan, queries
-from etl.config import NetworkConfig
-from etl.settings import get_settings
+from etl.core.config import NetworkConfig
+from etl.core.settings import get_settings
+from etl.warehouse import queries
+from etl.workflow import plan
 
 PLAN_KEY = "planstand"  # query parameter of the Finanzen page: the plan version shown
 

@@ -10,10 +10,10 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from etl import db
-from etl.config import get_config
-from etl.normalise import CellError, parse_month
-from etl.settings import Settings, get_settings
+from etl.core.config import get_config
+from etl.core.normalise import CellError, parse_month
+from etl.core.settings import Settings, get_settings
+from etl.warehouse import db
 
 
 def _context(args) -> tuple[Settings, object, object]:
@@ -43,8 +43,8 @@ def _print_result(result) -> None:
 
 def _ingest_one(name: str, *, engine, config, settings, user: str):
     """Ingest one named file; a missing file or a storage failure becomes a German error."""
-    from etl.errors import Issue
-    from etl.ingest import IngestResult, ingest_path
+    from etl.core.errors import Issue
+    from etl.intake.ingest import IngestResult, ingest_path
 
     path = Path(name)
     if not path.is_file():
@@ -61,7 +61,7 @@ def _ingest_one(name: str, *, engine, config, settings, user: str):
 
 
 def cmd_ingest(args) -> int:
-    from etl.plan import current_config
+    from etl.workflow.plan import current_config
 
     settings, config, engine = _context(args)
     config = current_config(engine, config)  # the plan's unit-cost table prices the staff rows
@@ -77,7 +77,7 @@ def cmd_ingest(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from etl.report import build_report, render_text
+    from etl.documents.report import build_report, render_text
 
     _settings, config, engine = _context(args)
     rep = build_report(engine, config)
@@ -93,7 +93,7 @@ def _month_arg(value: str) -> date:
 
 
 def cmd_template(args) -> int:
-    from etl.template import write_template
+    from etl.documents.template import write_template
 
     settings = get_settings()
     config = get_config(settings.config_path)
@@ -109,7 +109,7 @@ def cmd_template(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from etl.demo import run_demo
+    from etl.ops.demo import run_demo
 
     settings, config, engine = _context(args)
     results = run_demo(engine, config, settings, until=args.until)
@@ -133,7 +133,7 @@ def _read_password(args) -> str:
 
 
 def cmd_user(args) -> int:
-    from etl import users
+    from etl.workflow import users
 
     _settings, _config, engine = _context(args)
     try:
@@ -162,9 +162,9 @@ def cmd_user(args) -> int:
 def cmd_rebuild(args) -> int:
     from decimal import Decimal
 
-    from etl.money import format_eur
-    from etl.rebuild import RebuildError, rebuild_from_archive
-    from etl.report import build_report
+    from etl.core.money import format_eur
+    from etl.documents.report import build_report
+    from etl.ops.rebuild import RebuildError, rebuild_from_archive
 
     settings, config, engine = _context(args)
     try:
@@ -183,7 +183,7 @@ def cmd_rebuild(args) -> int:
 
 
 def cmd_reconcile(args) -> int:
-    from etl.reconcile import reconcile
+    from etl.ops.reconcile import reconcile
 
     settings, _config, engine = _context(args)
     summary = reconcile(engine, settings.archive_dir)
@@ -211,7 +211,7 @@ def _print_plan_result(result) -> None:
 
 
 def cmd_plan(args) -> int:
-    from etl import plan
+    from etl.workflow import plan
 
     settings, config, engine = _context(args)
     if args.action == "versions":
@@ -224,8 +224,8 @@ def cmd_plan(args) -> int:
 
 
 def _plan_download(args, engine, config) -> int:
-    from etl import plan
-    from etl.plan.workbook import file_name, plan_workbook_bytes
+    from etl.documents.plan_workbook import file_name, plan_workbook_bytes
+    from etl.workflow import plan
 
     try:
         chosen = (
@@ -243,7 +243,7 @@ def _plan_download(args, engine, config) -> int:
 
 
 def _plan_upload(args, engine, config, settings) -> int:
-    from etl.plan.upload import upload_plan
+    from etl.workflow.plan.upload import upload_plan
 
     path = Path(args.file or "")
     if not path.is_file():
@@ -273,7 +273,7 @@ def cmd_export(args) -> int:
 
 
 def _export_proof(args, engine, config) -> int:
-    from etl.export.proof import file_name, proof_workbook, scope_of
+    from etl.documents.proof import file_name, proof_workbook, scope_of
 
     try:
         scope = scope_of(config, args.partner and args.partner.upper(), args.year)
@@ -288,7 +288,7 @@ def _export_proof(args, engine, config) -> int:
 
 
 def _stand(engine) -> str:
-    from etl import queries
+    from etl.warehouse import queries
 
     uploads = queries.uploads(engine)
     accepted = uploads[uploads["status"] == "accepted"]

@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from etl import db
-from etl.config import load_config
-from etl.schema import metadata
-from etl.settings import REPO_ROOT, settings_from_env
+from etl.core.config import load_config
+from etl.core.settings import REPO_ROOT, settings_from_env
+from etl.warehouse import db
+from etl.warehouse.schema import metadata
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
@@ -100,7 +100,7 @@ def settings(tmp_path, engine):
 @pytest.fixture
 def ingest(engine, config, settings):
     """Ingest workbook bytes as of a fixed date (default 2025-06-20) through the real path."""
-    from etl.ingest import ingest_bytes
+    from etl.intake.ingest import ingest_bytes
 
     def _ingest(
         data: bytes,

@@ -10,7 +10,7 @@ import copy
 from datetime import date
 from decimal import Decimal
 
-from etl.workbook import report_bytes
+from etl.documents.workbook import report_bytes
 
 BASE_SHEETS = {
     "Veranstaltungen": [

@@ -8,9 +8,9 @@ from datetime import datetime
 
 from openpyxl import Workbook, load_workbook
 
-from etl import plan
-from etl.plan.upload import upload_plan
-from etl.plan.workbook import plan_workbook_bytes
+from etl.documents.plan_workbook import plan_workbook_bytes
+from etl.workflow import plan
+from etl.workflow.plan.upload import upload_plan
 
 CATEGORY_COLUMNS = {"personnel": 3, "overheads": 4, "material": 5}
 

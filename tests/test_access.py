@@ -10,9 +10,9 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import select
 
-from etl import approval, users
-from etl import schema as s
-from etl.ingest import Sender, ingest_bytes
+from etl.intake.ingest import Sender, ingest_bytes
+from etl.warehouse import schema as s
+from etl.workflow import months, users
 from tests.factories import sheets, workbook
 
 MARCH = date(2025, 3, 1)
@@ -79,19 +79,19 @@ def test_partner_may_only_upload_for_itself(engine, config, settings):
 
 
 def test_approved_month_is_locked_until_reopened(engine, config, settings, ingest):
-    with pytest.raises(approval.ApprovalError, match="kein angenommener"):
-        approval.approve(engine, "DO", MARCH, by="fin")
+    with pytest.raises(months.ApprovalError, match="kein angenommener"):
+        months.approve(engine, "DO", MARCH, by="fin")
     first = ingest(workbook())
-    approval.approve(engine, "DO", MARCH, by="fin")
-    with pytest.raises(approval.ApprovalError, match="bereits freigegeben"):
-        approval.approve(engine, "DO", MARCH, by="fin")
+    months.approve(engine, "DO", MARCH, by="fin")
+    with pytest.raises(months.ApprovalError, match="bereits freigegeben"):
+        months.approve(engine, "DO", MARCH, by="fin")
     fixed = sheets()
     fixed["Ausgaben"][1]["Betrag"] = "100,00"
     refused = ingest(workbook(data=fixed), at=datetime(2025, 6, 22))
     assert refused.status == "rejected" and "gesperrt" in refused.errors[0].message
-    with pytest.raises(approval.ApprovalError, match="Grund"):
-        approval.reopen(engine, "DO", MARCH, by="fin", reason="")
-    approval.reopen(engine, "DO", MARCH, by="fin", reason="Betrag korrigiert (Beleg 2)")
+    with pytest.raises(months.ApprovalError, match="Grund"):
+        months.reopen(engine, "DO", MARCH, by="fin", reason="")
+    months.reopen(engine, "DO", MARCH, by="fin", reason="Betrag korrigiert (Beleg 2)")
     again = ingest(workbook(data=fixed), at=datetime(2025, 6, 23))
     assert again.status == "replaced" and again.previous_id == first.upload_id
     with engine.connect() as conn:

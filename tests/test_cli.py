@@ -112,8 +112,8 @@ def test_report_json_has_the_promised_shape_and_money(etl, tmp_path):
 
 
 def test_template_is_a_valid_empty_report(etl, tmp_path, config):
-    from etl.contract import validate_workbook
-    from etl.reader import read_workbook
+    from etl.intake.contract import validate_workbook
+    from etl.intake.reader import read_workbook
 
     out = tmp_path / "vorlage.xlsx"
     res = etl("template", "--partner", "ham", "--month", "2025-02", "-o", str(out))

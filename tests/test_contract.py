@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from etl.contract import validate_workbook
-from etl.reader import read_workbook
+from etl.intake.contract import validate_workbook
+from etl.intake.reader import read_workbook
 from tests.factories import sheets, workbook
 
 TODAY = date(2025, 6, 20)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from etl.demo import build_demo, run_demo
-from etl.report import build_report
+from etl.documents.report import build_report
+from etl.ops.demo import build_demo, run_demo
 
 UNTIL = date(2024, 9, 1)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from etl.diff import diff_uploads
+from etl.intake.diff import diff_uploads
 from tests.factories import sheets, workbook
 
 

@@ -13,10 +13,10 @@ from openpyxl import load_workbook
 
 from dashboard.exports import export_page
 from dashboard.exports.source import direct_source
-from etl import payments
-from etl.export.book import MONEY_FORMAT, Column, Cover, Table, workbook_bytes
-from etl.export.proof import proof_workbook, scope_of
-from etl.report import build_report
+from etl.documents.book import MONEY_FORMAT, Column, Cover, Table, workbook_bytes
+from etl.documents.proof import proof_workbook, scope_of
+from etl.documents.report import build_report
+from etl.workflow import payments
 from tests.factories import EXPECTED, month_report, sheets, workbook
 
 EVIL = ['=HYPERLINK("http://example.org","klick")', "+49 231 123", "-Gutschrift", "@SUM(A1)"]

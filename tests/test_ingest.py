@@ -9,8 +9,8 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from etl import schema as s
-from etl.report import build_report
+from etl.documents.report import build_report
+from etl.warehouse import schema as s
 from tests.factories import EXPECTED, month_report, sheets, workbook
 
 
@@ -247,7 +247,7 @@ def test_concurrent_uploads_of_one_month_serialise(engine, config, settings):
     """Two different versions of a month at the same moment: one wins, one is superseded."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from etl.ingest import ingest_bytes
+    from etl.intake.ingest import ingest_bytes
 
     other = sheets()
     other["Ausgaben"][1]["Betrag"] = "100,00"
@@ -289,7 +289,7 @@ def test_same_bytes_in_the_same_microsecond_are_archived_twice(tmp_path):
     """Identical bytes, identical time of receipt: two names, both files whole."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from etl import archive
+    from etl.intake import archive
 
     data, at = workbook(), datetime(2025, 6, 20, 9, 0, 0, 123456)
     sha = hashlib.sha256(data).hexdigest()
@@ -320,7 +320,7 @@ def test_same_file_twice_at_the_same_time_keeps_both_outcomes(engine, settings, 
 
 
 def test_outcome_written_exclusively_is_never_overwritten(tmp_path):
-    from etl import archive
+    from etl.intake import archive
 
     assert archive.write_outcome(tmp_path, "a.xlsx", {"status": "accepted"}, exclusive=True)
     assert not archive.write_outcome(tmp_path, "a.xlsx", {"status": "failed"}, exclusive=True)
@@ -331,7 +331,7 @@ def test_archive_without_hard_links_is_still_exclusive(tmp_path, monkeypatch):
     """File systems without hard links (some network shares): O_EXCL creation instead."""
     import errno
 
-    from etl import archive
+    from etl.intake import archive
 
     def no_links(src, dst):
         raise OSError(errno.EPERM, "Operation not permitted")

@@ -10,8 +10,8 @@ from decimal import Decimal
 
 import pytest
 
-from etl.contract import validate_workbook
-from etl.reader import read_workbook
+from etl.intake.contract import validate_workbook
+from etl.intake.reader import read_workbook
 from tests.factories import EXPECTED, sheets, workbook
 from tests.test_contract import RULES, TODAY
 
@@ -52,7 +52,7 @@ def test_every_rule_gives_the_same_located_error(converted, config, fmt):
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_libreoffice_report_loads_with_the_same_money(converted, fmt, ingest, engine, config):
-    from etl.report import build_report
+    from etl.documents.report import build_report
 
     path = converted[fmt][0]
     result = ingest(path.read_bytes(), path.name)

@@ -11,11 +11,11 @@ from datetime import date, datetime
 import openpyxl
 import pytest
 
-from etl.contract import validate_workbook
-from etl.errors import Issue
-from etl.markup import AUTHOR, CELL_FILL, ERROR_SHEET, ROW_FILL, marked_workbook
-from etl.reader import read_workbook
-from etl.workbook import SHEET_COLUMNS
+from etl.core.errors import Issue
+from etl.documents.markup import AUTHOR, CELL_FILL, ERROR_SHEET, ROW_FILL, marked_workbook
+from etl.documents.workbook import SHEET_COLUMNS
+from etl.intake.contract import validate_workbook
+from etl.intake.reader import read_workbook
 from tests.factories import sheets, workbook
 
 TODAY = date(2025, 6, 20)
@@ -210,7 +210,7 @@ def test_unexpected_failure_falls_back_to_the_error_sheet(monkeypatch, config):
     def boom(*_args, **_kwargs):
         raise RuntimeError("openpyxl bug")
 
-    monkeypatch.setattr("etl.markup._locate", boom)
+    monkeypatch.setattr("etl.documents.markup._locate", boom)
     wb = _open(marked_workbook(data, "x.xlsx", errors))
     assert wb.sheetnames == [ERROR_SHEET] and len(_listed(wb)) == len(errors)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-from etl import db
-from etl.schema import metadata
+from etl.warehouse import db
+from etl.warehouse.schema import metadata
 
 
 def test_migrated_schema_matches_metadata(engine):

@@ -7,7 +7,8 @@ from datetime import date
 
 import pytest
 
-from etl import payments, queries
+from etl.warehouse import queries
+from etl.workflow import payments
 from tests.factories import month_report, workbook
 
 
@@ -114,7 +115,7 @@ def test_months_not_covered_add_up_exactly(engine, config, ingest):
 
 
 def _report(engine, config):
-    from etl.report import build_report
+    from etl.documents.report import build_report
 
     return build_report(engine, config)["eligible"]
 
@@ -132,7 +133,7 @@ def test_monthly_grant_equals_the_rules_applied_month_by_month(config):
 
     import pandas as pd
 
-    from etl.money import eligible_costs
+    from etl.core.money import eligible_costs
 
     rng = random.Random(11)
     codes = list(config.partner_codes)

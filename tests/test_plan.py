@@ -8,9 +8,10 @@ from decimal import Decimal
 
 import pytest
 
-from etl import plan, queries
-from etl.plan.diff import diff, needs_consent
-from etl.report import build_report
+from etl.documents.report import build_report
+from etl.warehouse import queries
+from etl.workflow import plan
+from etl.workflow.plan.diff import diff, needs_consent
 from tests.factories import workbook
 from tests.plan_workbooks import budget_row, downloaded, move, set_parameter, upload
 

@@ -11,9 +11,9 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from etl import queries
-from etl import schema as s
-from etl.load import refresh_reach
+from etl.intake.load import refresh_reach
+from etl.warehouse import queries
+from etl.warehouse import schema as s
 from tests.factories import month_report, report_bytes
 
 
@@ -74,7 +74,7 @@ def test_migration_backfill_equals_the_refresh(ingest, engine):
     """Migration 0004 fills fact_reach of an existing warehouse with the same rows."""
     from alembic import command
 
-    from etl import db
+    from etl.warehouse import db
 
     _upload(ingest, "DO", "2025-01", month_report("DO", "2025-01", n=2))
     _upload(ingest, "BO", "2025-02", month_report("BO", "2025-02"))

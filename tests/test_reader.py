@@ -13,8 +13,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from etl.errors import WorkbookRejected
-from etl.reader import (
+from etl.core.errors import WorkbookRejected
+from etl.intake.reader import (
     MSG_DAMAGED,
     MSG_PASSWORD,
     MSG_UNREADABLE,
@@ -26,7 +26,7 @@ from etl.reader import (
     read_workbook,
     sniff_format,
 )
-from etl.reader.messages import _format_size
+from etl.intake.reader.messages import _format_size
 
 MiB = 1024 * 1024
 ACCEPTED_FORMATS = (".xlsx", ".xlsm", ".ods", ".xls")

@@ -13,9 +13,8 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 from openpyxl import load_workbook
 
-from etl.demo import DemoUpload, build_demo, last_complete_month, run_demo
-from etl.template import build_template, template_bytes, write_template
-from etl.workbook import (
+from etl.documents.template import build_template, template_bytes, write_template
+from etl.documents.workbook import (
     DATA_SHEETS,
     DATE_FORMAT,
     MONEY_FORMAT,
@@ -23,6 +22,7 @@ from etl.workbook import (
     report_bytes,
     write_report,
 )
+from etl.ops.demo import DemoUpload, build_demo, last_complete_month, run_demo
 
 DEMO_UNTIL = date(2026, 10, 1)
 
@@ -540,7 +540,8 @@ def test_run_demo_feeds_the_upload_path_in_order(monkeypatch, config):
         calls.append((file_name, kwargs))
         return file_name
 
-    monkeypatch.setitem(sys.modules, "etl.ingest", types.SimpleNamespace(ingest_bytes=fake_ingest))
+    fake = types.SimpleNamespace(ingest_bytes=fake_ingest)
+    monkeypatch.setitem(sys.modules, "etl.intake.ingest", fake)
     until = date(2024, 3, 1)
     results = run_demo("ENGINE", config, "SETTINGS", until=until)
     expected = build_demo(config, until=until)
@@ -558,7 +559,8 @@ def test_run_demo_as_of_now_holds_back_files_not_yet_sent(monkeypatch, config):
     def fake_ingest(data, file_name, **kwargs):
         received.append(kwargs["received_at"])
 
-    monkeypatch.setitem(sys.modules, "etl.ingest", types.SimpleNamespace(ingest_bytes=fake_ingest))
+    fake = types.SimpleNamespace(ingest_bytes=fake_ingest)
+    monkeypatch.setitem(sys.modules, "etl.intake.ingest", fake)
     everything = build_demo(config, until=date(2024, 4, 1))
     now = everything[-1].received_at - timedelta(minutes=1)  # the last April file not yet sent
     assert (now.year, now.month) == (2024, 5)

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.calc.periods import year_elapsed
-from etl.config import TARGET_MEASURES, NetworkConfig, Rules
+from etl.core.config import TARGET_MEASURES, NetworkConfig, Rules
 
 COUNTS = ("events", "participants", "coachings")
 MEASURES = (*COUNTS, "companies")

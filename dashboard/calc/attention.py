@@ -11,7 +11,7 @@ import pandas as pd
 from dashboard import fmt
 from dashboard.calc import activity, reporting
 from dashboard.labels import CATEGORY_LABELS, MEASURE_LABELS
-from etl.config import Rules
+from etl.core.config import Rules
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,8 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
-from etl.config import COST_CATEGORIES, NetworkConfig, Rules
-from etl.money import eligible_arrays, exact_ratio, funding_ratios, monthly_amounts
+from etl.core.config import COST_CATEGORIES, NetworkConfig, Rules
+from etl.core.money import eligible_arrays, exact_ratio, funding_ratios, monthly_amounts
 
 MONEY_MEASURES = {"personnel_cents": "personnel", "expenditure_cents": "expenditure"}
 ELIGIBLE_FIELDS = ("personnel", "overheads", "material", "eligible", "grant", "eu", "state", "own")

@@ -10,7 +10,7 @@ import pandas as pd
 
 from dashboard import filters as flt
 from dashboard.calc import activity, attention, finance, memo, periods, reporting
-from etl.config import NetworkConfig
+from etl.core.config import NetworkConfig
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 
-from etl.config import NetworkConfig
+from etl.core.config import NetworkConfig
 
 
 def first_of(day: date) -> date:

@@ -17,7 +17,7 @@ import pandas as pd
 
 from dashboard.calc import memo
 from dashboard.calc.periods import add_months, due_date
-from etl.config import NetworkConfig
+from etl.core.config import NetworkConfig
 
 ACCEPTED = ("accepted", "superseded")  # superseded versions were accepted when they arrived
 COLUMNS = ["partner_code", "month", "due", "first_at", "status", "corrected", "n_rejected"]

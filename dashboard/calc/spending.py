@@ -11,7 +11,7 @@ import pandas as pd
 
 from dashboard import filters as flt
 from dashboard.calc import finance, forecast, periods
-from etl.config import NetworkConfig
+from etl.core.config import NetworkConfig
 
 
 @dataclass(frozen=True)

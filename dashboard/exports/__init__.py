@@ -16,7 +16,7 @@ from dashboard import filters as flt
 from dashboard import fmt
 from dashboard.calc import periods
 from dashboard.exports.source import Source
-from etl.export.book import Cover, Table, workbook_bytes
+from etl.documents.book import Cover, Table, workbook_bytes
 
 
 class PageExportError(ValueError):

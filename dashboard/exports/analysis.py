@@ -17,9 +17,9 @@ from dashboard.calc import reporting as rp
 from dashboard.exports import PageExport
 from dashboard.exports.source import Source
 from dashboard.labels import MEASURE_LABELS, STATUS_LABELS
-from etl.config import TARGET_MEASURES
-from etl.export.book import Column, Table
-from etl.normalise import SIZE_CLASSES
+from etl.core.config import TARGET_MEASURES
+from etl.core.normalise import SIZE_CLASSES
+from etl.documents.book import Column, Table
 
 FORMATS = ("Präsenz", "Online", "Hybrid")
 SEVERITY = {"flag": "dringend", "warn": "Hinweis"}
@@ -110,7 +110,7 @@ def overview(src: Source, _query: dict, f: flt.Filters) -> PageExport:
 
 
 def plan_label(src: Source, version_id: int | None) -> str:
-    from etl import plan
+    from etl.workflow import plan
 
     versions = plan.versions(src.engine, src.config)
     chosen = next((v for v in versions if v.id == version_id), versions[0])

@@ -6,17 +6,19 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from dashboard import filters as flt
-from dashboard import grids, planning
-from dashboard.audit_text import ACTIONS, describe
+from dashboard import planning
 from dashboard.calc import records as rec
 from dashboard.exports import PageExport
 from dashboard.exports.money import payment_data, payment_tables
 from dashboard.exports.source import Source
 from dashboard.labels import CATEGORY_LABELS, UPLOAD_STATUS_LABELS
-from etl import plan as plans
-from etl import queries, users
-from etl.export.book import Column, Table
-from etl.plan.diff import CONSENT, diff
+from dashboard.views import grids
+from dashboard.views.audit_text import ACTIONS, describe
+from etl.documents.book import Column, Table
+from etl.warehouse import queries
+from etl.workflow import plan as plans
+from etl.workflow import users
+from etl.workflow.plan.diff import CONSENT, diff
 
 # The frames behind each dataset of the Daten page (as in pages/records.py).
 SOURCES = {

@@ -12,8 +12,9 @@ from dashboard.exports import PageExport
 from dashboard.exports.analysis import as_number, plan_label
 from dashboard.exports.source import Source
 from dashboard.labels import CATEGORY_LABELS, FLAG_LABELS
-from etl import payments, queries
-from etl.export.book import Column, Table
+from etl.documents.book import Column, Table
+from etl.warehouse import queries
+from etl.workflow import payments
 
 
 def _money_cols(*names: str, total: bool = True) -> list[Column]:

@@ -10,8 +10,8 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import Engine
 
-from etl import plan
-from etl.config import NetworkConfig
+from etl.core.config import NetworkConfig
+from etl.workflow import plan
 
 
 @dataclass(frozen=True)

@@ -9,14 +9,14 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, html
 
-from dashboard import components as ui
 from dashboard import data, drill, fmt, planning
 from dashboard import filters as flt
 from dashboard.calc import activity, overview
 from dashboard.figures import activities as figs
 from dashboard.labels import MEASURE_LABELS
 from dashboard.theme import module_colors, partner_colors
-from etl.normalise import SIZE_CLASSES
+from dashboard.views import components as ui
+from etl.core.normalise import SIZE_CLASSES
 
 dash.register_page(
     __name__, path="/aktivitaeten", name="Aktivitäten", title="Aktivitäten – Fördercockpit", order=1

@@ -7,8 +7,10 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, ctx, html
 
-from dashboard import auth, data, grids
-from etl import schema, users
+from dashboard import auth, data
+from dashboard.views import grids
+from etl.warehouse import schema
+from etl.workflow import users
 
 dash.register_page(__name__, path="/benutzer", name="Benutzer", order=9, roles=("admin",))
 

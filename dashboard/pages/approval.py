@@ -11,8 +11,8 @@ from flask import request
 
 from dashboard import auth, data
 from dashboard.calc import periods
-from etl import approval
-from etl.queries import month_status
+from etl.warehouse.queries import month_status
+from etl.workflow import months
 
 dash.register_page(
     __name__, path="/freigabe", name="Freigabe", order=6, roles=("finance", "steering")
@@ -107,11 +107,11 @@ def act(_approve, _reopen, partner, month, reason):
     who, ip = auth.current_user.username, request.remote_addr
     try:
         if ctx.triggered_id == "approval-approve":
-            approval.approve(data.engine(), partner, _month(month), by=who, ip=ip)
+            months.approve(data.engine(), partner, _month(month), by=who, ip=ip)
             return dbc.Alert(f"{partner} {month} ist freigegeben und gesperrt.", color="success")
-        approval.reopen(data.engine(), partner, _month(month), by=who, reason=reason or "", ip=ip)
+        months.reopen(data.engine(), partner, _month(month), by=who, reason=reason or "", ip=ip)
         return dbc.Alert(f"{partner} {month} ist wieder geöffnet.", color="warning")
-    except approval.ApprovalError as exc:
+    except months.ApprovalError as exc:
         return dbc.Alert(str(exc), color="danger")
 
 

@@ -7,9 +7,10 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, html
 
-from dashboard import data, grids
-from dashboard.audit_text import ACTIONS, describe
-from etl.queries import audit_rows
+from dashboard import data
+from dashboard.views import grids
+from dashboard.views.audit_text import ACTIONS, describe
+from etl.warehouse.queries import audit_rows
 
 dash.register_page(
     __name__, path="/protokoll", name="Protokoll", order=8, roles=("admin", "steering", "finance")

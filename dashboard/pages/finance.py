@@ -10,15 +10,17 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, html, no_update
 
-from dashboard import auth, data, drill, fmt, grids, planning, tables
-from dashboard import components as ui
+from dashboard import auth, data, drill, fmt, planning
 from dashboard import filters as flt
-from dashboard import payment_view as pv
 from dashboard.calc import spending as sp
 from dashboard.calc.forecast import WINDOW
 from dashboard.figures import finance as figs
 from dashboard.theme import partner_colors
-from etl import payments, queries
+from dashboard.views import components as ui
+from dashboard.views import grids, tables
+from dashboard.views import payments as pv
+from etl.warehouse import queries
+from etl.workflow import payments
 
 dash.register_page(
     __name__, path="/finanzen", name="Finanzen", title="Finanzen – Fördercockpit", order=2

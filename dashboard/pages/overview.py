@@ -8,13 +8,13 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, dcc, html
 
-from dashboard import components as ui
 from dashboard import data, drill, fmt, planning
 from dashboard import filters as flt
 from dashboard.calc import activity
 from dashboard.calc import overview as ov
 from dashboard.calc.activity import MEASURES, attainment_flag
 from dashboard.labels import MEASURE_LABELS
+from dashboard.views import components as ui
 
 dash.register_page(__name__, path="/", name="Übersicht", title="Übersicht – Fördercockpit", order=0)
 

@@ -11,11 +11,13 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, ctx, dcc, html
 from flask import request
 
-from dashboard import auth, data, fmt, grids, planning
-from dashboard import components as ui
-from dashboard import payment_view as pv
-from etl import payments, queries
-from etl.normalise import CellError, parse_money_cents
+from dashboard import auth, data, fmt, planning
+from dashboard.views import components as ui
+from dashboard.views import grids
+from dashboard.views import payments as pv
+from etl.core.normalise import CellError, parse_money_cents
+from etl.warehouse import queries
+from etl.workflow import payments
 
 dash.register_page(
     __name__,

@@ -12,15 +12,16 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html, no_update
 from flask import request
 
-from dashboard import auth, data, grids, planning
-from dashboard import components as ui
+from dashboard import auth, data, planning
 from dashboard import filters as flt
-from dashboard import plan_view as view
-from etl import plan
-from etl.errors import Issue
-from etl.plan.diff import diff
-from etl.plan.upload import PlanResult, upload_plan
-from etl.settings import get_settings
+from dashboard.views import components as ui
+from dashboard.views import grids
+from dashboard.views import plan as view
+from etl.core.errors import Issue
+from etl.core.settings import get_settings
+from etl.workflow import plan
+from etl.workflow.plan.diff import diff
+from etl.workflow.plan.upload import PlanResult, upload_plan
 
 dash.register_page(
     __name__,

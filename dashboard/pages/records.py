@@ -11,11 +11,12 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import ClientsideFunction, Input, Output, State, callback, dcc, html, no_update
 
-from dashboard import components as ui
-from dashboard import data, drill, fmt, grids
+from dashboard import data, drill, fmt
 from dashboard import filters as flt
 from dashboard.calc import records as rec
 from dashboard.labels import UPLOAD_STATUS_LABELS
+from dashboard.views import components as ui
+from dashboard.views import grids
 
 dash.register_page(__name__, path="/daten", name="Daten", title="Daten – Fördercockpit", order=4)
 

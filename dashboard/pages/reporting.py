@@ -7,12 +7,13 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, html
 
-from dashboard import components as ui
-from dashboard import data, drill, fmt, tables
+from dashboard import data, drill, fmt
 from dashboard import filters as flt
 from dashboard.calc import periods, reporting
 from dashboard.figures import reporting as figs
 from dashboard.theme import partner_colors
+from dashboard.views import components as ui
+from dashboard.views import tables
 
 dash.register_page(
     __name__, path="/meldestand", name="Meldestand", title="Meldestand – Fördercockpit", order=3

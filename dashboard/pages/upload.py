@@ -12,9 +12,9 @@ from dash import Input, Output, State, callback, dcc, html
 from flask import request
 
 from dashboard import auth, data, planning
-from dashboard import upload_view as view
-from etl.ingest import IngestResult, Sender, ingest_bytes
-from etl.settings import get_settings
+from dashboard.views import upload as view
+from etl.core.settings import get_settings
+from etl.intake.ingest import IngestResult, Sender, ingest_bytes
 
 dash.register_page(__name__, path="/hochladen", name="Hochladen", order=5)
 

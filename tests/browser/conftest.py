@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from etl.settings import REPO_ROOT
+from etl.core.settings import REPO_ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]

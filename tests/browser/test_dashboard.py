@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import expect
 
-from etl.money import format_eur
+from etl.core.money import format_eur
 from tests.browser.conftest import cents
 
 pytestmark = pytest.mark.browser

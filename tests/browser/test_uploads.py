@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from etl.settings import REPO_ROOT
+from etl.core.settings import REPO_ROOT
 from tests.browser.conftest import ACCOUNTS, App, _env, _free_port, _wait_until_up, password
 from tests.factories import month_report, workbook
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from etl.config import parse_config
+from etl.core.config import parse_config
 
 SMALL = {
     "network": {"name": "Testnetz", "short_name": "Test", "start": "2024-01-01",

@@ -5,7 +5,7 @@ from fractions import Fraction
 import pandas as pd
 
 from dashboard.calc import finance
-from etl.money import eligible_costs
+from etl.core.money import eligible_costs
 from tests.dashboard.factories import facts
 
 FACTS = facts([

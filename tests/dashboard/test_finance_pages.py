@@ -11,8 +11,9 @@ from flask_login import login_user
 
 from dashboard import data
 from dashboard.auth import SessionUser
-from etl import plan, queries
-from etl.settings import get_settings
+from etl.core.settings import get_settings
+from etl.warehouse import queries
+from etl.workflow import plan
 from tests.factories import workbook
 from tests.plan_workbooks import downloaded, move, to_bytes
 
@@ -65,7 +66,7 @@ def test_finance_shows_the_plan_as_of_a_version(finance_user, engine, config, in
 
 def test_finance_shows_the_payment_position(finance_user, engine, config, ingest):
     from dashboard.pages import finance
-    from etl import payments
+    from etl.workflow import payments
 
     ingest(workbook())
     rid = payments.record_request(engine, config, partner="DO", requested_date=date(2025, 4, 15),

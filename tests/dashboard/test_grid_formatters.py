@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from etl.settings import REPO_ROOT
+from etl.core.settings import REPO_ROOT
 
 SCRIPT = REPO_ROOT / "assets" / "dashAgGridFunctions.js"
 

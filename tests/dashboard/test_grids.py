@@ -6,7 +6,7 @@ from fractions import Fraction
 
 import pandas as pd
 
-from dashboard import grids
+from dashboard.views import grids
 
 
 def test_json_rows_convert_dates_decimals_and_missing_values():

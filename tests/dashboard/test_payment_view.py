@@ -6,8 +6,8 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard import fmt
-from dashboard import payment_view as pv
-from etl.payments import POSITION_COLUMNS
+from dashboard.views import payments as pv
+from etl.workflow.payments import POSITION_COLUMNS
 
 KEYS = [k for k, _label in pv.POSITION]
 

@@ -11,8 +11,8 @@ import pytest
 
 from dashboard import filters as flt
 from dashboard.calc import records as rec
-from etl import queries
-from etl.report import build_report
+from etl.documents.report import build_report
+from etl.warehouse import queries
 from tests.factories import month_report, workbook
 
 ALL = dict(scope=None, partners=None, modules=None, years=None, month=None, cost_kind=None,

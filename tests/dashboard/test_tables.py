@@ -5,7 +5,7 @@ from datetime import date
 import pandas as pd
 from dash import html
 
-from dashboard import tables
+from dashboard.views import tables
 
 
 def test_report_matrix_cells_are_components_dash_can_send():

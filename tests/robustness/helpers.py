@@ -18,9 +18,9 @@ from pathlib import Path
 
 from sqlalchemy import Engine, func, select, text
 
-from etl import db
-from etl import schema as s
-from etl.config import NetworkConfig
+from etl.core.config import NetworkConfig
+from etl.warehouse import db
+from etl.warehouse import schema as s
 
 COUNT_COLUMNS = {
     "events": "n_events",

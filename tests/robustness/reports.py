@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from etl.workbook import report_bytes
+from etl.documents.workbook import report_bytes
 
 
 def report(partner: str, month: date, version: int = 0) -> dict[str, list[dict]]:

@@ -25,7 +25,7 @@ from decimal import Decimal
 
 from hypothesis import strategies as st
 
-from etl.workbook import SHEET_COLUMNS
+from etl.documents.workbook import SHEET_COLUMNS
 
 MONTH = date(2025, 3, 1)
 MODULES = ("Informieren", "Coachen", "Vernetzen", "Transfer")

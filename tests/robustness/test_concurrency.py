@@ -24,12 +24,12 @@ from functools import cache
 import pytest
 from sqlalchemy import func, select, text
 
-from etl import schema as s
-from etl.db import make_engine
-from etl.ingest import ingest_bytes
-from etl.report import build_report
-from etl.settings import settings_from_env
-from etl.workbook import report_bytes
+from etl.core.settings import settings_from_env
+from etl.documents.report import build_report
+from etl.documents.workbook import report_bytes
+from etl.intake.ingest import ingest_bytes
+from etl.warehouse import schema as s
+from etl.warehouse.db import make_engine
 from tests.robustness.helpers import assert_consistent, uploads
 from tests.robustness.reports import report
 from tests.robustness.tally import count

@@ -22,9 +22,8 @@ from functools import cache
 import pytest
 from sqlalchemy import select
 
-from etl import schema as s
-from etl.ingest import IngestResult, ingest_bytes
-from etl.reader.messages import (
+from etl.intake.ingest import IngestResult, ingest_bytes
+from etl.intake.reader.messages import (
     MSG_BOMB_RATIO,
     MSG_DAMAGED,
     MSG_EMPTY,
@@ -37,6 +36,7 @@ from etl.reader.messages import (
     _msg_too_large_unpacked,
     _msg_too_many_rows,
 )
+from etl.warehouse import schema as s
 from tests.corpus import hostile
 from tests.corpus.ooxml import build_zip, formula_cell, replace_members, set_cell, text_cell
 from tests.factories import month_report, sheets, workbook
@@ -708,7 +708,7 @@ HUGE = [
 def test_huge_sheet_bounded_time_and_memory(build, errors, tmp_path, sqlite_template):
     import shutil
 
-    from etl.settings import REPO_ROOT
+    from etl.core.settings import REPO_ROOT
 
     path = tmp_path / "gross.xlsx"
     path.write_bytes(build())

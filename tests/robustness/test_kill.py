@@ -55,10 +55,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event, select, text
 
-from etl import schema as s
-from etl.ingest import ingest_bytes
-from etl.reconcile import reconcile
-from etl.settings import settings_from_env
+from etl.core.settings import settings_from_env
+from etl.intake.ingest import ingest_bytes
+from etl.ops.reconcile import reconcile
+from etl.warehouse import schema as s
 from tests.factories import month_report, sheets, workbook
 from tests.robustness.helpers import archive_mismatches, archived_files, assert_consistent, outcome
 from tests.robustness.tally import count
@@ -126,7 +126,8 @@ def _wrap(module, attr: str, signal_: Callable[[], None], *, before: bool, only_
 
 
 def _points():
-    from etl import archive, audit, db, ingest, load
+    from etl.intake import archive, ingest, load
+    from etl.warehouse import audit, db
 
     return {
         "archived": (archive, "store", False),
@@ -153,7 +154,7 @@ def _install(hook: str, pipe, engine) -> None:
 
 
 def _child(pipe, url: str, data_dir: str, config, data: bytes, at: datetime, hook: str) -> None:
-    from etl.db import make_engine
+    from etl.warehouse.db import make_engine
 
     engine = make_engine(url)
     _install(hook, pipe, engine)

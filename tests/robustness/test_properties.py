@@ -18,10 +18,10 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from hypothesis import HealthCheck, given, settings
 
-from etl.ingest import ingest_bytes
-from etl.report import build_report
-from etl.settings import settings_from_env
-from etl.workbook import report_bytes
+from etl.core.settings import settings_from_env
+from etl.documents.report import build_report
+from etl.documents.workbook import report_bytes
+from etl.intake.ingest import ingest_bytes
 from tests.factories import month_report
 from tests.robustness.helpers import assert_consistent, clear_warehouse, fact_snapshot
 from tests.robustness.strategies import Generated, generated_reports

@@ -13,9 +13,9 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from etl import archive
-from etl.rebuild import rebuild_from_archive
-from etl.reconcile import reconcile
+from etl.intake import archive
+from etl.ops.rebuild import rebuild_from_archive
+from etl.ops.reconcile import reconcile
 from tests.factories import month_report, sheets, workbook
 from tests.robustness.helpers import archive_mismatches, outcome, uploads
 
@@ -133,7 +133,7 @@ def test_rebuild_replays_an_upload_whose_outcome_was_reconciled(
     history, engine, config, settings, sqlite_template, tmp_path
 ):
     """Without its outcome the rebuild could only list the file; reconciled, it is replayed."""
-    from etl import db
+    from etl.warehouse import db
 
     folder = settings.archive_dir
     archive.outcome_path(folder, history[1].archive_path).unlink()

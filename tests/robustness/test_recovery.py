@@ -29,12 +29,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from etl import db
-from etl.demo import run_demo
-from etl.ingest import ingest_bytes
-from etl.rebuild import RebuildError, rebuild_from_archive
-from etl.report import build_report
-from etl.settings import REPO_ROOT, settings_from_env
+from etl.core.settings import REPO_ROOT, settings_from_env
+from etl.documents.report import build_report
+from etl.intake.ingest import ingest_bytes
+from etl.ops.demo import run_demo
+from etl.ops.rebuild import RebuildError, rebuild_from_archive
+from etl.warehouse import db
 from tests.robustness.helpers import assert_consistent, clear_warehouse, outcome, uploads
 from tests.robustness.reports import report_file
 from tests.robustness.tally import count

@@ -16,13 +16,13 @@ from datetime import date
 import pytest
 from sqlalchemy import String
 
-from etl import reader
-from etl import schema as s
-from etl.config import NetworkConfig
-from etl.contract import DATA_SHEETS
-from etl.contract.context import Context
-from etl.contract.engine import text
-from etl.normalise import _INVISIBLE, clean_text, company_key
+from etl.core.config import NetworkConfig
+from etl.core.normalise import _INVISIBLE, clean_text, company_key
+from etl.intake import reader
+from etl.intake.contract import DATA_SHEETS
+from etl.intake.contract.context import Context
+from etl.intake.contract.engine import text
+from etl.warehouse import schema as s
 
 
 def test_reader_removes_control_characters_but_tab_and_line_breaks():
@@ -78,8 +78,8 @@ def test_every_free_text_column_has_the_length_of_its_warehouse_column(config):
 
 
 def test_blank_invisible_and_too_long_cells_are_located():
-    from etl.contract.engine import Col, SheetSpec, parse_sheet
-    from etl.reader import RawSheet
+    from etl.intake.contract.engine import Col, SheetSpec, parse_sheet
+    from etl.intake.reader import RawSheet
 
     spec = SheetSpec(
         "Ausgaben",

@@ -8,8 +8,8 @@ from datetime import datetime
 
 import pytest
 
-from etl import users
-from etl.settings import get_settings
+from etl.core.settings import get_settings
+from etl.workflow import users
 from tests.factories import month_report, sheets, workbook
 
 ACCOUNTS = {"admin": ("admin", None), "steering": ("steuerung", None),

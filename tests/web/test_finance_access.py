@@ -10,8 +10,9 @@ from datetime import date
 
 from openpyxl import load_workbook
 
-from etl import payments, plan, queries
-from etl.config import get_config
+from etl.core.config import get_config
+from etl.warehouse import queries
+from etl.workflow import payments, plan
 from tests.plan_workbooks import move, to_bytes
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

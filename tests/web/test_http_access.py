@@ -183,7 +183,7 @@ def test_logout_and_idle_expiry(site, client_as):
 
 
 def test_disabled_account_loses_its_session(site, client_as, engine):
-    from etl import users
+    from etl.workflow import users
 
     client = client_as("finance")
     assert client.get("/").status_code == 200

@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 
-from etl import queries
+from etl.warehouse import queries
 
 
 def _csv(client, query: str) -> list[list[str]]:

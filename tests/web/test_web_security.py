@@ -11,7 +11,7 @@ import re
 from flask import Flask
 
 from dashboard import auth
-from etl import users
+from etl.workflow import users
 from tests.web.conftest import login, send_csrf_header
 
 REFUSED = "Sicherheitsprüfung fehlgeschlagen"

@@ -1,0 +1,252 @@
+"""The network configuration: partners, modules, period, cost rules, budget plan, KPI targets.
+
+Everything a network may differ in lives in a TOML file (``data/config.toml`` by default);
+this module turns it into typed, validated objects. Money is ``Decimal``.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from pathlib import Path
+
+COST_CATEGORIES = ("personnel", "overheads", "material")
+TARGET_MEASURES = ("events", "participants", "coachings", "companies")
+MATERIAL_MODES = ("actual", "flat")
+
+
+class ConfigError(ValueError):
+    """The configuration file is inconsistent; the message names the key."""
+
+
+@dataclass(frozen=True)
+class Partner:
+    code: str
+    name: str
+    funding_rate: Decimal
+    lead: bool = False
+
+
+@dataclass(frozen=True)
+class RateTable:
+    """Monthly unit cost per pay group, applicable from ``valid_from``."""
+
+    valid_from: date
+    monthly: dict[int, Decimal]
+
+
+@dataclass(frozen=True)
+class Rules:
+    overhead_rate: Decimal
+    material_mode: str
+    material_flat_rate: Decimal
+    eu_share: Decimal
+    hours_per_year: int
+    deviation_warn: Decimal
+    deviation_flag: Decimal
+    interim_proof_due: tuple[int, int]
+    final_proof_months: int
+    rate_tables: tuple[RateTable, ...]
+
+
+@dataclass(frozen=True)
+class NetworkConfig:
+    name: str
+    short_name: str
+    start: date
+    end: date
+    total_budget: Decimal
+    grant_notice_date: date
+    report_due_day: int
+    modules: tuple[str, ...]
+    partners: tuple[Partner, ...]
+    rules: Rules
+    # budget[(partner, year, category)] -> EUR
+    budget: dict[tuple[str, int, str], Decimal] = field(default_factory=dict)
+    # targets[(partner, module, year, measure)] -> count
+    targets: dict[tuple[str, str, int, str], int] = field(default_factory=dict)
+    # valid_from of the unit-cost table chosen by the finance plan (None: the one in force on
+    # the grant notice date); see etl.plan
+    rate_table_from: date | None = None
+
+    @property
+    def partner_codes(self) -> tuple[str, ...]:
+        return tuple(p.code for p in self.partners)
+
+    @property
+    def years(self) -> tuple[int, ...]:
+        return tuple(range(self.start.year, self.end.year + 1))
+
+    def partner(self, code: str) -> Partner:
+        for p in self.partners:
+            if p.code == code:
+                return p
+        raise KeyError(code)
+
+    def rate_table(self) -> RateTable:
+        """The rate table in force on the grant notice date (fixed for the whole project), or the
+        one the finance plan names."""
+        if self.rate_table_from is not None:
+            for table in self.rules.rate_tables:
+                if table.valid_from == self.rate_table_from:
+                    return table
+            raise ConfigError(
+                f"Keine Pauschalentabelle gilt ab {self.rate_table_from:%d.%m.%Y} "
+                "(Finanzplan und Konfiguration passen nicht zusammen)."
+            )
+        usable = [t for t in self.rules.rate_tables if t.valid_from <= self.grant_notice_date]
+        if not usable:
+            raise ConfigError("Keine Pauschalentabelle gilt am Datum des Zuwendungsbescheids.")
+        return max(usable, key=lambda t: t.valid_from)
+
+    def months(self) -> list[date]:
+        """First days of every month of the project period."""
+        out, y, m = [], self.start.year, self.start.month
+        while (y, m) <= (self.end.year, self.end.month):
+            out.append(date(y, m, 1))
+            y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+        return out
+
+
+def _dec(value: object, key: str) -> Decimal:
+    try:
+        return Decimal(str(value))
+    except InvalidOperation as exc:
+        raise ConfigError(f"{key}: '{value}' is not a number") from exc
+
+
+def _date(value: object, key: str) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError as exc:
+        raise ConfigError(f"{key}: '{value}' is not a date (YYYY-MM-DD)") from exc
+
+
+def _rules(raw: dict) -> Rules:
+    mode = raw.get("material_mode", "actual")
+    if mode not in MATERIAL_MODES:
+        raise ConfigError(f"rules.material_mode must be one of {MATERIAL_MODES}, not '{mode}'")
+    tables = tuple(
+        RateTable(
+            valid_from=_date(t["valid_from"], "rules.rate_tables.valid_from"),
+            monthly={
+                int(k): _dec(v, f"rules.rate_tables.monthly.{k}") for k, v in t["monthly"].items()
+            },
+        )
+        for t in raw.get("rate_tables", [])
+    )
+    if not tables:
+        raise ConfigError("rules.rate_tables: at least one rate table is required")
+    month, day = (int(x) for x in str(raw.get("interim_proof_due", "04-30")).split("-"))
+    return Rules(
+        overhead_rate=_dec(raw.get("overhead_rate", "0.15"), "rules.overhead_rate"),
+        material_mode=mode,
+        material_flat_rate=_dec(raw.get("material_flat_rate", "0.25"), "rules.material_flat_rate"),
+        eu_share=_dec(raw.get("eu_share", "0.40"), "rules.eu_share"),
+        hours_per_year=int(raw.get("hours_per_year", 1720)),
+        deviation_warn=_dec(raw.get("deviation_warn", "0.15"), "rules.deviation_warn"),
+        deviation_flag=_dec(raw.get("deviation_flag", "0.20"), "rules.deviation_flag"),
+        interim_proof_due=(month, day),
+        final_proof_months=int(raw.get("final_proof_months", 6)),
+        rate_tables=tables,
+    )
+
+
+def _budget(raw: dict, codes: set[str], years: set[int]) -> dict[tuple[str, int, str], Decimal]:
+    out: dict[tuple[str, int, str], Decimal] = {}
+    for code, by_year in raw.items():
+        if code not in codes:
+            raise ConfigError(f"budget.{code}: unknown partner")
+        for year, cats in by_year.items():
+            if int(year) not in years:
+                raise ConfigError(f"budget.{code}.{year}: year outside the project period")
+            for cat, amount in cats.items():
+                if cat not in COST_CATEGORIES:
+                    raise ConfigError(f"budget.{code}.{year}.{cat}: unknown cost category")
+                out[(code, int(year), cat)] = _dec(amount, f"budget.{code}.{year}.{cat}")
+    return out
+
+
+def _targets(raw: dict, codes: set[str], modules: set[str]) -> dict[tuple[str, str, int, str], int]:
+    out: dict[tuple[str, str, int, str], int] = {}
+    for code, by_module in raw.items():
+        if code not in codes:
+            raise ConfigError(f"targets.{code}: unknown partner")
+        for module, by_year in by_module.items():
+            if module not in modules:
+                raise ConfigError(f"targets.{code}.{module}: unknown module")
+            for year, measures in by_year.items():
+                for measure, value in measures.items():
+                    if measure not in TARGET_MEASURES:
+                        raise ConfigError(
+                            f"targets.{code}.{module}.{year}.{measure}: unknown measure"
+                        )
+                    out[(code, module, int(year), measure)] = int(value)
+    return out
+
+
+def parse_config(raw: dict) -> NetworkConfig:
+    """Validate a parsed TOML document and return the network configuration."""
+    net = raw.get("network") or {}
+    partners = tuple(
+        Partner(
+            code=str(p["code"]).strip().upper(),
+            name=str(p["name"]).strip(),
+            funding_rate=_dec(p.get("funding_rate", "0.80"), f"partners.{p['code']}.funding_rate"),
+            lead=bool(p.get("lead", False)),
+        )
+        for p in raw.get("partners", [])
+    )
+    if not partners:
+        raise ConfigError("partners: at least one partner is required")
+    codes = {p.code for p in partners}
+    if len(codes) != len(partners):
+        raise ConfigError("partners: partner codes must be unique")
+    modules = tuple(str(m) for m in net.get("modules", []))
+    if not modules:
+        raise ConfigError("network.modules: at least one module is required")
+    start = _date(net.get("start"), "network.start")
+    end = _date(net.get("end"), "network.end")
+    if end < start:
+        raise ConfigError("network.end lies before network.start")
+    cfg = NetworkConfig(
+        name=str(net.get("name", "")),
+        short_name=str(net.get("short_name", net.get("name", ""))),
+        start=start,
+        end=end,
+        total_budget=_dec(net.get("total_budget_eur", "0"), "network.total_budget_eur"),
+        grant_notice_date=_date(net.get("grant_notice_date", start), "network.grant_notice_date"),
+        report_due_day=int(net.get("report_due_day", 10)),
+        modules=modules,
+        partners=partners,
+        rules=_rules(raw.get("rules") or {}),
+        budget=_budget(raw.get("budget") or {}, codes, set(range(start.year, end.year + 1))),
+        targets=_targets(raw.get("targets") or {}, codes, set(modules)),
+    )
+    cfg.rate_table()  # fails early when no table applies
+    return cfg
+
+
+def load_config(path: Path) -> NetworkConfig:
+    """Read and validate the TOML configuration at ``path``."""
+    with open(path, "rb") as fh:
+        return parse_config(tomllib.load(fh))
+
+
+@lru_cache(maxsize=8)
+def _cached(path: str, mtime: float) -> NetworkConfig:
+    return load_config(Path(path))
+
+
+def get_config(path: Path | None = None) -> NetworkConfig:
+    """The configuration at ``path`` (default: from settings), re-read when the file changes."""
+    if path is None:
+        from etl.core.settings import get_settings
+
+        path = get_settings().config_path
+    return _cached(str(path), path.stat().st_mtime)

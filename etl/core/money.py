@@ -1,0 +1,216 @@
+"""EFRE.NRW 2021-2027 cost rules: unit costs for staff, flat rates, eligible costs, grant split.
+
+All amounts are integer cents; rates are ``Decimal``. Rounding is half-up to the cent:
+per ``Personal`` row for personnel, and on the aggregate (partner x year, or whatever
+grain the caller sums to) for overheads, flat material costs and the funding split.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from decimal import Decimal
+
+import numpy as np
+import pandas as pd
+
+from etl.core.config import NetworkConfig, RateTable, Rules
+from etl.core.normalise import round_cents
+
+
+def hourly_rate(table: RateTable, pay_group: int, hours_per_year: int) -> Decimal:
+    """Unrounded hourly unit cost: monthly rate x 12 / full-time hours per year."""
+    return table.monthly[pay_group] * 12 / Decimal(hours_per_year)
+
+
+def personnel_cents(
+    billing: str, quantity: Decimal, pay_group: int, table: RateTable, hours_per_year: int
+) -> int:
+    """Cost of one ``Personal`` row in cents, rounded half-up."""
+    if billing == "Monat":
+        return round_cents(table.monthly[pay_group] * quantity)
+    return round_cents(table.monthly[pay_group] * 12 * quantity / Decimal(hours_per_year))
+
+
+@dataclass(frozen=True)
+class Eligible:
+    """Eligible costs and their financing for one aggregate, in cents."""
+
+    personnel: int
+    overheads: int
+    material: int
+    eligible: int
+    grant: int
+    eu: int
+    state: int
+    own: int
+
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+
+def eligible_costs(
+    personnel: int, expenditure: int, funding_rate: Decimal, rules: Rules
+) -> Eligible:
+    """Apply the cost rules to summed personnel and booked expenditure (cents)."""
+    overheads = round_cents(Decimal(personnel) * rules.overhead_rate / 100)
+    if rules.material_mode == "flat":
+        material = round_cents(Decimal(personnel) * rules.material_flat_rate / 100)
+    else:
+        material = expenditure
+    eligible = personnel + overheads + material
+    grant = round_cents(Decimal(eligible) * funding_rate / 100)
+    eu = round_cents(Decimal(eligible) * rules.eu_share / 100)
+    return Eligible(
+        personnel, overheads, material, eligible, grant, eu, grant - eu, eligible - grant
+    )
+
+
+# --- the same rules on whole numpy arrays (exact int64 cents) --------------------------
+
+
+def exact_ratio(rate: Decimal) -> tuple[int, int]:
+    """A decimal rate as an exact integer ratio (numerator, positive denominator)."""
+    num, den = Decimal(rate).as_integer_ratio()
+    return int(num), int(den)
+
+
+def _fits(values: np.ndarray, factor: int) -> bool:
+    """Whether ``2 * |values| * factor`` (plus a denominator) stays well inside int64."""
+    top = int(np.abs(values).max()) if len(values) else 0
+    return 2 * top * abs(factor) + 1 < 2**62
+
+
+def times_rate(cents, num, den) -> np.ndarray:
+    """``cents x num / den`` rounded half-up (halves away from zero), element-wise and exact:
+    the same as ``etl.normalise.round_cents(Decimal(cents) * rate / 100)`` for
+    ``rate = num / den``. ``num`` and ``den`` may be scalars or arrays like ``cents``."""
+    x = np.asarray(cents, dtype=np.int64)
+    n = np.broadcast_to(np.asarray(num, dtype=np.int64), x.shape)
+    d = np.broadcast_to(np.asarray(den, dtype=np.int64), x.shape)
+    if len(x) and not _fits(x, int(np.abs(n).max())):  # beyond int64: Python integers
+        xo, no, do = x.astype(object), n.astype(object), d.astype(object)
+        sign = np.where((xo < 0) != (no < 0), -1, 1)
+        q = (2 * abs(xo) * abs(no) + do) // (2 * do)
+        return (sign * q).astype(object)
+    prod = np.abs(x) * np.abs(n)
+    sign = np.where((x < 0) != (n < 0), -1, 1)
+    return sign * ((2 * prod + d) // (2 * d))
+
+
+def eligible_arrays(
+    personnel, expenditure, funding_num, funding_den, rules: Rules
+) -> dict[str, np.ndarray]:
+    """:func:`etl.money.eligible_costs` on whole arrays of summed cents (one funding rate per
+    element as an exact ratio); integer arithmetic only, identical results."""
+    pers = np.asarray(personnel, dtype=np.int64)
+    overheads = times_rate(pers, *exact_ratio(rules.overhead_rate))
+    if rules.material_mode == "flat":
+        material = times_rate(pers, *exact_ratio(rules.material_flat_rate))
+    else:
+        material = np.asarray(expenditure, dtype=np.int64)
+    eligible = pers + overheads + material
+    grant = times_rate(eligible, funding_num, funding_den)
+    eu = times_rate(eligible, *exact_ratio(rules.eu_share))
+    return {
+        "personnel": pers,
+        "overheads": overheads,
+        "material": material,
+        "eligible": eligible,
+        "grant": grant,
+        "eu": eu,
+        "state": grant - eu,
+        "own": eligible - grant,
+    }
+
+
+def funding_ratios(config: NetworkConfig, codes) -> tuple[np.ndarray, np.ndarray]:
+    """Each code's funding rate as numerator and denominator arrays (KeyError for a code that
+    is not a partner, like ``config.partner``)."""
+    rates = {p.code: p.funding_rate for p in config.partners}
+    ratio = {code: exact_ratio(rates[code]) for code in dict.fromkeys(codes)}
+    pairs = [ratio[c] for c in codes]
+    return (
+        np.array([p[0] for p in pairs], dtype=np.int64),
+        np.array([p[1] for p in pairs], dtype=np.int64),
+    )
+
+
+def _running(values: np.ndarray, start: np.ndarray) -> np.ndarray:
+    """Cumulative sums that restart at the rows where ``start`` (each row's group start)
+    points to themselves."""
+    total = np.cumsum(values)
+    before = np.concatenate([[0], total[:-1]])
+    return total - before[start]
+
+
+def monthly_amounts(
+    money: pd.DataFrame, config: NetworkConfig, fields: tuple[str, ...] = ("eligible",)
+) -> pd.DataFrame:
+    """One row per partner x month with money (``partner_code``, ``month``, ``fields``): what
+    each month adds to the figures of :func:`eligible_costs` (cents).
+
+    The cost rules are applied to the running sums within each year, and the month's amount
+    is the difference to the month before, so a year's months add up exactly to the
+    partner x year figure. ``money``: partner_code, month, personnel, expenditure
+    (cents); vectorised, the same as calling :func:`eligible_costs` month by month.
+    """
+    cols = ["partner_code", "month", *fields]
+    if money.empty:
+        return pd.DataFrame(columns=cols)
+    m = money[["partner_code", "month", "personnel", "expenditure"]]
+    codes, months = m["partner_code"].to_numpy(), pd.DatetimeIndex(m["month"])
+    years = months.year.to_numpy(dtype=np.int64)
+    order = np.lexsort((months.asi8, years, pd.factorize(codes, sort=True)[0]))
+    codes, years, months = codes[order], years[order], months[order]
+    pers = m["personnel"].to_numpy(dtype=np.int64)[order]
+    exp = m["expenditure"].to_numpy(dtype=np.int64)[order]
+    # running sums within each partner x year (rows sorted by partner, year, month)
+    first = np.ones(len(m), dtype=bool)
+    first[1:] = (codes[1:] != codes[:-1]) | (years[1:] != years[:-1])
+    start = np.maximum.accumulate(np.where(first, np.arange(len(m)), 0))
+    pers, exp = _running(pers, start), _running(exp, start)
+    num, den = funding_ratios(config, codes.tolist())
+    running = eligible_arrays(pers, exp, num, den, config.rules)
+    out = {"partner_code": codes, "month": months.to_numpy()}
+    for name in fields:
+        values = running[name]
+        before = np.concatenate([[0], values[:-1]])
+        out[name] = np.where(first, values, values - before).astype(np.int64)
+    return pd.DataFrame(out, columns=cols)
+
+
+def eur(cents: int) -> str:
+    """Cents as a plain decimal string with two places (``123456`` -> ``'1234.56'``)."""
+    sign = "-" if cents < 0 else ""
+    whole, rest = divmod(abs(int(cents)), 100)
+    return f"{sign}{whole}.{rest:02d}"
+
+
+def format_eur(cents: int) -> str:
+    """Cents in German notation: ``123456789`` -> ``'1.234.567,89 €'``."""
+    text = eur(cents)
+    sign = "-" if text.startswith("-") else ""
+    whole, frac = text.lstrip("-").split(".")
+    return f"{sign}{int(whole):,}".replace(",", ".") + f",{frac} €"
+
+
+def rules_summary(config: NetworkConfig) -> dict[str, object]:
+    """The rates and percentages in force, for reports (decimals as strings)."""
+    r = config.rules
+    table = config.rate_table()
+    return {
+        "rate_table_valid_from": table.valid_from.isoformat(),
+        "monthly_rates_eur": {str(g): f"{v:.2f}" for g, v in sorted(table.monthly.items())},
+        "hourly_rates_eur": {
+            str(g): f"{hourly_rate(table, g, r.hours_per_year):.4f}" for g in sorted(table.monthly)
+        },
+        "hours_per_year": r.hours_per_year,
+        "overhead_rate": str(r.overhead_rate),
+        "material_mode": r.material_mode,
+        "material_flat_rate": str(r.material_flat_rate),
+        "eu_share": str(r.eu_share),
+        "funding_rates": {p.code: str(p.funding_rate) for p in config.partners},
+        "deviation_warn": str(r.deviation_warn),
+        "deviation_flag": str(r.deviation_flag),
+        "grant_notice_date": config.grant_notice_date.isoformat(),
+    }

@@ -1,0 +1,252 @@
+"""The warehouse's figures as one structure (``python -m etl report``) and as German text."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from etl.core.config import NetworkConfig
+from etl.core.money import eligible_costs, eur, format_eur, rules_summary
+from etl.warehouse import queries
+from etl.workflow import plan
+
+COUNT_MEASURES = ("events", "participants", "coachings", "coaching_hours")
+CATEGORY_MEASURES = {
+    "sachkosten_cents": "Sachkosten",
+    "fremdleistungen_cents": "Fremdleistungen",
+    "reisekosten_cents": "Reisekosten",
+}
+
+
+def _sum(frame: pd.DataFrame, keys: list[str], measure: str) -> dict:
+    part = frame[frame["measure"] == measure]
+    out: dict = {}
+    for row in part.itertuples(index=False):
+        key = tuple(getattr(row, k) for k in keys)
+        out[key] = out.get(key, Decimal(0)) + Decimal(row.value)
+    return out
+
+
+def activities(engine: Engine, config: NetworkConfig) -> list[dict]:
+    """One row per partner x module x year of the project (zeros where nothing was reported)."""
+    facts = queries.monthly_facts(engine, measures=COUNT_MEASURES)
+    sums = {m: _sum(facts, ["partner_code", "module", "year"], m) for m in COUNT_MEASURES}
+    reach = queries.company_reach(engine)
+    companies = (
+        reach.groupby(["partner_code", "module", "year"])["company_id"].nunique().to_dict()
+        if not reach.empty
+        else {}
+    )
+    rows = []
+    for p in config.partner_codes:
+        for m in config.modules:
+            for y in config.years:
+                key = (p, m, y)
+                rows.append(
+                    {
+                        "partner": p,
+                        "module": m,
+                        "year": y,
+                        "events": int(sums["events"].get(key, 0)),
+                        "participants": int(sums["participants"].get(key, 0)),
+                        "coachings": int(sums["coachings"].get(key, 0)),
+                        "coaching_hours": f"{sums['coaching_hours'].get(key, Decimal(0)):.2f}",
+                        "companies": int(companies.get(key, 0)),
+                    }
+                )
+    return rows
+
+
+def personnel(engine: Engine) -> list[dict]:
+    """One row per partner x year x pay group x billing type."""
+    df = queries.personnel_by_group(engine)
+    out: dict[tuple, list] = {}
+    for r in df.itertuples(index=False):
+        key = (r.partner_code, int(r.year), int(r.pay_group), r.billing)
+        acc = out.setdefault(key, [Decimal(0), 0])
+        acc[0] += Decimal(r.quantity)
+        acc[1] += int(r.amount_cents)
+    return [
+        {
+            "partner": k[0],
+            "year": k[1],
+            "pay_group": k[2],
+            "billing": k[3],
+            "quantity": f"{q.quantize(Decimal('0.0001')).normalize():f}",
+            "amount_eur": eur(c),
+        }
+        for k, (q, c) in sorted(out.items())
+    ]
+
+
+def _money_by_partner_year(engine: Engine) -> dict[str, dict]:
+    facts = queries.monthly_facts(
+        engine, measures=["personnel_cents", "expenditure_cents", *CATEGORY_MEASURES]
+    )
+    return {
+        m: _sum(facts, ["partner_code", "year"], m)
+        for m in ("personnel_cents", "expenditure_cents", *CATEGORY_MEASURES)
+    }
+
+
+def expenditure(money: dict[str, dict]) -> list[dict]:
+    """One row per partner x year x cost category with bookings."""
+    rows = []
+    for measure, category in CATEGORY_MEASURES.items():
+        for (p, y), cents in money[measure].items():
+            rows.append(
+                {
+                    "partner": p,
+                    "year": int(y),
+                    "cost_category": category,
+                    "amount_eur": eur(int(cents)),
+                }
+            )
+    return sorted(rows, key=lambda r: (r["partner"], r["year"], r["cost_category"]))
+
+
+def eligible(money: dict[str, dict], config: NetworkConfig) -> list[dict]:
+    """One row per partner x project year: eligible costs and their financing."""
+    rows = []
+    for p in config.partners:
+        for y in config.years:
+            e = eligible_costs(
+                int(money["personnel_cents"].get((p.code, y), 0)),
+                int(money["expenditure_cents"].get((p.code, y), 0)),
+                p.funding_rate,
+                config.rules,
+            )
+            rows.append(
+                {
+                    "partner": p.code,
+                    "year": y,
+                    **{f"{k}_eur": eur(v) for k, v in _renamed(e.as_dict()).items()},
+                }
+            )
+    return rows
+
+
+def _renamed(amounts: dict[str, int]) -> dict[str, int]:
+    names = {"overheads": "overhead"}
+    return {names.get(k, k): v for k, v in amounts.items()}
+
+
+def build_report(engine: Engine, config: NetworkConfig, *, version_id: int | None = None) -> dict:
+    """Everything ``report --json`` prints; money as strings with two decimals.
+
+    Funding rates and material mode come from the current finance plan version (or
+    ``version_id``), see :func:`etl.plan.current_config`.
+    """
+    chosen = (
+        plan.plan_as_of(engine, config, version_id)
+        if version_id
+        else plan.current_plan(engine, config)
+    )
+    version = chosen.version.id
+    config = plan.apply(config, chosen.data)
+    money = _money_by_partner_year(engine)
+    elig = eligible(money, config)
+    keys = [k for k in elig[0] if k.endswith("_eur")] if elig else []
+    totals = {k: eur(sum(int(Decimal(r[k]) * 100) for r in elig)) for k in keys}
+    return {
+        "network": config.name,
+        "plan_version": version,
+        "activities": activities(engine, config),
+        "personnel": personnel(engine),
+        "expenditure": expenditure(money),
+        "eligible": elig,
+        "eligible_total": totals,
+        "unique_companies": queries.unique_companies(engine),
+        "rules": rules_summary(config),
+    }
+
+
+def _table(headers: list[str], rows: list[list[str]]) -> str:
+    widths = [
+        max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)
+    ]
+
+    def line(cells: list[str]) -> str:
+        pairs = enumerate(zip(cells, widths, strict=True))
+        return "  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in pairs)
+
+    return "\n".join([line(headers), line(["-" * w for w in widths]), *(line(r) for r in rows)])
+
+
+def _de_int(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def render_text(rep: dict) -> str:
+    """A readable German rendering of :func:`build_report`."""
+    acts = [
+        [
+            r["partner"],
+            r["module"],
+            str(r["year"]),
+            _de_int(r["events"]),
+            _de_int(r["participants"]),
+            _de_int(r["coachings"]),
+            r["coaching_hours"].replace(".", ","),
+            _de_int(r["companies"]),
+        ]
+        for r in rep["activities"]
+        if r["events"] or r["coachings"] or r["companies"]
+    ]
+    cents = lambda v: format_eur(int(Decimal(v) * 100))  # noqa: E731
+    elig = [
+        [
+            r["partner"],
+            str(r["year"]),
+            cents(r["personnel_eur"]),
+            cents(r["overhead_eur"]),
+            cents(r["material_eur"]),
+            cents(r["eligible_eur"]),
+            cents(r["grant_eur"]),
+            cents(r["eu_eur"]),
+            cents(r["state_eur"]),
+            cents(r["own_eur"]),
+        ]
+        for r in rep["eligible"]
+    ]
+    total = rep["eligible_total"]
+    return "\n\n".join(
+        [
+            f"Bericht: {rep['network']}",
+            "Aktivitäten\n"
+            + _table(
+                [
+                    "Partner",
+                    "Modul",
+                    "Jahr",
+                    "Veranst.",
+                    "Teilnehm.",
+                    "Coachings",
+                    "Std.",
+                    "Untern.",
+                ],
+                acts,
+            ),
+            "Förderfähige Ausgaben\n"
+            + _table(
+                [
+                    "Partner",
+                    "Jahr",
+                    "Personal",
+                    "Gemeinkosten",
+                    "Sachausgaben",
+                    "Förderfähig",
+                    "Zuwendung",
+                    "EU (EFRE)",
+                    "Land NRW",
+                    "Eigenanteil",
+                ],
+                elig,
+            ),
+            f"Förderfähig gesamt: {cents(total.get('eligible_eur', '0'))}; Zuwendung gesamt: "
+            f"{cents(total.get('grant_eur', '0'))}",
+            f"Erreichte Unternehmen (eindeutig): {_de_int(rep['unique_companies'])}",
+        ]
+    )

@@ -1,0 +1,114 @@
+"""The data contract of the monthly report: every rule that one workbook can be checked against.
+
+Cross-month rules (IDs across months, references to earlier activities, the yearly hours
+cap) need the warehouse and live in :mod:`etl.crosscheck`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from etl.core.config import NetworkConfig
+from etl.core.errors import Issue
+from etl.core.normalise import header_key
+from etl.intake.contract import coachings, events, expenditure, meta, participants, personnel
+from etl.intake.contract.context import Context
+from etl.intake.contract.engine import ParsedSheet, parse_sheet
+from etl.intake.reader import RawSheet, RawWorkbook
+
+DATA_SHEETS = (events, coachings, participants, personnel, expenditure)
+SHEET_ORDER = [meta.SHEET] + [m.SHEET for m in DATA_SHEETS]
+
+
+@dataclass
+class Report:
+    """A monthly report as parsed from one workbook: rows per sheet plus every issue found."""
+
+    partner: str | None = None
+    month: date | None = None
+    contact: str | None = None
+    sheets: dict[str, ParsedSheet] = field(default_factory=dict)
+    errors: list[Issue] = field(default_factory=list)
+    notices: list[Issue] = field(default_factory=list)
+
+    def rows(self, sheet: str) -> list[dict]:
+        parsed = self.sheets.get(sheet)
+        return parsed.rows if parsed else []
+
+    def sort_issues(self) -> None:
+        def key(issue: Issue):
+            order = SHEET_ORDER.index(issue.sheet) if issue.sheet in SHEET_ORDER else -1
+            return (order, issue.row or 0, issue.column or "", issue.message)
+
+        self.errors.sort(key=key)
+        self.notices.sort(key=key)
+
+
+def _sheets_present(raw: RawWorkbook, report: Report) -> dict[str, RawSheet]:
+    """The contract's sheets found in the workbook; errors for missing, notices for extra ones."""
+    wanted = {header_key(name): name for name in SHEET_ORDER}
+    found: dict[str, RawSheet] = {}
+    for sheet in raw.sheets:
+        name = wanted.get(header_key(sheet.name))
+        if name is None:
+            report.notices.append(
+                Issue(sheet.name, None, None, "Zusätzliches Blatt wird ignoriert.")
+            )
+        elif name not in found:
+            found[name] = sheet
+    for name in SHEET_ORDER:
+        if name not in found:
+            report.errors.append(
+                Issue(
+                    name,
+                    None,
+                    None,
+                    f"Das Blatt '{name}' fehlt. Bitte die Vorlage verwenden; ist in diesem Monat "
+                    "nichts zu melden, das Blatt mit seinen Überschriften leer lassen.",
+                )
+            )
+    return found
+
+
+def _data_sheet(module, sheet: RawSheet, ctx: Context, report: Report) -> ParsedSheet:
+    parsed = parse_sheet(module.spec(ctx), sheet)
+    report.errors += parsed.errors
+    report.notices += parsed.notices
+    report.sheets[module.SHEET] = parsed
+    return parsed
+
+
+def validate_workbook(raw: RawWorkbook, config: NetworkConfig, *, today: date) -> Report:
+    """Parse and check one workbook against the contract (no warehouse needed)."""
+    report = Report()
+    found = _sheets_present(raw, report)
+    if meta.SHEET in found:
+        head = meta.read_meta(found[meta.SHEET], config, today)
+        report.partner, report.month, report.contact = head.partner, head.month, head.contact
+        report.errors += head.errors
+        report.notices += head.notices
+    ctx = Context(config, report.month)
+    for module in DATA_SHEETS:
+        if module.SHEET in found:
+            _data_sheet(module, found[module.SHEET], ctx, report)
+    _check_rows(report, ctx)
+    report.sort_issues()
+    return report
+
+
+def _check_rows(report: Report, ctx: Context) -> None:
+    sheets = report.sheets
+    if events.SHEET in sheets:
+        report.errors += events.check(sheets[events.SHEET], ctx)
+    if coachings.SHEET in sheets:
+        event_ids = {r["ID"].casefold() for r in report.rows(events.SHEET) if r["ID"]}
+        report.errors += coachings.check(sheets[coachings.SHEET], ctx, event_ids)
+    if participants.SHEET in sheets:
+        report.errors += participants.check(sheets[participants.SHEET], ctx)
+    if personnel.SHEET in sheets:
+        report.errors += personnel.check(sheets[personnel.SHEET], ctx)
+        report.notices += personnel.privacy_notices(sheets[personnel.SHEET])
+    if expenditure.SHEET in sheets:
+        report.errors += expenditure.check(sheets[expenditure.SHEET], ctx)
+        report.notices += expenditure.credit_notices(sheets[expenditure.SHEET])

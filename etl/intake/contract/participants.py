@@ -1,0 +1,75 @@
+"""Sheet ``Teilnehmende``: one row per participating company per activity."""
+
+from __future__ import annotations
+
+from etl.core.errors import Issue
+from etl.core.normalise import company_key, parse_int, parse_plz, parse_size_class
+from etl.intake.contract.context import Context, bound
+from etl.intake.contract.engine import Col, ParsedSheet, SheetSpec
+from etl.warehouse import schema as s
+
+SHEET = "Teilnehmende"
+NAME_KEY_LENGTH = s.companies.c.name_key.type.length  # the matching key of a company name
+
+
+def spec(_ctx: Context) -> SheetSpec:
+    return SheetSpec(
+        SHEET,
+        (
+            Col(
+                "Aktivität",
+                aliases=("Aktivitaet", "Aktivitäts-ID", "Aktivität ID"),
+                stored_as=s.participations.c.activity_id,
+            ),
+            Col("Unternehmen", stored_as=s.participations.c.company_name),
+            Col("PLZ", parse_plz),
+            Col("Größenklasse", parse_size_class, aliases=("Groessenklasse", "Grössenklasse")),
+            Col("Personen", parse_int),
+        ),
+    )
+
+
+def _key_too_long(row: dict) -> list[Issue]:
+    """The company's matching key spells umlauts and ß with two letters, so it may be longer
+    than the name itself; it must still fit the warehouse."""
+    name = row["Unternehmen"]
+    length = len(company_key(name)) if name is not None else 0
+    if length <= NAME_KEY_LENGTH:
+        return []
+    message = (
+        f"Der Unternehmensname ist zu lang für den Abgleich: höchstens {NAME_KEY_LENGTH} "
+        f"Zeichen, wobei ä, ö, ü und ß doppelt zählen (hier {length}). Bitte kürzen."
+    )
+    return [Issue(SHEET, row["_row"], "Unternehmen", message)]
+
+
+def check(sheet: ParsedSheet, _ctx: Context) -> list[Issue]:
+    """Row rules: at least one person; one row per company and activity; key length."""
+    issues: list[Issue] = []
+    seen: dict[tuple, int] = {}
+    for row in sheet.rows:
+        n = row["Personen"]
+        issues += bound(
+            SHEET,
+            row,
+            "Personen",
+            n is None or n >= 1,
+            "Je Unternehmen muss mindestens 1 Person teilgenommen haben.",
+        )
+        issues += _key_too_long(row)
+        if None in (row["Aktivität"], row["Unternehmen"], row["PLZ"]):
+            continue
+        key = (row["Aktivität"].casefold(), company_key(row["Unternehmen"]), row["PLZ"])
+        if key in seen:
+            issues.append(
+                Issue(
+                    SHEET,
+                    row["_row"],
+                    "Unternehmen",
+                    f"Das Unternehmen steht für diese Aktivität schon in Zeile {seen[key]}. "
+                    "Bitte je Unternehmen und Aktivität nur eine Zeile (Personen zusammenzählen).",
+                )
+            )
+        else:
+            seen[key] = row["_row"]
+    return issues
