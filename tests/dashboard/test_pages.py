@@ -13,7 +13,7 @@ from flask_login import login_user
 from dashboard import data
 from dashboard.auth import SessionUser
 from etl.core.settings import get_settings
-from tests.dashboard.test_tables import components
+from tests.dashboard.views.test_tables import components
 from tests.factories import EXPECTED, month_report, workbook
 
 

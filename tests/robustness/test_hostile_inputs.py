@@ -39,10 +39,10 @@ from etl.intake.reader.messages import (
 from etl.warehouse import schema as s
 from tests.corpus import hostile
 from tests.corpus.ooxml import build_zip, formula_cell, replace_members, set_cell, text_cell
+from tests.etl.intake.test_contract import RULES
 from tests.factories import month_report, sheets, workbook
 from tests.robustness.helpers import assert_consistent, fact_snapshot, outcome, uploads
 from tests.robustness.tally import count
-from tests.test_contract import RULES
 
 BASELINE_AT = datetime(2025, 6, 2, 9, 0)
 CASE_AT = datetime(2025, 6, 20, 9, 0)

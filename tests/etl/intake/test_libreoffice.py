@@ -12,8 +12,8 @@ import pytest
 
 from etl.intake.contract import validate_workbook
 from etl.intake.reader import read_workbook
+from tests.etl.intake.test_contract import RULES, TODAY
 from tests.factories import EXPECTED, sheets, workbook
-from tests.test_contract import RULES, TODAY
 
 pytestmark = pytest.mark.libreoffice
 FORMATS = ["ods", "xlsx", "xls"]

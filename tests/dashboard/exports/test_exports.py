@@ -234,9 +234,9 @@ def test_cli_exports(engine, tmp_path, reported):
     env = {**os.environ, "DATA_DIR": str(tmp_path / "data"),
            "DATABASE_URL": engine.url.render_as_string(hide_password=False)}
 
-    def run(*args):
-        return subprocess.run([sys.executable, "-m", "etl", *args], env=env, capture_output=True,
-                              text=True, timeout=300)
+    def run(*args, package="etl"):
+        return subprocess.run([sys.executable, "-m", package, *args], env=env,
+                              capture_output=True, text=True, timeout=300)
 
     out = tmp_path / "nachweis.xlsx"
     res = run("export", "nachweis", "--partner", "DO", "--year", "2025", "-o", str(out))
@@ -244,9 +244,9 @@ def test_cli_exports(engine, tmp_path, reported):
     assert "Zwischennachweis 2025 – DO" in res.stdout
     assert "Finanzierung" in _open(out.read_bytes()).sheetnames
     page = tmp_path / "finanzen.xlsx"
-    res = run("export", "seite", "/finanzen", "--query", "partner=BO", "-o", str(page))
+    res = run("export", "/finanzen", "--query", "partner=BO", "-o", str(page), package="dashboard")
     assert res.returncode == 0, res.stderr
     _header, lines = _table(_open(page.read_bytes())["Budgetzeilen"])
     assert {r[0] for r in lines} == {"BO"}
-    assert run("export", "seite", "/gibtsnicht").returncode == 2
+    assert run("export", "/gibtsnicht", package="dashboard").returncode == 2
     assert run("export", "nachweis", "--partner", "XX").returncode == 2

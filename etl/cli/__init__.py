@@ -1,0 +1,30 @@
+"""Command line: ``python -m etl COMMAND``, one module per command group.
+
+The top of the etl graph: each group module parses its arguments and calls down into the
+layers; nothing imports it but ``etl.__main__``.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from etl.cli import documents, intake, ops, plan, users
+
+GROUPS = (intake, documents, users, plan, ops)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m etl", description="Fördercockpit: warehouse, uploads and documents."
+    )
+    parser.add_argument("--db", help="database URL (overrides DATABASE_URL)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for group in GROUPS:
+        group.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    return args.func(args)

@@ -1,0 +1,66 @@
+"""``python -m etl ingest``: check and load monthly workbooks."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from etl.cli.common import context
+
+
+def _print_result(result) -> None:
+    month = f"{result.month:%m/%Y}" if result.month else "?"
+    labels = {
+        "accepted": "angenommen",
+        "replaced": "ersetzt die vorige Fassung",
+        "unchanged": "unverändert (identische Datei)",
+        "rejected": "abgelehnt",
+    }
+    print(f"{result.file}: {labels[result.status]} (Partner {result.partner or '?'}, {month})")
+    for issue in result.errors:
+        print(f"  Fehler  {issue}")
+    for issue in result.notices:
+        print(f"  Hinweis {issue}")
+
+
+def _ingest_one(name: str, *, engine, config, settings, user: str):
+    """Ingest one named file; a missing file or a storage failure becomes a German error."""
+    from etl.core.errors import Issue
+    from etl.intake.ingest import IngestResult, ingest_path
+
+    path = Path(name)
+    if not path.is_file():
+        message = f"Die Datei '{name}' wurde nicht gefunden."
+    else:
+        try:
+            return ingest_path(path, engine=engine, config=config, settings=settings, user=user)
+        except Exception as exc:  # noqa: BLE001 - a German message, never a traceback
+            message = (
+                "Technischer Fehler beim Speichern; nichts wurde geändert. Bitte später "
+                f"erneut versuchen ({type(exc).__name__})."
+            )
+    return IngestResult(file=name, status="rejected", errors=[Issue(None, None, None, message)])
+
+
+def cmd_ingest(args) -> int:
+    from etl.workflow.plan import current_config
+
+    settings, config, engine = context(args)
+    config = current_config(engine, config)  # the plan's unit-cost table prices the staff rows
+    results = []
+    for name in args.files:
+        result = _ingest_one(name, engine=engine, config=config, settings=settings, user=args.user)
+        results.append(result)
+        if not args.json:
+            _print_result(result)
+    if args.json:
+        print(json.dumps([r.as_dict() for r in results], ensure_ascii=False, indent=2))
+    return 0 if all(r.ok for r in results) else 1
+
+
+def register(sub) -> None:
+    p = sub.add_parser("ingest", help="check and load monthly workbooks, in the given order")
+    p.add_argument("files", nargs="+")
+    p.add_argument("--user", default="cli")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_ingest)
