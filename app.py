@@ -3,9 +3,23 @@
 from __future__ import annotations
 
 import os
+import sys
 
 from dashboard import create_app
+from etl.core.config import ConfigError, get_config
 
+
+def _check_config() -> None:
+    """Refuse to start on an inconsistent network configuration, saying what is wrong."""
+    try:
+        get_config()
+    except ConfigError as exc:
+        lines = "\n".join(f"  - {problem}" for problem in str(exc).splitlines())
+        sys.exit(f"Die Konfiguration ist fehlerhaft; das Cockpit startet nicht:\n{lines}\n"
+                 "Prüfen mit: python -m etl config check")
+
+
+_check_config()
 app = create_app()
 server = app.server
 
@@ -22,11 +36,12 @@ def _prepare_warehouse() -> None:
     engine = db.get_engine(settings.database_url)
     db.prepare(engine, config)
     if db.is_empty(engine) and os.environ.get("SEED_DEMO", "1") != "0":
+        # Accounts first: should loading the demo fail half way, a restart still has them.
+        for username, role, password in create_demo_accounts(engine, config):
+            print(f"Demo account: {username} / {password} ({role})", flush=True)
         print("Warehouse is empty: loading demo data (takes a few seconds) ...", flush=True)
         results = run_demo(engine, config, settings)
         print(f"Demo data loaded: {len(results)} workbooks.", flush=True)
-        for username, role, password in create_demo_accounts(engine):
-            print(f"Demo account: {username} / {password} ({role})", flush=True)
 
 
 if __name__ == "__main__":

@@ -7,10 +7,12 @@ layers; nothing imports it but ``etl.__main__``.
 from __future__ import annotations
 
 import argparse
+import sys
 
-from etl.cli import documents, intake, ops, plan, users
+from etl.cli import config, documents, intake, ops, plan, users
+from etl.core.config import ConfigError
 
-GROUPS = (intake, documents, users, plan, ops)
+GROUPS = (intake, documents, users, plan, ops, config)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -27,4 +29,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except ConfigError as exc:  # every command refuses an inconsistent network configuration
+        print("Die Konfiguration ist fehlerhaft; nichts wurde geändert:", file=sys.stderr)
+        for problem in str(exc).splitlines():
+            print(f"  - {problem}", file=sys.stderr)
+        print("Prüfen mit: python -m etl config check", file=sys.stderr)
+        return 2

@@ -13,6 +13,8 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
 
+from etl.core.config_check import problems
+
 COST_CATEGORIES = ("personnel", "overheads", "material")
 TARGET_MEASURES = ("events", "participants", "coachings", "companies")
 MATERIAL_MODES = ("actual", "flat")
@@ -115,7 +117,7 @@ def _dec(value: object, key: str) -> Decimal:
     try:
         return Decimal(str(value))
     except InvalidOperation as exc:
-        raise ConfigError(f"{key}: '{value}' is not a number") from exc
+        raise ConfigError(f"{key}: '{value}' ist keine Zahl.") from exc
 
 
 def _date(value: object, key: str) -> date:
@@ -124,13 +126,15 @@ def _date(value: object, key: str) -> date:
     try:
         return date.fromisoformat(str(value))
     except ValueError as exc:
-        raise ConfigError(f"{key}: '{value}' is not a date (YYYY-MM-DD)") from exc
+        raise ConfigError(f"{key}: '{value}' ist kein Datum (JJJJ-MM-TT).") from exc
 
 
 def _rules(raw: dict) -> Rules:
     mode = raw.get("material_mode", "actual")
     if mode not in MATERIAL_MODES:
-        raise ConfigError(f"rules.material_mode must be one of {MATERIAL_MODES}, not '{mode}'")
+        raise ConfigError(
+            f"rules.material_mode: '{mode}' ist nicht erlaubt, nur {' oder '.join(MATERIAL_MODES)}."
+        )
     tables = tuple(
         RateTable(
             valid_from=_date(t["valid_from"], "rules.rate_tables.valid_from"),
@@ -141,7 +145,7 @@ def _rules(raw: dict) -> Rules:
         for t in raw.get("rate_tables", [])
     )
     if not tables:
-        raise ConfigError("rules.rate_tables: at least one rate table is required")
+        raise ConfigError("rules.rate_tables: mindestens eine Pauschalentabelle ist nötig.")
     month, day = (int(x) for x in str(raw.get("interim_proof_due", "04-30")).split("-"))
     return Rules(
         overhead_rate=_dec(raw.get("overhead_rate", "0.15"), "rules.overhead_rate"),
@@ -161,13 +165,15 @@ def _budget(raw: dict, codes: set[str], years: set[int]) -> dict[tuple[str, int,
     out: dict[tuple[str, int, str], Decimal] = {}
     for code, by_year in raw.items():
         if code not in codes:
-            raise ConfigError(f"budget.{code}: unknown partner")
+            raise ConfigError(f"budget.{code}: unbekannter Partner.")
         for year, cats in by_year.items():
             if int(year) not in years:
-                raise ConfigError(f"budget.{code}.{year}: year outside the project period")
+                raise ConfigError(
+                    f"budget.{code}.{year}: Jahr liegt außerhalb der Projektlaufzeit."
+                )
             for cat, amount in cats.items():
                 if cat not in COST_CATEGORIES:
-                    raise ConfigError(f"budget.{code}.{year}.{cat}: unknown cost category")
+                    raise ConfigError(f"budget.{code}.{year}.{cat}: unbekannte Kostenart.")
                 out[(code, int(year), cat)] = _dec(amount, f"budget.{code}.{year}.{cat}")
     return out
 
@@ -176,15 +182,15 @@ def _targets(raw: dict, codes: set[str], modules: set[str]) -> dict[tuple[str, s
     out: dict[tuple[str, str, int, str], int] = {}
     for code, by_module in raw.items():
         if code not in codes:
-            raise ConfigError(f"targets.{code}: unknown partner")
+            raise ConfigError(f"targets.{code}: unbekannter Partner.")
         for module, by_year in by_module.items():
             if module not in modules:
-                raise ConfigError(f"targets.{code}.{module}: unknown module")
+                raise ConfigError(f"targets.{code}.{module}: unbekanntes Modul.")
             for year, measures in by_year.items():
                 for measure, value in measures.items():
                     if measure not in TARGET_MEASURES:
                         raise ConfigError(
-                            f"targets.{code}.{module}.{year}.{measure}: unknown measure"
+                            f"targets.{code}.{module}.{year}.{measure}: unbekannte Kennzahl."
                         )
                     out[(code, module, int(year), measure)] = int(value)
     return out
@@ -203,17 +209,17 @@ def parse_config(raw: dict) -> NetworkConfig:
         for p in raw.get("partners", [])
     )
     if not partners:
-        raise ConfigError("partners: at least one partner is required")
+        raise ConfigError("partners: mindestens ein Partner ist nötig.")
     codes = {p.code for p in partners}
     if len(codes) != len(partners):
-        raise ConfigError("partners: partner codes must be unique")
+        raise ConfigError("partners: Partnerkürzel müssen eindeutig sein.")
     modules = tuple(str(m) for m in net.get("modules", []))
     if not modules:
-        raise ConfigError("network.modules: at least one module is required")
+        raise ConfigError("network.modules: mindestens ein Modul ist nötig.")
     start = _date(net.get("start"), "network.start")
     end = _date(net.get("end"), "network.end")
     if end < start:
-        raise ConfigError("network.end lies before network.start")
+        raise ConfigError("network.end: Projektende liegt vor dem Projektbeginn (network.start).")
     cfg = NetworkConfig(
         name=str(net.get("name", "")),
         short_name=str(net.get("short_name", net.get("name", ""))),
@@ -229,6 +235,9 @@ def parse_config(raw: dict) -> NetworkConfig:
         targets=_targets(raw.get("targets") or {}, codes, set(modules)),
     )
     cfg.rate_table()  # fails early when no table applies
+    found = problems(cfg)
+    if found:
+        raise ConfigError("\n".join(found))
     return cfg
 
 

@@ -265,20 +265,28 @@ def run_demo(
 
 
 # Demo accounts, created together with the demo data only (never with SEED_DEMO=0).
-DEMO_ACCOUNTS = (
-    ("admin", "admin", None, "demo-admin-2026"),
-    ("steuerung", "steering", None, "demo-steuerung-2026"),
-    ("finanzen", "finance", None, "demo-finanzen-2026"),
-    ("partner-do", "partner", "DO", "demo-partner-2026"),
+STAFF_ACCOUNTS = (
+    ("admin", "admin", "demo-admin-2026"),
+    ("steuerung", "steering", "demo-steuerung-2026"),
+    ("finanzen", "finance", "demo-finanzen-2026"),
 )
+PARTNER_PASSWORD = "demo-partner-2026"
 
 
-def create_demo_accounts(engine) -> list[tuple[str, str, str]]:
+def demo_accounts(config: NetworkConfig) -> list[tuple[str, str, str | None, str]]:
+    """(username, role, partner, password) of the demo accounts: one per staff role and one
+    partner account bound to the network's lead partner (the first one if none leads)."""
+    lead = next((p for p in config.partners if p.lead), config.partners[0])
+    partner = (f"partner-{lead.code.lower()}", "partner", lead.code, PARTNER_PASSWORD)
+    return [(name, role, None, password) for name, role, password in STAFF_ACCOUNTS] + [partner]
+
+
+def create_demo_accounts(engine, config: NetworkConfig) -> list[tuple[str, str, str]]:
     """One account per role for trying the demo; returns (username, role, password)."""
     from etl.workflow import users
 
     made = []
-    for username, role, partner, password in DEMO_ACCOUNTS:
+    for username, role, partner, password in demo_accounts(config):
         if users.get_user(engine, username) is None:
             users.create_user(engine, username, password, role, partner, by="demo")
             made.append((username, role, password))

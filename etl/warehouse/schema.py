@@ -25,6 +25,8 @@ from sqlalchemy import (
     select,
 )
 
+from etl.core.config_check import MODULE_NAME_MAX, PARTNER_CODE_MAX, PARTNER_NAME_MAX
+
 metadata = MetaData(
     naming_convention={
         "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -39,8 +41,8 @@ UPLOAD_STATUSES = ("accepted", "superseded", "rejected", "unchanged")
 partners = Table(
     "partners",
     metadata,
-    Column("code", String(16), primary_key=True),
-    Column("name", String(200), nullable=False),
+    Column("code", String(PARTNER_CODE_MAX), primary_key=True),
+    Column("name", String(PARTNER_NAME_MAX), nullable=False),
     Column("is_lead", Boolean, nullable=False, default=False),
     Column("position", Integer, nullable=False, default=0),
     comment="One row per partner of the network (synchronised from the configuration).",
@@ -49,7 +51,7 @@ partners = Table(
 modules = Table(
     "modules",
     metadata,
-    Column("name", String(50), primary_key=True),
+    Column("name", String(MODULE_NAME_MAX), primary_key=True),
     Column("position", Integer, nullable=False, default=0),
     comment="One row per module (synchronised from the configuration).",
 )

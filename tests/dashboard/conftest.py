@@ -8,7 +8,7 @@ from etl.core.config import parse_config
 
 SMALL = {
     "network": {"name": "Testnetz", "short_name": "Test", "start": "2024-01-01",
-                "end": "2025-12-31", "total_budget_eur": "10000.00",
+                "end": "2025-12-31", "total_budget_eur": "7000.00",
                 "grant_notice_date": "2023-12-01", "report_due_day": 10,
                 "modules": ["M1", "M2"]},
     "partners": [{"code": "A", "name": "Agentur A", "funding_rate": "0.80", "lead": True},
@@ -37,5 +37,5 @@ SMALL = {
 
 @pytest.fixture(scope="session")
 def small_config():
-    """Partners A (80 %) and B (90 %), modules M1/M2, 2024-2025; budget 10.000,00 €."""
+    """Partners A (80 %) and B (90 %), modules M1/M2, 2024-2025; budget 7.000,00 €."""
     return parse_config(SMALL)
