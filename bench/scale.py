@@ -93,6 +93,22 @@ def partner_codes(size: Size) -> list[str]:
     ]
 
 
+def _budget_lines(codes: list[str]) -> dict[str, tuple[Decimal, Decimal, Decimal]]:
+    """Personnel, overheads and material per year of each partner (the same every year)."""
+    lines = {}
+    for i, code in enumerate(codes):
+        scale = Decimal("0.8") + Decimal("0.05") * (i % 8)
+        pers = (290000 * scale).quantize(Decimal("1"))
+        lines[code] = (pers, (pers * Decimal("0.15")).quantize(Decimal("0.01")),
+                       (170000 * scale).quantize(Decimal("1")))
+    return lines
+
+
+def _budget_total(codes: list[str]) -> Decimal:
+    """The network's total budget: the sum of its budget lines (the configuration checks it)."""
+    return 3 * sum((sum(line) for line in _budget_lines(codes).values()), Decimal(0))
+
+
 def config_toml(size: Size) -> str:
     """A network configuration with ``size.partners`` partners (same rules as data/config.toml,
     budget and targets scaled to what the generator produces)."""
@@ -104,7 +120,7 @@ def config_toml(size: Size) -> str:
         'short_name = "Landesprogramm"',
         "start = 2024-01-01",
         "end = 2026-12-31",
-        f'total_budget_eur = "{size.partners * 720000}.00"',
+        f'total_budget_eur = "{_budget_total(codes)}"',
         "grant_notice_date = 2023-12-15",
         "report_due_day = 10",
         f"modules = {list(MODULES)!r}".replace("'", '"'),
@@ -137,14 +153,11 @@ def config_toml(size: Size) -> str:
         'monthly = { 1 = "7210.00", 2 = "5530.00", 3 = "4390.00", 4 = "3380.00" }',
         "",
     ]
-    for i, code in enumerate(codes):
-        scale = 0.8 + 0.05 * (i % 8)
+    for code, (pers, over, mat) in _budget_lines(codes).items():
         out.append(f"[budget.{code}]")
         for year in (2024, 2025, 2026):
-            pers = round(290000 * scale)
             out.append(
-                f'{year} = {{ personnel = "{pers}.00", overheads = "{pers * 0.15:.2f}", '
-                f'material = "{round(170000 * scale)}.00" }}'
+                f'{year} = {{ personnel = "{pers}", overheads = "{over}", material = "{mat}" }}'
             )
         out.append("")
     for i, code in enumerate(codes):
