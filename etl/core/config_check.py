@@ -44,8 +44,6 @@ def _partners(cfg: NetworkConfig) -> Iterator[Problem]:
         elif p.funding_rate < eu:
             yield (f"{key}.funding_rate: Förderquote {p.funding_rate} liegt unter dem EU-Anteil "
                    f"{eu} (rules.eu_share); der Landesanteil wäre negativ.")
-    if sum(p.lead for p in cfg.partners) > 1:
-        yield "partners: höchstens ein Partner darf lead = true haben."
 
 
 def _modules(cfg: NetworkConfig) -> Iterator[Problem]:
