@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import argparse
 import json
+from datetime import datetime
 from pathlib import Path
 
 from etl.cli.common import context
@@ -23,7 +25,22 @@ def _print_result(result) -> None:
         print(f"  Hinweis {issue}")
 
 
-def _ingest_one(name: str, *, engine, config, settings, user: str):
+def received_arg(value: str) -> datetime:
+    """``2025-04-08``, ``2025-04-08T14:30`` or ``08.04.2025``: when a report was received."""
+    for parse in (datetime.fromisoformat, lambda v: datetime.strptime(v, "%d.%m.%Y")):
+        try:
+            at = parse(value.strip())
+        except ValueError:
+            continue
+        if at > datetime.now():
+            raise argparse.ArgumentTypeError(f"Eingangsdatum {value} liegt in der Zukunft.")
+        return at
+    raise argparse.ArgumentTypeError(
+        f"'{value}' ist kein Datum (JJJJ-MM-TT, JJJJ-MM-TTTHH:MM oder TT.MM.JJJJ)."
+    )
+
+
+def _ingest_one(name: str, *, engine, config, settings, user: str, received_at=None):
     """Ingest one named file; a missing file or a storage failure becomes a German error."""
     from etl.core.errors import Issue
     from etl.intake.ingest import IngestResult, ingest_path
@@ -33,7 +50,8 @@ def _ingest_one(name: str, *, engine, config, settings, user: str):
         message = f"Die Datei '{name}' wurde nicht gefunden."
     else:
         try:
-            return ingest_path(path, engine=engine, config=config, settings=settings, user=user)
+            return ingest_path(path, engine=engine, config=config, settings=settings, user=user,
+                               received_at=received_at)
         except Exception as exc:  # noqa: BLE001 - a German message, never a traceback
             message = (
                 "Technischer Fehler beim Speichern; nichts wurde geändert. Bitte später "
@@ -49,7 +67,8 @@ def cmd_ingest(args) -> int:
     config = current_config(engine, config)  # the plan's unit-cost table prices the staff rows
     results = []
     for name in args.files:
-        result = _ingest_one(name, engine=engine, config=config, settings=settings, user=args.user)
+        result = _ingest_one(name, engine=engine, config=config, settings=settings,
+                             user=args.user, received_at=args.received)
         results.append(result)
         if not args.json:
             _print_result(result)
@@ -62,5 +81,10 @@ def register(sub) -> None:
     p = sub.add_parser("ingest", help="check and load monthly workbooks, in the given order")
     p.add_argument("files", nargs="+")
     p.add_argument("--user", default="cli")
+    p.add_argument(
+        "--received", type=received_arg, default=None,
+        help="when the files were received (loading a history: on time or late is judged "
+             "by this date; default: now)",
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_ingest)

@@ -151,3 +151,20 @@ def test_reconcile_writes_missing_outcomes_json_and_text(etl, tmp_path):
     (archive / finding["path"]).unlink()
     missing = etl("reconcile")
     assert missing.returncode == 1 and "Archivierte Datei fehlt" in missing.stdout
+
+
+def test_ingest_with_the_date_a_report_was_received(etl, engine, tmp_path):
+    """Loading a network's history: the received date decides on time or late, not today."""
+    from etl.warehouse import queries
+
+    march = tmp_path / "maerz.xlsx"
+    march.write_bytes(workbook())  # DO, 03/2025: due by 10.04.2025
+    res = etl("ingest", str(march), "--received", "2025-04-08T09:15")
+    assert res.returncode == 0, res.stderr
+    [row] = queries.uploads(engine).to_dict("records")
+    assert row["uploaded_at"].replace(tzinfo=None).isoformat() == "2025-04-08T09:15:00"
+    future = etl("ingest", str(march), "--received", "31.12.2099")
+    assert future.returncode == 2
+    assert "Eingangsdatum 31.12.2099 liegt in der Zukunft." in future.stderr
+    wrong = etl("ingest", str(march), "--received", "gestern")
+    assert wrong.returncode == 2 and "'gestern' ist kein Datum" in wrong.stderr
