@@ -22,17 +22,22 @@ def cmd_report(args) -> int:
 
 def cmd_template(args) -> int:
     from etl.documents.template import write_template
+    from etl.documents.workbook import report_file_name
 
-    settings = get_settings()
-    config = get_config(settings.config_path)
-    if args.partner.upper() not in config.partner_codes:
-        print(
-            f"Unbekannter Partner '{args.partner}'. Bekannt: {', '.join(config.partner_codes)}",
-            file=sys.stderr,
-        )
+    config = get_config(get_settings().config_path)
+    partner = args.partner.upper()
+    if partner not in config.partner_codes:
+        print(f"Unbekannter Partner '{args.partner}'. Bekannt: {', '.join(config.partner_codes)}",
+              file=sys.stderr)
         return 2
-    write_template(Path(args.output), config, args.partner.upper(), args.month)
-    print(f"Vorlage geschrieben: {args.output}")
+    if not config.start <= args.month <= config.end:
+        print(f"Der Monat {args.month:%m/%Y} liegt außerhalb der Projektlaufzeit "
+              f"({config.start:%m/%Y} bis {config.end:%m/%Y}); eine Vorlage dafür würde beim "
+              "Hochladen abgelehnt.", file=sys.stderr)
+        return 2
+    target = Path(args.output or report_file_name(partner, args.month))
+    write_template(target, config, partner, args.month)
+    print(f"Vorlage geschrieben: {target}")
     return 0
 
 
@@ -73,9 +78,11 @@ def register(sub) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_report)
     p = sub.add_parser("template", help="write a blank monthly workbook")
-    p.add_argument("--partner", required=True)
-    p.add_argument("--month", required=True, type=month_arg, help="YYYY-MM")
-    p.add_argument("-o", "--output", required=True)
+    p.add_argument("--partner", required=True, help="partner code, e.g. DO")
+    p.add_argument("--month", required=True, type=month_arg,
+                   help="reporting month YYYY-MM, inside the project period")
+    p.add_argument("-o", "--output",
+                   help="file to write (default: Monatsbericht_<PARTNER>_<YYYY-MM>.xlsx)")
     p.set_defaults(func=cmd_template)
     p = sub.add_parser("export", help="the proof of use as an Excel workbook")
     p.add_argument("kind", choices=["nachweis"])

@@ -168,3 +168,21 @@ def test_ingest_with_the_date_a_report_was_received(etl, engine, tmp_path):
     assert "Eingangsdatum 31.12.2099 liegt in der Zukunft." in future.stderr
     wrong = etl("ingest", str(march), "--received", "gestern")
     assert wrong.returncode == 2 and "'gestern' ist kein Datum" in wrong.stderr
+
+
+def test_template_default_name_and_months_outside_the_period(tmp_path):
+    env = {**os.environ, "DATA_DIR": str(tmp_path / "data")}
+
+    def template(month: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "etl", "template", "--partner", "do",
+                               "--month", month], env=env, cwd=tmp_path, capture_output=True,
+                              text=True, timeout=120)
+
+    ok = template("2025-02")
+    assert ok.returncode == 0, ok.stderr
+    assert (tmp_path / "Monatsbericht_DO_2025-02.xlsx").is_file()
+    late = template("2030-01")
+    assert late.returncode == 2
+    assert "Der Monat 01/2030 liegt außerhalb der Projektlaufzeit (01/2024 bis 12/2026)" in (
+        late.stderr)
+    assert not (tmp_path / "Monatsbericht_DO_2030-01.xlsx").exists()
