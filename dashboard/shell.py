@@ -63,6 +63,18 @@ def _user_menu():
     )
 
 
+# dcc.Dropdown's own texts ("Search", "Select All", ...) in German.
+DROPDOWN_LABELS = {
+    "select_all": "Alle auswählen",
+    "deselect_all": "Auswahl aufheben",
+    "selected_count": "{num_selected} ausgewählt",
+    "search": "Suchen",
+    "clear_search": "Suche leeren",
+    "clear_selection": "Auswahl leeren",
+    "no_options_found": "Keine Treffer",
+}
+
+
 def _dropdown(filter_id: str, label: str, options: list, placeholder: str) -> dbc.Col:
     return dbc.Col(
         [
@@ -74,6 +86,7 @@ def _dropdown(filter_id: str, label: str, options: list, placeholder: str) -> db
                 placeholder=placeholder,
                 clearable=True,
                 searchable=True,
+                labels=DROPDOWN_LABELS,
                 className="filter-dropdown",
             ),
         ],
