@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from etl.core.errors import Issue
 from etl.core.money import format_eur
-from etl.core.normalise import parse_choice, parse_date, parse_money_cents
-from etl.intake.contract.context import Context, duplicates
+from etl.core.normalise import (
+    CellError,
+    parse_choice,
+    parse_date,
+    parse_decimal,
+    parse_money_cents,
+)
+from etl.intake.contract.context import Context, bound, duplicates
 from etl.intake.contract.engine import Col, ParsedSheet, SheetSpec
 from etl.intake.contract.limits import (
     MAX_RECEIPT_CENTS,
     MAX_REPORT_EXPENDITURE_CENTS,
     running_total,
-    within,
 )
 from etl.warehouse import schema as s
 
@@ -34,7 +39,7 @@ def spec(ctx: Context) -> SheetSpec:
             ),
             Col("Datum", parse_date),
             Col("Kostenart", _category),
-            Col("Betrag", parse_money_cents),
+            Col("Betrag", _amount),
             Col("Modul", ctx.module, required=False, header_required=False),
             Col(
                 "Beschreibung",
@@ -46,41 +51,40 @@ def spec(ctx: Context) -> SheetSpec:
     )
 
 
-def _amount_issues(row: dict) -> list[Issue]:
-    """No zero amount, and none beyond MAX_RECEIPT_CENTS either way."""
-    cents = row["Betrag"]
-    if cents is None or (cents != 0 and within(cents, -MAX_RECEIPT_CENTS, MAX_RECEIPT_CENTS)):
-        return []
-    if cents == 0:
-        message = "Ein Betrag von 0,00 € ist keine Ausgabe. Bitte die Zeile löschen."
-    else:
-        message = (
-            f"Der Betrag {format_eur(cents)} ist zu hoch: je Beleg höchstens "
-            f"{format_eur(MAX_RECEIPT_CENTS)} (auch als Gutschrift). Bitte den Betrag prüfen; "
-            "größere Summen auf mehrere Belege aufteilen."
+def _amount(value: object) -> int:
+    """Cents of a receipt's amount, at most MAX_RECEIPT_CENTS either way (checked before the
+    rounding to the cent, which numbers of 28 digits and more would not survive)."""
+    if abs(parse_decimal(value)) * 100 > MAX_RECEIPT_CENTS:
+        raise CellError(
+            f"Der Betrag ist zu hoch: je Beleg höchstens {format_eur(MAX_RECEIPT_CENTS)} (auch "
+            "als Gutschrift). Bitte den Betrag prüfen; größere Summen auf mehrere Belege "
+            "aufteilen."
         )
-    return [Issue(SHEET, row["_row"], "Betrag", message)]
+    return parse_money_cents(value)
 
 
-def _in_bounds(row: dict) -> int | None:
-    cents = row["Betrag"]
-    if cents is None or not within(cents, -MAX_RECEIPT_CENTS, MAX_RECEIPT_CENTS):
-        return None  # missing, or already an error at its cell
-    return abs(cents)
+def _absolute(row: dict) -> int | None:
+    return None if row["Betrag"] is None else abs(row["Betrag"])
 
 
 def check(sheet: ParsedSheet, ctx: Context) -> list[Issue]:
-    """Row rules: date in month, receipt numbers unique, amounts not zero and within bounds,
-    the report's amounts (either sign) within the report's bound."""
+    """Row rules: date in month, receipt numbers unique, no zero amounts; the report's amounts
+    (either sign) within the report's bound."""
     issues = duplicates(SHEET, sheet.rows, "Belegnummer", "Die Belegnummer")
     for row in sheet.rows:
         issues += [i for i in [ctx.outside_month(SHEET, row, "Datum")] if i]
-        issues += _amount_issues(row)
+        issues += bound(
+            SHEET,
+            row,
+            "Betrag",
+            row["Betrag"] != 0,
+            "Ein Betrag von 0,00 € ist keine Ausgabe. Bitte die Zeile löschen.",
+        )
     return issues + running_total(
         SHEET,
         sheet.rows,
         "Betrag",
-        _in_bounds,
+        _absolute,
         MAX_REPORT_EXPENDITURE_CENTS,
         f"Die Beträge dieses Berichts ergeben bis zu dieser Zeile mehr als "
         f"{format_eur(MAX_REPORT_EXPENDITURE_CENTS)} (Höchstwert je Bericht, Gutschriften "

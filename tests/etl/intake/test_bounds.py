@@ -227,3 +227,38 @@ def test_hostile_values_are_rejected_by_rules_with_no_orphan_archive_file(engine
     assert [status for status, _ in uploads] == ["rejected"]
     outcome = json.loads((settings.archive_dir / f"{result.archive_path}.json").read_text())
     assert outcome["status"] == "rejected" and len(outcome["errors"]) == 3
+
+
+# --- numbers no rule could take: infinity, NaN, beyond 28 digits --------------------------------
+
+MARKERS = {
+    ("Veranstaltungen", 2, "Teilnehmende"): 777_771,
+    ("Coachings", 2, "Stunden"): 777_772,
+    ("Personal", 3, "Umfang"): 777_773,
+    ("Ausgaben", 3, "Betrag"): 777_774,
+}
+
+
+def _with_raw_numbers(token: str) -> bytes:
+    """The base report with the marked cells' stored numbers replaced by ``token`` (a cell of
+    a workbook from elsewhere may hold what no spreadsheet program would write)."""
+    import io
+    import zipfile
+
+    data = sheets()
+    for (sheet, row, column), marker in MARKERS.items():
+        data[sheet][row - 2][column] = marker
+    source, out = zipfile.ZipFile(io.BytesIO(workbook(data=data))), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            part = source.read(item.filename)
+            for marker in MARKERS.values():
+                part = part.replace(f">{marker}<".encode(), f">{token}<".encode())
+            target.writestr(item, part)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("token", ["inf", "-inf", "NaN", "1e400", "1e300", "-1e300"])
+def test_numbers_beyond_any_bound_are_errors_at_their_cells(config, token):
+    rep = validate_workbook(read_workbook(_with_raw_numbers(token), "t.xlsx"), config, today=TODAY)
+    assert {(e.sheet, e.row, e.column) for e in rep.errors} == set(MARKERS)
