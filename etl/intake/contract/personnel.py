@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from decimal import Decimal
 
 from etl.core.errors import Issue
 from etl.core.money import format_eur, personnel_cents
@@ -49,16 +50,21 @@ def spec(ctx: Context) -> SheetSpec:
     )
 
 
+def _quantity_ok(billing: str, qty: Decimal) -> bool:
+    """Monat: a share of a full-time month; Stunden: hours, at most those of a month."""
+    return qty != 0 and within(qty, 0, MAX_MONTH_SHARE if billing == "Monat" else MAX_MONTH_HOURS)
+
+
 def _quantity_issue(row: dict) -> list[Issue]:
     qty, billing = row["Umfang"], row["Abrechnung"]
-    if qty is None or billing is None:
+    if qty is None or billing is None or _quantity_ok(billing, qty):
         return []
     if billing == "Monat":
         return bound(
             SHEET,
             row,
             "Umfang",
-            qty != 0 and within(qty, 0, MAX_MONTH_SHARE),
+            False,
             f"Bei Abrechnung 'Monat' ist der Umfang der Anteil eines Vollzeitmonats: größer "
             f"als 0 und höchstens {de_number(MAX_MONTH_SHARE)} (z. B. 0,5 für halbe Stelle); "
             f"eingetragen: {de_number(qty)}.",
@@ -67,7 +73,7 @@ def _quantity_issue(row: dict) -> list[Issue]:
         SHEET,
         row,
         "Umfang",
-        qty != 0 and within(qty, 0, MAX_MONTH_HOURS),
+        False,
         f"Bei Abrechnung 'Stunden' ist der Umfang die Zahl der Projektstunden im Monat: "
         f"größer als 0 und höchstens {de_number(MAX_MONTH_HOURS)} (Stunden eines Monats); "
         f"eingetragen: {de_number(qty)}.",
@@ -80,7 +86,7 @@ def _cents(ctx: Context, groups: list[int]) -> Callable[[dict], int | None]:
 
     def cents(row: dict) -> int | None:
         group, billing, qty = row["Leistungsgruppe"], row["Abrechnung"], row["Umfang"]
-        if group not in groups or billing is None or qty is None or _quantity_issue(row):
+        if group not in groups or billing is None or qty is None or not _quantity_ok(billing, qty):
             return None
         return personnel_cents(billing, qty, group, table, hours)
 
