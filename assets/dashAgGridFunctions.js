@@ -52,3 +52,26 @@ dagfuncs.isoDateComparator = function (filterDate, cellValue) {
     if (cell > filterDate) { return 1; }
     return 0;
 };
+
+/* CSV injection: text that starts like a formula gets a leading apostrophe, so a spreadsheet
+   shows it instead of running it. The same rule as neutral_text in etl/documents/cells.py
+   (a test checks that UNSAFE_START is the same list); numbers stay numbers. */
+var UNSAFE_START = ["=", "+", "-", "@", "\t", "\r"];
+
+dagfuncs.neutralText = function (text) {
+    var s = String(text);
+    for (var i = 0; i < UNSAFE_START.length; i++) {
+        if (s.startsWith(UNSAFE_START[i])) { return "'" + s; }
+    }
+    return s;
+};
+
+/* processCellCallback of every grid's CSV export: the value as the grid shows it (its
+   valueFormatter), with text neutralised. */
+dagfuncs.neutralCsvCell = function (params) {
+    var raw = params.value;
+    var shown = params.formatValue ? params.formatValue(raw) : raw;
+    if (shown === null || shown === undefined) { return ""; }
+    if (typeof raw === "number") { return shown; }
+    return dagfuncs.neutralText(shown);
+};

@@ -21,6 +21,7 @@ from etl.core.config import get_config
 from etl.core.errors import Issue
 from etl.core.normalise import CellError, parse_month
 from etl.core.settings import get_settings
+from etl.documents.cells import neutral_text
 from etl.documents.markup import marked_workbook
 from etl.documents.template import template_bytes
 from etl.documents.workbook import report_file_name
@@ -222,7 +223,7 @@ def _csv_cell(col: dict, value) -> str:
     if formatter.startswith("deMonth"):
         month = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
         return fmt.month_long(month)
-    return str(value)
+    return neutral_text(str(value))  # text from uploads and users: never a formula
 
 
 def _csv_line(cells) -> str:
@@ -248,9 +249,9 @@ def records_csv():
     def lines():
         yield "\ufeff" + _csv_line(c["headerName"] for c in cols)
         for chunk in queries.record_chunks(engine, dataset, scope=scope, **narrowing):
+            shown = (rec.shown(dataset, r) for r in chunk)  # once per row, not per column
             yield "".join(
-                _csv_line(_csv_cell(c, rec.shown(dataset, r).get(c["field"])) for c in cols)
-                for r in chunk
+                _csv_line(_csv_cell(c, row.get(c["field"])) for c in cols) for row in shown
             )
 
     return Response(

@@ -164,9 +164,11 @@ def sql_narrowing(f: flt.Filters, n: Narrowing) -> dict:
 
 
 def shown(dataset: str, row: dict) -> dict:
-    """One SQL row as the grid shows it: German labels, the Personal detail text."""
+    """One SQL row as the grid shows it: German labels, the Personal detail text (a new dict:
+    ``row`` is left as it is, so showing a row twice cannot append the quantity twice)."""
     from dashboard.labels import KIND_LABELS, UPLOAD_STATUS_LABELS
 
+    row = dict(row)
     if dataset == "teilnahmen":
         row["kind"] = KIND_LABELS.get(row["kind"], row["kind"])
     elif dataset == "eingaenge":

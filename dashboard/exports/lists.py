@@ -4,6 +4,7 @@ Finanzplan, Mittelabrufe."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
 from dashboard import filters as flt
 from dashboard import planning
@@ -80,11 +81,23 @@ def grid_table(sheet: str, columns: list[dict], rows: list[dict], **extra) -> Ta
     return Table(sheet, cols, values, **extra)
 
 
+def exact_rows(dataset: str, frame) -> list[dict]:
+    """The Daten grid's rows of ``dataset`` with the frame's exact Decimals (coaching hours):
+    the grid's JSON rows carry them as floats, which a totals row cannot sum exactly."""
+    rows = grids.record_rows(dataset, frame)
+    fields = [c["field"] for c in grids.RECORD_COLUMNS[dataset]]
+    if frame.empty:
+        return rows
+    for row, values in zip(rows, frame[fields].itertuples(index=False, name=None), strict=True):
+        row.update({f: v for f, v in zip(fields, values, strict=True) if isinstance(v, Decimal)})
+    return rows
+
+
 def records(src: Source, query: dict, f: flt.Filters) -> PageExport:
     dataset = query.get("tabelle") if query.get("tabelle") in SOURCES else rec.DEFAULT
     frames = dict(zip(SOURCES[dataset], src.frames(*SOURCES[dataset]), strict=True))
     narrow = rec.narrowing(query)
-    rows = grids.record_rows(dataset, rec.rows(frames, dataset, f, narrow))
+    rows = exact_rows(dataset, rec.rows(frames, dataset, f, narrow))
     table = grid_table(DATASET_LABELS[dataset], grids.RECORD_COLUMNS[dataset], rows)
     fields = [("Datensatz", DATASET_LABELS[dataset])]
     fields += [

@@ -7,6 +7,7 @@ fix the cell. They never see ``None``: empty cells are handled by the sheet rule
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from datetime import date, datetime, time, timedelta
@@ -77,6 +78,11 @@ def parse_decimal(value: object) -> Decimal:
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, float):
+        if not math.isfinite(value):  # a cell may hold inf or NaN; no rule or column takes it
+            raise CellError(
+                "Die Zelle enthält keinen gültigen Zahlenwert (unendlich oder NaN). "
+                "Bitte eine Zahl eintragen."
+            )
         # repr() gives the shortest decimal that round-trips: 1234.5 -> "1234.5"
         return Decimal(repr(value))
     if isinstance(value, (date, datetime, time, timedelta)):

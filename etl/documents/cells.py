@@ -2,14 +2,18 @@
 
 Every workbook the product writes from data it received (marked-up error workbooks, Excel
 exports, the finance plan) puts text through :func:`put_text`, so a value such as
-``=HYPERLINK(...)`` or ``@SUM(...)`` stays inert text in Excel and LibreOffice.
+``=HYPERLINK(...)`` or ``@SUM(...)`` stays inert text in Excel and LibreOffice. CSV files
+and grid exports, which have no cell types, put text through :func:`neutral_text` (the same
+rule; ``assets/dashAgGridFunctions.js`` applies it to the grids' client-side CSV exports).
 """
 
 from __future__ import annotations
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 
-UNSAFE_START = ("=", "+", "-", "@")
+# What makes a spreadsheet read text as a formula: the four formula signs, and tab or carriage
+# return, which some programs strip before looking (OWASP, "CSV injection").
+UNSAFE_START = ("=", "+", "-", "@", "\t", "\r")
 MAX_TEXT = 32_767  # characters Excel allows in a cell
 
 
@@ -31,6 +35,16 @@ def put_text(cell: Cell, text: str) -> None:
     if text.startswith(UNSAFE_START):
         cell.data_type = "s"
         cell.quotePrefix = True
+
+
+def neutral_text(text: str) -> str:
+    """``text`` for a CSV cell: with a leading apostrophe when it starts like a formula.
+
+    CSV has no text type and no quote prefix, so the apostrophe is the one way to keep
+    ``=HYPERLINK(...)``, ``+cmd|' /C calc'!A0``, ``-1+1`` or ``@SUM(A1)`` inert (OWASP's
+    advice); the text after it is unchanged. Numbers are not text and are not passed here.
+    """
+    return "'" + text if text.startswith(UNSAFE_START) else text
 
 
 def is_neutralised(cell: Cell) -> bool:

@@ -8,10 +8,11 @@ from etl.core.errors import Issue
 from etl.core.normalise import de_number, parse_date, parse_decimal
 from etl.intake.contract.context import Context, bound, duplicates
 from etl.intake.contract.engine import Col, ParsedSheet, SheetSpec
+from etl.intake.contract.limits import MAX_COACHING_HOURS, finite
 from etl.warehouse import schema as s
 
 SHEET = "Coachings"
-MAX_HOURS = Decimal(200)
+MAX_HOURS = MAX_COACHING_HOURS  # the name other modules import
 
 
 def spec(ctx: Context) -> SheetSpec:
@@ -38,7 +39,7 @@ def check(sheet: ParsedSheet, ctx: Context, event_ids: set[str]) -> list[Issue]:
             SHEET,
             row,
             "Stunden",
-            hours is None or Decimal(0) < hours <= MAX_HOURS,
+            hours is None or (finite(hours) and Decimal(0) < hours <= MAX_HOURS),
             f"Stunden müssen größer als 0 und höchstens {MAX_HOURS} sein "
             f"(eingetragen: {de_number(hours) if hours is not None else ''}).",
         )

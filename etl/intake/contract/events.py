@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from etl.core.errors import Issue
-from etl.core.normalise import parse_choice, parse_date, parse_int
+from etl.core.normalise import de_number, parse_choice, parse_date, parse_int
 from etl.intake.contract.context import Context, bound, duplicates
 from etl.intake.contract.engine import Col, ParsedSheet, SheetSpec
+from etl.intake.contract.limits import MAX_EVENT_PERSONS, within
 from etl.warehouse import schema as s
 
 SHEET = "Veranstaltungen"
@@ -32,32 +33,34 @@ def spec(ctx: Context) -> SheetSpec:
     )
 
 
+def _count_issues(row: dict, column: str, label: str) -> list[Issue]:
+    """A count of persons at an event: a whole number from 0 to MAX_EVENT_PERSONS."""
+    if within(row[column], 0, MAX_EVENT_PERSONS):
+        return []  # the common case, without building the message
+    return bound(
+        SHEET,
+        row,
+        column,
+        False,
+        f"{label} darf nicht negativ und höchstens {de_number(MAX_EVENT_PERSONS)} je "
+        f"Veranstaltung sein (eingetragen: {de_number(row[column] or 0)}).",
+    )
+
+
 def check(sheet: ParsedSheet, ctx: Context) -> list[Issue]:
-    """Row rules: date in month, counts not negative, women not more than participants."""
+    """Row rules: date in month, counts from 0 to the bound, women not more than participants."""
     issues = duplicates(SHEET, sheet.rows, "ID", "Die ID")
     for row in sheet.rows:
         issues += [i for i in [ctx.outside_month(SHEET, row, "Datum")] if i]
-        n = row["Teilnehmende"]
-        issues += bound(
-            SHEET,
-            row,
-            "Teilnehmende",
-            n is None or n >= 0,
-            "Die Zahl der Teilnehmenden darf nicht negativ sein.",
-        )
-        women = row["davon Frauen"]
+        issues += _count_issues(row, "Teilnehmende", "Die Zahl der Teilnehmenden")
+        issues += _count_issues(row, "davon Frauen", "'davon Frauen'")
+        n, women = row["Teilnehmende"], row["davon Frauen"]
+        counts_ok = n is not None and women is not None and within(n, 0, MAX_EVENT_PERSONS)
         issues += bound(
             SHEET,
             row,
             "davon Frauen",
-            women is None or women >= 0,
-            "'davon Frauen' darf nicht negativ sein.",
-        )
-        issues += bound(
-            SHEET,
-            row,
-            "davon Frauen",
-            n is None or n < 0 or women is None or women <= n,
+            not counts_ok or not within(women, 0, MAX_EVENT_PERSONS) or women <= n,
             f"'davon Frauen' ({women}) ist größer als 'Teilnehmende' ({n}).",
         )
     return issues

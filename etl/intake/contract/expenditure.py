@@ -3,9 +3,21 @@
 from __future__ import annotations
 
 from etl.core.errors import Issue
-from etl.core.normalise import parse_choice, parse_date, parse_money_cents
+from etl.core.money import format_eur
+from etl.core.normalise import (
+    CellError,
+    parse_choice,
+    parse_date,
+    parse_decimal,
+    parse_money_cents,
+)
 from etl.intake.contract.context import Context, bound, duplicates
 from etl.intake.contract.engine import Col, ParsedSheet, SheetSpec
+from etl.intake.contract.limits import (
+    MAX_RECEIPT_CENTS,
+    MAX_REPORT_EXPENDITURE_CENTS,
+    running_total,
+)
 from etl.warehouse import schema as s
 
 SHEET = "Ausgaben"
@@ -27,7 +39,7 @@ def spec(ctx: Context) -> SheetSpec:
             ),
             Col("Datum", parse_date),
             Col("Kostenart", _category),
-            Col("Betrag", parse_money_cents),
+            Col("Betrag", _amount),
             Col("Modul", ctx.module, required=False, header_required=False),
             Col(
                 "Beschreibung",
@@ -39,8 +51,25 @@ def spec(ctx: Context) -> SheetSpec:
     )
 
 
+def _amount(value: object) -> int:
+    """Cents of a receipt's amount, at most MAX_RECEIPT_CENTS either way (checked before the
+    rounding to the cent, which numbers of 28 digits and more would not survive)."""
+    if abs(parse_decimal(value)) * 100 > MAX_RECEIPT_CENTS:
+        raise CellError(
+            f"Der Betrag ist zu hoch: je Beleg höchstens {format_eur(MAX_RECEIPT_CENTS)} (auch "
+            "als Gutschrift). Bitte den Betrag prüfen; größere Summen auf mehrere Belege "
+            "aufteilen."
+        )
+    return parse_money_cents(value)
+
+
+def _absolute(row: dict) -> int | None:
+    return None if row["Betrag"] is None else abs(row["Betrag"])
+
+
 def check(sheet: ParsedSheet, ctx: Context) -> list[Issue]:
-    """Row rules: date in month, receipt numbers unique, no zero amounts."""
+    """Row rules: date in month, receipt numbers unique, no zero amounts; the report's amounts
+    (either sign) within the report's bound."""
     issues = duplicates(SHEET, sheet.rows, "Belegnummer", "Die Belegnummer")
     for row in sheet.rows:
         issues += [i for i in [ctx.outside_month(SHEET, row, "Datum")] if i]
@@ -51,7 +80,16 @@ def check(sheet: ParsedSheet, ctx: Context) -> list[Issue]:
             row["Betrag"] != 0,
             "Ein Betrag von 0,00 € ist keine Ausgabe. Bitte die Zeile löschen.",
         )
-    return issues
+    return issues + running_total(
+        SHEET,
+        sheet.rows,
+        "Betrag",
+        _absolute,
+        MAX_REPORT_EXPENDITURE_CENTS,
+        f"Die Beträge dieses Berichts ergeben bis zu dieser Zeile mehr als "
+        f"{format_eur(MAX_REPORT_EXPENDITURE_CENTS)} (Höchstwert je Bericht, Gutschriften "
+        "mitgezählt). Bitte die Beträge prüfen.",
+    )
 
 
 def credit_notices(sheet: ParsedSheet) -> list[Issue]:

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 from etl.core.errors import Issue
-from etl.core.normalise import company_key, parse_int, parse_plz, parse_size_class
+from etl.core.normalise import company_key, de_number, parse_int, parse_plz, parse_size_class
 from etl.intake.contract.context import Context, bound
 from etl.intake.contract.engine import Col, ParsedSheet, SheetSpec
+from etl.intake.contract.limits import (
+    MAX_COMPANY_PERSONS,
+    MAX_REPORT_PERSONS,
+    running_total,
+    within,
+)
 from etl.warehouse import schema as s
 
 SHEET = "Teilnehmende"
@@ -49,13 +55,16 @@ def check(sheet: ParsedSheet, _ctx: Context) -> list[Issue]:
     seen: dict[tuple, int] = {}
     for row in sheet.rows:
         n = row["Personen"]
-        issues += bound(
-            SHEET,
-            row,
-            "Personen",
-            n is None or n >= 1,
-            "Je Unternehmen muss mindestens 1 Person teilgenommen haben.",
-        )
+        if not within(n, 1, MAX_COMPANY_PERSONS):
+            issues += bound(
+                SHEET,
+                row,
+                "Personen",
+                False,
+                "Je Unternehmen muss mindestens 1 Person und darf höchstens "
+                f"{de_number(MAX_COMPANY_PERSONS)} Personen je Aktivität melden "
+                f"(eingetragen: {de_number(n)}).",
+            )
         issues += _key_too_long(row)
         if None in (row["Aktivität"], row["Unternehmen"], row["PLZ"]):
             continue
@@ -72,4 +81,18 @@ def check(sheet: ParsedSheet, _ctx: Context) -> list[Issue]:
             )
         else:
             seen[key] = row["_row"]
-    return issues
+    return issues + _report_total(sheet)
+
+
+def _report_total(sheet: ParsedSheet) -> list[Issue]:
+    """The persons of one report add up to at most MAX_REPORT_PERSONS (so yearly sums per
+    company fit the warehouse's counts)."""
+    return running_total(
+        SHEET,
+        sheet.rows,
+        "Personen",
+        lambda r: r["Personen"] if within(r["Personen"], 1, MAX_COMPANY_PERSONS) else None,
+        MAX_REPORT_PERSONS,
+        f"Die Personen dieses Berichts ergeben bis zu dieser Zeile mehr als "
+        f"{de_number(MAX_REPORT_PERSONS)} (Höchstwert je Bericht). Bitte die Zahlen prüfen.",
+    )
