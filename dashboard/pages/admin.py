@@ -7,14 +7,14 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, ctx, html
 
-from dashboard import auth, data
+from dashboard import access, data
 from dashboard.views import grids
 from etl.warehouse import schema
 from etl.workflow import users
 
 dash.register_page(__name__, path="/benutzer", name="Benutzer", order=9, roles=("admin",))
 
-ROLE_LABELS = auth.ROLE_LABELS
+ROLE_LABELS = access.ROLE_LABELS
 
 
 def layout(**_query) -> html.Div:
@@ -122,7 +122,7 @@ def layout(**_query) -> html.Div:
 
 
 def _do(action: str, username: str, role: str, partner: str | None, password: str) -> str:
-    engine, by = data.engine(), auth.current_user.username
+    engine, by = data.engine(), access.current_user.username
     if action == "admin-create":
         users.create_user(
             engine, username, password or "", role, partner if role == "partner" else None, by=by
@@ -148,7 +148,7 @@ def _do(action: str, username: str, role: str, partner: str | None, password: st
     prevent_initial_call=True,
 )
 def manage(_c, _r, _d, _e, username, role, partner, password):
-    if auth.current_role() != "admin":
+    if access.current_role() != "admin":
         return dbc.Alert("Keine Berechtigung.", color="danger")
     if not username:
         return dbc.Alert("Bitte einen Benutzernamen eingeben.", color="danger")

@@ -10,7 +10,7 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, html, no_update
 
-from dashboard import auth, data, drill, fmt, planning
+from dashboard import access, data, drill, fmt, planning
 from dashboard import filters as flt
 from dashboard.calc import spending as sp
 from dashboard.calc.forecast import WINDOW
@@ -278,7 +278,7 @@ def plan_versions(search):
     """The versions to choose from; the one in the address (default: the current one)."""
     versions = planning.versions()
     chosen = planning.chosen(planning.version_from(flt.parse_search(search)))
-    reasons = auth.partner_scope() is None  # a reason may name other partners
+    reasons = access.partner_scope() is None  # a reason may name other partners
     options = [
         {
             "label": v.label
