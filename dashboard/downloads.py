@@ -227,22 +227,21 @@ def records_csv():
     """Every row of the Daten page's selection (``?tabelle=kosten&partner=DO&jahr=2025``) as
     CSV, streamed from SQL in chunks: the same columns and German formatting as the grid,
     clamped to the user's partners."""
-    from dashboard.calc import records as rec
     from dashboard.pages.records import _selection
-    from dashboard.views.grids import RECORD_COLUMNS
+    from dashboard.views import grids
     from etl.warehouse import queries
 
     search = "?" + urlencode(request.args.to_dict(), safe=",")
     dataset, narrowing = _selection(search)
     scope, engine = data.record_scope(), data.engine()
-    cols = RECORD_COLUMNS[dataset]
+    cols = grids.RECORD_COLUMNS[dataset]
     _audit("csv", None, None, {"page": "/daten", "tabelle": dataset})
 
     def lines():
         yield "\ufeff" + _csv_line(c["headerName"] for c in cols)
         for chunk in queries.record_chunks(engine, dataset, scope=scope, **narrowing):
             yield "".join(
-                _csv_line(_csv_cell(c, rec.shown(dataset, r).get(c["field"])) for c in cols)
+                _csv_line(_csv_cell(c, grids.shown(dataset, r).get(c["field"])) for c in cols)
                 for r in chunk
             )
 

@@ -17,6 +17,7 @@ from dashboard.calc import reporting as rp
 from dashboard.exports import PageExport
 from dashboard.exports.source import Source
 from dashboard.labels import MEASURE_LABELS, STATUS_LABELS
+from dashboard.views.attention import text as attention_text
 from etl.core.config import TARGET_MEASURES
 from etl.core.normalise import SIZE_CLASSES
 from etl.documents.book import Column, Table
@@ -80,7 +81,10 @@ def overview(src: Source, _query: dict, f: flt.Filters) -> PageExport:
             Column("Partner"),
             Column("Jahr", "id"),
         ],
-        [[SEVERITY.get(i.severity, i.severity), i.text, i.partner, i.year] for i in m.items],
+        [
+            [SEVERITY.get(i.severity, i.severity), attention_text(i), i.partner, i.year]
+            for i in m.items
+        ],
     )
     attain = Table(
         "Zielerreichung je Partner",

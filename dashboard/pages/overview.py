@@ -15,6 +15,7 @@ from dashboard.calc import overview as ov
 from dashboard.calc.activity import MEASURES, attainment_flag
 from dashboard.labels import MEASURE_LABELS
 from dashboard.views import components as ui
+from dashboard.views.attention import text as attention_text
 
 dash.register_page(__name__, path="/", name="Übersicht", title="Übersicht – Fördercockpit", order=0)
 
@@ -165,7 +166,7 @@ def attention_list(items: list, f: flt.Filters) -> html.Div:
             [
                 html.Span("●", className=f"attention-dot attention-{item.severity}"),
                 dcc.Link(
-                    item.text,
+                    attention_text(item),
                     href=flt.href(
                         item.page, drill.narrowed(f, partner=item.partner, year=item.year)
                     ),
