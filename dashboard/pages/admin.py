@@ -18,106 +18,76 @@ ROLE_LABELS = access.ROLE_LABELS
 
 
 def layout(**_query) -> html.Div:
-    config = data.config()
     return html.Div(
         [
             html.H2("Benutzer"),
             dbc.Row(
                 [
-                    dbc.Col(
-                        dbc.Card(
-                            dbc.CardBody(
-                                [
-                                    html.H5("Benutzer anlegen oder Passwort setzen"),
-                                    dbc.Input(
-                                        id="admin-username", placeholder="Benutzername (E-Mail)"
-                                    ),
-                                    dbc.Label("Rolle", html_for="admin-role", className="mt-2"),
-                                    dbc.Select(
-                                        id="admin-role",
-                                        className="mt-2",
-                                        value="partner",
-                                        options=[
-                                            {"label": ROLE_LABELS[r], "value": r}
-                                            for r in schema.ROLES
-                                        ],
-                                    ),
-                                    dbc.Label(
-                                        "Partner (nur für die Rolle Partner)",
-                                        html_for="admin-partner",
-                                        className="mt-2",
-                                    ),
-                                    dbc.Select(
-                                        id="admin-partner",
-                                        placeholder="–",
-                                        options=[
-                                            {"label": p.code, "value": p.code}
-                                            for p in config.partners
-                                        ],
-                                    ),
-                                    dbc.Input(
-                                        id="admin-password",
-                                        type="password",
-                                        className="mt-2",
-                                        placeholder="Passwort (mindestens 10 Zeichen)",
-                                    ),
-                                    html.Div(
-                                        [
-                                            dbc.Button(
-                                                "Anlegen",
-                                                id="admin-create",
-                                                color="primary",
-                                                className="me-2",
-                                            ),
-                                            dbc.Button(
-                                                "Passwort setzen",
-                                                id="admin-reset",
-                                                color="primary",
-                                                outline=True,
-                                                className="me-2",
-                                            ),
-                                            dbc.Button(
-                                                "Sperren",
-                                                id="admin-disable",
-                                                color="danger",
-                                                outline=True,
-                                                className="me-2",
-                                            ),
-                                            dbc.Button(
-                                                "Entsperren",
-                                                id="admin-enable",
-                                                color="success",
-                                                outline=True,
-                                            ),
-                                        ],
-                                        className="mt-3",
-                                    ),
-                                    html.Div(id="admin-message", className="mt-3"),
-                                ]
-                            )
-                        ),
-                        md=5,
-                    ),
-                    dbc.Col(
-                        dag.AgGrid(
-                            id="admin-users",
-                            rowData=[],
-                            columnDefs=[
-                                {"field": "username", "headerName": "Benutzer", "flex": 1},
-                                {"field": "role", "headerName": "Rolle"},
-                                {"field": "partner", "headerName": "Partner", "width": 100},
-                                {"field": "state", "headerName": "Status", "width": 110},
-                            ],
-                            dashGridOptions=grids.paged(15),
-                            style={"height": "420px"},
-                            className="ag-theme-alpine",
-                        ),
-                        md=7,
-                    ),
+                    dbc.Col(dbc.Card(dbc.CardBody(_account_form(data.config()))), md=5),
+                    dbc.Col(_account_grid(), md=7),
                 ],
                 className="g-3",
             ),
         ]
+    )
+
+
+def _account_form(config) -> list:
+    """Name, role, partner and password fields, the action buttons and the message line."""
+    return [
+        html.H5("Benutzer anlegen oder Passwort setzen"),
+        dbc.Input(id="admin-username", placeholder="Benutzername (E-Mail)"),
+        dbc.Label("Rolle", html_for="admin-role", className="mt-2"),
+        dbc.Select(
+            id="admin-role",
+            className="mt-2",
+            value="partner",
+            options=[{"label": ROLE_LABELS[r], "value": r} for r in schema.ROLES],
+        ),
+        dbc.Label(
+            "Partner (nur für die Rolle Partner)", html_for="admin-partner", className="mt-2"
+        ),
+        dbc.Select(
+            id="admin-partner",
+            placeholder="–",
+            options=[{"label": p.code, "value": p.code} for p in config.partners],
+        ),
+        dbc.Input(
+            id="admin-password",
+            type="password",
+            className="mt-2",
+            placeholder="Passwort (mindestens 10 Zeichen)",
+        ),
+        html.Div(_action_buttons(), className="mt-3"),
+        html.Div(id="admin-message", className="mt-3"),
+    ]
+
+
+def _action_buttons() -> list:
+    return [
+        dbc.Button("Anlegen", id="admin-create", color="primary", className="me-2"),
+        dbc.Button(
+            "Passwort setzen", id="admin-reset", color="primary", outline=True, className="me-2"
+        ),
+        dbc.Button("Sperren", id="admin-disable", color="danger", outline=True, className="me-2"),
+        dbc.Button("Entsperren", id="admin-enable", color="success", outline=True),
+    ]
+
+
+def _account_grid() -> dag.AgGrid:
+    """Every account with role, partner and state (filled by the callback)."""
+    return dag.AgGrid(
+        id="admin-users",
+        rowData=[],
+        columnDefs=[
+            {"field": "username", "headerName": "Benutzer", "flex": 1},
+            {"field": "role", "headerName": "Rolle"},
+            {"field": "partner", "headerName": "Partner", "width": 100},
+            {"field": "state", "headerName": "Status", "width": 110},
+        ],
+        dashGridOptions=grids.paged(15),
+        style={"height": "420px"},
+        className="ag-theme-alpine",
     )
 
 
