@@ -31,6 +31,11 @@ def test_items_for_missing_reports_budget_lines_and_partners_behind(small_config
     ]
     assert (items[0].page, items[0].partner) == ("/meldestand", "A")
     assert (items[2].page, items[2].partner, items[2].year) == ("/finanzen", "A", 2025)
+    # calc hands over codes and numbers; the view writes the German line
+    assert (items[1].kind, items[1].measures) == ("behind", (("events", Fraction(7, 10)),))
+    assert (items[2].kind, items[2].category, items[2].share) == (
+        "budget", "material", Fraction(4, 25))
+    assert (items[3].kind, items[3].share, items[3].count) == ("late", Fraction(1, 2), 0)
 
 
 def test_no_items_when_all_is_well(small_config):
