@@ -365,7 +365,7 @@ def frames(*names: str) -> tuple[pd.DataFrame, ...]:
 
 def _visible(df: pd.DataFrame) -> pd.DataFrame:
     """Only the rows of partners the logged-in user may see (as dashboard.data does)."""
-    from dashboard.auth import partner_scope
+    from dashboard.access import partner_scope
 
     scope = partner_scope()
     if scope is None or "partner_code" not in df.columns:

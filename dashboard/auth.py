@@ -1,8 +1,9 @@
-"""Login, sessions and access control for the Flask server behind Dash. Deny by default.
+"""Login, sessions and the request guard for the Flask server behind Dash. Deny by default.
 
 Every request needs a logged-in, active user except the login page and static assets.
 Dash callbacks are allowed by the page prefix of their output ids (``upload-…``), so a
-callback of a page that a role may not open is refused with 403 before it runs.
+callback of a page that a role may not open is refused with 403 before it runs. Who may see
+what (roles, pages, partners) is decided in :mod:`dashboard.access`.
 
 Every state-changing request (any method but GET/HEAD/OPTIONS) must carry the session's CSRF
 token: the login form as a form field, everything else (Dash callbacks, logout) in the
@@ -16,13 +17,11 @@ from __future__ import annotations
 import hmac
 import json
 import os
-import re
 import secrets
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 
-import dash
 from dash import html
 from flask import (
     Flask,
@@ -36,24 +35,15 @@ from flask import (
 )
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import LoginManager, current_user, login_user, logout_user
-from sqlalchemy import func, or_, select
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from dashboard import data
+from dashboard.access import callback_allowed, current_role, may_open
 from dashboard.views import login
 from etl.core.settings import get_settings
 from etl.warehouse import audit, db
-from etl.warehouse import schema as s
 from etl.workflow import users
 
-ALL = frozenset(s.ROLES)
-ROLE_LABELS = {
-    "admin": "Administration",
-    "steering": "Projektsteuerung",
-    "finance": "Finanzen",
-    "partner": "Partner",
-}
-# Component-id prefixes of the frame around the pages (and Dash's own router, "_pages_…").
-SHELL_PREFIXES = frozenset({"url", "nav", "filter", "drill", "pages"})
 PUBLIC_PATHS = ("/login", "/assets/", "/_favicon.ico", "/healthz")
 MAX_FAILURES, FAILURE_WINDOW = 5, timedelta(minutes=15)
 IDLE_TIMEOUT = timedelta(minutes=int(os.environ.get("SESSION_IDLE_MINUTES", "60")))
@@ -81,14 +71,8 @@ class SessionUser(users.User):
 
 @login_manager.user_loader
 def _load_user(user_id: str):
-    user = users.get_user_by_id(_engine(), int(user_id)) if user_id.isdigit() else None
+    user = users.get_user_by_id(data.engine(), int(user_id)) if user_id.isdigit() else None
     return SessionUser(**vars(user)) if user and user.is_active else None
-
-
-def _engine():
-    from dashboard import data
-
-    return data.engine()
 
 
 def secret_key() -> str:
@@ -102,29 +86,6 @@ def secret_key() -> str:
         with os.fdopen(fd, "w") as fh:
             fh.write(secrets.token_hex(32))
     return path.read_text().strip()
-
-
-def current_role() -> str | None:
-    """The logged-in user's role (None outside a request or when logged out)."""
-    if not has_request_context():
-        return None
-    return current_user.role if current_user and current_user.is_authenticated else None
-
-
-def partner_scope() -> tuple[str, ...] | None:
-    """Partners whose rows the current user may see; None means all.
-
-    Outside a web request (CLI, unit tests of pure code) there is no user to restrict.
-    """
-    if not has_request_context():
-        return None
-    return current_user.partners_scope if current_role() else ()
-
-
-def may_open(page: dict) -> bool:
-    """Whether the current user may open a registered page (``roles`` unset: every role)."""
-    roles = page.get("roles")
-    return roles is None or current_role() in roles
 
 
 def guarded(page: dict):
@@ -180,21 +141,12 @@ class _Sessions(SecureCookieSessionInterface):
 
 def _throttled(username: str, ip: str) -> bool:
     since = datetime.now() - FAILURE_WINDOW
-    with _engine().connect() as conn:
-        n = conn.execute(
-            select(func.count())
-            .select_from(s.audit_log)
-            .where(
-                s.audit_log.c.action == "login_failed",
-                s.audit_log.c.at >= since,
-                or_(s.audit_log.c.username == username, s.audit_log.c.ip == ip),
-            )
-        ).scalar_one()
+    n = audit.failed_logins(data.engine(), username=username, ip=ip, since=since)
     return n >= MAX_FAILURES
 
 
 def _audit(action: str, username: str | None, detail: object = "") -> None:
-    with db.writing(_engine()) as conn:
+    with db.writing(data.engine()) as conn:
         audit.record(conn, action, username=username, ip=request.remote_addr, detail=detail)
 
 
@@ -206,7 +158,7 @@ def _login_post() -> Response:
         return login.render(
             "Zu viele Fehlversuche. Bitte in 15 Minuten erneut versuchen.", 429
         )
-    user = users.authenticate(_engine(), username, request.form.get("password", ""))
+    user = users.authenticate(data.engine(), username, request.form.get("password", ""))
     if user is None:
         _audit("login_failed", username)
         return login.render("Benutzername oder Passwort ist falsch.", 401)
@@ -247,35 +199,6 @@ def _callback_outputs() -> list[str]:
         return []
     ids = [o.get("id") for o in _flat(body.get("outputs")) if isinstance(o, dict)]
     return [json.dumps(i, sort_keys=True) if isinstance(i, dict) else str(i) for i in ids if i]
-
-
-def roles_for_prefix(prefix: str) -> frozenset[str]:
-    """Roles that may run callbacks whose output ids start with ``prefix``.
-
-    Ids are prefixed with their page module's name (``approval-…`` lives in
-    ``pages/approval.py``), so a page's ``roles`` govern its callbacks too. Unknown: nobody.
-    """
-    if prefix in SHELL_PREFIXES:
-        return ALL
-    for page in dash.page_registry.values():
-        if page["module"].rsplit(".", 1)[-1] == prefix:
-            return frozenset(page.get("roles") or ALL)
-    return frozenset()
-
-
-def _prefix(cid: str) -> str:
-    """``approval-status`` -> ``approval``; ``_pages_content`` -> ``pages``; a dict id by its
-    own ``id`` (``{"type": "drill-graph", "id": "finance-plan"}`` -> ``finance``), else type."""
-    if cid.startswith("{"):
-        parsed = json.loads(cid)
-        own = parsed.get("id")
-        cid = str(own if isinstance(own, str) else parsed.get("type", ""))
-    return re.split(r"[-_.]", cid.lstrip("_"), maxsplit=1)[0]
-
-
-def callback_allowed(output_ids: list[str], role: str) -> bool:
-    """Whether ``role`` may run a callback with these outputs (every output must be allowed)."""
-    return bool(output_ids) and all(role in roles_for_prefix(_prefix(c)) for c in output_ids)
 
 
 def _expired() -> bool:

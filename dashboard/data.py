@@ -23,23 +23,22 @@ import os
 import threading
 from collections.abc import Callable
 from datetime import date
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from flask_caching import Cache
-from sqlalchemy import Engine
 
-from dashboard.calc import activity
+from dashboard import access
+from dashboard.derived import DERIVED
 from etl.core.config import NetworkConfig, get_config
 from etl.core.settings import get_settings
 from etl.warehouse import db, queries
 
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
 cache = Cache()
 
-# Frames derived from another frame, cached like it: (source frame, pure function).
-DERIVED: dict[str, tuple[str, Callable[[pd.DataFrame], pd.DataFrame]]] = {
-    # events per partner x module x year x format (the Aktivitäten format chart)
-    "event_formats": ("event_counts", activity.event_formats),
-}
 LOADERS: dict[str, Callable[[Engine], pd.DataFrame]] = {
     "facts": queries.monthly_facts,
     # the same frames as activity.activity_months / finance.money_months of "facts"
@@ -153,9 +152,7 @@ def frames(*names: str) -> tuple[pd.DataFrame, ...]:
 
 def _visible(df: pd.DataFrame) -> pd.DataFrame:
     """Only the rows of partners the logged-in user may see (all outside a web request)."""
-    from dashboard.auth import partner_scope
-
-    scope = partner_scope()
+    scope = access.partner_scope()
     if scope is None or "partner_code" not in df.columns:
         return df
     return df[df["partner_code"].isin(scope)]
@@ -183,9 +180,7 @@ def unique_companies() -> int:
 
 def record_scope() -> tuple[str, ...] | None:
     """The partner clamp for SQL (None: all partners), as :func:`_visible` applies to frames."""
-    from dashboard.auth import partner_scope
-
-    scope = partner_scope()
+    scope = access.partner_scope()
     return None if scope is None else tuple(scope)
 
 

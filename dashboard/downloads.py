@@ -8,17 +8,14 @@ own partner's files) and writes an audit row.
 from __future__ import annotations
 
 import io
-import json
 from datetime import date
 from urllib.parse import urlencode
 
 import dash
 from flask import Flask, Response, abort, request, send_file, stream_with_context
-from sqlalchemy import select
 
-from dashboard import auth
+from dashboard import access, data
 from etl.core.config import get_config
-from etl.core.errors import Issue
 from etl.core.normalise import CellError, parse_month
 from etl.core.settings import get_settings
 from etl.documents.cells import neutral_text
@@ -26,31 +23,29 @@ from etl.documents.markup import marked_workbook
 from etl.documents.template import template_bytes
 from etl.documents.workbook import report_file_name
 from etl.intake import archive
-from etl.warehouse import audit, db
-from etl.warehouse import schema as s
+from etl.warehouse import audit, db, files
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _upload(upload_id: int):
-    with auth._engine().connect() as conn:
-        row = conn.execute(select(s.uploads).where(s.uploads.c.id == upload_id)).first()
+def _upload(upload_id: int) -> files.UploadFile:
+    row = files.upload_file(data.engine(), upload_id)
     if row is None:
         abort(404)
-    scope = auth.partner_scope()
+    scope = access.partner_scope()
     # a partner sees its own partner's uploads, and files it sent itself (even unreadable ones)
-    mine = row.uploaded_by == getattr(auth.current_user, "username", None)
+    mine = row.uploaded_by == getattr(access.current_user, "username", None)
     if scope is not None and row.partner_code not in scope and not mine:
         abort(404)  # not 403: do not confirm that the upload exists
     return row
 
 
 def _audit(what: str, partner: str | None, month: date | None, detail: dict) -> None:
-    with db.writing(auth._engine()) as conn:
+    with db.writing(data.engine()) as conn:
         audit.record(
             conn,
             "download",
-            username=auth.current_user.username,
+            username=access.current_user.username,
             partner=partner,
             month=month,
             ip=request.remote_addr,
@@ -61,9 +56,9 @@ def _audit(what: str, partner: str | None, month: date | None, detail: dict) -> 
 def archived(upload_id: int):
     """The file as it was received."""
     row = _upload(upload_id)
-    data = archive.read(get_settings().archive_dir, row.archive_path)
+    body = archive.read(get_settings().archive_dir, row.archive_path)
     _audit("original", row.partner_code, row.month, {"upload_id": upload_id})
-    return send_file(io.BytesIO(data), as_attachment=True, download_name=row.file_name)
+    return send_file(io.BytesIO(body), as_attachment=True, download_name=row.file_name)
 
 
 def marked(upload_id: int):
@@ -72,10 +67,10 @@ def marked(upload_id: int):
     if row.status != "rejected":
         abort(404)
     settings = get_settings()
-    data = archive.read(settings.archive_dir, row.archive_path)
-    errors = [Issue(**e) for e in json.loads(row.errors_json)]
+    body = archive.read(settings.archive_dir, row.archive_path)
+    errors = row.errors()
     out = marked_workbook(
-        data,
+        body,
         row.file_name,
         errors,
         max_bytes=settings.max_upload_bytes,
@@ -92,17 +87,17 @@ def template():
     """A blank monthly workbook for ``?partner=DO&month=2025-03``."""
     config = get_config()
     partner = request.args.get("partner", "").upper()
-    scope = auth.partner_scope()
+    scope = access.partner_scope()
     if partner not in config.partner_codes or (scope is not None and partner not in scope):
         abort(404)
     try:
         month = parse_month(request.args.get("month", ""))
     except CellError:
         abort(400)
-    data = template_bytes(config, partner, month)
+    body = template_bytes(config, partner, month)
     _audit("template", partner, month, {})
     return send_file(
-        io.BytesIO(data),
+        io.BytesIO(body),
         as_attachment=True,
         mimetype=XLSX,
         download_name=report_file_name(partner, month),
@@ -112,8 +107,8 @@ def template():
 PLAN_ROLES = ("finance", "steering")
 
 
-def _xlsx(data: bytes, name: str):
-    return send_file(io.BytesIO(data), as_attachment=True, mimetype=XLSX, download_name=name)
+def _xlsx(body: bytes, name: str):
+    return send_file(io.BytesIO(body), as_attachment=True, mimetype=XLSX, download_name=name)
 
 
 def _page(path: str) -> dict | None:
@@ -130,12 +125,12 @@ def page_export():
     page = _page(path)
     if page is None:
         abort(404)
-    if not auth.may_open(page):
+    if not access.may_open(page):
         abort(403)
     source = web_source()
-    data = export_page(path, urlencode(params), source=source)
+    body = export_page(path, urlencode(params), source=source)
     _audit("export", None, None, {"page": path})
-    return _xlsx(data, page_file_name(path, source.today))
+    return _xlsx(body, page_file_name(path, source.today))
 
 
 def proof():
@@ -155,11 +150,11 @@ def proof():
         scope = scope_of(source.config, partner, int(year) if year.isdigit() else None)
     except ValueError:
         abort(404)
-    data = proof_workbook(
+    body = proof_workbook(
         source.engine, source.config, scope, exported_by=source.user, stand=_stand(source)
     )
     _audit("nachweis", partner, None, {"partner": partner or "alle", "year": scope.year})
-    return _xlsx(data, file_name(scope))
+    return _xlsx(body, file_name(scope))
 
 
 def _stand(source) -> str:
@@ -170,11 +165,10 @@ def _stand(source) -> str:
 
 def plan_workbook():
     """The finance plan workbook of the current version (or ``?version=3``)."""
-    from dashboard import data
     from etl.documents.plan_workbook import file_name, plan_workbook_bytes
     from etl.workflow import plan
 
-    if auth.current_role() not in PLAN_ROLES:
+    if access.current_role() not in PLAN_ROLES:
         abort(403)
     engine, config = data.engine(), data.config()
     version = request.args.get("version", "")
@@ -194,14 +188,14 @@ def plan_original(version_id: int):
     """The uploaded file a plan version was made from, as received."""
     from etl.warehouse import queries
 
-    if auth.current_role() not in PLAN_ROLES:
+    if access.current_role() not in PLAN_ROLES:
         abort(403)
-    row = queries.plan_version(auth._engine(), version_id=version_id)
+    row = queries.plan_version(data.engine(), version_id=version_id)
     if row is None or not row["archive_path"]:
         abort(404)
-    data = archive.read(get_settings().data_dir, row["archive_path"])
+    body = archive.read(get_settings().data_dir, row["archive_path"])
     _audit("finanzplan", None, None, {"version": version_id, "file": row["file_name"]})
-    return send_file(io.BytesIO(data), as_attachment=True, download_name=row["file_name"])
+    return send_file(io.BytesIO(body), as_attachment=True, download_name=row["file_name"])
 
 
 def _csv_cell(col: dict, value) -> str:
@@ -234,22 +228,20 @@ def records_csv():
     """Every row of the Daten page's selection (``?tabelle=kosten&partner=DO&jahr=2025``) as
     CSV, streamed from SQL in chunks: the same columns and German formatting as the grid,
     clamped to the user's partners."""
-    from dashboard import data
-    from dashboard.calc import records as rec
     from dashboard.pages.records import _selection
-    from dashboard.views.grids import RECORD_COLUMNS
+    from dashboard.views import grids
     from etl.warehouse import queries
 
     search = "?" + urlencode(request.args.to_dict(), safe=",")
     dataset, narrowing = _selection(search)
     scope, engine = data.record_scope(), data.engine()
-    cols = RECORD_COLUMNS[dataset]
+    cols = grids.RECORD_COLUMNS[dataset]
     _audit("csv", None, None, {"page": "/daten", "tabelle": dataset})
 
     def lines():
         yield "\ufeff" + _csv_line(c["headerName"] for c in cols)
         for chunk in queries.record_chunks(engine, dataset, scope=scope, **narrowing):
-            shown = (rec.shown(dataset, r) for r in chunk)  # once per row, not per column
+            shown = (grids.shown(dataset, r) for r in chunk)  # once per row, not per column
             yield "".join(
                 _csv_line(_csv_cell(c, row.get(c["field"])) for c in cols) for row in shown
             )

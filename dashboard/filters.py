@@ -13,6 +13,7 @@ from urllib.parse import parse_qsl, urlencode
 
 import pandas as pd
 
+from dashboard import access
 from etl.core.config import NetworkConfig
 
 PARTNER_KEY, MODULE_KEY, YEAR_KEY = "partner", "modul", "jahr"
@@ -65,9 +66,7 @@ def _pick(raw: str | None, allowed) -> list[str]:
 
 def _visible_partners(picked: list[str], config: NetworkConfig) -> tuple[str, ...]:
     """The picked partners the logged-in user may see; a partner account always sees its own."""
-    from dashboard.auth import partner_scope
-
-    scope = partner_scope()
+    scope = access.partner_scope()
     if scope is None:
         return tuple(picked)
     return tuple(p for p in config.partner_codes if p in scope)

@@ -7,7 +7,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
-from dashboard import auth, data, drill
+from dashboard import access, data, drill
 from dashboard import filters as flt
 
 
@@ -23,7 +23,7 @@ def navbar() -> dbc.Navbar:
             )
         )
         for page in dash.page_registry.values()
-        if page.get("nav", True) and auth.may_open(page)
+        if page.get("nav", True) and access.may_open(page)
     ]
     return dbc.Navbar(
         dbc.Container(
@@ -47,12 +47,12 @@ def navbar() -> dbc.Navbar:
 
 def _user_menu():
     """The logged-in user's name and a logout link."""
-    user = auth.current_user if auth.current_role() else None
+    user = access.current_user if access.current_role() else None
     if user is None:
         return None
     return dbc.DropdownMenu(
         [
-            dbc.DropdownMenuItem(f"Rolle: {auth.ROLE_LABELS[user.role]}", header=True),
+            dbc.DropdownMenuItem(f"Rolle: {access.ROLE_LABELS[user.role]}", header=True),
             dbc.DropdownMenuItem("Abmelden", href="/logout", external_link=True, id="shell-logout"),
         ],
         label=user.username,

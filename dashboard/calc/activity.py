@@ -11,6 +11,10 @@ import numpy as np
 import pandas as pd
 
 from dashboard.calc.periods import year_elapsed
+
+# The event-format frame is cached by dashboard.data, so it lives below both (re-exported).
+from dashboard.derived import event_formats as event_formats
+from dashboard.derived import with_year as with_year
 from etl.core.config import TARGET_MEASURES, NetworkConfig, Rules
 
 COUNTS = ("events", "participants", "coachings")
@@ -306,25 +310,6 @@ def behind(attain: pd.DataFrame, tolerance: Decimal) -> pd.DataFrame:
     limit = 1 - Fraction(tolerance)
     mask = [a is not None and a < limit for a in attain["attainment"]]
     return attain[mask].reset_index(drop=True)
-
-
-def with_year(rows: pd.DataFrame, column: str = "month") -> pd.DataFrame:
-    """``rows`` with a ``year`` column taken from a date column."""
-    years = pd.to_datetime(rows[column]).dt.year if not rows.empty else pd.Series(dtype=int)
-    return rows.assign(year=years)
-
-
-def event_formats(events: pd.DataFrame) -> pd.DataFrame:
-    """Events counted per partner x module x year x format (column ``n``): the grain the
-    format chart filters on, derived once per warehouse version instead of per request.
-    ``events``: event rows, or rows already counted at a finer grain (with a column ``n``,
-    as etl.queries.event_counts gives)."""
-    cols = ["partner_code", "module", "year", "format"]
-    if events.empty:
-        return pd.DataFrame({**{c: [] for c in cols}, "n": pd.Series(dtype="int64")})
-    groups = with_year(events).groupby(cols, dropna=False, observed=True)
-    counts = groups["n"].sum() if "n" in events else groups.size()
-    return counts.astype("int64").reset_index(name="n")
 
 
 def format_counts(events: pd.DataFrame, formats: tuple[str, ...]) -> dict[str, int]:

@@ -1,29 +1,35 @@
 """The short "what needs attention" list of the overview: partners behind target, budget
-lines over plan, months not reported, partners often late. Pure: frames in, items out."""
+lines over plan, months not reported, partners often late. Pure: frames in, items out; the
+items hold codes and numbers, dashboard.views.attention writes their German text."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from fractions import Fraction
 
 import pandas as pd
 
-from dashboard import fmt
 from dashboard.calc import activity, reporting
-from dashboard.labels import CATEGORY_LABELS, MEASURE_LABELS
 from etl.core.config import Rules
 
 
 @dataclass(frozen=True)
 class Item:
-    """One line of the list: severity ('warn' or 'flag'), German text, and the page to open,
-    narrowed to a partner and year."""
+    """One line of the list: severity ('warn' or 'flag'), what it is about (``kind``), the
+    page to open narrowed to a partner and year, and the figures its text names."""
 
     severity: str
-    text: str
+    kind: str  # 'behind', 'budget', 'month_missing' (many partners), 'missing', 'late'
     page: str
     partner: str | None = None
     year: int | None = None
+    measures: tuple[tuple[str, Fraction], ...] = ()  # behind: (measure, attainment)
+    category: str | None = None  # budget: cost category code
+    share: Fraction | None = None  # budget: deviation over plan; late: on-time rate
+    months: tuple[date, ...] = ()  # missing / month_missing: the months without report
+    partners: tuple[str, ...] = ()  # month_missing: the partners missing it
+    count: int = 0  # late: reports late
 
 
 def _grouped(codes, *columns) -> dict:
@@ -40,17 +46,10 @@ def behind_items(behind: pd.DataFrame, rules: Rules) -> list[Item]:
     items = []
     groups = _grouped(behind["partner_code"], behind["measure"], behind["attainment"])
     for code, rows in groups.items():
-        parts = ", ".join(f"{MEASURE_LABELS[m]} {fmt.de_pct(a)}" for m, a in rows)
         flags = {activity.attainment_flag(a, rules) for _m, a in rows}
         severity = "flag" if "flag" in flags else "warn"
-        items.append(
-            Item(
-                severity,
-                f"{code} liegt hinter dem zeitanteiligen Ziel: {parts}",
-                "/aktivitaeten",
-                code,
-            )
-        )
+        measures = tuple((m, a) for m, a in rows)
+        items.append(Item(severity, "behind", "/aktivitaeten", code, measures=measures))
     return items
 
 
@@ -58,15 +57,15 @@ def budget_items(lines: pd.DataFrame) -> list[Item]:
     """One item per budget line flagged 'warn' or 'flag'."""
     items = []
     for r in lines[lines["flag"] != "ok"].itertuples(index=False):
-        consent = " – Zustimmung des Fördergebers nötig" if r.flag == "flag" else ""
         items.append(
             Item(
                 r.flag,
-                f"{r.partner_code} {r.year} {CATEGORY_LABELS[r.category]}: "
-                f"{fmt.de_pct(r.deviation)} über Plan{consent}",
+                "budget",
                 "/finanzen",
                 r.partner_code,
                 int(r.year),
+                category=r.category,
+                share=r.deviation,
             )
         )
     return items
@@ -75,7 +74,6 @@ def budget_items(lines: pd.DataFrame) -> list[Item]:
 # Partners missing the same month: from this many on, one item for the month instead of one
 # per partner (at 240 partners the list would otherwise hold only "report missing" lines).
 GROUP_FROM = 3
-NAMES_SHOWN = 8  # partner codes named in a grouped item; more are left as " …"
 
 
 def missing_items(matrix: pd.DataFrame) -> list[Item]:
@@ -86,29 +84,22 @@ def missing_items(matrix: pd.DataFrame) -> list[Item]:
     common = sorted(m for m, rows in by_month.items() if len(rows) >= GROUP_FROM)
     items = []
     for month in common:
-        codes = [code for (code,) in by_month[month]]
-        names = ", ".join(codes[:NAMES_SHOWN]) + (" …" if len(codes) > NAMES_SHOWN else "")
+        codes = tuple(code for (code,) in by_month[month])
         items.append(
             Item(
                 "flag",
-                f"Monatsbericht {fmt.month_long(month)} fehlt bei {fmt.de_int(len(codes))} "
-                f"Partnern: {names}",
+                "month_missing",
                 "/meldestand",
                 year=month.year,
+                months=(month,),
+                partners=codes,
             )
         )
     grouped = set(common)
     for code, rows in _grouped(missing["partner_code"], missing["month"]).items():
-        months = [m for (m,) in rows if m not in grouped]
+        months = tuple(m for (m,) in rows if m not in grouped)
         if months:
-            items.append(
-                Item(
-                    "flag",
-                    f"{code}: Monatsbericht fehlt für {', '.join(map(fmt.month_long, months))}",
-                    "/meldestand",
-                    code,
-                )
-            )
+            items.append(Item("flag", "missing", "/meldestand", code, months=months))
     return items
 
 
@@ -117,12 +108,7 @@ def late_items(matrix: pd.DataFrame, rules: Rules) -> list[Item]:
     rates = reporting.on_time_rates(matrix)
     limit = 1 - Fraction(rules.deviation_warn)
     return [
-        Item(
-            "warn",
-            f"{code}: nur {fmt.de_pct(rate)} der Monatsberichte rechtzeitig ({late} verspätet)",
-            "/meldestand",
-            code,
-        )
+        Item("warn", "late", "/meldestand", code, share=rate, count=int(late))
         for code, rate, late in zip(
             rates["partner_code"], rates["rate"], rates["late"], strict=True
         )

@@ -238,40 +238,11 @@ def burn_curve(
     """One row per month of ``months``: cumulative actual (up to the latest data), plan, linear
     time line and forecast (from :func:`forecast_start` on), in cents at the month's end."""
     cols = ["month", "actual", "plan", "linear", "forecast"]
-    actual_m = [0] * len(months)
-    if not eligible_months.empty and months:
-        stamps = pd.DatetimeIndex(eligible_months["month"])
-        at = pd.DatetimeIndex(months).get_indexer(stamps)
-        sums = np.zeros(len(months), dtype=np.int64)
-        np.add.at(sums, at[at >= 0], eligible_months["eligible"].to_numpy(dtype=np.int64)[at >= 0])
-        actual_m = [int(v) for v in sums]
-    rr = run_rates(eligible_months, partners, months, window)
-    # The forecast summed over partners, in 1/den cents (den: common denominator of run-rates)
-    den = math.lcm(*(int(k) for k in set(rr.rate_n.tolist()))) if len(rr.rate_n) else 1
-    mask = rr.actual_mask()
-    scaled = np.where(
-        mask, rr.increments.astype(object) * den, (rr.rate_sum * (den // rr.rate_n))[:, None]
-    )
-    per_month = scaled.sum(axis=0) if len(partners) else np.zeros(len(months), dtype=object)
+    actual_m = _actual_per_month(eligible_months, months)
+    per_month, den = _forecast_per_month(eligible_months, partners, months, window)
     plan = plan_months(plan_by_year, months)
     total = sum(plan_by_year.values())
-    # the latest month with money, and the forecast's start (see forecast_start)
-    if eligible_months.empty:
-        latest = start = None
-    else:
-        stamps = pd.DatetimeIndex(eligible_months["month"])
-        latest = stamps.max()
-        uniq = list(dict.fromkeys(partners))
-        at = pd.Index(uniq).get_indexer(eligible_months["partner_code"])
-        ns = stamps.as_unit("ns").asi8
-        has = np.zeros(len(uniq), dtype=bool)
-        has[at[at >= 0]] = True
-        last = np.full(len(uniq), np.iinfo(np.int64).min, dtype=np.int64)
-        np.maximum.at(last, at[at >= 0], ns[at >= 0])  # each partner's latest month
-        if not uniq or not has.all():
-            start = months[0] if months else None
-        else:
-            start = pd.Timestamp(int(last.min()), unit="ns")
+    latest, start = _latest_and_start(eligible_months, partners, months)
     rows, cum_a, cum_p, cum_f = [], 0, 0, 0
     for i, m in enumerate(months, start=1):
         cum_a += actual_m[i - 1]
@@ -289,3 +260,48 @@ def burn_curve(
             }
         )
     return pd.DataFrame(rows, columns=cols)
+
+
+def _actual_per_month(eligible_months: pd.DataFrame, months: list[pd.Timestamp]) -> list[int]:
+    """Eligible cents per month of ``months`` (all partners)."""
+    if eligible_months.empty or not months:
+        return [0] * len(months)
+    stamps = pd.DatetimeIndex(eligible_months["month"])
+    at = pd.DatetimeIndex(months).get_indexer(stamps)
+    sums = np.zeros(len(months), dtype=np.int64)
+    np.add.at(sums, at[at >= 0], eligible_months["eligible"].to_numpy(dtype=np.int64)[at >= 0])
+    return [int(v) for v in sums]
+
+
+def _forecast_per_month(
+    eligible_months: pd.DataFrame, partners: tuple[str, ...], months: list, window: int
+) -> tuple[np.ndarray, int]:
+    """The forecast summed over partners per month, in 1/den cents, and den (the common
+    denominator of the run-rates): actual where reported, else each partner's run-rate."""
+    rr = run_rates(eligible_months, partners, months, window)
+    den = math.lcm(*(int(k) for k in set(rr.rate_n.tolist()))) if len(rr.rate_n) else 1
+    mask = rr.actual_mask()
+    scaled = np.where(
+        mask, rr.increments.astype(object) * den, (rr.rate_sum * (den // rr.rate_n))[:, None]
+    )
+    per_month = scaled.sum(axis=0) if len(partners) else np.zeros(len(months), dtype=object)
+    return per_month, den
+
+
+def _latest_and_start(eligible_months: pd.DataFrame, partners: tuple[str, ...], months: list):
+    """The latest month with money, and the forecast's start (see forecast_start): the
+    earliest of the partners' latest months, the first month when a partner has none."""
+    if eligible_months.empty:
+        return None, None
+    stamps = pd.DatetimeIndex(eligible_months["month"])
+    latest = stamps.max()
+    uniq = list(dict.fromkeys(partners))
+    at = pd.Index(uniq).get_indexer(eligible_months["partner_code"])
+    ns = stamps.as_unit("ns").asi8
+    has = np.zeros(len(uniq), dtype=bool)
+    has[at[at >= 0]] = True
+    last = np.full(len(uniq), np.iinfo(np.int64).min, dtype=np.int64)
+    np.maximum.at(last, at[at >= 0], ns[at >= 0])  # each partner's latest month
+    if not uniq or not has.all():
+        return latest, months[0] if months else None
+    return latest, pd.Timestamp(int(last.min()), unit="ns")

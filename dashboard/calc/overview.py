@@ -171,3 +171,56 @@ def _whole_kpis(months: pd.DataFrame, reach: pd.DataFrame, config: NetworkConfig
     """The unfiltered KPIs, kept for the frames at hand, so a filter change does not count
     everything again (the totals at the targets' grain are :func:`_grain`'s)."""
     return kpis(months, reach, config, flt.Filters(), as_of, _grain(months, reach))
+
+
+# --- the partner table: who is furthest behind -------------------------------------------
+
+Cell = tuple  # (attainment or None, actual, expected by now) of one partner and measure
+
+
+@dataclass(frozen=True)
+class PartnerRanking:
+    """The partner table's rows: each partner's cells by measure, the partners shown (all, or
+    the ``limit`` furthest behind) and the others summed up per measure."""
+
+    cells: dict[str, dict[str, Cell]]
+    shown: list[str]
+    rest: list[str]
+    rest_cells: dict[str, Cell]
+
+
+def rank_partners(attain: pd.DataFrame, limit: int) -> PartnerRanking:
+    """Partners of ``attain`` (partner_attainment rows) in their order; with more than
+    ``limit`` the ones with the lowest attainment in any measure first (no target: last),
+    the rest summed (actual and expected; attainment of the sums)."""
+    cells: dict = {}
+    for code, measure, actual, expected, share in zip(
+        attain["partner_code"],
+        attain["measure"],
+        attain["actual"],
+        attain["expected"],
+        attain["attainment"],
+        strict=True,
+    ):
+        cells.setdefault(code, {})[measure] = (share, actual, expected)
+    codes = list(cells)
+    if len(codes) <= limit:
+        return PartnerRanking(cells, codes, [], {})
+    worst = {
+        c: min((v[0] for v in cells[c].values() if v[0] is not None), default=None) for c in codes
+    }
+    ranked = sorted(
+        range(len(codes)), key=lambda i: (worst[codes[i]] is None, worst[codes[i]] or 0, i)
+    )
+    shown, rest = [codes[i] for i in ranked[:limit]], [codes[i] for i in ranked[limit:]]
+    return PartnerRanking(cells, shown, rest, _summed(cells, rest))
+
+
+def _summed(cells: dict, rest: list[str]) -> dict[str, Cell]:
+    """Per measure: the rest's actual and expected summed, and the attainment of the sums."""
+    out = {}
+    for m in activity.MEASURES:
+        actual = sum(int(cells[c][m][1]) for c in rest if m in cells[c])
+        expected = sum((cells[c][m][2] for c in rest if m in cells[c]), Fraction(0))
+        out[m] = (activity.attainment(actual, expected), actual, expected)
+    return out

@@ -9,7 +9,6 @@ from datetime import date
 import pandas as pd
 
 from dashboard import filters as flt
-from dashboard import fmt
 
 DEFAULT = "veranstaltungen"
 COST_KINDS = {"personal": "personnel", "ausgaben": "expenditure"}
@@ -44,17 +43,17 @@ def narrowing(query: dict[str, str]) -> Narrowing:
 
 
 def costs(personnel: pd.DataFrame, expenditure: pd.DataFrame) -> pd.DataFrame:
-    """Personnel and expenditure rows in one frame: kind, category, reference, detail, cents."""
+    """Personnel and expenditure rows in one frame: kind, category, reference, detail,
+    quantity (personnel), cents."""
     pers = personnel.assign(
         kind="personnel",
         category="Personal",
         reference=personnel["staff_code"],
         date=None,
+        # the same detail as the SQL path (etl.warehouse.queries); the view adds the quantity
         detail=[
-            f"Leistungsgruppe {g}, {b}: {fmt.de_plain(q)}"
-            for g, b, q in zip(
-                personnel["pay_group"], personnel["billing"], personnel["quantity"], strict=True
-            )
+            f"Leistungsgruppe {g}, {b}"
+            for g, b in zip(personnel["pay_group"], personnel["billing"], strict=True)
         ],
     )
     exp = expenditure.assign(
@@ -63,6 +62,7 @@ def costs(personnel: pd.DataFrame, expenditure: pd.DataFrame) -> pd.DataFrame:
         reference=expenditure["receipt_no"],
         date=expenditure["booking_date"],
         detail=expenditure["description"],
+        quantity=None,
     )
     cols = [
         "partner_code",
@@ -73,6 +73,7 @@ def costs(personnel: pd.DataFrame, expenditure: pd.DataFrame) -> pd.DataFrame:
         "date",
         "module",
         "detail",
+        "quantity",
         "amount_cents",
         "file_name",
         "sheet",
@@ -162,17 +163,3 @@ def sql_narrowing(f: flt.Filters, n: Narrowing) -> dict:
         "format": n.format,
     }
 
-
-def shown(dataset: str, row: dict) -> dict:
-    """One SQL row as the grid shows it: German labels, the Personal detail text (a new dict:
-    ``row`` is left as it is, so showing a row twice cannot append the quantity twice)."""
-    from dashboard.labels import KIND_LABELS, UPLOAD_STATUS_LABELS
-
-    row = dict(row)
-    if dataset == "teilnahmen":
-        row["kind"] = KIND_LABELS.get(row["kind"], row["kind"])
-    elif dataset == "eingaenge":
-        row["status"] = UPLOAD_STATUS_LABELS.get(row["status"], row["status"])
-    elif dataset == "kosten" and row.get("kind") == "personnel":
-        row["detail"] = f"{row['detail']}: {fmt.de_plain(row['quantity'])}"
-    return row

@@ -17,6 +17,7 @@ from dashboard.calc import reporting as rp
 from dashboard.exports import PageExport
 from dashboard.exports.source import Source
 from dashboard.labels import MEASURE_LABELS, STATUS_LABELS
+from dashboard.views.attention import text as attention_text
 from etl.core.config import TARGET_MEASURES
 from etl.core.normalise import SIZE_CLASSES
 from etl.documents.book import Column, Table
@@ -34,9 +35,18 @@ def as_number(value) -> float | None:
 
 
 def overview(src: Source, _query: dict, f: flt.Filters) -> PageExport:
+    """The Übersicht as tables: KPIs, budget, attention list, attainment per partner."""
     config = src.plan_config(None)
     frames = src.frames("activity_months", "money_months", "reach", "uploads")
     m = ov.overview(*frames, config, f, src.today)
+    return PageExport(
+        [_kpi_table(m), _budget_table(m), _attention_table(m), _attain_table(m)],
+        [("Berichtsstand", f"{m.as_of:%m/%Y}"), ("Planstand", plan_label(src, None))],
+    )
+
+
+def _kpi_table(m: ov.Overview) -> Table:
+    """The KPIs against target (with the unfiltered value when a filter is set)."""
     kpi_rows = [
         [
             MEASURE_LABELS[k.measure],
@@ -59,8 +69,12 @@ def overview(src: Source, _query: dict, f: flt.Filters) -> PageExport:
         Column("Zielerreichung", "pct"),
         Column("gegen Erwartung", "pct"),
     ] + ([Column("Gesamtes Projekt", "int")] if m.whole else [])
+    return Table("Kennzahlen", kpi_cols, kpi_rows)
+
+
+def _budget_table(m: ov.Overview) -> Table:
     share = Fraction(m.eligible, m.plan) if m.plan else None
-    budget = Table(
+    return Table(
         "Budget",
         [
             Column("Förderfähige Ausgaben", "money"),
@@ -72,7 +86,10 @@ def overview(src: Source, _query: dict, f: flt.Filters) -> PageExport:
         [[m.eligible, m.plan, as_number(share), as_number(m.elapsed), m.grant]],
         note="Kosten werden je Partner und Jahr abgerechnet: der Modulfilter gilt hier nicht.",
     )
-    attention = Table(
+
+
+def _attention_table(m: ov.Overview) -> Table:
+    return Table(
         "Aufmerksamkeit",
         [
             Column("Dringlichkeit"),
@@ -80,9 +97,15 @@ def overview(src: Source, _query: dict, f: flt.Filters) -> PageExport:
             Column("Partner"),
             Column("Jahr", "id"),
         ],
-        [[SEVERITY.get(i.severity, i.severity), i.text, i.partner, i.year] for i in m.items],
+        [
+            [SEVERITY.get(i.severity, i.severity), attention_text(i), i.partner, i.year]
+            for i in m.items
+        ],
     )
-    attain = Table(
+
+
+def _attain_table(m: ov.Overview) -> Table:
+    return Table(
         "Zielerreichung je Partner",
         [
             Column("Partner"),
@@ -101,11 +124,6 @@ def overview(src: Source, _query: dict, f: flt.Filters) -> PageExport:
             ]
             for r in m.attain.itertuples(index=False)
         ],
-    )
-    kpis = Table("Kennzahlen", kpi_cols, kpi_rows)
-    return PageExport(
-        [kpis, budget, attention, attain],
-        [("Berichtsstand", f"{m.as_of:%m/%Y}"), ("Planstand", plan_label(src, None))],
     )
 
 

@@ -12,6 +12,7 @@ from dashboard.exports import PageExport
 from dashboard.exports.analysis import as_number, plan_label
 from dashboard.exports.source import Source
 from dashboard.labels import CATEGORY_LABELS, FLAG_LABELS
+from dashboard.views.payments import POSITION_LABELS
 from etl.documents.book import Column, Table
 from etl.warehouse import queries
 from etl.workflow import payments
@@ -97,26 +98,8 @@ def _deadlines(model: sp.Spending) -> Table:
 
 def payment_tables(position: pd.DataFrame, requests: pd.DataFrame) -> list[Table]:
     """The payment position per partner (with totals) and the list of payment requests."""
-    keys = [
-        "eligible",
-        "grant",
-        "requested",
-        "approved",
-        "paid",
-        "outstanding",
-        "open_eligible",
-        "open_grant",
-    ]
-    labels = [
-        "Förderfähig angefallen",
-        "Zuwendung darauf",
-        "Beantragt",
-        "Bewilligt",
-        "Ausgezahlt",
-        "Ausstehend",
-        "Förderfähig, noch nicht abgerufen",
-        "Zuwendung darauf, noch nicht abgerufen",
-    ]
+    keys = [key for key, _label in POSITION_LABELS]
+    labels = [label for _key, label in POSITION_LABELS]
     rows = [
         [r.partner_code, *[int(getattr(r, k)) for k in keys]]
         for r in position.itertuples(index=False)
@@ -130,6 +113,11 @@ def payment_tables(position: pd.DataFrame, requests: pd.DataFrame) -> list[Table
         "ausgezahlt. Noch nicht abgerufen: förderfähige Ausgaben in Monaten, die kein "
         "Mittelabruf abdeckt.",
     )
+    return [stand, request_table(requests)]
+
+
+def request_table(requests: pd.DataFrame) -> Table:
+    """The payment requests (Mittelabrufe), one row each, money with totals."""
 
     def cents(v):
         return None if v is None or pd.isna(v) else int(v)
@@ -165,7 +153,7 @@ def payment_tables(position: pd.DataFrame, requests: pd.DataFrame) -> list[Table
         Column("Ausgezahlt", "money", total=True),
         Column("Bemerkung", width=40),
     ]
-    return [stand, Table("Mittelabrufe", req_cols, req_rows)]
+    return Table("Mittelabrufe", req_cols, req_rows)
 
 
 def payment_data(src: Source, config, partners: tuple[str, ...]):

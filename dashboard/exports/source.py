@@ -6,12 +6,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 import pandas as pd
-from sqlalchemy import Engine
 
 from etl.core.config import NetworkConfig
 from etl.workflow import plan
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 
 @dataclass(frozen=True)
@@ -40,16 +43,16 @@ class Source:
 
 def web_source() -> Source:
     """The logged-in user's view (inside a request)."""
-    from dashboard import auth, data, planning
+    from dashboard import access, data, planning
 
-    user = auth.current_user
+    user = access.current_user
     return Source(
         engine=data.engine(),
         config=data.config(),
         today=data.today(),
         user=user.username,
-        role=auth.current_role(),
-        scope=auth.partner_scope(),
+        role=access.current_role(),
+        scope=access.partner_scope(),
         load=data.frames,
         plan_config=planning.config,
     )

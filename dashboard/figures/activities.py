@@ -48,30 +48,13 @@ def stacked_bars(
     values = table.groupby([x, color], observed=True)[measure].sum().to_dict()
     label = MEASURE_LABELS[measure]
     xs = [str(v) for v in x_order]
-    traces = []
-    for c in color_order:
-        ys = [int(values.get((v, c), 0)) for v in x_order]
-        traces.append(
-            {
-                "type": "bar",
-                "x": xs,
-                "y": ys,
-                "name": str(c),
-                "marker": {"color": colors[c]},
-                "customdata": [
-                    [links.get((v, c), ""), v, c, f"{label}: {fmt.de_int(y)}"]
-                    for v, y in zip(x_order, ys, strict=True)
-                ],
-                "hovertemplate": HOVER,
-            }
-        )
+    traces = [_stack_trace(values, c, x_order, colors[c], links, label) for c in color_order]
     per_x = table.groupby(x, observed=True)[measure].sum().to_dict()
     totals = [int(per_x.get(v, 0)) for v in x_order]
     goals = [int((targets or {}).get(v, 0)) for v in x_order]
     if targets:
         traces.append(_targets(xs, goals))
     top = max(max(totals), max(goals))
-    many = len(x_order) > 8
     return build(
         traces,
         narrow=("x", len(x_order)),
@@ -83,20 +66,44 @@ def stacked_bars(
             "range": [0, top * 1.18 if top else 1],
             **_whole(top),
         },
-        # One label per bar, above both the bar and the target tick, so they never overlap.
-        annotations=[
-            {
-                "x": str(v),
-                "y": max(t, g),
-                "text": _total_label(t, g, many),
-                "showarrow": False,
-                "yanchor": "bottom",
-                "yshift": 8,
-                "font": {"size": 12 if many else 15},
-            }
-            for v, t, g in zip(x_order, totals, goals, strict=True)
-        ],
+        annotations=_bar_labels(x_order, totals, goals),
     )
+
+
+def _stack_trace(
+    values: dict, c, x_order: Sequence, color: str, links: Mapping[tuple, str], label: str
+) -> dict:
+    """The bar trace of one stack part ``c`` over ``x_order``."""
+    ys = [int(values.get((v, c), 0)) for v in x_order]
+    return {
+        "type": "bar",
+        "x": [str(v) for v in x_order],
+        "y": ys,
+        "name": str(c),
+        "marker": {"color": color},
+        "customdata": [
+            [links.get((v, c), ""), v, c, f"{label}: {fmt.de_int(y)}"]
+            for v, y in zip(x_order, ys, strict=True)
+        ],
+        "hovertemplate": HOVER,
+    }
+
+
+def _bar_labels(x_order: Sequence, totals: list[int], goals: list[int]) -> list[dict]:
+    """One label per bar, above both the bar and the target tick, so they never overlap."""
+    many = len(x_order) > 8
+    return [
+        {
+            "x": str(v),
+            "y": max(t, g),
+            "text": _total_label(t, g, many),
+            "showarrow": False,
+            "yanchor": "bottom",
+            "yshift": 8,
+            "font": {"size": 12 if many else 15},
+        }
+        for v, t, g in zip(x_order, totals, goals, strict=True)
+    ]
 
 
 def _total_label(total: int, goal: int, narrow: bool = False) -> str:

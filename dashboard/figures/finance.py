@@ -13,6 +13,16 @@ import plotly.graph_objects as go
 from dashboard import fmt
 from dashboard.calc.periods import month_end
 from dashboard.figures import build, empty, millions, thousands
+from dashboard.figures.partners import (
+    OTHERS_COLOR,
+    average_label,
+    largest,
+    others_label,
+    partner_rows,
+    positions_in,
+    sum_by,
+    with_average,
+)
 from dashboard.labels import CATEGORY_LABELS, FINANCING_LABELS
 from dashboard.theme import CATEGORY_COLORS, FINANCING_COLORS, LINE_COLORS
 
@@ -30,10 +40,29 @@ def burn(curve: pd.DataFrame, as_of: date, plain: bool = False) -> go.Figure | d
     """Cumulative eligible costs against plan, linear time line and forecast (Mio. €)."""
     if curve.empty or curve["actual"].dropna().empty:
         return empty(NO_MONEY, plain=plain)
-    ends = [month_end(m.date()) for m in curve["month"]]
     # Million euros for the grant, thousand euros for a small selection (no repeated ticks).
     big = int(curve["plan"].max()) >= 100_000_000
     scale, unit = (millions, "Mio. €") if big else (thousands, "Tsd. €")
+    stand = month_end(as_of)
+    return build(
+        _burn_traces(curve, scale),
+        440,
+        plain=plain,
+        hovermode="x unified",
+        yaxis={
+            "title": {"text": f"{unit} (kumuliert)"},
+            "tickformat": ",.1f" if big else ",.0f",
+            "rangemode": "tozero",
+        },
+        xaxis={"tickformat": "%b<br>%Y", "dtick": "M3", "hoverformat": "%d.%m.%Y"},
+        shapes=[_stand_line(stand)],
+        annotations=[_stand_label(stand), _gap_box(curve)],
+    )
+
+
+def _burn_traces(curve: pd.DataFrame, scale: Callable) -> list[dict]:
+    """One line per curve (CURVES) over the months' last days, hovering the exact euros."""
+    ends = [month_end(m.date()) for m in curve["month"]]
     traces = []
     for key, name, line in CURVES:
         values = [None if pd.isna(v) else v for v in curve[key]]
@@ -50,58 +79,53 @@ def burn(curve: pd.DataFrame, as_of: date, plain: bool = False) -> go.Figure | d
                 "hovertemplate": "%{customdata}",
             }
         )
-    stand = month_end(as_of)
-    return build(
-        traces,
-        440,
-        plain=plain,
-        hovermode="x unified",
-        yaxis={
-            "title": {"text": f"{unit} (kumuliert)"},
-            "tickformat": ",.1f" if big else ",.0f",
-            "rangemode": "tozero",
-        },
-        xaxis={"tickformat": "%b<br>%Y", "dtick": "M3", "hoverformat": "%d.%m.%Y"},
-        shapes=[
-            {
-                "type": "line",
-                "x0": stand,
-                "x1": stand,
-                "xref": "x",
-                "y0": 0,
-                "y1": 1,
-                "yref": "y domain",
-                "line": {"color": "#6c757d", "width": 1, "dash": "dot"},
-            }
-        ],
-        annotations=[
-            {
-                "x": stand,
-                "y": 1,
-                "yref": "paper",
-                "text": f"Stand {fmt.de_date(stand)}",
-                "showarrow": False,
-                "xanchor": "right",
-                "yanchor": "top",
-                "font": {"size": 13},
-            },
-            {
-                "text": _gap_text(curve),
-                "x": 0.01,
-                "y": 0.98,
-                "xref": "paper",
-                "yref": "paper",
-                "xanchor": "left",
-                "yanchor": "top",
-                "showarrow": False,
-                "align": "left",
-                "bgcolor": "rgba(255,255,255,0.9)",
-                "bordercolor": "#ced4da",
-                "borderpad": 6,
-                "font": {"size": 15},
-            },
-        ],
-    )
+    return traces
+
+
+def _stand_line(stand: date) -> dict:
+    """A dotted vertical line at the day the figures stand at."""
+    return {
+        "type": "line",
+        "x0": stand,
+        "x1": stand,
+        "xref": "x",
+        "y0": 0,
+        "y1": 1,
+        "yref": "y domain",
+        "line": {"color": "#6c757d", "width": 1, "dash": "dot"},
+    }
+
+
+def _stand_label(stand: date) -> dict:
+    return {
+        "x": stand,
+        "y": 1,
+        "yref": "paper",
+        "text": f"Stand {fmt.de_date(stand)}",
+        "showarrow": False,
+        "xanchor": "right",
+        "yanchor": "top",
+        "font": {"size": 13},
+    }
+
+
+def _gap_box(curve: pd.DataFrame) -> dict:
+    """The box in the upper left corner with actual against plan (:func:`_gap_text`)."""
+    return {
+        "text": _gap_text(curve),
+        "x": 0.01,
+        "y": 0.98,
+        "xref": "paper",
+        "yref": "paper",
+        "xanchor": "left",
+        "yanchor": "top",
+        "showarrow": False,
+        "align": "left",
+        "bgcolor": "rgba(255,255,255,0.9)",
+        "bordercolor": "#ced4da",
+        "borderpad": 6,
+        "font": {"size": 15},
+    }
 
 
 def _gap_text(curve: pd.DataFrame) -> str:
@@ -116,63 +140,6 @@ def _gap_text(curve: pd.DataFrame) -> str:
     )
 
 
-MAX_PARTNERS = 12  # more partners in view: the largest ones and one bar for the rest
-OTHERS_COLOR = "#adb5bd"
-
-
-def others_label(n: int) -> str:
-    return f"Weitere ({n} Partner)"
-
-
-def average_label(n: int) -> str:
-    """The bar of the partners not shown one by one: their average, so it stays on the scale
-    of the partners shown (their sum would dwarf them; as on Aktivitäten)."""
-    return f"Ø weitere {n} Partner"
-
-
-def _averaged(rows: list, n_rest: int) -> list:
-    """``rows`` (from :func:`_grouped`) with the last one, the rest's sum, as the average per
-    partner, rounded half up to the cent (amounts are not negative)."""
-    if not n_rest:
-        return rows
-    return [*rows[:-1], (2 * rows[-1] + n_rest) // (2 * n_rest)]
-
-
-def largest(partners: Sequence[str], size: Mapping[str, int], limit: int = MAX_PARTNERS):
-    """The partners to show one by one and the rest to sum up: all of them (in their order)
-    up to ``limit``, else the ``limit - 1`` largest by ``size`` (largest first; ties in the
-    given order) and the others."""
-    partners = list(partners)
-    if len(partners) <= limit:
-        return partners, []
-    shown = sorted(partners, key=lambda p: -int(size.get(p, 0)))[: limit - 1]
-    chosen = set(shown)
-    return shown, [p for p in partners if p not in chosen]
-
-
-def _positions(values: pd.Series, labels: Sequence) -> np.ndarray:
-    """Each value's position in ``labels`` (-1 when not there)."""
-    return pd.Index(list(labels)).get_indexer(values)
-
-
-def _sums(rows: np.ndarray, n: int, values: np.ndarray) -> np.ndarray:
-    """Exact integer sums of ``values`` (rows x columns, int64) by row position ``rows``
-    (0..n-1; -1 is left out)."""
-    out = np.zeros((n, *values.shape[1:]), dtype=np.int64)
-    inside = rows >= 0
-    np.add.at(out, rows[inside], values[inside])
-    return out
-
-
-def _grouped(cube: np.ndarray, partners: Sequence[str], shown: Sequence[str], rest) -> list:
-    """Rows of ``cube`` (one per partner) for the shown partners, then the rest summed."""
-    at = {p: i for i, p in enumerate(partners)}
-    rows = [cube[at[p]] for p in shown]
-    if rest:
-        rows.append(cube[[at[p] for p in rest]].sum(axis=0))
-    return rows
-
-
 def plan_actual(
     lines: pd.DataFrame,
     partners: Sequence[str],
@@ -185,29 +152,58 @@ def plan_actual(
         return empty(NO_MONEY, plain=plain)
     years = sorted(lines["year"].unique())
     partners = list(dict.fromkeys(partners))
-    p_at = _positions(lines["partner_code"], partners)
-    y_at = _positions(lines["year"], years)
-    c_at = _positions(lines["category"], list(CATEGORY_LABELS))
-    actual = lines["actual"].to_numpy(dtype=np.int64)
-    plan = lines["plan"].to_numpy(dtype=np.int64)
-    size_of = _sums(p_at, len(partners), actual)
+    act_cube, plan_cube, size_of = _plan_actual_cubes(lines, partners, years)
     shown, rest = largest(partners, dict(zip(partners, size_of.tolist(), strict=True)))
     other = average_label(len(rest))
     groups = [*shown, other] if rest else shown
     keys = [(p, y) for p in groups for y in years]
     x = [[p for p, _ in keys], [str(y) for _, y in keys]]
-    # partner x year x category actual, partner x year plan (all categories), cents
+    act_rows = with_average(partner_rows(act_cube, partners, shown, rest), len(rest))
+    plan_rows = with_average(partner_rows(plan_cube, partners, shown, rest), len(rest))
+    # the rest's bar opens no rows (it averages several partners)
+    links = ["" if p == other and rest else p for p, _y in keys]
+    traces = [
+        *_category_traces(act_rows, keys, x, links, link),
+        _plan_trace([int(v) for row in plan_rows for v in row], x),
+    ]
+    return build(
+        traces,
+        440,
+        narrow=("x", len(keys)),
+        plain=plain,
+        barmode="stack",
+        yaxis={"title": {"text": "Tsd. €"}, "tickformat": ",.0f"},
+    )
+
+
+def _plan_actual_cubes(
+    lines: pd.DataFrame, partners: list[str], years: list
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Actual as partner x year x category, plan as partner x year (all categories) and the
+    actual per partner, in cents."""
+    p_at = positions_in(lines["partner_code"], partners)
+    y_at = positions_in(lines["year"], years)
+    c_at = positions_in(lines["category"], list(CATEGORY_LABELS))
+    actual = lines["actual"].to_numpy(dtype=np.int64)
+    plan = lines["plan"].to_numpy(dtype=np.int64)
+    size_of = sum_by(p_at, len(partners), actual)
     ok = (y_at >= 0) & (p_at >= 0)
     cell = np.where(ok, p_at * len(years) + y_at, -1)
     n_cells = len(partners) * len(years)
     cat_ok = ok & (c_at >= 0)
     flat = np.where(cat_ok, cell * len(CATEGORY_LABELS) + c_at, -1)
-    act_cube = _sums(flat, n_cells * len(CATEGORY_LABELS), actual).reshape(
+    act_cube = sum_by(flat, n_cells * len(CATEGORY_LABELS), actual).reshape(
         len(partners), len(years), len(CATEGORY_LABELS)
     )
-    plan_cube = _sums(cell, n_cells, plan).reshape(len(partners), len(years))
-    act_rows = _averaged(_grouped(act_cube, partners, shown, rest), len(rest))
-    plan_rows = _averaged(_grouped(plan_cube, partners, shown, rest), len(rest))
+    plan_cube = sum_by(cell, n_cells, plan).reshape(len(partners), len(years))
+    return act_cube, plan_cube, size_of
+
+
+def _category_traces(
+    act_rows: list, keys: list, x: list, links: list[str], link: Callable[[str, int, str], str]
+) -> list[dict]:
+    """One stacked bar trace per cost category; ``links``: the partner whose rows a bar
+    opens ('' for none)."""
     traces = []
     for ci, (cat, label) in enumerate(CATEGORY_LABELS.items()):
         cents = [int(v) for row in act_rows for v in row[:, ci]]
@@ -220,41 +216,35 @@ def plan_actual(
                 marker={"color": CATEGORY_COLORS[cat]},
                 customdata=[
                     [
-                        "" if p == other and rest else link(p, y, cat),
+                        link(target, y, cat) if target else "",
                         f"{p} {y}",
                         label,
                         f"Ist: {fmt.eur(c)}",
                     ]
-                    for (p, y), c in zip(keys, cents, strict=True)
+                    for (p, y), target, c in zip(keys, links, cents, strict=True)
                 ],
                 hovertemplate=HOVER,
             )
         )
-    planned = [int(v) for row in plan_rows for v in row]
-    traces.append(
-        dict(
-            type="scatter",
-            x=x,
-            y=[thousands(c) for c in planned],
-            mode="markers",
-            name="Plan",
-            marker={
-                "symbol": "line-ew-open",
-                "size": 30,
-                "color": LINE_COLORS["plan"],
-                "line": {"width": 3, "color": LINE_COLORS["plan"]},
-            },
-            customdata=[fmt.eur(c) for c in planned],
-            hovertemplate="Plan: %{customdata}<extra></extra>",
-        )
-    )
-    return build(
-        traces,
-        440,
-        narrow=("x", len(keys)),
-        plain=plain,
-        barmode="stack",
-        yaxis={"title": {"text": "Tsd. €"}, "tickformat": ",.0f"},
+    return traces
+
+
+def _plan_trace(planned: list[int], x: list) -> dict:
+    """The plan of each bar as a horizontal tick."""
+    return dict(
+        type="scatter",
+        x=x,
+        y=[thousands(c) for c in planned],
+        mode="markers",
+        name="Plan",
+        marker={
+            "symbol": "line-ew-open",
+            "size": 30,
+            "color": LINE_COLORS["plan"],
+            "line": {"width": 3, "color": LINE_COLORS["plan"]},
+        },
+        customdata=[fmt.eur(c) for c in planned],
+        hovertemplate="Plan: %{customdata}<extra></extra>",
     )
 
 
@@ -269,8 +259,8 @@ def split(
     """Horizontal bars per partner stacked by ``fields`` (cents columns of ``eligible``); with
     more than MAX_PARTNERS partners the largest ones (sum of ``fields``) and the rest's average."""
     partners = list(dict.fromkeys(partners))
-    at = _positions(eligible["partner_code"], partners)
-    sums = _sums(at, len(partners), eligible[list(fields)].to_numpy(dtype=np.int64))
+    at = positions_in(eligible["partner_code"], partners)
+    sums = sum_by(at, len(partners), eligible[list(fields)].to_numpy(dtype=np.int64))
     there = np.zeros(len(partners), dtype=bool)
     there[at[at >= 0]] = True
     if not there.any() or int(sums.sum()) == 0:
@@ -278,7 +268,7 @@ def split(
     present = [p for p, t in zip(partners, there.tolist(), strict=True) if t]
     size = dict(zip(partners, sums.sum(axis=1).tolist(), strict=True))
     shown, rest = largest(present, size)
-    rows = _averaged(_grouped(sums, partners, shown, rest), len(rest))
+    rows = with_average(partner_rows(sums, partners, shown, rest), len(rest))
     other = average_label(len(rest))
     cents_of = {p: [int(v) for v in row] for p, row in zip([*shown, other], rows, strict=False)}
     order = [other, *shown[::-1]] if rest else shown[::-1]  # largest on top, the rest below
@@ -351,52 +341,21 @@ def at_risk(
         )
     years = sorted(fc["year"].unique())
     partners = list(dict.fromkeys(partners))
-    p_at = _positions(fc["partner_code"], partners)
-    y_at = _positions(fc["year"], years)
-    risk_cents = fc["at_risk"].to_numpy(dtype=np.int64)
-    cube = _sums(
-        np.where(p_at >= 0, p_at * len(years) + y_at, -1), len(partners) * len(years), risk_cents
-    ).reshape(len(partners), len(years))
+    cube = _risk_cube(fc, partners, years)
     shown, rest = largest(partners, dict(zip(partners, cube.sum(axis=1).tolist(), strict=True)))
     other = others_label(len(rest))
+    rows = partner_rows(cube, partners, shown, rest)
     risk = {
         (code, y): int(v)
-        for code, row in zip([*shown, other], _grouped(cube, partners, shown, rest), strict=False)
+        for code, row in zip([*shown, other], rows, strict=False)
         for y, v in zip(years, row.tolist(), strict=True)
     }
     x = [str(y) for y in years]
-    traces = []
-    for code in [*shown, other] if rest else shown:
-        cents = [risk.get((code, y), 0) for y in years]
-        traces.append(
-            dict(
-                type="bar",
-                x=x,
-                y=[thousands(c) for c in cents],
-                name=code,
-                marker={"color": OTHERS_COLOR if rest and code == other else colors[code]},
-                customdata=[
-                    ["", code, str(y), f"gefährdet: {fmt.eur(c)}"]
-                    for y, c in zip(years, cents, strict=True)
-                ],
-                hovertemplate=HOVER,
-            )
-        )
-    by_year = _sums(y_at, len(years), risk_cents)
-    totals = [int(t) for t in by_year]
-    traces.append(
-        dict(
-            type="scatter",
-            x=x,
-            y=[thousands(t) for t in totals],
-            mode="text",
-            text=[fmt.eur_short(t) for t in totals],
-            textposition="top center",
-            showlegend=False,
-            hoverinfo="skip",
-            textfont={"size": 15},
-        )
-    )
+    codes = [*shown, other] if rest else shown
+    colored = {code: OTHERS_COLOR if rest and code == other else colors[code] for code in codes}
+    risk_cents = fc["at_risk"].to_numpy(dtype=np.int64)
+    totals = [int(t) for t in sum_by(positions_in(fc["year"], years), len(years), risk_cents)]
+    traces = [*_risk_traces(risk, colored, years, x), _total_labels(x, totals)]
     return build(
         traces,
         340,
@@ -409,4 +368,51 @@ def at_risk(
             "tickformat": ",.0f",
             "range": [0, thousands(max(totals)) * 1.2],
         },
+    )
+
+
+def _risk_cube(fc: pd.DataFrame, partners: list[str], years: list) -> np.ndarray:
+    """Money at risk as partner x year, in cents."""
+    p_at = positions_in(fc["partner_code"], partners)
+    y_at = positions_in(fc["year"], years)
+    risk_cents = fc["at_risk"].to_numpy(dtype=np.int64)
+    return sum_by(
+        np.where(p_at >= 0, p_at * len(years) + y_at, -1), len(partners) * len(years), risk_cents
+    ).reshape(len(partners), len(years))
+
+
+def _risk_traces(risk: dict, colored: dict[str, str], years: list, x: list[str]) -> list[dict]:
+    """One bar trace per partner (or the rest) in ``colored``, stacked over the years."""
+    traces = []
+    for code, color in colored.items():
+        cents = [risk.get((code, y), 0) for y in years]
+        traces.append(
+            dict(
+                type="bar",
+                x=x,
+                y=[thousands(c) for c in cents],
+                name=code,
+                marker={"color": color},
+                customdata=[
+                    ["", code, str(y), f"gefährdet: {fmt.eur(c)}"]
+                    for y, c in zip(years, cents, strict=True)
+                ],
+                hovertemplate=HOVER,
+            )
+        )
+    return traces
+
+
+def _total_labels(x: list[str], totals: list[int]) -> dict:
+    """Each year's total written above its stack."""
+    return dict(
+        type="scatter",
+        x=x,
+        y=[thousands(t) for t in totals],
+        mode="text",
+        text=[fmt.eur_short(t) for t in totals],
+        textposition="top center",
+        showlegend=False,
+        hoverinfo="skip",
+        textfont={"size": 15},
     )

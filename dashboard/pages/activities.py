@@ -31,25 +31,13 @@ FORMATS = ("Präsenz", "Online", "Hybrid")
 
 
 def layout(**_query) -> html.Div:
-    measure = dbc.RadioItems(
-        id="activities-measure",
-        value="events",
-        inline=True,
-        options=[{"label": MEASURE_LABELS[m], "value": m} for m in activity.MEASURES],
-        className="btn-group",
-        inputClassName="btn-check",
-        labelClassName="btn btn-outline-primary",
-        labelCheckedClassName="active",
+    measure = _choices(
+        "activities-measure",
+        "events",
+        [{"label": MEASURE_LABELS[m], "value": m} for m in activity.MEASURES],
     )
-    group = dbc.RadioItems(
-        id="activities-group",
-        value="partner_code",
-        inline=True,
-        options=[{"label": v[0], "value": k} for k, v in GROUPS.items()],
-        className="btn-group",
-        inputClassName="btn-check",
-        labelClassName="btn btn-outline-primary",
-        labelCheckedClassName="active",
+    group = _choices(
+        "activities-group", "partner_code", [{"label": v[0], "value": k} for k, v in GROUPS.items()]
     )
     return html.Div(
         [
@@ -61,46 +49,48 @@ def layout(**_query) -> html.Div:
                 hint="Balken anklicken: die Zeilen dahinter auf der Seite Daten",
                 id="activities-bars-card",
             ),
-            dbc.Row(
-                [
-                    dbc.Col(
-                        ui.section(
-                            "Monatlicher Verlauf je Partner",
-                            ui.graph("activities-monthly", drill=True, height=380),
-                        ),
-                        xl=6,
-                    ),
-                    dbc.Col(
-                        ui.section(
-                            "Kumuliert gegen das Ziel",
-                            ui.graph("activities-cumulative", height=380),
-                        ),
-                        xl=6,
-                    ),
-                ]
+            _side_by_side(
+                ui.section(
+                    "Monatlicher Verlauf je Partner",
+                    ui.graph("activities-monthly", drill=True, height=380),
+                ),
+                ui.section(
+                    "Kumuliert gegen das Ziel", ui.graph("activities-cumulative", height=380)
+                ),
             ),
-            dbc.Row(
-                [
-                    dbc.Col(
-                        ui.section(
-                            "Unternehmen nach Größenklasse",
-                            ui.graph("activities-sizes", drill=True, height=360),
-                            html.Div(id="activities-sme", className="mt-2 fw-semibold"),
-                            id="activities-sizes-card",
-                        ),
-                        xl=6,
-                    ),
-                    dbc.Col(
-                        ui.section(
-                            "Veranstaltungen nach Format",
-                            ui.graph("activities-formats", drill=True, height=360),
-                        ),
-                        xl=6,
-                    ),
-                ]
+            _side_by_side(
+                ui.section(
+                    "Unternehmen nach Größenklasse",
+                    ui.graph("activities-sizes", drill=True, height=360),
+                    html.Div(id="activities-sme", className="mt-2 fw-semibold"),
+                    id="activities-sizes-card",
+                ),
+                ui.section(
+                    "Veranstaltungen nach Format",
+                    ui.graph("activities-formats", drill=True, height=360),
+                ),
             ),
         ]
     )
+
+
+def _choices(component_id: str, value: str, options: list[dict]) -> dbc.RadioItems:
+    """A row of toggle buttons (one choice)."""
+    return dbc.RadioItems(
+        id=component_id,
+        value=value,
+        inline=True,
+        options=options,
+        className="btn-group",
+        inputClassName="btn-check",
+        labelClassName="btn btn-outline-primary",
+        labelCheckedClassName="active",
+    )
+
+
+def _side_by_side(left, right) -> dbc.Row:
+    """Two cards in one row on wide screens."""
+    return dbc.Row([dbc.Col(left, xl=6), dbc.Col(right, xl=6)])
 
 
 @callback(

@@ -7,113 +7,24 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, ctx, html
 
-from dashboard import auth, data
+from dashboard import access, data
 from dashboard.views import grids
 from etl.warehouse import schema
 from etl.workflow import users
 
 dash.register_page(__name__, path="/benutzer", name="Benutzer", order=9, roles=("admin",))
 
-ROLE_LABELS = auth.ROLE_LABELS
+ROLE_LABELS = access.ROLE_LABELS
 
 
 def layout(**_query) -> html.Div:
-    config = data.config()
     return html.Div(
         [
             html.H2("Benutzer"),
             dbc.Row(
                 [
-                    dbc.Col(
-                        dbc.Card(
-                            dbc.CardBody(
-                                [
-                                    html.H5("Benutzer anlegen oder Passwort setzen"),
-                                    dbc.Input(
-                                        id="admin-username", placeholder="Benutzername (E-Mail)"
-                                    ),
-                                    dbc.Label("Rolle", html_for="admin-role", className="mt-2"),
-                                    dbc.Select(
-                                        id="admin-role",
-                                        className="mt-2",
-                                        value="partner",
-                                        options=[
-                                            {"label": ROLE_LABELS[r], "value": r}
-                                            for r in schema.ROLES
-                                        ],
-                                    ),
-                                    dbc.Label(
-                                        "Partner (nur für die Rolle Partner)",
-                                        html_for="admin-partner",
-                                        className="mt-2",
-                                    ),
-                                    dbc.Select(
-                                        id="admin-partner",
-                                        placeholder="–",
-                                        options=[
-                                            {"label": p.code, "value": p.code}
-                                            for p in config.partners
-                                        ],
-                                    ),
-                                    dbc.Input(
-                                        id="admin-password",
-                                        type="password",
-                                        className="mt-2",
-                                        placeholder="Passwort (mindestens 10 Zeichen)",
-                                    ),
-                                    html.Div(
-                                        [
-                                            dbc.Button(
-                                                "Anlegen",
-                                                id="admin-create",
-                                                color="primary",
-                                                className="me-2",
-                                            ),
-                                            dbc.Button(
-                                                "Passwort setzen",
-                                                id="admin-reset",
-                                                color="primary",
-                                                outline=True,
-                                                className="me-2",
-                                            ),
-                                            dbc.Button(
-                                                "Sperren",
-                                                id="admin-disable",
-                                                color="danger",
-                                                outline=True,
-                                                className="me-2",
-                                            ),
-                                            dbc.Button(
-                                                "Entsperren",
-                                                id="admin-enable",
-                                                color="success",
-                                                outline=True,
-                                            ),
-                                        ],
-                                        className="mt-3",
-                                    ),
-                                    html.Div(id="admin-message", className="mt-3"),
-                                ]
-                            )
-                        ),
-                        md=5,
-                    ),
-                    dbc.Col(
-                        dag.AgGrid(
-                            id="admin-users",
-                            rowData=[],
-                            columnDefs=[
-                                {"field": "username", "headerName": "Benutzer", "flex": 1},
-                                {"field": "role", "headerName": "Rolle"},
-                                {"field": "partner", "headerName": "Partner", "width": 100},
-                                {"field": "state", "headerName": "Status", "width": 110},
-                            ],
-                            dashGridOptions=grids.paged(15),
-                            style={"height": "420px"},
-                            className="ag-theme-alpine",
-                        ),
-                        md=7,
-                    ),
+                    dbc.Col(dbc.Card(dbc.CardBody(_account_form(data.config()))), md=5),
+                    dbc.Col(_account_grid(), md=7),
                 ],
                 className="g-3",
             ),
@@ -121,8 +32,67 @@ def layout(**_query) -> html.Div:
     )
 
 
+def _account_form(config) -> list:
+    """Name, role, partner and password fields, the action buttons and the message line."""
+    return [
+        html.H5("Benutzer anlegen oder Passwort setzen"),
+        dbc.Input(id="admin-username", placeholder="Benutzername (E-Mail)"),
+        dbc.Label("Rolle", html_for="admin-role", className="mt-2"),
+        dbc.Select(
+            id="admin-role",
+            className="mt-2",
+            value="partner",
+            options=[{"label": ROLE_LABELS[r], "value": r} for r in schema.ROLES],
+        ),
+        dbc.Label(
+            "Partner (nur für die Rolle Partner)", html_for="admin-partner", className="mt-2"
+        ),
+        dbc.Select(
+            id="admin-partner",
+            placeholder="–",
+            options=[{"label": p.code, "value": p.code} for p in config.partners],
+        ),
+        dbc.Input(
+            id="admin-password",
+            type="password",
+            className="mt-2",
+            placeholder="Passwort (mindestens 10 Zeichen)",
+        ),
+        html.Div(_action_buttons(), className="mt-3"),
+        html.Div(id="admin-message", className="mt-3"),
+    ]
+
+
+def _action_buttons() -> list:
+    return [
+        dbc.Button("Anlegen", id="admin-create", color="primary", className="me-2"),
+        dbc.Button(
+            "Passwort setzen", id="admin-reset", color="primary", outline=True, className="me-2"
+        ),
+        dbc.Button("Sperren", id="admin-disable", color="danger", outline=True, className="me-2"),
+        dbc.Button("Entsperren", id="admin-enable", color="success", outline=True),
+    ]
+
+
+def _account_grid() -> dag.AgGrid:
+    """Every account with role, partner and state (filled by the callback)."""
+    return dag.AgGrid(
+        id="admin-users",
+        rowData=[],
+        columnDefs=[
+            {"field": "username", "headerName": "Benutzer", "flex": 1},
+            {"field": "role", "headerName": "Rolle"},
+            {"field": "partner", "headerName": "Partner", "width": 100},
+            {"field": "state", "headerName": "Status", "width": 110},
+        ],
+        dashGridOptions=grids.paged(15),
+        style={"height": "420px"},
+        className="ag-theme-alpine",
+    )
+
+
 def _do(action: str, username: str, role: str, partner: str | None, password: str) -> str:
-    engine, by = data.engine(), auth.current_user.username
+    engine, by = data.engine(), access.current_user.username
     if action == "admin-create":
         users.create_user(
             engine, username, password or "", role, partner if role == "partner" else None, by=by
@@ -148,7 +118,7 @@ def _do(action: str, username: str, role: str, partner: str | None, password: st
     prevent_initial_call=True,
 )
 def manage(_c, _r, _d, _e, username, role, partner, password):
-    if auth.current_role() != "admin":
+    if access.current_role() != "admin":
         return dbc.Alert("Keine Berechtigung.", color="danger")
     if not username:
         return dbc.Alert("Bitte einen Benutzernamen eingeben.", color="danger")

@@ -9,7 +9,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, ctx, html
 from flask import request
 
-from dashboard import auth, data
+from dashboard import access, data
 from dashboard.calc import periods
 from etl.warehouse.queries import month_status
 from etl.workflow import months
@@ -100,11 +100,11 @@ def _month(value: str) -> date:
     prevent_initial_call=True,
 )
 def act(_approve, _reopen, partner, month, reason):
-    if auth.current_role() not in ("finance", "steering"):  # the guard already refuses others
+    if access.current_role() not in ("finance", "steering"):  # the guard already refuses others
         return dbc.Alert("Keine Berechtigung.", color="danger")
     if not (partner and month):
         return dbc.Alert("Bitte Partner und Monat wählen.", color="danger")
-    who, ip = auth.current_user.username, request.remote_addr
+    who, ip = access.current_user.username, request.remote_addr
     try:
         if ctx.triggered_id == "approval-approve":
             months.approve(data.engine(), partner, _month(month), by=who, ip=ip)

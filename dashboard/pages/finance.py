@@ -10,7 +10,7 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, html, no_update
 
-from dashboard import auth, data, drill, fmt, planning
+from dashboard import access, data, drill, fmt, planning
 from dashboard import filters as flt
 from dashboard.calc import spending as sp
 from dashboard.calc.forecast import WINDOW
@@ -28,23 +28,6 @@ dash.register_page(
 
 
 def layout(**_query) -> html.Div:
-    grid = dag.AgGrid(
-        id="finance-lines",
-        columnDefs=grids.BUDGET_COLUMNS,
-        rowData=[],
-        defaultColDef={"sortable": True, "filter": True, "resizable": True},
-        dashGridOptions={
-            "localeText": grids.GRID_LOCALE,
-            "animateRows": False,
-            "domLayout": "autoHeight",
-            "pagination": True,
-            "paginationPageSize": 15,
-            "paginationPageSizeSelector": [15, 45, 90],
-        },
-        columnSize="responsiveSizeToFit",
-        style={"height": None},
-        className="ag-theme-alpine",
-    )
     return html.Div(
         [
             ui.page_header("Finanzen", "finance-lead"),
@@ -62,51 +45,82 @@ def layout(**_query) -> html.Div:
                 hint="Balken anklicken: die Kostenzeilen dahinter auf der Seite Daten",
                 id="finance-plan-card",
             ),
-            dbc.Row(
-                [
-                    dbc.Col(
-                        ui.section(
-                            "Förderfähige Ausgaben nach Kostenart",
-                            ui.graph("finance-categories", drill=True, height=340),
-                        ),
-                        xl=6,
-                    ),
-                    dbc.Col(
-                        ui.section(
-                            "Finanzierung: EU, Land und Eigenanteil",
-                            ui.graph("finance-financing", drill=True, height=340),
-                        ),
-                        xl=6,
-                    ),
-                ]
-            ),
-            dbc.Row(
-                [
-                    dbc.Col(
-                        ui.section(
-                            "Gefährdete Mittel je Jahr (nach Prognose)",
-                            ui.graph("finance-risk", height=340),
-                            html.Div(id="finance-forecast", className="mt-3"),
-                        ),
-                        xl=8,
-                    ),
-                    dbc.Col(
-                        ui.section(
-                            "Fristen der Verwendungsnachweise",
-                            html.Div(id="finance-deadline-box"),
-                            html.Div(id="finance-proofs", className="mt-3"),
-                        ),
-                        xl=4,
-                    ),
-                ]
-            ),
+            _split_row(),
+            _risk_row(),
             ui.section(
                 "Budgetzeilen: Abweichung vom Plan",
                 html.Div(id="finance-lines-hint", className="text-muted mb-2"),
-                grid,
+                _lines_grid(),
                 id="finance-lines-card",
             ),
             payments_section(),
+        ]
+    )
+
+
+def _lines_grid() -> dag.AgGrid:
+    """The budget lines with their deviation from plan (filled by :func:`update`)."""
+    return dag.AgGrid(
+        id="finance-lines",
+        columnDefs=grids.BUDGET_COLUMNS,
+        rowData=[],
+        defaultColDef={"sortable": True, "filter": True, "resizable": True},
+        dashGridOptions={
+            "localeText": grids.GRID_LOCALE,
+            "animateRows": False,
+            "domLayout": "autoHeight",
+            "pagination": True,
+            "paginationPageSize": 15,
+            "paginationPageSizeSelector": [15, 45, 90],
+        },
+        columnSize="responsiveSizeToFit",
+        style={"height": None},
+        className="ag-theme-alpine",
+    )
+
+
+def _split_row() -> dbc.Row:
+    """Eligible costs by category and by financing, side by side."""
+    return dbc.Row(
+        [
+            dbc.Col(
+                ui.section(
+                    "Förderfähige Ausgaben nach Kostenart",
+                    ui.graph("finance-categories", drill=True, height=340),
+                ),
+                xl=6,
+            ),
+            dbc.Col(
+                ui.section(
+                    "Finanzierung: EU, Land und Eigenanteil",
+                    ui.graph("finance-financing", drill=True, height=340),
+                ),
+                xl=6,
+            ),
+        ]
+    )
+
+
+def _risk_row() -> dbc.Row:
+    """Money at risk per year with the forecast, beside the deadlines of the proofs."""
+    return dbc.Row(
+        [
+            dbc.Col(
+                ui.section(
+                    "Gefährdete Mittel je Jahr (nach Prognose)",
+                    ui.graph("finance-risk", height=340),
+                    html.Div(id="finance-forecast", className="mt-3"),
+                ),
+                xl=8,
+            ),
+            dbc.Col(
+                ui.section(
+                    "Fristen der Verwendungsnachweise",
+                    html.Div(id="finance-deadline-box"),
+                    html.Div(id="finance-proofs", className="mt-3"),
+                ),
+                xl=4,
+            ),
         ]
     )
 
@@ -278,7 +292,7 @@ def plan_versions(search):
     """The versions to choose from; the one in the address (default: the current one)."""
     versions = planning.versions()
     chosen = planning.chosen(planning.version_from(flt.parse_search(search)))
-    reasons = auth.partner_scope() is None  # a reason may name other partners
+    reasons = access.partner_scope() is None  # a reason may name other partners
     options = [
         {
             "label": v.label

@@ -10,11 +10,11 @@ from dash import Input, Output, callback, dcc, html
 
 from dashboard import data, drill, fmt, planning
 from dashboard import filters as flt
-from dashboard.calc import activity
 from dashboard.calc import overview as ov
 from dashboard.calc.activity import MEASURES, attainment_flag
 from dashboard.labels import MEASURE_LABELS
 from dashboard.views import components as ui
+from dashboard.views.attention import text as attention_text
 
 dash.register_page(__name__, path="/", name="Übersicht", title="Übersicht – Fördercockpit", order=0)
 
@@ -165,7 +165,7 @@ def attention_list(items: list, f: flt.Filters) -> html.Div:
             [
                 html.Span("●", className=f"attention-dot attention-{item.severity}"),
                 dcc.Link(
-                    item.text,
+                    attention_text(item),
                     href=flt.href(
                         item.page, drill.narrowed(f, partner=item.partner, year=item.year)
                     ),
@@ -200,27 +200,9 @@ def partner_table(model: ov.Overview, f: flt.Filters, rules) -> html.Table:
     head = html.Thead(
         html.Tr([html.Th("Partner"), *[html.Th(MEASURE_LABELS[m]) for m in MEASURES]])
     )
-    a = model.attain
-    by_partner: dict = {}
-    for code, measure, actual, expected, attain in zip(
-        a["partner_code"], a["measure"], a["actual"], a["expected"], a["attainment"], strict=True
-    ):
-        by_partner.setdefault(code, {})[measure] = (attain, actual, expected)
-    codes = list(by_partner)
-    rest: list = []
-    if len(codes) > TOP_PARTNERS:  # the partners furthest behind first, the rest summed up
-        worst = {
-            c: min((v[0] for v in by_partner[c].values() if v[0] is not None), default=None)
-            for c in codes
-        }
-        ranked = sorted(
-            range(len(codes)),
-            key=lambda i: (worst[codes[i]] is None, worst[codes[i]] or 0, i),
-        )
-        codes, rest = (
-            [codes[i] for i in ranked[:TOP_PARTNERS]],
-            [codes[i] for i in ranked[TOP_PARTNERS:]],
-        )
+    # the partners furthest behind first, the rest summed up (calc.overview.rank_partners)
+    ranking = ov.rank_partners(model.attain, TOP_PARTNERS)
+    codes, rest, by_partner = ranking.shown, ranking.rest, ranking.cells
     rows = [
         html.Tr(
             [
@@ -233,11 +215,7 @@ def partner_table(model: ov.Overview, f: flt.Filters, rules) -> html.Table:
         for code in codes
     ]
     if rest:
-        cells = []
-        for m in MEASURES:
-            actual = sum(int(by_partner[c][m][1]) for c in rest if m in by_partner[c])
-            expected = sum((by_partner[c][m][2] for c in rest if m in by_partner[c]), Fraction(0))
-            cells.append(_cell(activity.attainment(actual, expected), actual, expected, rules))
+        cells = [_cell(*ranking.rest_cells[m], rules) for m in MEASURES]
         rows.append(
             html.Tr(
                 [html.Td(f"Weitere ({len(rest)} Partner)", className="text-muted"), *cells],

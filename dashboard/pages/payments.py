@@ -11,7 +11,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, ctx, dcc, html
 from flask import request
 
-from dashboard import auth, data, fmt, planning
+from dashboard import access, data, fmt, planning
 from dashboard.views import components as ui
 from dashboard.views import grids
 from dashboard.views import payments as pv
@@ -176,7 +176,7 @@ def layout(**_query) -> html.Div:
 
 
 def _refused():
-    if auth.current_role() != "finance":  # the page guard refuses others already
+    if access.current_role() != "finance":  # the page guard refuses others already
         return dbc.Alert("Nur die Finanzabteilung erfasst Mittelabrufe.", color="danger")
     return None
 
@@ -230,7 +230,7 @@ def record(_n, partner, requested, start, end, amount, note):
             period_start=_month(start),
             period_end=_month(end),
             amount_cents=_cents(amount),
-            by=auth.current_user.username,
+            by=access.current_user.username,
             note=note or "",
             ip=request.remote_addr,
         )
@@ -258,7 +258,7 @@ def step(_approve, _pay, request_id, amount, day):
 
 def act(action: str, request_id: str | None, amount: str | None, day: str | None) -> dbc.Alert:
     """'approve' or 'pay' one request as the logged-in user; the outcome as an alert."""
-    who, ip = auth.current_user.username, request.remote_addr
+    who, ip = access.current_user.username, request.remote_addr
     try:
         if not request_id:
             raise payments.PaymentError("Bitte einen Mittelabruf wählen.")

@@ -12,7 +12,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html, no_update
 from flask import request
 
-from dashboard import auth, data, planning
+from dashboard import access, data, planning
 from dashboard import filters as flt
 from dashboard.views import components as ui
 from dashboard.views import grids
@@ -97,7 +97,7 @@ def download_card() -> dbc.Card:
 
 def upload_card() -> dbc.Card:
     # Dash also builds this layout outside a request (no role yet) to check the callbacks.
-    writer = auth.current_role() in (*WRITERS, None)
+    writer = access.current_role() in (*WRITERS, None)
     hint = (
         "Geprüft wird alles auf einmal; eine Datei mit Fehlern ändert nichts."
         if writer
@@ -162,7 +162,7 @@ def _failed(name: str, message: str) -> PlanResult:
 )
 def upload(contents, name, reason):
     """Check the uploaded plan and store it as the next version (finance only)."""
-    if auth.current_role() not in WRITERS:
+    if access.current_role() not in WRITERS:
         return dbc.Alert(
             "Nur die Finanzabteilung kann einen neuen Finanzplan hochladen.",
             color="danger",
@@ -180,7 +180,7 @@ def upload(contents, name, reason):
         engine=data.engine(),
         config=data.config(),
         settings=get_settings(),
-        user=auth.current_user.username,
+        user=access.current_user.username,
         reason=reason,
         ip=request.remote_addr,
     )

@@ -160,7 +160,7 @@ def rows_block(request, search):
         dataset, narrowing, start=start, end=end, sort=request.get("sortModel"), filters=filters
     )
     fields = [c["field"] for c in grids.RECORD_COLUMNS[dataset]]
-    out = grids.json_rows_of([rec.shown(dataset, r) for r in rows], fields)
+    out = grids.json_rows_of([grids.shown(dataset, r) for r in rows], fields)
     count = data.record_count(dataset, narrowing, filters)
     return {"rowData": out, "rowCount": count}
 

@@ -11,7 +11,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 from flask import request
 
-from dashboard import auth, data, planning
+from dashboard import access, data, planning
 from dashboard.views import upload as view
 from etl.core.settings import get_settings
 from etl.intake.ingest import IngestResult, Sender, ingest_bytes
@@ -64,7 +64,7 @@ def _ingest(content: str, name: str) -> IngestResult:
         raw = base64.b64decode(content.split(",", 1)[1], validate=True)
     except (IndexError, binascii.Error):
         return view.failed(name, "Die Datei kam unvollständig an. Bitte erneut hochladen.")
-    user = auth.current_user
+    user = access.current_user
     sender = Sender(
         user=user.username,
         received_at=datetime.now(),
@@ -107,7 +107,7 @@ def process(contents, names):
     Input("url", "pathname"),
 )
 def history(_results, _path):
-    return view.history_rows(auth.partner_scope(), auth.current_user.username)
+    return view.history_rows(access.partner_scope(), access.current_user.username)
 
 
 @callback(

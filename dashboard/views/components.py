@@ -8,6 +8,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard.theme import GRAPH_CONFIG
+from etl.core.errors import Issue
 
 
 def drill_id(name: str) -> dict[str, str]:
@@ -96,3 +97,22 @@ def selection_text(config, f) -> str:
         f"Jahre: {', '.join(str(y) for y in f.years)}" if f.years else "alle Jahre",
     ]
     return " · ".join(parts)
+
+
+def issue_table(issues: list[Issue], kind: str) -> dbc.Table:
+    """Located issues (of a monthly report or a finance plan): sheet, row, column, message."""
+    head = html.Thead(html.Tr([html.Th(h) for h in ("Blatt", "Zeile", "Spalte", kind)]))
+    body = html.Tbody(
+        [
+            html.Tr(
+                [
+                    html.Td(i.sheet or "–"),
+                    html.Td(i.row or "–"),
+                    html.Td(i.column or "–"),
+                    html.Td(i.message),
+                ]
+            )
+            for i in issues
+        ]
+    )
+    return dbc.Table([head, body], hover=True, size="sm", striped=True, className="upload-issues")

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 import pandas as pd
 
+from dashboard import fmt
 from dashboard.labels import CATEGORY_LABELS, FLAG_LABELS, KIND_LABELS, UPLOAD_STATUS_LABELS
 
 # German texts of AG Grid's own interface.
@@ -272,4 +273,27 @@ def record_rows(dataset: str, frame: pd.DataFrame) -> list[dict]:
         frame = frame.assign(kind=frame["kind"].map(KIND_LABELS))
     if dataset == "eingaenge" and not frame.empty:
         frame = frame.assign(status=frame["status"].map(UPLOAD_STATUS_LABELS))
+    if dataset == "kosten" and not frame.empty:
+        details = zip(frame["kind"], frame["detail"], frame["quantity"], strict=True)
+        frame = frame.assign(
+            detail=[_detail(d, q) if k == "personnel" else d for k, d, q in details]
+        )
     return json_rows(frame, [c["field"] for c in RECORD_COLUMNS[dataset]])
+
+
+def _detail(detail: str, quantity) -> str:
+    """A Personal row's detail with its quantity: ``Leistungsgruppe 2, Monat: 0,5``."""
+    return f"{detail}: {fmt.de_plain(quantity)}"
+
+
+def shown(dataset: str, row: dict) -> dict:
+    """One SQL row as the grid shows it: German labels, the Personal detail text (a new dict:
+    ``row`` is left as it is, so showing a row twice cannot append the quantity twice)."""
+    row = dict(row)
+    if dataset == "teilnahmen":
+        row["kind"] = KIND_LABELS.get(row["kind"], row["kind"])
+    elif dataset == "eingaenge":
+        row["status"] = UPLOAD_STATUS_LABELS.get(row["status"], row["status"])
+    elif dataset == "kosten" and row.get("kind") == "personnel":
+        row["detail"] = _detail(row["detail"], row["quantity"])
+    return row

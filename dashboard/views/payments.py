@@ -11,14 +11,21 @@ from dashboard import fmt
 from dashboard.views import grids
 from etl.workflow.payments import STATUS_LABELS
 
-POSITION = (
+# Every column of the payment position (etl.workflow.payments.position) with its German
+# header, in order: the one definition for the page's table and the Excel export.
+POSITION_LABELS = (
     ("eligible", "Förderfähig angefallen"),
     ("grant", "Zuwendung darauf"),
     ("requested", "Beantragt"),
+    ("approved", "Bewilligt"),
     ("paid", "Ausgezahlt"),
     ("outstanding", "Ausstehend"),
     ("open_eligible", "Förderfähig, noch nicht abgerufen"),
+    ("open_grant", "Zuwendung darauf, noch nicht abgerufen"),
 )
+# The page shows these (the export all of them).
+ON_PAGE = frozenset({"eligible", "grant", "requested", "paid", "outstanding", "open_eligible"})
+POSITION = tuple((key, label) for key, label in POSITION_LABELS if key in ON_PAGE)
 STATUS_COLORS = {"requested": "warning", "approved": "info", "paid": "success"}
 
 

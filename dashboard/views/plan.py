@@ -7,30 +7,11 @@ from dash import html
 
 from dashboard import fmt
 from dashboard.labels import CATEGORY_LABELS, MEASURE_LABELS
+from dashboard.views import components as ui
 from dashboard.views import grids
-from etl.core.errors import Issue
 from etl.workflow.plan import Version
 from etl.workflow.plan.diff import CONSENT, PlanDiff
 from etl.workflow.plan.upload import PlanResult
-
-
-def issue_table(issues: list[Issue], kind: str) -> dbc.Table:
-    """Located issues: sheet, row, column, message."""
-    head = html.Thead(html.Tr([html.Th(h) for h in ("Blatt", "Zeile", "Spalte", kind)]))
-    body = html.Tbody(
-        [
-            html.Tr(
-                [
-                    html.Td(i.sheet or "–"),
-                    html.Td(i.row or "–"),
-                    html.Td(i.column or "–"),
-                    html.Td(i.message),
-                ]
-            )
-            for i in issues
-        ]
-    )
-    return dbc.Table([head, body], hover=True, size="sm", striped=True, className="upload-issues")
 
 
 def diff_table(d: PlanDiff, table_id: str = "plan-diff-table") -> html.Div:
@@ -122,7 +103,7 @@ def _result_body(result: PlanResult) -> list:
                 f"{len(result.errors)} Fehler gefunden; der Finanzplan bleibt unverändert. "
                 "Bitte korrigieren und erneut hochladen."
             ),
-            issue_table(result.errors, "Fehler"),
+            ui.issue_table(result.errors, "Fehler"),
         ]
     if result.status == "unchanged":
         return [html.P(f"Die Datei entspricht Version {result.version_id}; nichts geändert.")]
@@ -141,7 +122,7 @@ def result_card(result: PlanResult) -> dbc.Card:
         html.Details(
             [
                 html.Summary(f"{len(result.notices)} Hinweise"),
-                issue_table(result.notices, "Hinweis"),
+                ui.issue_table(result.notices, "Hinweis"),
             ]
         )
         if result.notices

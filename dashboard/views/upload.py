@@ -8,6 +8,7 @@ from dash import html
 
 from dashboard import data
 from dashboard.labels import UPLOAD_STATUS_LABELS
+from dashboard.views import components as ui
 from dashboard.views import grids
 from etl.core.errors import Issue
 from etl.core.money import format_eur
@@ -26,26 +27,6 @@ STATUS = {
 def failed(name: str, message: str) -> IngestResult:
     """A result for a file that never reached the checks."""
     return IngestResult(file=name, status="rejected", errors=[Issue(None, None, None, message)])
-
-
-def _issue_table(issues: list[Issue], kind: str) -> dbc.Table:
-    head = html.Thead(html.Tr([html.Th(h) for h in ("Blatt", "Zeile", "Spalte", kind)]))
-    body = html.Tbody(
-        [
-            html.Tr(
-                [
-                    html.Td(i.sheet or "–"),
-                    html.Td(i.row or "–"),
-                    html.Td(i.column or "–"),
-                    html.Td(i.message),
-                ]
-            )
-            for i in issues
-        ]
-    )
-    return dbc.Table(
-        [head, body], bordered=False, hover=True, size="sm", striped=True, className="upload-issues"
-    )
 
 
 def _diff_block(result: IngestResult) -> html.Div:
@@ -79,7 +60,7 @@ def _body(result: IngestResult) -> list:
                 f"{len(result.errors)} Fehler gefunden; nichts wurde übernommen. "
                 "Bitte korrigieren und erneut hochladen."
             ),
-            _issue_table(result.errors, "Fehler"),
+            ui.issue_table(result.errors, "Fehler"),
         ]
         if result.upload_id:
             parts.append(
@@ -109,7 +90,7 @@ def result_card(result: IngestResult) -> dbc.Card:
             html.Details(
                 [
                     html.Summary(f"{len(result.notices)} Hinweise"),
-                    _issue_table(result.notices, "Hinweis"),
+                    ui.issue_table(result.notices, "Hinweis"),
                 ]
             )
         ]

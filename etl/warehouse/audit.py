@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine, func, or_, select
 
 from etl.warehouse import schema as s
 
@@ -55,3 +55,18 @@ def record(
             detail=text,
         )
     )
+
+
+def failed_logins(engine: Engine, *, username: str, ip: str, since: datetime) -> int:
+    """Failed logins since ``since`` by this user name or from this address (one count)."""
+    log = s.audit_log.c
+    with engine.connect() as conn:
+        return conn.execute(
+            select(func.count())
+            .select_from(s.audit_log)
+            .where(
+                log.action == "login_failed",
+                log.at >= since,
+                or_(log.username == username, log.ip == ip),
+            )
+        ).scalar_one()

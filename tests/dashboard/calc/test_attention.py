@@ -6,6 +6,7 @@ from fractions import Fraction
 import pandas as pd
 
 from dashboard.calc import attention
+from dashboard.views.attention import text
 
 
 def test_items_for_missing_reports_budget_lines_and_partners_behind(small_config):
@@ -22,7 +23,7 @@ def test_items_for_missing_reports_budget_lines_and_partners_behind(small_config
         {"partner_code": "A", "month": date(2025, 4, 1), "status": "on_time", "corrected": False},
     ])
     items = attention.attention(behind, lines, matrix, small_config.rules)
-    assert [(i.severity, i.text) for i in items] == [
+    assert [(i.severity, text(i)) for i in items] == [
         ("flag", "A: Monatsbericht fehlt für März 2025"),
         ("flag", "B liegt hinter dem zeitanteiligen Ziel: Veranstaltungen 70 %"),
         ("warn", "A 2025 Sachausgaben: 16 % über Plan"),
@@ -30,6 +31,11 @@ def test_items_for_missing_reports_budget_lines_and_partners_behind(small_config
     ]
     assert (items[0].page, items[0].partner) == ("/meldestand", "A")
     assert (items[2].page, items[2].partner, items[2].year) == ("/finanzen", "A", 2025)
+    # calc hands over codes and numbers; the view writes the German line
+    assert (items[1].kind, items[1].measures) == ("behind", (("events", Fraction(7, 10)),))
+    assert (items[2].kind, items[2].category, items[2].share) == (
+        "budget", "material", Fraction(4, 25))
+    assert (items[3].kind, items[3].share, items[3].count) == ("late", Fraction(1, 2), 0)
 
 
 def test_no_items_when_all_is_well(small_config):
@@ -46,7 +52,7 @@ def test_partners_often_late(small_config):
                            for i, m in enumerate(months)])
     # 5 of 7 on time = 71 % < 85 %
     items = attention.late_items(matrix, small_config.rules)
-    assert [i.text for i in items] == ["B: nur 71 % der Monatsberichte rechtzeitig (2 verspätet)"]
+    assert [text(i) for i in items] == ["B: nur 71 % der Monatsberichte rechtzeitig (2 verspätet)"]
     assert attention.late_items(matrix.assign(status="on_time"), small_config.rules) == []
 
 
@@ -60,7 +66,7 @@ def test_few_partners_missing_a_month_keep_one_item_each():
     matrix = _missing([("A", sep, "missing"), ("A", oct_, "missing"), ("B", oct_, "missing"),
                        ("C", oct_, "on_time")])
     items = attention.missing_items(matrix)
-    assert [i.text for i in items] == [
+    assert [text(i) for i in items] == [
         "A: Monatsbericht fehlt für September 2026, Oktober 2026",
         "B: Monatsbericht fehlt für Oktober 2026",
     ]
@@ -73,7 +79,7 @@ def test_partners_missing_the_same_month_make_one_item():
     matrix = _missing([(p, oct_, "missing") for p in codes]
                       + [("P03", sep, "missing"), ("P04", sep, "late")])
     items = attention.missing_items(matrix)
-    assert [i.text for i in items] == [
+    assert [text(i) for i in items] == [
         "Monatsbericht Oktober 2026 fehlt bei 12 Partnern: "
         "P01, P02, P03, P04, P05, P06, P07, P08 …",
         "P03: Monatsbericht fehlt für September 2026",  # its other month, on its own
@@ -83,5 +89,5 @@ def test_partners_missing_the_same_month_make_one_item():
         "flag", "/meldestand", None, 2026)
     # exactly GROUP_FROM partners: grouped, all named, no ellipsis
     three = attention.missing_items(_missing([(p, oct_, "missing") for p in codes[:3]]))
-    assert [i.text for i in three] == ["Monatsbericht Oktober 2026 fehlt bei 3 Partnern: "
+    assert [text(i) for i in three] == ["Monatsbericht Oktober 2026 fehlt bei 3 Partnern: "
                                        "P01, P02, P03"]

@@ -3,12 +3,12 @@ CSV column, say) cannot repeat the Personal quantity."""
 
 from decimal import Decimal
 
-from dashboard.calc import records as rec
+from dashboard.views import grids
 
 
 def test_shown_leaves_the_row_alone_and_names_the_quantity_once():
     row = {"kind": "personnel", "detail": "Leistungsgruppe 3, Stunden", "quantity": Decimal("10")}
-    first = rec.shown("kosten", row)
-    assert rec.shown("kosten", row) == first
+    first = grids.shown("kosten", row)
+    assert grids.shown("kosten", row) == first
     assert first["detail"] == "Leistungsgruppe 3, Stunden: 10"
     assert row["detail"] == "Leistungsgruppe 3, Stunden"

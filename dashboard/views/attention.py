@@ -1,0 +1,56 @@
+"""The German text of the overview's attention items (dashboard.calc.attention)."""
+
+from __future__ import annotations
+
+from dashboard import fmt
+from dashboard.calc.attention import Item
+from dashboard.labels import CATEGORY_LABELS, MEASURE_LABELS
+
+NAMES_SHOWN = 8  # partner codes named in a grouped item; more are left as " …"
+
+
+def _behind(item: Item) -> str:
+    parts = ", ".join(f"{MEASURE_LABELS[m]} {fmt.de_pct(a)}" for m, a in item.measures)
+    return f"{item.partner} liegt hinter dem zeitanteiligen Ziel: {parts}"
+
+
+def _budget(item: Item) -> str:
+    consent = " – Zustimmung des Fördergebers nötig" if item.severity == "flag" else ""
+    return (
+        f"{item.partner} {item.year} {CATEGORY_LABELS[item.category]}: "
+        f"{fmt.de_pct(item.share)} über Plan{consent}"
+    )
+
+
+def _month_missing(item: Item) -> str:
+    codes = item.partners
+    names = ", ".join(codes[:NAMES_SHOWN]) + (" …" if len(codes) > NAMES_SHOWN else "")
+    return (
+        f"Monatsbericht {fmt.month_long(item.months[0])} fehlt bei {fmt.de_int(len(codes))} "
+        f"Partnern: {names}"
+    )
+
+
+def _missing(item: Item) -> str:
+    return f"{item.partner}: Monatsbericht fehlt für {', '.join(map(fmt.month_long, item.months))}"
+
+
+def _late(item: Item) -> str:
+    return (
+        f"{item.partner}: nur {fmt.de_pct(item.share)} der Monatsberichte rechtzeitig "
+        f"({item.count} verspätet)"
+    )
+
+
+TEXTS = {
+    "behind": _behind,
+    "budget": _budget,
+    "month_missing": _month_missing,
+    "missing": _missing,
+    "late": _late,
+}
+
+
+def text(item: Item) -> str:
+    """The line the overview and its export show for ``item``."""
+    return TEXTS[item.kind](item)
