@@ -10,13 +10,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-
-from sqlalchemy import Connection, func, select
+from typing import TYPE_CHECKING
 
 from etl.core.errors import Issue
 from etl.core.normalise import de_number
 from etl.intake.contract import Report, coachings, events, expenditure, participants, personnel
-from etl.warehouse import schema as s
+from etl.warehouse.store import facts as stored
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
 
 
 @dataclass(frozen=True)
@@ -40,60 +42,21 @@ class History:
     hours: dict[tuple[str, int], Decimal] = field(default_factory=dict)  # (staff, year) -> hours
 
 
-def _current(table, partner: str, month: date, *columns):
-    """The partner's current rows of ``table`` outside ``month`` (only ``columns``, if given:
-    a history holds thousands of rows, and whole rows cost more than the query)."""
-    return (
-        select(*(columns or (table,)))
-        .select_from(table)
-        .join(s.uploads, s.uploads.c.id == table.c.upload_id)
-        .where(
-            s.uploads.c.status == "accepted",
-            # the upload's partner as well: its index narrows the join to the partner's
-            # files (else PostgreSQL hashes every current upload, 3 ms a query at 8 k)
-            s.uploads.c.partner_code == partner,
-            table.c.partner_code == partner,
-            table.c.month != month,
-        )
-    )
-
-
 def load_history(conn: Connection, partner: str, month: date) -> History:
     """Snapshot of the partner's current rows of all other months."""
     h = History()
-    e, c, x = s.events, s.coachings, s.expenditure
-    for event_id, month_, module, n in conn.execute(
-        _current(e, partner, month, e.c.event_id, e.c.month, e.c.module, e.c.n_participants)
-    ):
+    for event_id, month_, module, n in stored.other_events(conn, partner=partner, month=month):
         h.activities[event_id.casefold()] = Activity(event_id, month_, "event", module, n)
-    for coaching_id, month_, module in conn.execute(
-        _current(c, partner, month, c.c.coaching_id, c.c.month, c.c.module)
-    ):
+    for coaching_id, month_, module in stored.other_coachings(conn, partner=partner, month=month):
         h.activities[coaching_id.casefold()] = Activity(
             coaching_id, month_, "coaching", module, None
         )
-    for receipt_no, month_ in conn.execute(
-        _current(x, partner, month, x.c.receipt_no, x.c.month)
-    ):
+    for receipt_no, month_ in stored.other_receipts(conn, partner=partner, month=month):
         h.receipts[receipt_no.casefold()] = month_
-    p, pe = s.participations, s.personnel
-    part = _current(p, partner, month, p.c.activity_id, p.c.n_persons, p.c.month).subquery()
-    for act, shown, persons, cited in conn.execute(
-        select(
-            func.lower(part.c.activity_id),
-            func.max(part.c.activity_id),
-            func.sum(part.c.n_persons),
-            func.max(part.c.month),
-        ).group_by(func.lower(part.c.activity_id))
-    ):
+    for act, shown, persons, cited in stored.other_citations(conn, partner=partner, month=month):
         h.persons[act] = int(persons)
         h.referenced[act] = (shown, cited)
-    pers = (
-        _current(pe, partner, month, pe.c.staff_code, pe.c.month, pe.c.quantity)
-        .where(pe.c.billing == "Stunden")
-        .subquery()
-    )
-    for row in conn.execute(select(pers.c.staff_code, pers.c.month, pers.c.quantity)):
+    for row in stored.other_hours(conn, partner=partner, month=month):
         key = (row.staff_code.casefold(), row.month.year)
         h.hours[key] = h.hours.get(key, Decimal(0)) + Decimal(row.quantity)
     return h

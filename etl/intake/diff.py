@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, Engine, select
+from etl.warehouse.store import facts as stored
 
-from etl.warehouse import schema as s
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
 
 # table -> (sheet shown to the partner, columns forming the natural key, columns compared)
 SHEETS = {
@@ -70,9 +72,8 @@ class UploadDiff:
 
 def _rows(conn: Connection, table: str, upload_id: int) -> dict[tuple, tuple]:
     _sheet, key, compared = SHEETS[table]
-    t = s.metadata.tables[table]
-    stmt = select(*(t.c[c] for c in key + compared)).where(t.c.upload_id == upload_id)
-    return {tuple(r[: len(key)]): tuple(r[len(key) :]) for r in conn.execute(stmt)}
+    rows = stored.of_upload(conn, table=table, upload_id=upload_id, columns=key + compared)
+    return {tuple(r[: len(key)]): tuple(r[len(key) :]) for r in rows}
 
 
 def _total(rows: list, column: str | None, index: int | None) -> Decimal:

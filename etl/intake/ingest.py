@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-
-from sqlalchemy import Connection, Engine, select
+from typing import TYPE_CHECKING
 
 from etl.core.config import NetworkConfig
 from etl.core.errors import Issue, WorkbookRejected
@@ -22,39 +21,33 @@ from etl.intake import archive
 from etl.intake.contract import Report, validate_workbook
 from etl.intake.crosscheck import check_against_history, load_history
 from etl.intake.load import write_facts
+from etl.intake.outcome import FileOutcome
 from etl.intake.reader import read_workbook
 from etl.warehouse import audit, db
-from etl.warehouse import schema as s
-from etl.workflow.months import lock_of
+from etl.warehouse.store import months, uploads
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
 
 
 @dataclass
-class IngestResult:
-    """Outcome of one file: accepted | replaced | unchanged | rejected, with located issues."""
+class IngestResult(FileOutcome):
+    """Outcome of one monthly report: accepted | replaced | unchanged | rejected, with located
+    issues, its partner-month, its upload row and the one it replaced."""
 
-    file: str
-    status: str
     partner: str | None = None
     month: date | None = None
-    errors: list[Issue] = field(default_factory=list)
-    notices: list[Issue] = field(default_factory=list)
     upload_id: int | None = None
     previous_id: int | None = None
-    sha256: str = ""
-    archive_path: str = ""
-
-    @property
-    def ok(self) -> bool:
-        return self.status != "rejected"
 
     def as_dict(self) -> dict[str, object]:
+        """What the outcome file and ``--json`` say about the file (month as ``YYYY-MM``)."""
         return {
             "file": self.file,
             "status": self.status,
             "partner": self.partner,
             "month": f"{self.month:%Y-%m}" if self.month else None,
-            "errors": [e.as_dict() for e in self.errors],
-            "notices": [n.as_dict() for n in self.notices],
+            **self.issues_dict(),
         }
 
 
@@ -84,16 +77,6 @@ def _parse(
     return validate_workbook(raw, config, today=today), raw.file_format
 
 
-def _current(conn: Connection, partner: str, month: date):
-    return conn.execute(
-        select(s.uploads.c.id, s.uploads.c.sha256).where(
-            s.uploads.c.partner_code == partner,
-            s.uploads.c.month == month,
-            s.uploads.c.status == "accepted",
-        )
-    ).first()
-
-
 def _access_errors(conn: Connection, report: Report, partner_scope: str | None) -> list[Issue]:
     """A partner user may only send its own partner's reports, and never for a locked month."""
     if partner_scope and report.partner and report.partner != partner_scope:
@@ -107,7 +90,9 @@ def _access_errors(conn: Connection, report: Report, partner_scope: str | None) 
                 "hochladen.",
             )
         ]
-    if report.partner and report.month and lock_of(conn, report.partner, report.month):
+    if report.partner and report.month and months.lock_of(
+        conn, partner=report.partner, month=report.month
+    ):
         return [
             Issue(
                 "Meta",
@@ -133,7 +118,7 @@ def _decide(
     if result.errors or not (report.partner and report.month):
         result.status = "rejected"
         return None
-    current = _current(conn, report.partner, report.month)
+    current = uploads.current(conn, partner=report.partner, month=report.month)
     if current and current.sha256 == result.sha256:
         result.status, result.previous_id = "unchanged", current.id
         return None
@@ -197,17 +182,14 @@ def _record(
     at: datetime,
     file_format: str | None,
 ) -> None:
+    """The upload's transaction: partner lock, decision, upload row, facts, audit entry."""
     if report.partner and report.month:
-        db.lock_partner(conn, report.partner)
+        uploads.lock_partner(conn, partner=report.partner)
     history = _decide(conn, report, result, config, sender.partner_scope)
     if result.status == "replaced":
-        conn.execute(
-            s.uploads.update()
-            .where(s.uploads.c.id == result.previous_id)
-            .values(status="superseded")
-        )
+        uploads.supersede(conn, upload_id=result.previous_id)
     row = _upload_row(result, report, sender, at, file_format)
-    result.upload_id = conn.execute(s.uploads.insert().values(**row)).inserted_primary_key[0]
+    result.upload_id = uploads.insert(conn, row=row)
     if history is not None:
         write_facts(
             conn,
@@ -217,6 +199,13 @@ def _record(
             config,
             replaces=result.status == "replaced",
         )
+    _audit(conn, report, result, sender, at)
+
+
+def _audit(
+    conn: Connection, report: Report, result: IngestResult, sender: Sender, at: datetime
+) -> None:
+    """The audit entry of an upload, whatever its outcome."""
     audit.record(
         conn,
         "upload",
@@ -231,6 +220,18 @@ def _record(
             "upload_id": result.upload_id,
             "errors": len(result.errors),
         },
+    )
+
+
+def _record_failure(
+    settings: Settings, result: IngestResult, sender: Sender, at: datetime, exc: Exception
+) -> None:
+    """The outcome file of an upload whose transaction failed (nothing of it was stored)."""
+    failed = {"user": sender.user, "received_at": at, "sha256": result.sha256}
+    archive.write_outcome(
+        settings.archive_dir,
+        result.archive_path,
+        {**failed, "status": "failed", "error": repr(exc)},
     )
 
 
@@ -262,12 +263,7 @@ def ingest_bytes(
         with db.writing(engine) as conn:
             _record(conn, report, result, config, sender, at, file_format)
     except Exception as exc:
-        failed = {"user": sender.user, "received_at": at, "sha256": result.sha256}
-        archive.write_outcome(
-            settings.archive_dir,
-            result.archive_path,
-            {**failed, "status": "failed", "error": repr(exc)},
-        )
+        _record_failure(settings, result, sender, at, exc)
         raise
     # A crash right here leaves the upload row without its outcome file: etl.reconcile
     # writes it from the row.

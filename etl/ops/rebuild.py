@@ -37,12 +37,14 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-
-from sqlalchemy import Engine, func, select
+from typing import TYPE_CHECKING
 
 from etl.core.config import NetworkConfig
 from etl.core.settings import Settings
-from etl.warehouse import schema as s
+from etl.warehouse.store import uploads
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 LOADED = ("accepted", "replaced")
 PLAN_FOLDER = "finanzplan"  # etl.plan.upload.ARCHIVE_FOLDER: plan uploads, not replayed here
@@ -214,8 +216,7 @@ def _accepted_plan_uploads(data_dir: Path) -> int:
 
 
 def _refuse_unless_empty(engine: Engine) -> None:
-    with engine.connect() as conn:
-        n = conn.execute(select(func.count()).select_from(s.uploads)).scalar_one()
+    n = uploads.count(engine)
     if n:
         raise RebuildError(
             f"Das Ziel-Warehouse enthält bereits {n} Uploads. Der Neuaufbau aus dem Archiv "

@@ -30,13 +30,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-
-from sqlalchemy import Engine, select
+from typing import TYPE_CHECKING
 
 from etl.core.errors import Issue
 from etl.intake import archive
 from etl.intake.ingest import IngestResult, outcome_record
-from etl.warehouse import schema as s
+from etl.warehouse.store import uploads
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 UNREADABLE = "unreadable"
 LOADED = {"accepted", "superseded"}
@@ -238,8 +240,7 @@ def reconcile(engine: Engine, archive_dir: Path) -> ReconcileSummary:
     Idempotent: a second run finds nothing to write. Nothing is ever deleted.
     """
     files = archive.archived_uploads(archive_dir)  # before the rows: fewer false orphans
-    with engine.connect() as conn:
-        rows = list(conn.execute(select(s.uploads).order_by(s.uploads.c.id)))
+    rows = uploads.all_rows(engine)
     summary = ReconcileSummary(archive_dir, uploads=len(rows), files=len(files))
     now = datetime.now().replace(microsecond=0)
     checked = (_check_row(archive_dir, row, now) for row in rows)

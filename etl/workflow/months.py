@@ -3,24 +3,23 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-
-from sqlalchemy import Connection, Engine, select
+from typing import TYPE_CHECKING
 
 from etl.warehouse import audit, db
-from etl.warehouse import schema as s
+from etl.warehouse.store import months as locks
+from etl.warehouse.store import uploads
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine, Row
 
 
 class ApprovalError(ValueError):
     """An approval action that cannot be done; the message is German."""
 
 
-def lock_of(conn: Connection, partner: str, month: date):
+def lock_of(conn: Connection, partner: str, month: date) -> Row | None:
     """The lock row of a partner-month, or None when it is open."""
-    return conn.execute(
-        select(s.month_locks).where(
-            s.month_locks.c.partner_code == partner, s.month_locks.c.month == month
-        )
-    ).first()
+    return locks.lock_of(conn, partner=partner, month=month)
 
 
 def approve(engine: Engine, partner: str, month: date, *, by: str, ip: str | None = None) -> None:
@@ -29,25 +28,13 @@ def approve(engine: Engine, partner: str, month: date, *, by: str, ip: str | Non
         db.lock_partner(conn, partner)
         if lock_of(conn, partner, month):
             raise ApprovalError(f"{partner} {month:%m/%Y} ist bereits freigegeben.")
-        current = conn.execute(
-            select(s.uploads.c.id).where(
-                s.uploads.c.partner_code == partner,
-                s.uploads.c.month == month,
-                s.uploads.c.status == "accepted",
-            )
-        ).scalar()
+        current = uploads.current_id(conn, partner=partner, month=month)
         if current is None:
             raise ApprovalError(
                 f"Für {partner} {month:%m/%Y} liegt noch kein angenommener Bericht vor."
             )
-        conn.execute(
-            s.month_locks.insert().values(
-                partner_code=partner,
-                month=month,
-                approved_by=by,
-                approved_at=datetime.now(),
-                upload_id=current,
-            )
+        locks.insert_lock(
+            conn, partner=partner, month=month, by=by, at=datetime.now(), upload_id=current
         )
         audit.record(
             conn,
@@ -70,11 +57,7 @@ def reopen(
         db.lock_partner(conn, partner)
         if not lock_of(conn, partner, month):
             raise ApprovalError(f"{partner} {month:%m/%Y} ist nicht freigegeben.")
-        conn.execute(
-            s.month_locks.delete().where(
-                s.month_locks.c.partner_code == partner, s.month_locks.c.month == month
-            )
-        )
+        locks.delete_lock(conn, partner=partner, month=month)
         audit.record(
             conn,
             "reopen",

@@ -8,15 +8,18 @@ is written to the audit log. Only finance records them (checked by the caller).
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Engine, select
 
 from etl.core.config import NetworkConfig
 from etl.core.money import format_eur, monthly_amounts
 from etl.warehouse import audit, db, queries
-from etl.warehouse import schema as s
+from etl.warehouse.store import payments as requests_
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine, Row
 
 POSITION_COLUMNS = [
     "partner_code",
@@ -78,21 +81,17 @@ def record_request(
     now = datetime.now()
     with db.writing(engine) as conn:
         db.lock_partner(conn, partner)
-        request_id = conn.execute(
-            s.payment_requests.insert().values(
-                partner_code=partner,
-                requested_date=requested_date,
-                period_start=start,
-                period_end=end,
-                requested_cents=int(amount_cents),
-                status="requested",
-                note=(note or "").strip(),
-                created_by=by,
-                created_at=now,
-                updated_by=by,
-                updated_at=now,
-            )
-        ).inserted_primary_key[0]
+        request_id = requests_.insert_request(
+            conn,
+            partner=partner,
+            requested_date=requested_date,
+            period_start=start,
+            period_end=end,
+            requested_cents=int(amount_cents),
+            note=(note or "").strip(),
+            by=by,
+            at=now,
+        )
         _audit(conn, "payment_requested", by, partner, ip, request_id, amount_cents)
     return int(request_id)
 
@@ -108,10 +107,8 @@ def _audit(conn: Connection, action: str, by: str, partner: str, ip, request_id,
     )
 
 
-def _row(conn: Connection, request_id: int):
-    row = conn.execute(
-        select(s.payment_requests).where(s.payment_requests.c.id == request_id)
-    ).first()
+def _row(conn: Connection, request_id: int) -> Row:
+    row = requests_.request(conn, request_id=request_id)
     if row is None:
         raise PaymentError(f"Mittelabruf Nr. {request_id} gibt es nicht.")
     return row
@@ -141,16 +138,13 @@ def approve(
             )
         if approved_date < row.requested_date:
             raise PaymentError("Die Bewilligung kann nicht vor dem Abrufdatum liegen.")
-        conn.execute(
-            s.payment_requests.update()
-            .where(s.payment_requests.c.id == request_id)
-            .values(
-                status="approved",
-                approved_date=approved_date,
-                approved_cents=int(amount_cents),
-                updated_by=by,
-                updated_at=datetime.now(),
-            )
+        requests_.set_approved(
+            conn,
+            request_id=request_id,
+            approved_date=approved_date,
+            cents=int(amount_cents),
+            by=by,
+            at=datetime.now(),
         )
         _audit(conn, "payment_approved", by, row.partner_code, ip, request_id, amount_cents)
 
@@ -182,16 +176,8 @@ def mark_paid(
             )
         if paid_date < row.approved_date:
             raise PaymentError("Die Auszahlung kann nicht vor der Bewilligung liegen.")
-        conn.execute(
-            s.payment_requests.update()
-            .where(s.payment_requests.c.id == request_id)
-            .values(
-                status="paid",
-                paid_date=paid_date,
-                paid_cents=cents,
-                updated_by=by,
-                updated_at=datetime.now(),
-            )
+        requests_.set_paid(
+            conn, request_id=request_id, paid_date=paid_date, cents=cents, by=by, at=datetime.now()
         )
         _audit(conn, "payment_paid", by, row.partner_code, ip, request_id, cents)
 

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from etl.warehouse import audit, db
 from etl.warehouse import schema as s
+from etl.warehouse.store import users as accounts
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine, Row
 
 MIN_PASSWORD = 10
 # A hash to compare against when the user does not exist, so both paths cost the same.
@@ -38,7 +42,7 @@ class User:
         return (self.partner_code,) if self.role == "partner" else None
 
 
-def _user(row) -> User:
+def _user(row: Row) -> User:
     return User(row.id, row.username, row.role, row.partner_code, bool(row.is_active))
 
 
@@ -69,25 +73,17 @@ def create_user(
     _check(role, partner, password)
     now = datetime.now()
     with db.writing(engine) as conn:
-        if conn.execute(select(s.users.c.id).where(s.users.c.username == username)).first():
+        if accounts.exists(conn, username=username):
             raise UserError(f"Den Benutzer '{username}' gibt es schon.")
-        if (
-            partner
-            and not conn.execute(
-                select(s.partners.c.code).where(s.partners.c.code == partner)
-            ).first()
-        ):
+        if partner and not accounts.partner_exists(conn, partner=partner):
             raise UserError(f"Unbekannter Partner '{partner}'.")
-        conn.execute(
-            s.users.insert().values(
-                username=username,
-                password_hash=generate_password_hash(password),
-                role=role,
-                partner_code=partner,
-                is_active=True,
-                created_at=now,
-                password_changed_at=now,
-            )
+        accounts.insert(
+            conn,
+            username=username,
+            password_hash=generate_password_hash(password),
+            role=role,
+            partner=partner,
+            at=now,
         )
         audit.record(
             conn,
@@ -103,14 +99,13 @@ def set_password(engine: Engine, username: str, password: str, *, by: str | None
     """Reset a user's password."""
     _check("admin", None, password)
     with db.writing(engine) as conn:
-        done = conn.execute(
-            s.users.update()
-            .where(s.users.c.username == username.lower())
-            .values(
-                password_hash=generate_password_hash(password), password_changed_at=datetime.now()
-            )
+        done = accounts.set_password_hash(
+            conn,
+            username=username.lower(),
+            password_hash=generate_password_hash(password),
+            at=datetime.now(),
         )
-        if done.rowcount != 1:
+        if done != 1:
             raise UserError(f"Den Benutzer '{username}' gibt es nicht.")
         audit.record(conn, "password_reset", username=by, detail={"user": username.lower()})
 
@@ -118,10 +113,8 @@ def set_password(engine: Engine, username: str, password: str, *, by: str | None
 def set_active(engine: Engine, username: str, active: bool, *, by: str | None = None) -> None:
     """Enable or disable an account (disabled accounts cannot log in)."""
     with db.writing(engine) as conn:
-        done = conn.execute(
-            s.users.update().where(s.users.c.username == username.lower()).values(is_active=active)
-        )
-        if done.rowcount != 1:
+        done = accounts.set_active(conn, username=username.lower(), active=active)
+        if done != 1:
             raise UserError(f"Den Benutzer '{username}' gibt es nicht.")
         audit.record(
             conn, "user_changed", username=by, detail={"user": username.lower(), "active": active}
@@ -130,29 +123,23 @@ def set_active(engine: Engine, username: str, active: bool, *, by: str | None = 
 
 def get_user(engine: Engine, username: str) -> User | None:
     """The account of ``username`` (any state), or None."""
-    with engine.connect() as conn:
-        row = conn.execute(
-            select(s.users).where(s.users.c.username == username.strip().lower())
-        ).first()
+    row = accounts.by_name(engine, username=username.strip().lower())
     return _user(row) if row else None
 
 
 def get_user_by_id(engine: Engine, user_id: int) -> User | None:
-    with engine.connect() as conn:
-        row = conn.execute(select(s.users).where(s.users.c.id == user_id)).first()
+    """The account with id ``user_id`` (any state), or None."""
+    row = accounts.by_id(engine, user_id=user_id)
     return _user(row) if row else None
 
 
 def authenticate(engine: Engine, username: str, password: str) -> User | None:
     """The active user whose password matches, else None (constant work either way)."""
-    with engine.connect() as conn:
-        row = conn.execute(
-            select(s.users).where(s.users.c.username == username.strip().lower())
-        ).first()
+    row = accounts.by_name(engine, username=username.strip().lower())
     ok = check_password_hash(row.password_hash if row else _DUMMY_HASH, password)
     return _user(row) if row and ok and row.is_active else None
 
 
 def list_users(engine: Engine) -> list[User]:
-    with engine.connect() as conn:
-        return [_user(r) for r in conn.execute(select(s.users).order_by(s.users.c.username))]
+    """Every account, by name."""
+    return [_user(r) for r in accounts.all_rows(engine)]

@@ -126,13 +126,14 @@ def _wrap(module, attr: str, signal_: Callable[[], None], *, before: bool, only_
 
 
 def _points():
-    from etl.intake import archive, ingest, load
+    from etl.intake import archive, ingest
     from etl.warehouse import audit, db
+    from etl.warehouse.store import bulk
 
     return {
         "archived": (archive, "store", False),
         "in_transaction": (db, "lock_partner", True),
-        "mid_facts": (load, "_insert", False),
+        "mid_facts": (bulk, "insert_rows", False),
         "facts_written": (ingest, "write_facts", False),
         "before_commit": (audit, "record", False),
         "committed": (archive, "write_outcome", True),

@@ -10,12 +10,14 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-
-from sqlalchemy import Column
+from typing import TYPE_CHECKING
 
 from etl.core.errors import Issue
 from etl.core.normalise import CellError, clean_text, de_number, header_key
 from etl.intake.reader import RawSheet
+
+if TYPE_CHECKING:
+    from sqlalchemy import Column
 
 Parser = Callable[[object], object]
 
@@ -144,6 +146,22 @@ def _blank_row(cells: list) -> bool:
     return True
 
 
+def _cell_plan(spec: SheetSpec, found: dict[str, int]) -> list[tuple]:
+    """Per present column: name, index, parser, required, and ``limit`` (None for parsed
+    values, else the text's most characters)."""
+    return [
+        (
+            col.name,
+            found[col.name],
+            clean_text if col.parse is text else col.parse,
+            col.required,
+            (col.max_length or sys.maxsize) if col.parse is text else None,
+        )
+        for col in spec.columns
+        if col.name in found
+    ]
+
+
 def parse_sheet(spec: SheetSpec, sheet: RawSheet) -> ParsedSheet:
     """Parse every non-empty row below the header row of ``sheet`` according to ``spec``."""
     out = ParsedSheet(spec.name)
@@ -156,18 +174,8 @@ def parse_sheet(spec: SheetSpec, sheet: RawSheet) -> ParsedSheet:
         return out  # without the right columns, cell errors would only be noise
     # One pass over the cells (formula without value, blank, parse, text length, text of only
     # invisible characters); this loop runs for every cell of an upload (100 k rows: 600 k
-    # cells), so it avoids calls. ``limit``: None for parsed values, else the text's limit.
-    plan = [
-        (
-            col.name,
-            found[col.name],
-            clean_text if col.parse is text else col.parse,
-            col.required,
-            (col.max_length or sys.maxsize) if col.parse is text else None,
-        )
-        for col in spec.columns
-        if col.name in found
-    ]
+    # cells), so it avoids calls.
+    plan = _cell_plan(spec, found)
     absent = [col.name for col in spec.columns if col.name not in found]
     bad_formulas = sheet.formula_without_value
     name, errors, rows = spec.name, out.errors, out.rows

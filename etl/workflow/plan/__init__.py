@@ -17,14 +17,17 @@ import math
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, func, select, text
 
 from etl.core.config import COST_CATEGORIES, TARGET_MEASURES, NetworkConfig
 from etl.core.normalise import round_cents
 from etl.warehouse import db, queries
-from etl.warehouse import schema as s
+from etl.warehouse.store import plans
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
 
 INITIAL_REASON = "Ausgangsplan aus der Konfiguration (Zuwendungsbescheid)"
 
@@ -117,13 +120,12 @@ def apply(config: NetworkConfig, data: PlanData) -> NetworkConfig:
 
 def _lock(conn: Connection) -> None:
     """Serialise writers of plan versions (SQLite: BEGIN IMMEDIATE already does)."""
-    if conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT pg_advisory_xact_lock(4711003)"))
+    plans.lock_versions(conn)
 
 
 def latest_id(conn: Connection) -> int:
     """The newest version number inside a transaction (0 when none)."""
-    return int(conn.execute(select(func.max(s.plan_versions.c.id))).scalar() or 0)
+    return plans.latest_id(conn)
 
 
 def save_version(
@@ -142,30 +144,30 @@ def save_version(
     """Insert a plan version with its lines, targets and rates (caller's transaction, after
     :func:`_lock`); returns the new version number."""
     version_id = latest_id(conn) + 1
-    conn.execute(
-        s.plan_versions.insert().values(
-            id=version_id,
-            created_at=at,
-            created_by=by[:100],
-            reason=reason,
-            source=source,
-            based_on=based_on,
-            file_name=file_name[:255] if file_name else None,
-            archive_path=archive_path,
-            sha256=sha256,
-            material_mode=data.material_mode,
-            rate_table_from=data.rate_table_from,
-            total_cents=data.total_cents,
-        )
+    plans.insert_version(
+        conn,
+        version_id=version_id,
+        at=at,
+        by=by[:100],
+        reason=reason,
+        source=source,
+        based_on=based_on,
+        file_name=file_name[:255] if file_name else None,
+        archive_path=archive_path,
+        sha256=sha256,
+        material_mode=data.material_mode,
+        rate_table_from=data.rate_table_from,
+        total_cents=data.total_cents,
     )
     _insert_rows(conn, version_id, data)
     return version_id
 
 
 def _insert_rows(conn: Connection, version_id: int, data: PlanData) -> None:
-    conn.execute(
-        s.plan_lines.insert(),
-        [
+    """The version's lines, targets and rates, sorted by their keys."""
+    plans.insert_content(
+        conn,
+        lines=[
             {
                 "version_id": version_id,
                 "partner_code": p,
@@ -175,10 +177,7 @@ def _insert_rows(conn: Connection, version_id: int, data: PlanData) -> None:
             }
             for (p, y, c), v in sorted(data.budget.items())
         ],
-    )
-    conn.execute(
-        s.plan_targets.insert(),
-        [
+        targets=[
             {
                 "version_id": version_id,
                 "partner_code": p,
@@ -189,10 +188,7 @@ def _insert_rows(conn: Connection, version_id: int, data: PlanData) -> None:
             }
             for (p, m, y, k), v in sorted(data.targets.items())
         ],
-    )
-    conn.execute(
-        s.plan_funding_rates.insert(),
-        [
+        rates=[
             {"version_id": version_id, "partner_code": p, "funding_rate": r}
             for p, r in sorted(data.funding_rates.items())
         ],

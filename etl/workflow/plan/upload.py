@@ -4,21 +4,32 @@ current version, and store it with who, when and why — or change nothing."""
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-
-from sqlalchemy import Engine
+from typing import TYPE_CHECKING
 
 from etl.core.config import NetworkConfig
 from etl.core.errors import Issue, WorkbookRejected
 from etl.core.settings import Settings
 from etl.intake import archive
+from etl.intake.outcome import FileOutcome
 from etl.intake.reader import read_workbook
 from etl.warehouse import audit, db, queries
-from etl.workflow.plan import PlanData, _lock, ensure_initial, latest_id, plan_as_of, save_version
+from etl.workflow.plan import (
+    Plan,
+    PlanData,
+    _lock,
+    ensure_initial,
+    latest_id,
+    plan_as_of,
+    save_version,
+)
 from etl.workflow.plan import sheets as sh
 from etl.workflow.plan.contract import PlanReading, Rules, read_plan
 from etl.workflow.plan.diff import PlanDiff, diff
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
 
 # Beside the upload archive, not in it: the archive holds monthly reports only (etl.rebuild
 # replays everything in it). Paths in plan_versions are relative to DATA_DIR.
@@ -27,31 +38,22 @@ MIN_REASON = 5
 
 
 @dataclass
-class PlanResult:
-    """Outcome of one plan upload: accepted (a new version), unchanged, or rejected."""
+class PlanResult(FileOutcome):
+    """Outcome of one plan upload: accepted (a new version), unchanged, or rejected, with the
+    version it made (or found unchanged), the version it was based on and what it changed."""
 
-    file: str
-    status: str = "rejected"
     version_id: int | None = None
     based_on: int | None = None
-    errors: list[Issue] = field(default_factory=list)
-    notices: list[Issue] = field(default_factory=list)
     diff: PlanDiff | None = None
-    archive_path: str = ""
-    sha256: str = ""
-
-    @property
-    def ok(self) -> bool:
-        return self.status != "rejected"
 
     def as_dict(self) -> dict[str, object]:
+        """What the outcome file beside the archived plan says about it."""
         return {
             "file": self.file,
             "status": self.status,
             "version": self.version_id,
             "based_on": self.based_on,
-            "errors": [e.as_dict() for e in self.errors],
-            "notices": [n.as_dict() for n in self.notices],
+            **self.issues_dict(),
         }
 
 
@@ -81,7 +83,9 @@ def _reason_errors(reason: str) -> list[Issue]:
     ]
 
 
-def _store(conn, result: PlanResult, data: PlanData, reason: str, who: str, at: datetime) -> None:
+def _store(
+    conn: Connection, result: PlanResult, data: PlanData, reason: str, who: str, at: datetime
+) -> None:
     result.version_id = save_version(
         conn,
         data,
@@ -96,7 +100,9 @@ def _store(conn, result: PlanResult, data: PlanData, reason: str, who: str, at: 
     result.status = "accepted"
 
 
-def _decide(conn, engine: Engine, config: NetworkConfig, raw, reason: str | None) -> tuple:
+def _decide(
+    conn: Connection, engine: Engine, config: NetworkConfig, raw, reason: str | None
+) -> tuple:
     """(reading, current plan) checked inside the writers' lock."""
     current = plan_as_of(engine, config, latest_id(conn))
     rules = Rules(config, current, queries.personnel_recorded(engine))
@@ -105,6 +111,48 @@ def _decide(conn, engine: Engine, config: NetworkConfig, raw, reason: str | None
     if reading.errors or reading.data != current.data:  # an unchanged plan needs no reason
         reading.errors += _reason_errors(text)
     return reading, current, text
+
+
+def _settle(
+    conn: Connection,
+    result: PlanResult,
+    reading: PlanReading,
+    current: Plan,
+    config: NetworkConfig,
+    *,
+    text: str,
+    who: str,
+    at: datetime,
+) -> None:
+    """Set the result from the checked reading; a changed plan becomes the next version."""
+    result.errors, result.notices = reading.errors, reading.notices
+    result.based_on = reading.based_on
+    if not reading.errors and reading.data is not None:
+        if reading.data == current.data:
+            result.status, result.version_id = "unchanged", current.version.id
+        else:
+            result.diff = diff(current.data, reading.data, config)
+            _store(conn, result, reading.data, text, who, at)
+
+
+def _audit(
+    conn: Connection, result: PlanResult, *, text: str, who: str, ip: str | None, at: datetime
+) -> None:
+    """The audit entry of a plan upload, whatever its outcome."""
+    audit.record(
+        conn,
+        "plan_upload",
+        username=who,
+        ip=ip,
+        at=at,
+        detail={
+            "file": result.file,
+            "status": result.status,
+            "version": result.version_id,
+            "errors": len(result.errors),
+            "reason": text,
+        },
+    )
 
 
 def upload_plan(
@@ -131,28 +179,8 @@ def upload_plan(
     with db.writing(engine) as conn:
         _lock(conn)
         reading, current, text = _decide(conn, engine, config, raw, reason)
-        result.errors, result.notices = reading.errors, reading.notices
-        result.based_on = reading.based_on
-        if not reading.errors and reading.data is not None:
-            if reading.data == current.data:
-                result.status, result.version_id = "unchanged", current.version.id
-            else:
-                result.diff = diff(current.data, reading.data, config)
-                _store(conn, result, reading.data, text, user, at)
-        audit.record(
-            conn,
-            "plan_upload",
-            username=user,
-            ip=ip,
-            at=at,
-            detail={
-                "file": file_name,
-                "status": result.status,
-                "version": result.version_id,
-                "errors": len(result.errors),
-                "reason": text,
-            },
-        )
+        _settle(conn, result, reading, current, config, text=text, who=user, at=at)
+        _audit(conn, result, text=text, who=user, ip=ip, at=at)
     archive.write_outcome(
         settings.data_dir, result.archive_path, {**result.as_dict(), "user": user, "at": at}
     )

@@ -11,9 +11,10 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from etl.intake.load import refresh_reach
 from etl.warehouse import queries
 from etl.warehouse import schema as s
+from etl.warehouse.store import marts
+from etl.warehouse.store.marts import refresh_reach
 from tests.factories import month_report, report_bytes
 
 
@@ -27,7 +28,7 @@ def _stored(engine) -> list[tuple]:
 
 def _recomputed(engine) -> list[tuple]:
     with engine.connect() as conn:
-        return sorted(tuple(row) for row in conn.execute(queries.reach_select()))
+        return sorted(tuple(row) for row in conn.execute(marts.reach_select()))
 
 
 def _upload(ingest, partner: str, month: str, data: dict) -> None:
@@ -153,7 +154,7 @@ def test_merge_reads_the_uploads_participations_first(ingest, engine):
     _upload(ingest, "DO", "2025-01", month_report("DO", "2025-01", n=2))
     with engine.connect() as conn:
         upload_id = conn.execute(select(s.uploads.c.id)).scalar_one()
-        added = queries.reach_select("DO", upload_id).subquery()
+        added = marts.reach_select("DO", upload_id).subquery()
         sql = select(*added.c).where(true()).compile(
             dialect=engine.dialect, compile_kwargs={"literal_binds": True}
         )

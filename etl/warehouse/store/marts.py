@@ -1,0 +1,143 @@
+"""The pre-aggregates the dashboard reads: ``fact_monthly`` (partner x month x module x
+measure) and ``fact_reach`` (partner x module x year x company), refreshed inside the load
+transaction of the upload that changes them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import (
+    Column,
+    Connection,
+    Integer,
+    Select,
+    Table,
+    cast,
+    delete,
+    func,
+    select,
+    true,
+    union_all,
+)
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from etl.warehouse import schema as s
+from etl.warehouse.store import bulk
+
+# the columns of fact_reach in the order reach_select gives them
+REACH_COLUMNS = ["partner_code", "module", "year", "company_id", "activity_date", "n_persons"]
+
+
+def refresh_monthly(
+    conn: Connection, *, partner: str, month: date, upload_id: int, measures: dict
+) -> None:
+    """Replace the partner-month's rows of ``fact_monthly`` (one per module x measure) with
+    ``measures``."""
+    conn.execute(
+        delete(s.fact_monthly).where(
+            s.fact_monthly.c.partner_code == partner, s.fact_monthly.c.month == month
+        )
+    )
+    bulk.insert_rows(
+        conn,
+        s.fact_monthly,
+        [
+            {
+                "partner_code": partner,
+                "month": month,
+                "module": module,
+                "measure": measure,
+                "value": value,
+                "upload_id": upload_id,
+            }
+            for (module, measure), value in sorted(measures.items())
+        ],
+    )
+
+
+def _reached(
+    activity: Table, id_col: Column, date_col: Column, partner: str | None, upload_id: int | None
+) -> Select:
+    """Current participations joined to the current activity (events or coachings) they cite:
+    partner, module, activity date, company, persons. Joined table by table on the
+    (partner, id) indexes, so the plan stays an index lookup per row even before the
+    database has statistics (a join to the union of both tables did not). With
+    ``upload_id``: only that upload's participations."""
+    p, u = s.participations, s.uploads
+    current = select(u.c.id).where(u.c.status == "accepted")
+    if partner is not None:
+        current = current.where(u.c.partner_code == partner)
+    current = current.scalar_subquery()
+    stmt = (
+        select(p.c.partner_code, activity.c.module, date_col.label("activity_date"),
+               p.c.company_id, p.c.n_persons)
+        .join(activity, (activity.c.partner_code == p.c.partner_code)
+              & (id_col == p.c.activity_id))
+        .where(activity.c.upload_id.in_(current))
+    )
+    if upload_id is not None:
+        # no partner condition on the participations (the upload's rows are its partner's):
+        # with one, SQLite without statistics loops over all the partner's activities and
+        # scans the upload's participations for each (minutes for a 50 k-row file)
+        return stmt.where(p.c.upload_id == upload_id)
+    stmt = stmt.where(p.c.upload_id.in_(current))
+    return stmt if partner is None else stmt.where(p.c.partner_code == partner)
+
+
+def reach_select(partner: str | None = None, upload_id: int | None = None) -> Select:
+    """The rows of ``fact_reach`` computed from the current facts (all partners, or one):
+    partner x module x year x company, the first activity's date and the persons summed.
+    With ``upload_id`` (and its partner): what that upload's participations add."""
+    e, c = s.events, s.coachings
+    rows = union_all(
+        _reached(e, e.c.event_id, e.c.event_date, partner, upload_id),
+        _reached(c, c.c.coaching_id, c.c.coaching_date, partner, upload_id),
+    ).subquery()
+    year = cast(func.extract("year", rows.c.activity_date), Integer)
+    return select(
+        rows.c.partner_code,
+        rows.c.module,
+        year.label("year"),
+        rows.c.company_id,
+        func.min(rows.c.activity_date).label("activity_date"),
+        func.sum(rows.c.n_persons).label("n_persons"),
+    ).group_by(rows.c.partner_code, rows.c.module, year, rows.c.company_id)
+
+
+def refresh_reach(conn: Connection, *, partner: str | None = None) -> None:
+    """Recompute ``fact_reach`` for one partner (or all) from its current facts. A partner's
+    reach depends on its own activities and participations only, so loading one of its
+    months refreshes just its rows (a few thousand at most)."""
+    t = s.fact_reach
+    stmt = delete(t) if partner is None else delete(t).where(t.c.partner_code == partner)
+    conn.execute(stmt)
+    conn.execute(t.insert().from_select(REACH_COLUMNS, reach_select(partner)))
+
+
+def merge_reach(conn: Connection, *, partner: str, upload_id: int) -> None:
+    """Add what a partner-month's first version reaches to ``fact_reach``, instead of
+    recomputing all of the partner's rows.
+
+    Enough because participations only cite activities of their own or an earlier month and
+    activity ids are unique across a partner's months: no other month's participations cite
+    this upload's activities, so only its own participations change the partner's reach. A
+    group reached again keeps the earliest date and adds the persons."""
+    t = s.fact_reach
+    added = reach_select(partner, upload_id).subquery()
+    # WHERE: SQLite's upsert needs one after INSERT ... SELECT (a parsing ambiguity)
+    rows = select(*added.c).where(true())
+    if conn.dialect.name == "postgresql":
+        insert, earliest = pg_insert, func.least
+    else:
+        insert, earliest = sqlite_insert, func.min
+    stmt = insert(t).from_select(REACH_COLUMNS, rows)
+    conn.execute(
+        stmt.on_conflict_do_update(
+            index_elements=[t.c.partner_code, t.c.module, t.c.year, t.c.company_id],
+            set_={
+                "activity_date": earliest(t.c.activity_date, stmt.excluded.activity_date),
+                "n_persons": t.c.n_persons + stmt.excluded.n_persons,
+            },
+        )
+    )
