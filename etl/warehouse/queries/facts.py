@@ -10,6 +10,7 @@ from decimal import Decimal
 import pandas as pd
 from sqlalchemy import Engine, case, func, select
 
+from etl.core.money import money_months_frame
 from etl.warehouse import schema as s
 from etl.warehouse.queries.common import _current, _filtered, _frame
 
@@ -75,23 +76,15 @@ def activity_months(engine: Engine) -> pd.DataFrame:
 def money_months(engine: Engine) -> pd.DataFrame:
     """One row per partner x month: personnel and booked expenditure in cents (int), from
     ``fact_monthly`` summed in SQL (the same frame as
-    ``dashboard.calc.finance.money_months(monthly_facts(engine))``)."""
+    ``dashboard.calc.finance.money_months(monthly_facts(engine))``; both shape it with
+    :func:`etl.core.money.money_months_frame`)."""
     f = s.fact_monthly
-    cols = ["partner_code", "year", "month", "personnel", "expenditure"]
     df = _pivot(engine, [f.c.partner_code, f.c.month], ["personnel_cents", "expenditure_cents"])
     if df.empty:
-        return pd.DataFrame(columns=cols)
-    month = pd.to_datetime(df["month"])
-    out = pd.DataFrame(
-        {
-            "partner_code": df["partner_code"],
-            "year": [int(y) for y in month.dt.year],
-            "month": month,
-            "personnel": [0 if v is None else int(v) for v in df["personnel_cents"]],
-            "expenditure": [0 if v is None else int(v) for v in df["expenditure_cents"]],
-        }
+        return money_months_frame([], [], [], [])
+    return money_months_frame(
+        df["partner_code"], df["month"], df["personnel_cents"], df["expenditure_cents"]
     )
-    return out.sort_values(["partner_code", "year", "month"], ignore_index=True)[cols]
 
 
 def event_counts(engine: Engine) -> pd.DataFrame:
