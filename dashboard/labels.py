@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from etl.core import labels as money_labels
+
 MEASURE_LABELS = {
     "events": "Veranstaltungen",
     "participants": "Teilnehmende",
@@ -9,8 +11,9 @@ MEASURE_LABELS = {
     "coaching_hours": "Coachingstunden",
     "companies": "Unternehmen",
 }
-CATEGORY_LABELS = {"personnel": "Personal", "overheads": "Gemeinkosten", "material": "Sachausgaben"}
-FINANCING_LABELS = {"eu": "EU (EFRE)", "state": "Land NRW", "own": "Eigenanteil"}
+# the money labels are etl's (the report and the proof of use spell them the same)
+CATEGORY_LABELS = money_labels.CATEGORY_LABELS
+FINANCING_LABELS = money_labels.FINANCING_LABELS
 STATUS_LABELS = {
     "on_time": "rechtzeitig",
     "late": "verspätet",

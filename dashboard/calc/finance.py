@@ -15,28 +15,29 @@ import numpy as np
 import pandas as pd
 
 from etl.core.config import COST_CATEGORIES, NetworkConfig, Rules
-from etl.core.money import eligible_arrays, exact_ratio, funding_ratios, monthly_amounts
+from etl.core.money import (
+    eligible_arrays,
+    exact_ratio,
+    funding_ratios,
+    money_months_frame,
+    monthly_amounts,
+)
 
 MONEY_MEASURES = {"personnel_cents": "personnel", "expenditure_cents": "expenditure"}
 ELIGIBLE_FIELDS = ("personnel", "overheads", "material", "eligible", "grant", "eu", "state", "own")
 
 
 def money_months(facts: pd.DataFrame) -> pd.DataFrame:
-    """One row per partner x month: personnel and booked expenditure in cents (int)."""
-    cols = ["partner_code", "year", "month", "personnel", "expenditure"]
+    """One row per partner x month: personnel and booked expenditure in cents (int), from a
+    ``monthly_facts`` frame summed exactly in Python (what ``etl.warehouse.queries.
+    money_months`` sums in SQL; both shape the frame with ``money_months_frame``)."""
     part = facts[facts["measure"].isin(list(MONEY_MEASURES))] if not facts.empty else facts
-    if part.empty:
-        return pd.DataFrame(columns=cols)
     rows: dict[tuple, dict[str, int]] = {}
     for r in part.itertuples(index=False):
-        acc = rows.setdefault(
-            (r.partner_code, int(r.year), r.month), {"personnel": 0, "expenditure": 0}
-        )
+        acc = rows.setdefault((r.partner_code, r.month), {"personnel": 0, "expenditure": 0})
         acc[MONEY_MEASURES[r.measure]] += int(Decimal(r.value))
-    return pd.DataFrame(
-        [{"partner_code": k[0], "year": k[1], "month": k[2], **v} for k, v in sorted(rows.items())],
-        columns=cols,
-    )
+    sums = [(k[0], k[1], v["personnel"], v["expenditure"]) for k, v in rows.items()]
+    return money_months_frame(*(zip(*sums, strict=True) if sums else ([], [], [], [])))
 
 
 def cell_sums(

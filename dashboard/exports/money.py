@@ -13,6 +13,7 @@ from dashboard.exports.analysis import as_number, plan_label
 from dashboard.exports.source import Source
 from dashboard.labels import CATEGORY_LABELS, FLAG_LABELS
 from dashboard.views.payments import POSITION_LABELS
+from etl.core.labels import ELIGIBLE_LABELS
 from etl.documents.book import Column, Table
 from etl.warehouse import queries
 from etl.workflow import payments
@@ -41,24 +42,12 @@ def _lines(model: sp.Spending) -> Table:
 
 
 def _eligible(model: sp.Spending) -> Table:
-    fields = ["personnel", "overheads", "material", "eligible", "grant", "eu", "state", "own"]
-    labels = [
-        "Personal",
-        "Gemeinkosten",
-        "Sachausgaben",
-        "Förderfähig",
-        "Zuwendung",
-        "EU (EFRE)",
-        "Land NRW",
-        "Eigenanteil",
-    ]
     rows = [
-        [r.partner_code, int(r.year), *[int(getattr(r, k)) for k in fields]]
+        [r.partner_code, int(r.year), *[int(getattr(r, k)) for k in ELIGIBLE_LABELS]]
         for r in model.eligible.itertuples(index=False)
     ]
-    return Table(
-        "Förderfähig", [Column("Partner"), Column("Jahr", "id"), *_money_cols(*labels)], rows
-    )
+    columns = [Column("Partner"), Column("Jahr", "id"), *_money_cols(*ELIGIBLE_LABELS.values())]
+    return Table("Förderfähig", columns, rows)
 
 
 def _burn(model: sp.Spending) -> Table:

@@ -179,6 +179,30 @@ def monthly_amounts(
     return pd.DataFrame(out, columns=cols)
 
 
+MONEY_MONTH_COLUMNS = ["partner_code", "year", "month", "personnel", "expenditure"]
+
+
+def money_months_frame(partner_codes, months, personnel, expenditure) -> pd.DataFrame:
+    """One row per partner x month (the frame :func:`monthly_amounts` and the finance pages
+    read): personnel and booked expenditure in cents (int), from per-partner-month sums
+    (None: no row of that measure), sorted by partner, year and month."""
+    if len(partner_codes) == 0:
+        return pd.DataFrame(columns=MONEY_MONTH_COLUMNS)
+    month = pd.to_datetime(pd.Series(list(months)))
+    out = pd.DataFrame(
+        {
+            "partner_code": list(partner_codes),
+            "year": [int(y) for y in month.dt.year],
+            "month": month,
+            "personnel": [0 if v is None else int(v) for v in personnel],
+            "expenditure": [0 if v is None else int(v) for v in expenditure],
+        }
+    )
+    return out.sort_values(["partner_code", "year", "month"], ignore_index=True)[
+        MONEY_MONTH_COLUMNS
+    ]
+
+
 def eur(cents: int) -> str:
     """Cents as a plain decimal string with two places (``123456`` -> ``'1234.56'``)."""
     sign = "-" if cents < 0 else ""

@@ -19,9 +19,10 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from etl.core.config import NetworkConfig
+from etl.core.labels import ELIGIBLE_HEADERS
 from etl.core.money import hourly_rate
 from etl.documents.book import Column, Cover, Table, workbook_bytes
-from etl.documents.report import build_report
+from etl.documents.report import ELIGIBLE_KEYS, build_report
 from etl.warehouse import queries
 from etl.workflow import plan
 from etl.workflow.payments import STATUS_LABELS
@@ -77,25 +78,14 @@ def _inside(scope: Scope, row: dict) -> bool:
 
 
 def _financing(rep: dict, config: NetworkConfig, scope: Scope) -> Table:
-    fields = ["personnel", "overhead", "material", "eligible", "grant", "eu", "state", "own"]
-    headers = [
-        "Personal",
-        "Gemeinkosten",
-        "Sachausgaben",
-        "Förderfähig",
-        "Zuwendung",
-        "EU (EFRE)",
-        "Land NRW",
-        "Eigenanteil",
-    ]
     rows = [
         [r["partner"], r["year"], config.partner(r["partner"]).funding_rate]
-        + [_cents(r[f"{f}_eur"]) for f in fields]
+        + [_cents(r[f"{f}_eur"]) for f in ELIGIBLE_KEYS]
         for r in rep["eligible"]
         if _inside(scope, r)
     ]
     columns = [Column("Partner"), Column("Jahr", "id"), Column("Förderquote", "pct")]
-    columns += [Column(h, "money", total=True) for h in headers]
+    columns += [Column(h, "money", total=True) for h in ELIGIBLE_HEADERS]
     return Table(
         "Finanzierung",
         columns,

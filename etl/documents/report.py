@@ -8,6 +8,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from etl.core.config import NetworkConfig
+from etl.core.labels import ELIGIBLE_HEADERS
 from etl.core.money import eligible_costs, eur, format_eur, rules_summary
 from etl.warehouse import queries
 from etl.workflow import plan
@@ -179,9 +180,20 @@ def _de_int(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
 
-def render_text(rep: dict) -> str:
-    """A readable German rendering of :func:`build_report`."""
-    acts = [
+ACTIVITY_HEADERS = ["Partner", "Modul", "Jahr", "Veranst.", "Teilnehm.", "Coachings", "Std.",
+                    "Untern."]
+# the report's eligible-costs fields (JSON keys ``<field>_eur``), in ELIGIBLE_HEADERS' order
+ELIGIBLE_KEYS = ("personnel", "overhead", "material", "eligible", "grant", "eu", "state", "own")
+
+
+def _euro_text(value: str) -> str:
+    """A report amount (euros as text) as German money text."""
+    return format_eur(int(Decimal(value) * 100))
+
+
+def _activity_section(rep: dict) -> str:
+    """The activities table: one line per partner x module x year with any activity."""
+    rows = [
         [
             r["partner"],
             r["module"],
@@ -195,58 +207,35 @@ def render_text(rep: dict) -> str:
         for r in rep["activities"]
         if r["events"] or r["coachings"] or r["companies"]
     ]
-    cents = lambda v: format_eur(int(Decimal(v) * 100))  # noqa: E731
-    elig = [
-        [
-            r["partner"],
-            str(r["year"]),
-            cents(r["personnel_eur"]),
-            cents(r["overhead_eur"]),
-            cents(r["material_eur"]),
-            cents(r["eligible_eur"]),
-            cents(r["grant_eur"]),
-            cents(r["eu_eur"]),
-            cents(r["state_eur"]),
-            cents(r["own_eur"]),
-        ]
+    return "Aktivitäten\n" + _table(ACTIVITY_HEADERS, rows)
+
+
+def _eligible_section(rep: dict) -> str:
+    """The eligible-costs table: one line per partner x year."""
+    rows = [
+        [r["partner"], str(r["year"]), *(_euro_text(r[f"{k}_eur"]) for k in ELIGIBLE_KEYS)]
         for r in rep["eligible"]
     ]
+    return "Förderfähige Ausgaben\n" + _table(["Partner", "Jahr", *ELIGIBLE_HEADERS], rows)
+
+
+def _totals_line(rep: dict) -> str:
+    """The eligible costs and grant over all partners and years."""
     total = rep["eligible_total"]
+    return (
+        f"Förderfähig gesamt: {_euro_text(total.get('eligible_eur', '0'))}; Zuwendung gesamt: "
+        f"{_euro_text(total.get('grant_eur', '0'))}"
+    )
+
+
+def render_text(rep: dict) -> str:
+    """A readable German rendering of :func:`build_report`."""
     return "\n\n".join(
         [
             f"Bericht: {rep['network']}",
-            "Aktivitäten\n"
-            + _table(
-                [
-                    "Partner",
-                    "Modul",
-                    "Jahr",
-                    "Veranst.",
-                    "Teilnehm.",
-                    "Coachings",
-                    "Std.",
-                    "Untern.",
-                ],
-                acts,
-            ),
-            "Förderfähige Ausgaben\n"
-            + _table(
-                [
-                    "Partner",
-                    "Jahr",
-                    "Personal",
-                    "Gemeinkosten",
-                    "Sachausgaben",
-                    "Förderfähig",
-                    "Zuwendung",
-                    "EU (EFRE)",
-                    "Land NRW",
-                    "Eigenanteil",
-                ],
-                elig,
-            ),
-            f"Förderfähig gesamt: {cents(total.get('eligible_eur', '0'))}; Zuwendung gesamt: "
-            f"{cents(total.get('grant_eur', '0'))}",
+            _activity_section(rep),
+            _eligible_section(rep),
+            _totals_line(rep),
             f"Erreichte Unternehmen (eindeutig): {_de_int(rep['unique_companies'])}",
         ]
     )

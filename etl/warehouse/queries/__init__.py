@@ -1,0 +1,110 @@
+"""Read queries on the warehouse: the one place that knows its SQL.
+
+Every function is keyword-only, reads current uploads only, and returns a DataFrame (or a
+value) whose grain its docstring states. Money columns are integer cents (``*_cents``). The
+CLI report and the dashboard both call these, so their figures agree.
+
+One module per grain; callers import the package (``from etl.warehouse import queries``)
+and use the names below, its API:
+
+- :mod:`.facts`: monthly aggregates (``fact_monthly``, event counts, personnel by group)
+- :mod:`.reach`: companies reached (participations, ``fact_reach``)
+- :mod:`.rows`: one row per current source row, with the file and row it came from
+- :mod:`.records`: the Daten grid (datasets narrowed, filtered, paged and summed in SQL)
+- :mod:`.upload_log`: received files, month approval state, audit log
+- :mod:`.finance`: finance plan versions and payment requests
+"""
+
+from etl.warehouse.queries.facts import (
+    ACTIVITY_MEASURES,
+    activity_months,
+    event_counts,
+    money_months,
+    monthly_facts,
+    personnel_by_group,
+)
+from etl.warehouse.queries.finance import (
+    latest_plan_version_id,
+    payment_requests,
+    personnel_recorded,
+    plan_content,
+    plan_version,
+    plan_versions,
+)
+from etl.warehouse.queries.reach import (
+    REACH_CHUNK,
+    activity_keys,
+    code_reach,
+    company_reach,
+    company_reach_by_group,
+    company_reach_coded,
+    reach_select,
+    unique_companies,
+)
+from etl.warehouse.queries.records import (
+    RECORD_DATASETS,
+    RECORD_ORDER,
+    record_chunks,
+    record_count,
+    record_page,
+    record_query,
+    record_select,
+    record_totals,
+)
+from etl.warehouse.queries.rows import (
+    coaching_rows,
+    event_rows,
+    expenditure_rows,
+    participation_rows,
+    personnel_rows,
+)
+from etl.warehouse.queries.upload_log import (
+    audit_rows,
+    latest_loaded_upload,
+    latest_upload_id,
+    month_locks,
+    month_status,
+    uploads,
+)
+
+__all__ = [
+    "ACTIVITY_MEASURES",
+    "REACH_CHUNK",
+    "RECORD_DATASETS",
+    "RECORD_ORDER",
+    "activity_keys",
+    "activity_months",
+    "audit_rows",
+    "code_reach",
+    "coaching_rows",
+    "company_reach",
+    "company_reach_by_group",
+    "company_reach_coded",
+    "event_counts",
+    "event_rows",
+    "expenditure_rows",
+    "latest_loaded_upload",
+    "latest_plan_version_id",
+    "latest_upload_id",
+    "money_months",
+    "month_locks",
+    "month_status",
+    "monthly_facts",
+    "participation_rows",
+    "payment_requests",
+    "personnel_by_group",
+    "personnel_recorded",
+    "personnel_rows",
+    "plan_content",
+    "plan_version",
+    "plan_versions",
+    "reach_select",
+    "record_chunks",
+    "record_count",
+    "record_page",
+    "record_query",
+    "record_select",
+    "record_totals",
+    "unique_companies",
+    "uploads",
+]
