@@ -185,24 +185,6 @@ def mark_paid(
 # --- where each partner stands --------------------------------------------------------------
 
 
-def money_months(engine: Engine) -> pd.DataFrame:
-    """One row per partner x month: personnel and booked expenditure in cents."""
-    facts = queries.monthly_facts(engine, measures=["personnel_cents", "expenditure_cents"])
-    cols = ["partner_code", "month", "personnel", "expenditure"]
-    if facts.empty:
-        return pd.DataFrame(columns=cols)
-    facts = facts.assign(cents=[int(v) for v in facts["value"]])
-    wide = facts.pivot_table(
-        index=["partner_code", "month"], columns="measure", values="cents", aggfunc="sum"
-    ).fillna(0)
-    wide = wide.reindex(columns=["personnel_cents", "expenditure_cents"], fill_value=0)
-    out = wide.reset_index().rename(
-        columns={"personnel_cents": "personnel", "expenditure_cents": "expenditure"}
-    )
-    out[["personnel", "expenditure"]] = out[["personnel", "expenditure"]].astype("int64")
-    return out[cols]
-
-
 def monthly_grant(money: pd.DataFrame, config: NetworkConfig) -> pd.DataFrame:
     """One row per partner x month: the eligible costs and grant that month adds (cents).
 
@@ -295,5 +277,8 @@ def position_of(
     """:func:`position` straight from the warehouse."""
     partners = partners or config.partner_codes
     return position(
-        money_months(engine), queries.payment_requests(engine, partners=partners), config, partners
+        queries.money_months(engine),
+        queries.payment_requests(engine, partners=partners),
+        config,
+        partners,
     )

@@ -38,7 +38,6 @@ from etl.warehouse.queries.reach import (
     company_reach,
     company_reach_by_group,
     company_reach_coded,
-    reach_select,
     unique_companies,
 )
 from etl.warehouse.queries.records import (
@@ -98,7 +97,6 @@ __all__ = [
     "plan_content",
     "plan_version",
     "plan_versions",
-    "reach_select",
     "record_chunks",
     "record_count",
     "record_page",

@@ -10,10 +10,8 @@ import pandas as pd
 from pandas.api.types import union_categoricals
 from sqlalchemy import (
     Engine,
-    Integer,
     Select,
     String,
-    cast,
     distinct,
     func,
     literal,
@@ -78,56 +76,6 @@ def company_reach(
         pd.to_datetime(df["activity_date"]).dt.year if not df.empty else pd.Series(dtype=int)
     )
     return df
-
-
-def _reached(
-    activity, id_col, date_col, partner: str | None, upload_id: int | None = None
-) -> Select:
-    """Current participations joined to the current activity (events or coachings) they cite:
-    partner, module, activity date, company, persons. Joined table by table on the
-    (partner, id) indexes, so the plan stays an index lookup per row even before the
-    database has statistics (a join to the union of both tables did not). With
-    ``upload_id``: only that upload's participations."""
-    p, u = s.participations, s.uploads
-    current = select(u.c.id).where(u.c.status == "accepted")
-    if partner is not None:
-        current = current.where(u.c.partner_code == partner)
-    current = current.scalar_subquery()
-    stmt = (
-        select(p.c.partner_code, activity.c.module, date_col.label("activity_date"),
-               p.c.company_id, p.c.n_persons)
-        .join(activity, (activity.c.partner_code == p.c.partner_code)
-              & (id_col == p.c.activity_id))
-        .where(activity.c.upload_id.in_(current))
-    )
-    if upload_id is not None:
-        # no partner condition on the participations (the upload's rows are its partner's):
-        # with one, SQLite without statistics loops over all the partner's activities and
-        # scans the upload's participations for each (minutes for a 50 k-row file)
-        return stmt.where(p.c.upload_id == upload_id)
-    stmt = stmt.where(p.c.upload_id.in_(current))
-    return stmt if partner is None else stmt.where(p.c.partner_code == partner)
-
-
-def reach_select(partner: str | None = None, upload_id: int | None = None) -> Select:
-    """The rows of ``fact_reach`` computed from the current facts (all partners, or one):
-    partner x module x year x company, the first activity's date and the persons summed.
-    With ``upload_id`` (and its partner): what that upload's participations add.
-    :func:`etl.load.refresh_reach` stores them; the dashboard reads the stored table."""
-    e, c = s.events, s.coachings
-    rows = union_all(
-        _reached(e, e.c.event_id, e.c.event_date, partner, upload_id),
-        _reached(c, c.c.coaching_id, c.c.coaching_date, partner, upload_id),
-    ).subquery()
-    year = cast(func.extract("year", rows.c.activity_date), Integer)
-    return select(
-        rows.c.partner_code,
-        rows.c.module,
-        year.label("year"),
-        rows.c.company_id,
-        func.min(rows.c.activity_date).label("activity_date"),
-        func.sum(rows.c.n_persons).label("n_persons"),
-    ).group_by(rows.c.partner_code, rows.c.module, year, rows.c.company_id)
 
 
 REACH_CHUNK = 50_000  # rows of fact_reach per fetch

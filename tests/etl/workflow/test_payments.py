@@ -106,7 +106,7 @@ def test_months_not_covered_add_up_exactly(engine, config, ingest):
     ingest(workbook())
     ingest(workbook("DO", "2025-04", data=month_report("DO", "2025-04")))
     _request(engine, config, start=date(2025, 4, 1), end=date(2025, 4, 1), on=date(2025, 5, 1))
-    months = payments.monthly_grant(payments.money_months(engine), config)
+    months = payments.monthly_grant(queries.money_months(engine), config)
     march = months[months["month"] == date(2025, 3, 1)]
     pos = payments.position_of(engine, config).set_index("partner_code")
     assert pos.loc["DO", "open_eligible"] == int(march["eligible"].sum()) == 9_092_85
