@@ -4,7 +4,7 @@
 "database_url", "config", "data_dir", "files": [[path, name, received_at ISO], ...]}`` and
 prints one JSON object: rows, files, seconds per phase, statuses and peak RSS (MB).
 
-- ``real``: every file through :func:`etl.ingest.ingest_bytes`, the one upload path; the
+- ``real``: every file through :func:`etl.intake.ingest.ingest_bytes`, the one upload path; the
   phases are timed by wrapping the functions it calls: read (``read_workbook``), validate
   (``validate_workbook`` + cross-month ``load_history``/``check_against_history``), load (the
   rest: archive, lock, fact inserts, pre-aggregate, audit, commit).

@@ -333,7 +333,7 @@ def _derived():
 
 def reach_coded(reach: pd.DataFrame) -> pd.DataFrame:
     """The participations of ``reach`` grouped in pandas to the grain (and dtypes) of
-    ``etl.queries.company_reach_coded``."""
+    ``etl.warehouse.queries.company_reach_coded``."""
     keys = ["partner_code", "module", "year", "company_id"]
     grouped = (
         reach.groupby(keys, as_index=False, sort=True)

@@ -3,7 +3,7 @@ and a bulk path that loads a few hundred thousand fact rows a second.
 
 Sizes (see :data:`SIZES`):
 
-- ``small``: the demo (5 partners, ``etl.demo``) through the real upload path;
+- ``small``: the demo (5 partners, ``etl.ops.demo``) through the real upload path;
 - ``medium``: 3 networks x 8 partners = 24 partners, every month of the project up to the
   last complete one, about 120 fact rows per partner-month (~100 k fact rows);
 - ``large``: 30 networks x 8 partners = 240 partners, same density (~1 M fact rows).
@@ -15,12 +15,13 @@ The bulk path (documented in bench/README.md) is the real pipeline minus the fil
 
 1. :func:`month_sheets` generates a partner-month as a partner would type it (raw cell
    values: German text numbers, dates, floats);
-2. :func:`raw_workbook` wraps it as the reader's :class:`~etl.reader.RawWorkbook` (what
-   calamine would return for the file), :func:`etl.contract.validate_workbook` parses and
+2. :func:`raw_workbook` wraps it as the reader's :class:`~etl.intake.reader.RawWorkbook` (what
+   calamine would return for the file), :func:`etl.intake.contract.validate_workbook` parses and
    checks it exactly as for an upload (the benchmark asserts there are no errors, and that a
    sample written to ``.xlsx`` and read back gives the same parsed rows);
-3. ``etl.facts`` turns the report into fact rows and the ``fact_monthly`` measures
-   (:func:`etl.facts.monthly_measures`, the rows :func:`etl.load.refresh_monthly` writes);
+3. ``etl.intake.facts`` turns the report into fact rows and the ``fact_monthly`` measures
+   (:func:`etl.intake.facts.monthly_measures`, the rows
+   :func:`etl.warehouse.store.marts.refresh_monthly` writes);
 4. :class:`BulkWriter` inserts them in large batches: ``executemany`` on SQLite, ``COPY`` on
    PostgreSQL, into the schema made by the migrations, then ``ANALYZE``.
 
@@ -495,7 +496,7 @@ class BulkWriter:
         self.flush()
         for engine in self.engines:
             with engine.begin() as conn:
-                refresh_reach(conn)  # what etl.load.write_facts keeps per partner
+                refresh_reach(conn)  # what etl.intake.load.write_facts keeps per partner
                 if engine.dialect.name == "postgresql":
                     for name in ("uploads", "companies"):
                         conn.execute(
@@ -610,7 +611,7 @@ class BulkLoader:
             if table_rows:
                 self.writer.add(name, table_rows)
                 self.stats.fact_rows += len(table_rows)
-        if current:  # what etl.load.refresh_monthly writes for the partner-month
+        if current:  # what etl.intake.load.refresh_monthly writes for the partner-month
             measures = facts.monthly_measures(report, history, rows)
             self.writer.add(
                 "fact_monthly",

@@ -1,4 +1,5 @@
-"""The Dash app: pages, callbacks, figures. Reads the warehouse only through etl.queries."""
+"""The Dash app: pages, callbacks, figures. Reads the warehouse only through
+etl.warehouse.queries (via dashboard.data)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The pages' access to the warehouse: query results from etl.queries, cached per version.
+"""The pages' access to the warehouse: query results from etl.warehouse.queries, cached per version.
 
 Frames are keyed on the warehouse's version: the latest upload id (one cheap ``max(id)``
 query per request) for the upload list, and the latest upload that loaded figures for the

@@ -21,7 +21,7 @@ def event_formats(events: pd.DataFrame) -> pd.DataFrame:
     """Events counted per partner x module x year x format (column ``n``): the grain the
     format chart filters on, derived once per warehouse version instead of per request.
     ``events``: event rows, or rows already counted at a finer grain (with a column ``n``,
-    as etl.queries.event_counts gives)."""
+    as etl.warehouse.queries.event_counts gives)."""
     cols = ["partner_code", "module", "year", "format"]
     if events.empty:
         return pd.DataFrame({**{c: [] for c in cols}, "n": pd.Series(dtype="int64")})

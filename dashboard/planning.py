@@ -1,5 +1,5 @@
 """The pages' access to the finance plan: the configuration with a plan version's budget,
-targets and funding parameters (etl.plan), cached per version.
+targets and funding parameters (etl.workflow.plan), cached per version.
 
 A version never changes once stored, so its content is cached under its number and time;
 only the cheap list of versions is read on every call.

@@ -1,4 +1,4 @@
-"""Small monthly workbooks for tests, built through etl.workbook (the one writer).
+"""Small monthly workbooks for tests, built through etl.documents.workbook (the one writer).
 
 ``sheets()`` is a valid report for DO, March 2025, whose money is hand-computed in
 ``EXPECTED``; tests copy it, break one thing, and check the located error.

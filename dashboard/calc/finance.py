@@ -1,7 +1,8 @@
-"""Money per partner x year: eligible costs and financing (via etl.money), plan vs actual, flags.
+"""Money per partner x year: eligible costs and financing (via etl.core.money), plan vs
+actual, flags.
 
 All amounts are integer cents; shares are exact fractions. Eligible costs are computed per
-partner x year with the rules of :func:`etl.money.eligible_costs`, exactly as
+partner x year with the rules of :func:`etl.core.money.eligible_costs`, exactly as
 ``python -m etl report`` does, on whole numpy int64 arrays at once (:func:`eligible_arrays`;
 the tests check it against eligible_costs).
 """
@@ -215,5 +216,5 @@ def totals(frame: pd.DataFrame, fields: tuple[str, ...] = ELIGIBLE_FIELDS) -> di
 def eligible_months(money: pd.DataFrame, config: NetworkConfig) -> pd.DataFrame:
     """One row per partner x month with money: the eligible costs added that month (cents);
     a year's months add up exactly to the partner x year figure of :func:`eligible_table`
-    (see :func:`etl.money.monthly_amounts`)."""
+    (see :func:`etl.core.money.monthly_amounts`)."""
     return monthly_amounts(money, config, ("eligible",))

@@ -147,12 +147,12 @@ def totals(dataset: str, frame: pd.DataFrame) -> dict[str, object]:
     return {"rows": n, "by_status": frame["status"].value_counts().to_dict() if n else {}}
 
 
-# --- the SQL path: the narrowing pushed into etl.queries.record_* --------------------------
+# --- the SQL path: the narrowing pushed into etl.warehouse.queries.record_* ---------------
 
 
 def sql_narrowing(f: flt.Filters, n: Narrowing) -> dict:
-    """Keyword arguments of ``etl.queries.record_*`` for the filters and the narrowing (the
-    partner clamp is added by ``dashboard.data``)."""
+    """Keyword arguments of ``etl.warehouse.queries.record_*`` for the filters and the
+    narrowing (the partner clamp is added by ``dashboard.data``)."""
     return {
         "partners": tuple(f.partners) or None,
         "modules": tuple(f.modules) or None,

@@ -2,7 +2,7 @@
 
 Each page has an exporter that computes its tables with the same calculations as the page
 callbacks (dashboard.calc); :func:`export_page` adds the cover sheet (page, filters, Stand,
-who exported) and writes the workbook with :mod:`etl.export.book`. Used by the download
+who exported) and writes the workbook with :mod:`etl.documents.book`. Used by the download
 route (the user's partner scope applies) and by ``python -m etl export seite``.
 """
 

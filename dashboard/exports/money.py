@@ -1,5 +1,6 @@
 """Exports of the Finanzen page (and the payment tables the Mittelabrufe page shares):
-the page's spending model (dashboard.calc.spending) and the payment position (etl.payments)."""
+the page's spending model (dashboard.calc.spending) and the payment position
+(etl.workflow.payments)."""
 
 from __future__ import annotations
 

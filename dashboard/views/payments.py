@@ -1,5 +1,5 @@
 """Tables of payment requests (Mittelabrufe) and of each partner's payment position; pure
-functions of the frames from etl.payments and etl.queries."""
+functions of the frames from etl.workflow.payments and etl.warehouse.queries."""
 
 from __future__ import annotations
 

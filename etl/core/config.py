@@ -71,7 +71,7 @@ class NetworkConfig:
     # targets[(partner, module, year, measure)] -> count
     targets: dict[tuple[str, str, int, str], int] = field(default_factory=dict)
     # valid_from of the unit-cost table chosen by the finance plan (None: the one in force on
-    # the grant notice date); see etl.plan
+    # the grant notice date); see etl.workflow.plan
     rate_table_from: date | None = None
 
     @property

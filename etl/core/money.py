@@ -82,7 +82,7 @@ def _fits(values: np.ndarray, factor: int) -> bool:
 
 def times_rate(cents, num, den) -> np.ndarray:
     """``cents x num / den`` rounded half-up (halves away from zero), element-wise and exact:
-    the same as ``etl.normalise.round_cents(Decimal(cents) * rate / 100)`` for
+    the same as ``etl.core.normalise.round_cents(Decimal(cents) * rate / 100)`` for
     ``rate = num / den``. ``num`` and ``den`` may be scalars or arrays like ``cents``."""
     x = np.asarray(cents, dtype=np.int64)
     n = np.broadcast_to(np.asarray(num, dtype=np.int64), x.shape)
@@ -100,7 +100,7 @@ def times_rate(cents, num, den) -> np.ndarray:
 def eligible_arrays(
     personnel, expenditure, funding_num, funding_den, rules: Rules
 ) -> dict[str, np.ndarray]:
-    """:func:`etl.money.eligible_costs` on whole arrays of summed cents (one funding rate per
+    """:func:`etl.core.money.eligible_costs` on whole arrays of summed cents (one funding rate per
     element as an exact ratio); integer arithmetic only, identical results."""
     pers = np.asarray(personnel, dtype=np.int64)
     overheads = times_rate(pers, *exact_ratio(rules.overhead_rate))

@@ -3,7 +3,7 @@
 One :class:`Table` becomes one sheet: a bold header row (frozen, with a filter), the rows,
 and a bold totals row where a column asks for one. Money travels as integer cents and is
 written as euros with the German money format, so Excel sums what the sheet shows and the
-totals are exact. Text goes through :func:`etl.cells.put_text` (no formula injection).
+totals are exact. Text goes through :func:`etl.documents.cells.put_text` (no formula injection).
 """
 
 from __future__ import annotations

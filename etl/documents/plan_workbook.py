@@ -1,5 +1,5 @@
 """The finance plan workbook (Finanzplan), pre-filled with a plan version, for finance to edit
-and upload again. :mod:`etl.plan.contract` reads it back."""
+and upload again. :mod:`etl.workflow.plan.contract` reads it back."""
 
 from __future__ import annotations
 

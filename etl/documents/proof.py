@@ -1,7 +1,7 @@
 """The numerical part of the proof of use: Zwischennachweis (one year) or Verwendungsnachweis
 (the whole period), for one partner or the whole project.
 
-Every figure is taken from :func:`etl.report.build_report` (the figures of ``python -m etl
+Every figure is taken from :func:`etl.documents.report.build_report` (the figures of ``python -m etl
 report`` and the dashboard) or from the rows behind it, so the workbook reconciles with both
 to the cent: personnel by pay group and billing, overheads, material costs (the receipts, or
 the flat rate), eligible costs, the grant and its split, payments received, and the activity

@@ -138,7 +138,7 @@ def build_report(engine: Engine, config: NetworkConfig, *, version_id: int | Non
     """Everything ``report --json`` prints; money as strings with two decimals.
 
     Funding rates and material mode come from the current finance plan version (or
-    ``version_id``), see :func:`etl.plan.current_config`.
+    ``version_id``), see :func:`etl.workflow.plan.current_config`.
     """
     chosen = (
         plan.plan_as_of(engine, config, version_id)

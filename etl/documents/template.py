@@ -1,6 +1,6 @@
 """The blank monthly report workbook (Vorlage) a partner fills in.
 
-Built on :mod:`etl.workbook` (same sheets, headers and formats as every other report),
+Built on :mod:`etl.documents.workbook` (same sheets, headers and formats as every other report),
 plus dropdowns and range checks on the first rows and a sheet "Anleitung" with short
 German instructions. The importer ignores "Anleitung" (reported as a notice only).
 """

@@ -1,7 +1,8 @@
 """Writing monthly report workbooks (Monatsberichte) with openpyxl.
 
 The one place that knows the contract's sheet names, column headers and cell formats on
-the writing side. The template (:mod:`etl.template`), the demo data (:mod:`etl.demo`) and
+the writing side. The template (:mod:`etl.documents.template`), the demo data
+(:mod:`etl.ops.demo`) and
 the tests build their workbooks here. Values are written exactly as given (also wrong
 ones, so tests can build faulty files); only ``date``/``datetime`` values become real
 spreadsheet dates.

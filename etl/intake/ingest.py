@@ -52,7 +52,7 @@ class IngestResult(FileOutcome):
 
 
 def outcome_record(result: IngestResult, user: str, received_at: datetime) -> dict:
-    """What the outcome file beside an archived upload says (read by :mod:`etl.rebuild`)."""
+    """What the outcome file beside an archived upload says (read by :mod:`etl.ops.rebuild`)."""
     return {
         **result.as_dict(),
         "user": user,
@@ -265,7 +265,7 @@ def ingest_bytes(
     except Exception as exc:
         _record_failure(settings, result, sender, at, exc)
         raise
-    # A crash right here leaves the upload row without its outcome file: etl.reconcile
+    # A crash right here leaves the upload row without its outcome file: etl.ops.reconcile
     # writes it from the row.
     archive.write_outcome(
         settings.archive_dir, result.archive_path, outcome_record(result, sender.user, at)

@@ -235,7 +235,7 @@ def run_demo(
     until: date | None = None,
     now: datetime | None = None,
 ) -> list:
-    """Upload the demo files through :func:`etl.ingest.ingest_bytes`, oldest first.
+    """Upload the demo files through :func:`etl.intake.ingest.ingest_bytes`, oldest first.
 
     Without ``until`` the demo runs "as of now": up to the last complete month, and files
     that would only arrive later (a late partner's last report) are held back. With an

@@ -4,7 +4,7 @@ Every received file lies unchanged in the archive, with an outcome file ``<file>
 beside it (status, uploader, time of receipt, SHA-256, upload id). The rebuild replays the
 files that were loaded, i.e. whose outcome is ``accepted`` or ``replaced`` (superseded
 versions included, so the history of versions is rebuilt too), through the one upload path
-:func:`etl.ingest.ingest_bytes`, with the original uploader and time of receipt, into an
+:func:`etl.intake.ingest.ingest_bytes`, with the original uploader and time of receipt, into an
 EMPTY warehouse. The same files in the same order through the same rules give the same
 figures.
 
@@ -47,7 +47,8 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
 LOADED = ("accepted", "replaced")
-PLAN_FOLDER = "finanzplan"  # etl.plan.upload.ARCHIVE_FOLDER: plan uploads, not replayed here
+# etl.workflow.plan.upload.ARCHIVE_FOLDER: plan uploads, not replayed here
+PLAN_FOLDER = "finanzplan"
 SKIP_LABELS = {
     "rejected": "abgelehnt",
     "unchanged": "unverändert (identische Datei)",

@@ -7,7 +7,7 @@ dies before COMMIT leaves an archived file that no upload row references (an orp
 The warehouse row is the record; the reconciliation, idempotent and never deleting:
 
 - writes the missing outcome of every upload row, from the row (the same fields as
-  :func:`etl.ingest.outcome_record`, plus ``reconciled_at``), only where there is still
+  :func:`etl.intake.ingest.outcome_record`, plus ``reconciled_at``), only where there is still
   none, so an outcome written meanwhile by a running upload is never overwritten;
 - replaces an outcome ``failed`` whose upload row exists (the COMMIT went through after
   all), keeping the old outcome inside the new one (``previous_outcome``);

@@ -1,4 +1,4 @@
-"""Hand-made frames shaped like the query results (see etl.queries)."""
+"""Hand-made frames shaped like the query results (see etl.warehouse.queries)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ import plotly.io as pio
 
 
 def facts(rows: list[tuple]) -> pd.DataFrame:
-    """Rows (partner, 'YYYY-MM', module, measure, value) as etl.queries.monthly_facts returns."""
+    """Rows (partner, 'YYYY-MM', module, measure, value) as
+    etl.warehouse.queries.monthly_facts returns them."""
     frame = pd.DataFrame(rows, columns=["partner_code", "month", "module", "measure", "value"])
     frame["value"] = [Decimal(str(v)) for v in frame["value"]]
     frame["month"] = pd.to_datetime(frame["month"] + "-01")

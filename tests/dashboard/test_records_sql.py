@@ -1,4 +1,4 @@
-"""The Daten page's SQL path (etl.queries.record_*): the drill-down narrowing, the partner
+"""The Daten page's SQL path (etl.warehouse.queries.record_*): the drill-down narrowing, the partner
 clamp, sort, column filters and paging in SQL, with totals equal to ``python -m etl report``
 and to the former whole-table path (pandas over the row frames), on each backend."""
 

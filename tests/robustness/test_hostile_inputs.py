@@ -135,7 +135,7 @@ def expect_companies(n: int) -> Check:
 
 
 def edited(sheet: str, index: int, column: str, value) -> Callable[[], bytes]:
-    """The base report with one cell changed (written by etl.workbook)."""
+    """The base report with one cell changed (written by etl.documents.workbook)."""
 
     def build() -> bytes:
         data = sheets()
@@ -673,10 +673,10 @@ MEASURE = textwrap.dedent(
     import json, resource, sys, time
     from datetime import datetime
     from pathlib import Path
-    from etl.config import load_config
-    from etl.ingest import ingest_bytes
-    from etl.db import make_engine
-    from etl.settings import settings_from_env
+    from etl.core.config import load_config
+    from etl.intake.ingest import ingest_bytes
+    from etl.warehouse.db import make_engine
+    from etl.core.settings import settings_from_env
     path, url, data_dir, config_path = sys.argv[1:5]
     data = Path(path).read_bytes()
     kwargs = dict(engine=make_engine(url), config=load_config(Path(config_path)),

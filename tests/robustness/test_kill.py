@@ -30,9 +30,9 @@ history agree. What archive/history may legitimately show after a crash:
   (killed between archiving and COMMIT) or says ``failed``;
 - an upload row without outcome file occurs only after a kill between COMMIT and the
   outcome write (``committed``, or ``random`` landing there): the warehouse row is the
-  record; the archive lacks the outcome (``etl.rebuild`` lists such files, not replaying them).
+  record; the archive lacks the outcome (``etl.ops.rebuild`` lists such files, not replaying them).
 
-Then :func:`etl.reconcile.reconcile` runs after every kill, as an operator would after a
+Then :func:`etl.ops.reconcile.reconcile` runs after every kill, as an operator would after a
 crash: it writes exactly the missing outcome files (from the upload rows), after which every
 upload row has its outcome; the file of a child killed before COMMIT is reported as an
 orphan and kept; nothing is deleted; and a second run changes nothing.

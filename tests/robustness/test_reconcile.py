@@ -1,4 +1,4 @@
-"""Reconciliation of archive and upload history (``etl.reconcile``), on each backend.
+"""Reconciliation of archive and upload history (``etl.ops.reconcile``), on each backend.
 
 A crash between COMMIT and the outcome write leaves upload rows without outcome file; the
 reconciliation writes them from the rows, exactly as the upload would have, and reports

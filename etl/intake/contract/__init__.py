@@ -1,7 +1,7 @@
 """The data contract of the monthly report: every rule that one workbook can be checked against.
 
 Cross-month rules (IDs across months, references to earlier activities, the yearly hours
-cap) need the warehouse and live in :mod:`etl.crosscheck`.
+cap) need the warehouse and live in :mod:`etl.intake.crosscheck`.
 """
 
 from __future__ import annotations

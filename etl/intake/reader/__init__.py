@@ -11,16 +11,16 @@ The reader is the only place that touches the uploaded bytes. It
 4. for OOXML files, finds formula cells that were never calculated (no cached value).
 
 Macros in .xlsm files are never run: calamine only reads cell data.
-Every rejection is a :class:`~etl.errors.WorkbookRejected` with a plain German message.
+Every rejection is a :class:`~etl.core.errors.WorkbookRejected` with a plain German message.
 
 This package module holds the public data types, the :func:`read_workbook` pipeline and the
 calamine reading; the steps live in submodules (each imports only modules listed before it):
 
-- :mod:`etl.reader.messages`: German user-facing messages, number and size formatting;
-- :mod:`etl.reader.zipguard`: ZIP helpers, size and ZIP-bomb guards, streaming decompression;
-- :mod:`etl.reader.sniff`: format detection;
-- :mod:`etl.reader.ooxml`: OOXML structure, extent scan and limits, the ZIP guard run
-  (:func:`~etl.reader.ooxml._guard_zip`), formulas without cached value.
+- :mod:`etl.intake.reader.messages`: German user-facing messages, number and size formatting;
+- :mod:`etl.intake.reader.zipguard`: ZIP helpers, size and ZIP-bomb guards, streaming decompression;
+- :mod:`etl.intake.reader.sniff`: format detection;
+- :mod:`etl.intake.reader.ooxml`: OOXML structure, extent scan and limits, the ZIP guard run
+  (:func:`~etl.intake.reader.ooxml._guard_zip`), formulas without cached value.
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ from etl.intake.reader.ooxml import MAX_CELLS, _check_extent, _formula_cells, _g
 from etl.intake.reader.sniff import ODS_MIMETYPE, OLE2_MAGIC, sniff_format
 from etl.intake.reader.zipguard import CHUNK_SIZE, MAX_RATIO, MAX_ZIP_ENTRIES, ZIP_MAGIC, _open_zip
 
-# Re-exported so that ``from etl.reader import ...`` keeps working for every public name.
+# Re-exported so that ``from etl.intake.reader import ...`` keeps working for every public name.
 __all__ = [
     "ACCEPTED",
     "ACCEPTED_EXTENSIONS",

@@ -1,7 +1,8 @@
 """German user-facing messages of the reader and the helpers that format numbers in them.
 
-Every :class:`~etl.errors.WorkbookRejected` raised by :mod:`etl.reader` carries one of these
-texts. ``MiB`` lives here because the size texts are its first user; the other modules import it.
+Every :class:`~etl.core.errors.WorkbookRejected` raised by :mod:`etl.intake.reader` carries
+one of these texts. ``MiB`` lives here because the size texts are its first user; the other
+modules import it.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Declared sizes, entry count and compression ratios are checked on the central directory;
 then every member is decompressed from its raw bytes in 1 MiB chunks, counting real bytes
 and checking each member's CRC. :class:`_TagScan` is the interface for scanners that want
-to look at a member's decompressed XML while it streams past (see :mod:`etl.reader.ooxml`).
+to look at a member's decompressed XML while it streams past (see :mod:`etl.intake.reader.ooxml`).
 """
 
 from __future__ import annotations

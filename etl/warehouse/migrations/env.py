@@ -1,4 +1,4 @@
-"""Alembic environment: runs on the connection handed over by ``etl.db.upgrade``."""
+"""Alembic environment: runs on the connection handed over by ``etl.warehouse.db.upgrade``."""
 
 from alembic import context
 from sqlalchemy import create_engine

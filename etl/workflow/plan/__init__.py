@@ -3,7 +3,8 @@
 Grain: a plan version holds one amount per partner x year x cost category (cents), one target
 per partner x module x year x measure, one funding rate per partner, the material mode and
 the unit-cost table. Version 1 is made from the configuration when the warehouse has none;
-each accepted upload of the plan workbook (:mod:`etl.plan.upload`) adds the next version with
+each accepted upload of the plan workbook (:mod:`etl.workflow.plan.upload`) adds the next
+version with
 who, when, why and the archived file. The configuration's plan is only the starting point.
 
 :func:`current_config` is the one accessor for code that reads budget, targets or funding

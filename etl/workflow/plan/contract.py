@@ -1,8 +1,9 @@
 """Reading an uploaded finance plan workbook: every rule, every error located and in German.
 
 All or nothing like the monthly reports: sheets and columns are matched the same way
-(:mod:`etl.contract.engine`), cells are parsed with :mod:`etl.normalise`, and a plan with
-any error yields no :class:`~etl.plan.PlanData`. Rules: every partner x year has one budget
+(:mod:`etl.intake.contract.engine`), cells are parsed with :mod:`etl.core.normalise`, and a
+plan with any error yields no :class:`~etl.workflow.plan.PlanData`. Rules: every partner x
+year has one budget
 line with amounts of at least 0 that together give the grant; every partner x module x year
 one row of targets (whole numbers of at least 0); every partner one funding rate between the
 EU share and 100 %; a known material mode and unit-cost table; the file rests on the current

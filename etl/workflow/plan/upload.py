@@ -31,7 +31,7 @@ from etl.workflow.plan.diff import PlanDiff, diff
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
 
-# Beside the upload archive, not in it: the archive holds monthly reports only (etl.rebuild
+# Beside the upload archive, not in it: the archive holds monthly reports only (etl.ops.rebuild
 # replays everything in it). Paths in plan_versions are relative to DATA_DIR.
 ARCHIVE_FOLDER = "finanzplan"
 MIN_REASON = 5

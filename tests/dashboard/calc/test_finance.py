@@ -1,4 +1,4 @@
-"""Money per partner x year: eligible costs via etl.money, plan vs actual, deviation flags."""
+"""Money per partner x year: eligible costs via etl.core.money, plan vs actual, deviation flags."""
 
 from fractions import Fraction
 

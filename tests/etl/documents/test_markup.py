@@ -1,4 +1,5 @@
-"""Tests for etl.markup: the partner's workbook with its errors marked, plus a "Fehler" sheet."""
+"""Tests for etl.documents.markup: the partner's workbook with its errors marked, plus a
+"Fehler" sheet."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Tests for etl.reader: format detection, guards, reading, formulas without value."""
+"""Tests for etl.intake.reader: format detection, guards, reading, formulas without value."""
 
 from __future__ import annotations
 

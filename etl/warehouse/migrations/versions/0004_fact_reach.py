@@ -6,7 +6,7 @@ Create Date: 2026-11-22 01:30:00
 
 The dashboard counted reached companies by joining every current participation to its
 activity on each cold load (15-30 s at a million fact rows). This table holds that join's
-result; ``etl.load.refresh_reach`` rebuilds a partner's rows whenever one of its months is
+result; ``etl.warehouse.store.marts.refresh_reach`` rebuilds a partner's rows whenever one of its months is
 loaded. The backfill below is self-contained (the schema as of this revision), so later
 changes to the application's queries cannot break it.
 """
