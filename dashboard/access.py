@@ -16,7 +16,7 @@ from flask_login import current_user
 
 from etl.warehouse.schema import ROLES
 
-ALL = frozenset(ROLES)
+ALL = frozenset(ROLES)  # ROLES (in order) is re-exported for the pages
 ROLE_LABELS = {
     "admin": "Administration",
     "steering": "Projektsteuerung",

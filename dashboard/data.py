@@ -234,3 +234,21 @@ def record_page(dataset: str, narrowing: dict, *, start: int, end: int, sort=Non
         scope=record_scope(),
         **narrowing,
     )
+
+
+# --- live reads (not cached: they change with every approval, request or login) -----------
+
+
+def payment_requests(partners: list[str] | None = None) -> pd.DataFrame:
+    """One row per payment request (of ``partners``, default all), straight from the warehouse."""
+    return queries.payment_requests(engine(), partners=partners)
+
+
+def month_status(partner: str, month: date) -> dict:
+    """The current upload and lock of one partner-month."""
+    return queries.month_status(engine(), partner=partner, month=month)
+
+
+def audit_rows() -> pd.DataFrame:
+    """The audit log, newest first (one row per entry)."""
+    return queries.audit_rows(engine())

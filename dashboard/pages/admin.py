@@ -9,7 +9,6 @@ from dash import Input, Output, State, callback, ctx, html
 
 from dashboard import access, data
 from dashboard.views import grids
-from etl.warehouse import schema
 from etl.workflow import users
 
 dash.register_page(__name__, path="/benutzer", name="Benutzer", order=9, roles=("admin",))
@@ -42,7 +41,7 @@ def _account_form(config) -> list:
             id="admin-role",
             className="mt-2",
             value="partner",
-            options=[{"label": ROLE_LABELS[r], "value": r} for r in schema.ROLES],
+            options=[{"label": ROLE_LABELS[r], "value": r} for r in access.ROLES],
         ),
         dbc.Label(
             "Partner (nur für die Rolle Partner)", html_for="admin-partner", className="mt-2"

@@ -10,7 +10,6 @@ from dash import Input, Output, callback, html
 from dashboard import data
 from dashboard.views import grids
 from dashboard.views.audit_text import ACTIONS, describe
-from etl.warehouse.queries import audit_rows
 
 dash.register_page(
     __name__, path="/protokoll", name="Protokoll", order=8, roles=("admin", "steering", "finance")
@@ -67,7 +66,7 @@ def layout(**_query) -> html.Div:
 
 @callback(Output("audit-grid", "rowData"), Input("url", "pathname"))
 def rows(_path):
-    df = audit_rows(data.engine())
+    df = data.audit_rows()
     return [
         {
             "at": r.at.isoformat(),

@@ -19,7 +19,6 @@ from dashboard.theme import partner_colors
 from dashboard.views import components as ui
 from dashboard.views import grids, tables
 from dashboard.views import payments as pv
-from etl.warehouse import queries
 from etl.workflow import payments
 
 dash.register_page(
@@ -338,7 +337,7 @@ def payment_position(search):
     """Per partner: eligible, grant due, requested, paid, outstanding, not yet requested."""
     config = planning.config()
     partners = flt.from_search(search, config).partner_list(config)
-    requests = queries.payment_requests(data.engine(), partners=list(partners))
+    requests = data.payment_requests(list(partners))
     position = payments.position(data.frame("money_months"), requests, config, partners)
     return pv.position_table(position, "finance-position"), pv.request_rows(requests)
 

@@ -16,7 +16,6 @@ from dashboard.views import components as ui
 from dashboard.views import grids
 from dashboard.views import payments as pv
 from etl.core.normalise import CellError, parse_money_cents
-from etl.warehouse import queries
 from etl.workflow import payments
 
 dash.register_page(
@@ -276,7 +275,7 @@ def act(action: str, request_id: str | None, amount: str | None, day: str | None
 
 
 def _requested(request_id: int) -> int:
-    rows = queries.payment_requests(data.engine())
+    rows = data.payment_requests()
     row = rows[rows["id"] == request_id]
     if row.empty:
         raise payments.PaymentError(f"Mittelabruf Nr. {request_id} gibt es nicht.")
@@ -294,7 +293,7 @@ def _requested(request_id: int) -> int:
 )
 def refresh(_m1, _m2, _path):
     config = planning.config()
-    requests = queries.payment_requests(data.engine())
+    requests = data.payment_requests()
     position = payments.position(data.frame("money_months"), requests, config, config.partner_codes)
     options = [
         {

@@ -14,9 +14,9 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import pandas as pd
-from sqlalchemy import Engine
 
 from etl.core.config import NetworkConfig
 from etl.core.labels import ELIGIBLE_HEADERS
@@ -26,6 +26,9 @@ from etl.documents.report import ELIGIBLE_KEYS, build_report
 from etl.warehouse import queries
 from etl.workflow import plan
 from etl.workflow.payments import STATUS_LABELS
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 MEASURE_HEADERS = ("Veranstaltungen", "Teilnehmende", "Coachings")
 MATERIAL_TEXT = {"actual": "Ausgaben wie gebucht (Belege)", "flat": "pauschal"}

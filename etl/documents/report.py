@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import pandas as pd
-from sqlalchemy import Engine
 
 from etl.core.config import NetworkConfig
 from etl.core.labels import ELIGIBLE_HEADERS
 from etl.core.money import eligible_costs, eur, format_eur, rules_summary
 from etl.warehouse import queries
 from etl.workflow import plan
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 COUNT_MEASURES = ("events", "participants", "coachings", "coaching_hours")
 CATEGORY_MEASURES = {
