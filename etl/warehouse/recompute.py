@@ -1,0 +1,126 @@
+"""Recomputation of the pre-aggregates from the current fact rows, independent of the load
+path (:mod:`etl.intake.load`): what :mod:`etl.warehouse.check` compares them with."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import Connection, Integer, and_, case, cast, func, select, union_all
+
+from etl.warehouse import schema as s
+
+PLACES = Decimal("0.0001")  # fact_monthly.value is Numeric(16, 4)
+
+
+def current(table):
+    """``table``'s rows whose upload is the current (accepted) one."""
+    u = s.uploads
+    return (
+        select()
+        .select_from(table.join(u, u.c.id == table.c.upload_id))
+        .where(u.c.status == "accepted")
+    )
+
+
+def _grouped(conn: Connection, t, *values, keys=(), module=None, join=None) -> list:
+    """Current rows of ``t`` summed per partner-month, upload, module ('' for none) and
+    ``keys``; ``join``: (table, condition) of an outer join for ``module``."""
+    u = s.uploads
+    src = t.join(u, u.c.id == t.c.upload_id)
+    if join is not None:
+        src = src.outerjoin(*join)
+    mod = func.coalesce(module if module is not None else t.c.module, "").label("module")
+    group = [t.c.partner_code, t.c.month, t.c.upload_id, mod, *keys]
+    stmt = select(*group, *values).select_from(src).where(u.c.status == "accepted")
+    return conn.execute(stmt.group_by(*group)).all()
+
+
+def _activity_modules():
+    """Current activities (events and coachings): partner, id as spelled, module."""
+    e, c = s.events, s.coachings
+    return union_all(
+        current(e).add_columns(e.c.partner_code, e.c.event_id.label("activity_id"), e.c.module),
+        current(c).add_columns(c.c.partner_code, c.c.coaching_id.label("activity_id"), c.c.module),
+    ).subquery()
+
+
+def expected_monthly(conn: Connection) -> dict[tuple, tuple[Decimal, int]]:
+    """(partner, month, module, measure) -> (value, upload id), recomputed from the current
+    fact rows the way :func:`etl.intake.facts.monthly_measures` defines the measures."""
+    e, c, p, pe, x = s.events, s.coachings, s.participations, s.personnel, s.expenditure
+    out: dict[tuple, list] = {}
+
+    def add(row, measure: str, value) -> None:
+        if value is None:  # no row of that kind in the group
+            return
+        key = (row.partner_code, row.month, row.module, measure)
+        out.setdefault(key, [Decimal(0), row.upload_id])[0] += Decimal(value)
+
+    n = func.count()
+    for row in _grouped(
+        conn, e, n, func.sum(e.c.n_participants), func.sum(func.coalesce(e.c.n_women, 0))
+    ):
+        for measure, value in zip(("events", "participants", "women"), row[4:], strict=True):
+            add(row, measure, value)
+    for row in _grouped(conn, c, n, func.sum(c.c.hours)):
+        add(row, "coachings", row[4])
+        add(row, "coaching_hours", row[5])
+    acts = _activity_modules()
+    cited = and_(acts.c.partner_code == p.c.partner_code, acts.c.activity_id == p.c.activity_id)
+    persons = func.sum(p.c.n_persons)
+    for row in _grouped(conn, p, n, persons, module=acts.c.module, join=(acts, cited)):
+        add(row, "participations", row[4])
+        add(row, "persons", row[5])
+    months = func.sum(case((pe.c.billing == "Monat", pe.c.quantity)))
+    hours = func.sum(case((pe.c.billing != "Monat", pe.c.quantity)))
+    for row in _grouped(conn, pe, func.sum(pe.c.amount_cents), months, hours):
+        for measure, value in zip(
+            ("personnel_cents", "personnel_months", "personnel_hours"), row[4:], strict=True
+        ):
+            add(row, measure, value)
+    for row in _grouped(conn, x, func.sum(x.c.amount_cents), keys=[x.c.cost_category]):
+        add(row, "expenditure_cents", row[5])
+        add(row, f"{row[4].lower()}_cents", row[5])
+    return {k: (v.quantize(PLACES), u) for k, (v, u) in out.items()}
+
+
+def expected_reach(conn: Connection) -> dict[tuple, tuple[date, int]]:
+    """(partner, module, year, company) -> (first activity date, persons), recomputed from
+    the current participations joined to the current activity they cite."""
+    e, c, p, u = s.events, s.coachings, s.participations, s.uploads
+    acts = union_all(
+        current(e).add_columns(
+            e.c.partner_code,
+            e.c.event_id.label("activity_id"),
+            e.c.module,
+            e.c.event_date.label("activity_date"),
+        ),
+        current(c).add_columns(
+            c.c.partner_code,
+            c.c.coaching_id.label("activity_id"),
+            c.c.module,
+            c.c.coaching_date.label("activity_date"),
+        ),
+    ).subquery()
+    year = cast(func.extract("year", acts.c.activity_date), Integer)
+    group = [p.c.partner_code, acts.c.module, year, p.c.company_id]
+    stmt = (
+        select(*group, func.min(acts.c.activity_date), func.sum(p.c.n_persons))
+        .select_from(
+            p.join(u, u.c.id == p.c.upload_id).join(
+                acts,
+                and_(
+                    acts.c.partner_code == p.c.partner_code, acts.c.activity_id == p.c.activity_id
+                ),
+            )
+        )
+        .where(u.c.status == "accepted")
+        .group_by(*group)
+    )
+    return {(r[0], r[1], int(r[2]), r[3]): (_as_date(r[4]), int(r[5])) for r in conn.execute(stmt)}
+
+
+def _as_date(value) -> date:
+    # SQLite hands back min() over a UNION column as ISO text
+    return date.fromisoformat(value) if isinstance(value, str) else value
