@@ -75,6 +75,34 @@ def _truncate_pg(engine, config) -> None:
     db.sync_reference(engine, config)
 
 
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "no_warehouse_check: the test leaves a deliberately broken warehouse (no invariant check)",
+    )
+
+
+@pytest.fixture(autouse=True)
+def _warehouse_invariants(request, config):
+    """After every test that used ``engine`` and loaded an upload: ``python -m etl check``'s
+    invariants must hold (keys, fact-upload links, pre-aggregates, money to the cent).
+
+    The engine is requested here, before the test, so it is torn down after this check."""
+    if "engine" not in request.fixturenames or request.node.get_closest_marker(
+        "no_warehouse_check"
+    ):
+        yield
+        return
+    engine = request.getfixturevalue("engine")
+    yield
+    from etl.warehouse.check import run_checks
+
+    if not db.is_empty(engine):
+        summary = run_checks(engine, config)
+        if not summary.ok:
+            pytest.fail(summary.text(), pytrace=False)
+
+
 @pytest.fixture(params=BACKENDS)
 def engine(request, tmp_path, config):
     """A migrated, empty warehouse with partners and modules, on each backend."""

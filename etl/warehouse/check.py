@@ -232,7 +232,7 @@ def upload_failures(conn: Connection) -> list[dict]:
             (u.c.id.is_(None), "Upload fehlt"),
             (u.c.status.not_in(LOADED), "Upload hat keine Zahlen geladen"),
             else_="anderer Partner-Monat als der Upload",
-        )
+        ).label("problem")
         stmt = (
             select(t.c.id, t.c.upload_id, t.c.partner_code, t.c.month, u.c.status, problem)
             .select_from(t.outerjoin(u, u.c.id == t.c.upload_id))
@@ -254,7 +254,7 @@ def upload_failures(conn: Connection) -> list[dict]:
                     "table": t.name,
                     **{k: r[k] for k in ("id", "upload_id", "partner_code", "month")},
                     "status": r["status"],
-                    "problem": r[5],
+                    "problem": r["problem"],
                 }
             )
     return out
