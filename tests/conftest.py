@@ -127,8 +127,13 @@ def settings(tmp_path, engine):
 
 @pytest.fixture
 def ingest(engine, config, settings):
-    """Ingest workbook bytes as of a fixed date (default 2025-06-20) through the real path."""
+    """Ingest workbook bytes as of a fixed date (default 2025-06-20) through the real path.
+
+    Priced like the upload page and ``python -m etl ingest`` do: with the current plan's
+    unit-cost table once the warehouse has a plan (none is created here)."""
     from etl.intake.ingest import ingest_bytes
+    from etl.warehouse import queries
+    from etl.workflow import plan
 
     def _ingest(
         data: bytes,
@@ -137,8 +142,11 @@ def ingest(engine, config, settings):
         user: str = "test",
         at: datetime = datetime(2025, 6, 20, 9, 0),
     ):
+        priced = (
+            plan.current_config(engine, config) if queries.latest_plan_version_id(engine) else config
+        )
         return ingest_bytes(
-            data, name, engine=engine, config=config, settings=settings, user=user, received_at=at
+            data, name, engine=engine, config=priced, settings=settings, user=user, received_at=at
         )
 
     return _ingest
