@@ -142,9 +142,8 @@ def ingest(engine, config, settings):
         user: str = "test",
         at: datetime = datetime(2025, 6, 20, 9, 0),
     ):
-        priced = (
-            plan.current_config(engine, config) if queries.latest_plan_version_id(engine) else config
-        )
+        has_plan = queries.latest_plan_version_id(engine) > 0
+        priced = plan.current_config(engine, config) if has_plan else config
         return ingest_bytes(
             data, name, engine=engine, config=priced, settings=settings, user=user, received_at=at
         )
