@@ -172,14 +172,13 @@ def _key_groups(conn: Connection, label: str, stmt) -> list[dict]:
 
 def _schema_keys() -> list[tuple[str, object]]:
     """Primary keys and unique constraints of every table."""
-    found = []
+    keys: dict[tuple, list] = {}
     for t in s.metadata.sorted_tables:
-        found.append((t.name, select(*t.primary_key.columns)))
-        for con in t.constraints:
-            if isinstance(con, UniqueConstraint) and len(con.columns):
-                found.append((t.name, select(*con.columns)))
-        found += [(t.name, select(col)) for col in t.columns if col.unique]
-    return found
+        uniques = [list(con.columns) for con in t.constraints if isinstance(con, UniqueConstraint)]
+        for cols in [list(t.primary_key.columns), *uniques, *([c] for c in t.columns if c.unique)]:
+            if cols:  # one query per key, however often the schema declares it
+                keys.setdefault((t.name, *(c.name for c in cols)), cols)
+    return [(name[0], select(*cols)) for name, cols in keys.items()]
 
 
 def _natural_keys() -> list[tuple[str, object]]:
@@ -398,14 +397,15 @@ def money_failures(engine: Engine, config: NetworkConfig) -> list[dict]:
     """Per partner x year: the report's eligible costs, grant, EU, state and own share against
     the cost rules applied to the current fact rows, and the sums that must hold."""
     # documents and workflow sit above the warehouse: imported here, where they are used
-    from etl.documents.report import build_report
+    from etl.documents import report
     from etl.workflow import plan
 
+    # what build_report does for its 'eligible' rows, without the activity tables
     applied = plan.apply(config, plan.current_plan(engine, config).data)
     money = _fact_money(engine)
     out = _unit_cost_failures(engine, applied)
     seen = set()
-    for row in build_report(engine, config)["eligible"]:
+    for row in report.eligible(report.money_by_partner_year(engine), applied):
         key = (row["partner"], row["year"])
         seen.add(key)
         out += _report_row_failures(row, money.get(key, [0, 0]), applied)
