@@ -9,7 +9,6 @@ to the current fact rows (to the cent).
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -17,10 +16,8 @@ from decimal import Decimal
 from sqlalchemy import (
     Connection,
     Engine,
-    Integer,
     UniqueConstraint,
     case,
-    cast,
     func,
     or_,
     select,
@@ -30,7 +27,13 @@ from sqlalchemy import (
 from etl.core.config import NetworkConfig
 from etl.core.money import eligible_costs, personnel_cents
 from etl.warehouse import schema as s
-from etl.warehouse.recompute import PLACES, current, expected_monthly, expected_reach
+from etl.warehouse.recompute import (
+    PLACES,
+    current,
+    expected_monthly,
+    expected_reach,
+    fact_money,
+)
 
 LIMIT = 50  # failing rows kept per check: enough to find the cause, not a million lines
 LOADED = ("accepted", "superseded")  # statuses whose uploads wrote fact rows
@@ -322,18 +325,6 @@ def _cents(text: str) -> int:
     return int(Decimal(text) * 100)
 
 
-def _fact_money(engine: Engine) -> dict[tuple[str, int], list[int]]:
-    """(partner, year) -> [personnel, expenditure] cents summed from the current fact rows."""
-    out: dict[tuple[str, int], list[int]] = defaultdict(lambda: [0, 0])
-    with engine.connect() as conn:
-        for i, t in enumerate((s.personnel, s.expenditure)):
-            year = cast(func.extract("year", t.c.month), Integer)
-            stmt = current(t).add_columns(t.c.partner_code, year, func.sum(t.c.amount_cents))
-            for partner, y, cents in conn.execute(stmt.group_by(t.c.partner_code, year)):
-                out[(partner, int(y))][i] += int(cents)
-    return out
-
-
 def _unit_cost_failures(engine: Engine, config: NetworkConfig) -> list[dict]:
     """Current ``Personal`` rows whose amount is not unit cost x quantity, rounded per row."""
     t = s.personnel
@@ -402,7 +393,7 @@ def money_failures(engine: Engine, config: NetworkConfig) -> list[dict]:
 
     # what build_report does for its 'eligible' rows, without the activity tables
     applied = plan.apply(config, plan.current_plan(engine, config).data)
-    money = _fact_money(engine)
+    money = fact_money(engine)
     out = _unit_cost_failures(engine, applied)
     seen = set()
     for row in report.eligible(report.money_by_partner_year(engine), applied):

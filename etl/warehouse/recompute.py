@@ -3,10 +3,11 @@ path (:mod:`etl.intake.load`): what :mod:`etl.warehouse.check` compares them wit
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Connection, Integer, and_, case, cast, func, select, union_all
+from sqlalchemy import Connection, Engine, Integer, and_, case, cast, func, select, union_all
 
 from etl.warehouse import schema as s
 
@@ -124,3 +125,15 @@ def expected_reach(conn: Connection) -> dict[tuple, tuple[date, int]]:
 def _as_date(value) -> date:
     # SQLite hands back min() over a UNION column as ISO text
     return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def fact_money(engine: Engine) -> dict[tuple[str, int], list[int]]:
+    """(partner, year) -> [personnel, expenditure] cents summed from the current fact rows."""
+    out: dict[tuple[str, int], list[int]] = defaultdict(lambda: [0, 0])
+    with engine.connect() as conn:
+        for i, t in enumerate((s.personnel, s.expenditure)):
+            year = cast(func.extract("year", t.c.month), Integer)
+            stmt = current(t).add_columns(t.c.partner_code, year, func.sum(t.c.amount_cents))
+            for partner, y, cents in conn.execute(stmt.group_by(t.c.partner_code, year)):
+                out[(partner, int(y))][i] += int(cents)
+    return out
