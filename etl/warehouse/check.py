@@ -275,11 +275,10 @@ def _stored_monthly(conn: Connection) -> dict[tuple, tuple[Decimal, int]]:
 
 def _differences(stored: dict, expected: dict, names: list[str], values: list[str]) -> list:
     """One row per key whose stored and expected values differ (or that one side lacks)."""
+    differ = [k for k in stored.keys() | expected.keys() if stored.get(k) != expected.get(k)]
     out = []
-    for key in sorted(stored.keys() | expected.keys(), key=lambda k: tuple(map(str, k))):
+    for key in sorted(differ, key=lambda k: tuple(map(str, k))):  # only the few that differ
         have, want = stored.get(key), expected.get(key)
-        if have == want:
-            continue
         row = dict(zip(names, key, strict=True))
         for i, name in enumerate(values):
             row[f"{name}_stored"] = None if have is None else have[i]

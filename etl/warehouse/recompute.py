@@ -7,7 +7,7 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Connection, Engine, Integer, and_, case, cast, func, select, union_all
+from sqlalchemy import Connection, Engine, Integer, and_, case, cast, func, select
 
 from etl.warehouse import schema as s
 
@@ -24,26 +24,29 @@ def current(table):
     )
 
 
-def _grouped(conn: Connection, t, *values, keys=(), module=None, join=None) -> list:
+def _grouped(conn: Connection, t, *values, keys=(), module=None, joins=()) -> list:
     """Current rows of ``t`` summed per partner-month, upload, module ('' for none) and
-    ``keys``; ``join``: (table, condition) of an outer join for ``module``."""
+    ``keys``; ``joins``: (table, condition) of outer joins that ``module`` reads."""
     u = s.uploads
     src = t.join(u, u.c.id == t.c.upload_id)
-    if join is not None:
-        src = src.outerjoin(*join)
+    for table, condition in joins:
+        src = src.outerjoin(table, condition)
     mod = func.coalesce(module if module is not None else t.c.module, "").label("module")
     group = [t.c.partner_code, t.c.month, t.c.upload_id, mod, *keys]
     stmt = select(*group, *values).select_from(src).where(u.c.status == "accepted")
     return conn.execute(stmt.group_by(*group)).all()
 
 
-def _activity_modules():
-    """Current activities (events and coachings): partner, id as spelled, module."""
-    e, c = s.events, s.coachings
-    return union_all(
-        current(e).add_columns(e.c.partner_code, e.c.event_id.label("activity_id"), e.c.module),
-        current(c).add_columns(c.c.partner_code, c.c.coaching_id.label("activity_id"), c.c.module),
-    ).subquery()
+def _cited(activity, id_col, participations):
+    """Outer-join condition: the current activity (event or coaching) a participation cites,
+    matched on the (partner, id) index; the current uploads are one uncorrelated subquery
+    (a join to the union of both tables made SQLite scan it once per participation)."""
+    loaded = select(s.uploads.c.id).where(s.uploads.c.status == "accepted")
+    return and_(
+        activity.c.partner_code == participations.c.partner_code,
+        id_col == participations.c.activity_id,
+        activity.c.upload_id.in_(loaded),
+    )
 
 
 def expected_monthly(conn: Connection) -> dict[tuple, tuple[Decimal, int]]:
@@ -67,10 +70,10 @@ def expected_monthly(conn: Connection) -> dict[tuple, tuple[Decimal, int]]:
     for row in _grouped(conn, c, n, func.sum(c.c.hours)):
         add(row, "coachings", row[4])
         add(row, "coaching_hours", row[5])
-    acts = _activity_modules()
-    cited = and_(acts.c.partner_code == p.c.partner_code, acts.c.activity_id == p.c.activity_id)
-    persons = func.sum(p.c.n_persons)
-    for row in _grouped(conn, p, n, persons, module=acts.c.module, join=(acts, cited)):
+    ev, co = e.alias("ev"), c.alias("co")
+    joins = [(ev, _cited(ev, ev.c.event_id, p)), (co, _cited(co, co.c.coaching_id, p))]
+    module = func.coalesce(ev.c.module, co.c.module)
+    for row in _grouped(conn, p, n, func.sum(p.c.n_persons), module=module, joins=joins):
         add(row, "participations", row[4])
         add(row, "persons", row[5])
     months = func.sum(case((pe.c.billing == "Monat", pe.c.quantity)))
@@ -88,38 +91,30 @@ def expected_monthly(conn: Connection) -> dict[tuple, tuple[Decimal, int]]:
 
 def expected_reach(conn: Connection) -> dict[tuple, tuple[date, int]]:
     """(partner, module, year, company) -> (first activity date, persons), recomputed from
-    the current participations joined to the current activity they cite."""
-    e, c, p, u = s.events, s.coachings, s.participations, s.uploads
-    acts = union_all(
-        current(e).add_columns(
-            e.c.partner_code,
-            e.c.event_id.label("activity_id"),
-            e.c.module,
-            e.c.event_date.label("activity_date"),
-        ),
-        current(c).add_columns(
-            c.c.partner_code,
-            c.c.coaching_id.label("activity_id"),
-            c.c.module,
-            c.c.coaching_date.label("activity_date"),
-        ),
-    ).subquery()
-    year = cast(func.extract("year", acts.c.activity_date), Integer)
-    group = [p.c.partner_code, acts.c.module, year, p.c.company_id]
-    stmt = (
-        select(*group, func.min(acts.c.activity_date), func.sum(p.c.n_persons))
-        .select_from(
-            p.join(u, u.c.id == p.c.upload_id).join(
-                acts,
-                and_(
-                    acts.c.partner_code == p.c.partner_code, acts.c.activity_id == p.c.activity_id
-                ),
+    the current participations joined to the current activity they cite (events and
+    coachings summed apart, then merged: a company may be reached by both in one group)."""
+    p, u = s.participations, s.uploads
+    out: dict[tuple, tuple[date, int]] = {}
+    for activity, id_col, date_col in (
+        (s.events, s.events.c.event_id, s.events.c.event_date),
+        (s.coachings, s.coachings.c.coaching_id, s.coachings.c.coaching_date),
+    ):
+        year = cast(func.extract("year", date_col), Integer)
+        group = [p.c.partner_code, activity.c.module, year, p.c.company_id]
+        stmt = (
+            select(*group, func.min(date_col), func.sum(p.c.n_persons))
+            .select_from(
+                p.join(u, u.c.id == p.c.upload_id).join(activity, _cited(activity, id_col, p))
             )
+            .where(u.c.status == "accepted")
+            .group_by(*group)
         )
-        .where(u.c.status == "accepted")
-        .group_by(*group)
-    )
-    return {(r[0], r[1], int(r[2]), r[3]): (_as_date(r[4]), int(r[5])) for r in conn.execute(stmt)}
+        for r in conn.execute(stmt):
+            key, first, persons = (r[0], r[1], int(r[2]), r[3]), _as_date(r[4]), int(r[5])
+            if key in out:
+                first, persons = min(first, out[key][0]), persons + out[key][1]
+            out[key] = (first, persons)
+    return out
 
 
 def _as_date(value) -> date:
