@@ -75,6 +75,34 @@ def _truncate_pg(engine, config) -> None:
     db.sync_reference(engine, config)
 
 
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "no_warehouse_check: the test leaves a deliberately broken warehouse (no invariant check)",
+    )
+
+
+@pytest.fixture(autouse=True)
+def _warehouse_invariants(request, config):
+    """After every test that used ``engine`` and loaded an upload: ``python -m etl check``'s
+    invariants must hold (keys, fact-upload links, pre-aggregates, money to the cent).
+
+    The engine is requested here, before the test, so it is torn down after this check."""
+    if "engine" not in request.fixturenames or request.node.get_closest_marker(
+        "no_warehouse_check"
+    ):
+        yield
+        return
+    engine = request.getfixturevalue("engine")
+    yield
+    from etl.warehouse.check import run_checks
+
+    if not db.is_empty(engine):
+        summary = run_checks(engine, config)
+        if not summary.ok:
+            pytest.fail(summary.text(), pytrace=False)
+
+
 @pytest.fixture(params=BACKENDS)
 def engine(request, tmp_path, config):
     """A migrated, empty warehouse with partners and modules, on each backend."""
@@ -99,8 +127,13 @@ def settings(tmp_path, engine):
 
 @pytest.fixture
 def ingest(engine, config, settings):
-    """Ingest workbook bytes as of a fixed date (default 2025-06-20) through the real path."""
+    """Ingest workbook bytes as of a fixed date (default 2025-06-20) through the real path.
+
+    Priced like the upload page and ``python -m etl ingest`` do: with the current plan's
+    unit-cost table once the warehouse has a plan (none is created here)."""
     from etl.intake.ingest import ingest_bytes
+    from etl.warehouse import queries
+    from etl.workflow import plan
 
     def _ingest(
         data: bytes,
@@ -109,8 +142,10 @@ def ingest(engine, config, settings):
         user: str = "test",
         at: datetime = datetime(2025, 6, 20, 9, 0),
     ):
+        has_plan = queries.latest_plan_version_id(engine) > 0
+        priced = plan.current_config(engine, config) if has_plan else config
         return ingest_bytes(
-            data, name, engine=engine, config=config, settings=settings, user=user, received_at=at
+            data, name, engine=engine, config=priced, settings=settings, user=user, received_at=at
         )
 
     return _ingest

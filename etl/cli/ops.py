@@ -1,4 +1,4 @@
-"""``python -m etl demo|rebuild|reconcile|migrate``: operating the warehouse."""
+"""``python -m etl demo|rebuild|check|reconcile|migrate``: operating the warehouse."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ def cmd_rebuild(args) -> int:
     from etl.core.money import format_eur
     from etl.documents.report import build_report
     from etl.ops.rebuild import RebuildError, rebuild_from_archive
+    from etl.warehouse.check import run_checks
 
     settings, config, engine = context(args)
     try:
@@ -41,6 +42,20 @@ def cmd_rebuild(args) -> int:
         f"Förderfähig gesamt: {format_eur(cents.get('eligible_eur', 0))}; "
         f"Zuwendung gesamt: {format_eur(cents.get('grant_eur', 0))}"
     )
+    checked = run_checks(engine, config)
+    print(checked.text())
+    return 0 if summary.ok and checked.ok else 1
+
+
+def cmd_check(args) -> int:
+    from etl.warehouse.check import run_checks
+
+    _settings, config, engine = context(args)
+    summary = run_checks(engine, config)
+    if args.json:
+        print(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(summary.text())
     return 0 if summary.ok else 1
 
 
@@ -73,6 +88,11 @@ def register(sub) -> None:
     p.set_defaults(func=cmd_demo)
     p = sub.add_parser("rebuild", help="rebuild an empty warehouse from the upload archive")
     p.set_defaults(func=cmd_rebuild)
+    p = sub.add_parser(
+        "check", help="verify the warehouse's invariants (keys, links, pre-aggregates, money)"
+    )
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_check)
     p = sub.add_parser(
         "reconcile",
         help="make the archive's outcome files agree with the upload history (after a crash)",

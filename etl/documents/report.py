@@ -85,7 +85,9 @@ def personnel(engine: Engine) -> list[dict]:
     ]
 
 
-def _money_by_partner_year(engine: Engine) -> dict[str, dict]:
+def money_by_partner_year(engine: Engine) -> dict[str, dict]:
+    """Measure -> (partner, year) -> cents summed from fact_monthly (personnel, expenditure and
+    its cost categories): what :func:`eligible` and :func:`expenditure` take."""
     facts = queries.monthly_facts(
         engine, measures=["personnel_cents", "expenditure_cents", *CATEGORY_MEASURES]
     )
@@ -150,7 +152,7 @@ def build_report(engine: Engine, config: NetworkConfig, *, version_id: int | Non
     )
     version = chosen.version.id
     config = plan.apply(config, chosen.data)
-    money = _money_by_partner_year(engine)
+    money = money_by_partner_year(engine)
     elig = eligible(money, config)
     keys = [k for k in elig[0] if k.endswith("_eur")] if elig else []
     totals = {k: eur(sum(int(Decimal(r[k]) * 100) for r in elig)) for k in keys}

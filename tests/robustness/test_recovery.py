@@ -167,6 +167,7 @@ def test_rebuild_command_line(demo_a, tmp_path):
     assert "Neuaufbau aus dem Archiv" in first.stdout
     assert "Alle eingespielten Dateien endeten wie archiviert." in first.stdout
     assert "Förderfähig gesamt:" in first.stdout
+    assert "Alle 5 Prüfungen bestanden." in first.stdout  # python -m etl check at the end
     again = etl("rebuild")
     assert again.returncode == 2
     assert "enthält bereits" in again.stderr
