@@ -95,7 +95,7 @@ def _warehouse_invariants(request, config):
         return
     engine = request.getfixturevalue("engine")
     yield
-    from etl.warehouse.check import run_checks
+    from etl.ops.check import run_checks
 
     if not db.is_empty(engine):
         summary = run_checks(engine, config)

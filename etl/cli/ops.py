@@ -26,8 +26,8 @@ def cmd_rebuild(args) -> int:
 
     from etl.core.money import format_eur
     from etl.documents.report import build_report
+    from etl.ops.check import run_checks
     from etl.ops.rebuild import RebuildError, rebuild_from_archive
-    from etl.warehouse.check import run_checks
 
     settings, config, engine = context(args)
     try:
@@ -48,7 +48,7 @@ def cmd_rebuild(args) -> int:
 
 
 def cmd_check(args) -> int:
-    from etl.warehouse.check import run_checks
+    from etl.ops.check import run_checks
 
     _settings, config, engine = context(args)
     summary = run_checks(engine, config)

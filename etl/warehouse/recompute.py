@@ -1,5 +1,5 @@
 """Recomputation of the pre-aggregates from the current fact rows, independent of the load
-path (:mod:`etl.intake.load`): what :mod:`etl.warehouse.check` compares them with."""
+path (:mod:`etl.warehouse.store.marts`): what :mod:`etl.warehouse.invariants` compares them with."""
 
 from __future__ import annotations
 

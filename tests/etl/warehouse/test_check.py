@@ -16,8 +16,8 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select, text
 
+from etl.ops.check import run_checks
 from etl.warehouse import schema as s
-from etl.warehouse.check import run_checks
 from tests.factories import month_report, report_bytes, sheets, workbook
 
 NAMES = ["keys", "fact_uploads", "fact_monthly", "fact_reach", "money"]
