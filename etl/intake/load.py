@@ -74,6 +74,7 @@ def write_facts(
         measures=facts.monthly_measures(report, history, rows),
     )
     if replaces:
+        marts.refresh_cited_months(conn, partner=report.partner, month=report.month)
         marts.refresh_reach(conn, partner=report.partner)
     else:
         marts.merge_reach(conn, partner=report.partner, upload_id=upload_id)

@@ -56,6 +56,51 @@ def refresh_monthly(
     )
 
 
+CITED_MEASURES = ("participations", "persons")  # counted under the module of the cited activity
+
+
+def _cited_module(p: Table) -> tuple[Select, list]:
+    """The module of the current activity a participation cites ('' when none), and the
+    outer joins that find it (events and coachings, each on its (partner, id) index)."""
+    loaded = select(s.uploads.c.id).where(s.uploads.c.status == "accepted").scalar_subquery()
+    joins = []
+    for table, id_col in ((s.events, "event_id"), (s.coachings, "coaching_id")):
+        a = table.alias()
+        joins.append((a, (a.c.partner_code == p.c.partner_code)
+                      & (a.c[id_col] == p.c.activity_id) & a.c.upload_id.in_(loaded)))
+    module = func.coalesce(joins[0][0].c.module, joins[1][0].c.module, "")
+    return module, joins
+
+
+def refresh_cited_months(conn: Connection, *, partner: str, month: date) -> None:
+    """After a correction of ``month``: the participations and persons of the partner's other
+    months, again under the module of the activity they cite (a corrected activity may have
+    moved to another module, and later months cite it). One row per month x module x measure,
+    replacing those two measures' rows of the other months."""
+    p, u = s.participations, s.uploads
+    module, joins = _cited_module(p)
+    src = p.join(u, u.c.id == p.c.upload_id)
+    for table, condition in joins:
+        src = src.outerjoin(table, condition)
+    group = [p.c.month, p.c.upload_id, module]
+    stmt = (
+        select(*group, func.count(), func.sum(p.c.n_persons))
+        .select_from(src)
+        .where(u.c.status == "accepted", p.c.partner_code == partner, p.c.month != month)
+        .group_by(*group)
+    )
+    rows = [
+        {"partner_code": partner, "month": m, "module": mod, "measure": measure,
+         "value": value, "upload_id": upload_id}
+        for m, upload_id, mod, n, persons in conn.execute(stmt)
+        for measure, value in zip(CITED_MEASURES, (n, persons), strict=True)
+    ]
+    f = s.fact_monthly
+    conn.execute(delete(f).where(f.c.partner_code == partner, f.c.month != month,
+                                 f.c.measure.in_(CITED_MEASURES)))
+    bulk.insert_rows(conn, f, rows)
+
+
 def _reached(
     activity: Table, id_col: Column, date_col: Column, partner: str | None, upload_id: int | None
 ) -> Select:

@@ -224,13 +224,6 @@ def test_a_wrong_personnel_amount_fails_the_money_check(ingest, engine, config):
     assert (2025, "personnel", 675512, 675513) in rest
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="load: a correction that moves an activity to another "
-    "module leaves the participations of later months under the old module in "
-    "fact_monthly (etl/intake/load.py refreshes only the loaded partner-month)",
-)
-@pytest.mark.no_warehouse_check
 def test_a_module_correction_moves_later_months_participations(ingest, engine, config):
     ingest(report_bytes(partner="DO", month="2025-01", sheets=month_report("DO", "2025-01")))
     feb = month_report("DO", "2025-02")

@@ -36,9 +36,6 @@ def _upload(ingest, partner: str, month: str, data: dict) -> None:
     assert result.status in ("accepted", "replaced"), result.errors
 
 
-# fact_reach follows the correction, fact_monthly does not (participations of February stay
-# under January's old module): a known load bug, pinned by a strict xfail in test_check.py
-@pytest.mark.no_warehouse_check
 def test_reach_follows_loads_and_corrections(ingest, engine):
     _upload(ingest, "DO", "2025-01", month_report("DO", "2025-01", n=2))
     _upload(ingest, "BO", "2025-01", month_report("BO", "2025-01"))
