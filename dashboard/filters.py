@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, unquote, urlencode
 
 import pandas as pd
 
@@ -47,9 +47,9 @@ class Filters:
     def query(self) -> dict[str, str]:
         """The non-empty filters as query parameters."""
         out = {
-            PARTNER_KEY: ",".join(self.partners),
-            MODULE_KEY: ",".join(self.modules),
-            YEAR_KEY: ",".join(str(y) for y in self.years),
+            PARTNER_KEY: join_values(self.partners),
+            MODULE_KEY: join_values(self.modules),
+            YEAR_KEY: join_values(str(y) for y in self.years),
         }
         return {k: v for k, v in out.items() if v}
 
@@ -59,8 +59,19 @@ def parse_search(search: str | None) -> dict[str, str]:
     return dict(parse_qsl((search or "").lstrip("?"), keep_blank_values=False))
 
 
+def join_values(values) -> str:
+    """Several values in one parameter, comma-separated; a comma inside a value (a module
+    "Vernetzung, Öffentlichkeit") is written as %2C so that it stays one value."""
+    return ",".join(str(v).replace("%", "%25").replace(",", "%2C") for v in values)
+
+
+def split_values(raw: str | None) -> list[str]:
+    """The values :func:`join_values` wrote, each unescaped."""
+    return [unquote(v) for v in (raw or "").split(",")]
+
+
 def _pick(raw: str | None, allowed) -> list[str]:
-    wanted = {v.strip().casefold() for v in (raw or "").split(",") if v.strip()}
+    wanted = {v.strip().casefold() for v in split_values(raw) if v.strip()}
     return [a for a in allowed if str(a).casefold() in wanted]
 
 

@@ -174,9 +174,9 @@ def sync_filters(search, partners, modules, years, _reset):
     if ctx.triggered_id == "filter-reset":
         return flt.merge_search(search, flt.Filters()), [], [], []
     chosen = {
-        flt.PARTNER_KEY: ",".join(partners or []),
-        flt.MODULE_KEY: ",".join(modules or []),
-        flt.YEAR_KEY: ",".join(str(y) for y in years or []),
+        flt.PARTNER_KEY: flt.join_values(partners or []),
+        flt.MODULE_KEY: flt.join_values(modules or []),
+        flt.YEAR_KEY: flt.join_values(str(y) for y in years or []),
     }
     return flt.merge_search(search, flt.from_query(chosen, config)), no_update, no_update, no_update
 

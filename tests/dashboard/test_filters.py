@@ -43,3 +43,13 @@ def test_apply_filters_rows():
     f = flt.Filters(partners=("A",), years=(2025,))
     assert flt.apply(frame, f).index.tolist() == [2]
     assert flt.apply(frame, flt.Filters(modules=("M1",)), module=None).index.tolist() == [0, 1, 2]
+
+
+def test_a_module_with_a_comma_survives_the_address(small_config):
+    import dataclasses
+
+    config = dataclasses.replace(small_config, modules=("M1", "Vernetzung, Öffentlichkeit"))
+    f = flt.Filters(modules=("Vernetzung, Öffentlichkeit", "M1"))
+    search = flt.to_search(f.query())
+    assert search == "?modul=Vernetzung%252C+%C3%96ffentlichkeit,M1"
+    assert flt.from_search(search, config).modules == ("M1", "Vernetzung, Öffentlichkeit")
