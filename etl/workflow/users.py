@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from etl.warehouse import audit, db
+from etl.warehouse import audit, db, sessions
 from etl.warehouse import schema as s
 
 MIN_PASSWORD = 10
@@ -27,6 +27,7 @@ class User:
     role: str
     partner_code: str | None
     is_active: bool
+    session_generation: int = 0
 
     def can_read_partner(self, partner: str) -> bool:
         """Whether the user may see the rows of ``partner``."""
@@ -39,7 +40,10 @@ class User:
 
 
 def _user(row) -> User:
-    return User(row.id, row.username, row.role, row.partner_code, bool(row.is_active))
+    return User(
+        row.id, row.username, row.role, row.partner_code, bool(row.is_active),
+        row.session_generation,
+    )
 
 
 def _check(role: str, partner: str | None, password: str | None) -> None:
@@ -52,6 +56,11 @@ def _check(role: str, partner: str | None, password: str | None) -> None:
         )
     if password is not None and len(password) < MIN_PASSWORD:
         raise UserError(f"Das Passwort muss mindestens {MIN_PASSWORD} Zeichen lang sein.")
+
+
+def _partner_known(conn: Connection, partner: str) -> bool:
+    found = conn.execute(select(s.partners.c.code).where(s.partners.c.code == partner)).first()
+    return found is not None
 
 
 def create_user(
@@ -71,12 +80,7 @@ def create_user(
     with db.writing(engine) as conn:
         if conn.execute(select(s.users.c.id).where(s.users.c.username == username)).first():
             raise UserError(f"Den Benutzer '{username}' gibt es schon.")
-        if (
-            partner
-            and not conn.execute(
-                select(s.partners.c.code).where(s.partners.c.code == partner)
-            ).first()
-        ):
+        if partner and not _partner_known(conn, partner):
             raise UserError(f"Unbekannter Partner '{partner}'.")
         conn.execute(
             s.users.insert().values(
@@ -100,7 +104,7 @@ def create_user(
 
 
 def set_password(engine: Engine, username: str, password: str, *, by: str | None = None) -> None:
-    """Reset a user's password."""
+    """Reset a user's password (ends every session of the account)."""
     _check("admin", None, password)
     with db.writing(engine) as conn:
         done = conn.execute(
@@ -112,20 +116,53 @@ def set_password(engine: Engine, username: str, password: str, *, by: str | None
         )
         if done.rowcount != 1:
             raise UserError(f"Den Benutzer '{username}' gibt es nicht.")
+        sessions.end_sessions(conn, username=username.lower())
         audit.record(conn, "password_reset", username=by, detail={"user": username.lower()})
 
 
 def set_active(engine: Engine, username: str, active: bool, *, by: str | None = None) -> None:
-    """Enable or disable an account (disabled accounts cannot log in)."""
+    """Enable or disable an account (disabled accounts cannot log in; either way every
+    session of the account ends, so re-enabling does not revive a copied cookie)."""
     with db.writing(engine) as conn:
         done = conn.execute(
             s.users.update().where(s.users.c.username == username.lower()).values(is_active=active)
         )
         if done.rowcount != 1:
             raise UserError(f"Den Benutzer '{username}' gibt es nicht.")
+        sessions.end_sessions(conn, username=username.lower())
         audit.record(
             conn, "user_changed", username=by, detail={"user": username.lower(), "active": active}
         )
+
+
+def set_role(
+    engine: Engine, username: str, role: str, partner: str | None = None, *, by: str | None = None
+) -> None:
+    """Give an account another role (and partner); ends every session of the account."""
+    username, partner = username.strip().lower(), partner.upper() if partner else None
+    _check(role, partner, None)
+    with db.writing(engine) as conn:
+        if partner and not _partner_known(conn, partner):
+            raise UserError(f"Unbekannter Partner '{partner}'.")
+        done = conn.execute(
+            s.users.update()
+            .where(s.users.c.username == username)
+            .values(role=role, partner_code=partner)
+        )
+        if done.rowcount != 1:
+            raise UserError(f"Den Benutzer '{username}' gibt es nicht.")
+        sessions.end_sessions(conn, username=username)
+        audit.record(
+            conn, "user_changed", username=by, partner=partner,
+            detail={"user": username, "role": role},
+        )
+
+
+def log_out(engine: Engine, username: str, *, ip: str | None = None) -> None:
+    """End every session of the account (the logout of one of them), with its audit row."""
+    with db.writing(engine) as conn:
+        sessions.end_sessions(conn, username=username.strip().lower())
+        audit.record(conn, "logout", username=username, ip=ip)
 
 
 def get_user(engine: Engine, username: str) -> User | None:
