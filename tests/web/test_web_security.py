@@ -362,3 +362,13 @@ def test_public_paths_stay_public(site):
     assert client.get("/login").status_code == 200
     assert client.get("/healthz").get_data(as_text=True) == "ok"
     assert client.get("/assets/login.css").status_code == 200
+
+
+def test_attachment_names_keep_their_extension_and_never_end_empty():
+    from dashboard.downloads import MAX_NAME, attachment_name
+
+    long = attachment_name("x" * 300 + ".xlsx")
+    assert len(long) == MAX_NAME and long.endswith("x.xlsx")
+    assert attachment_name("\r\n\u200b.. ") == "download"
+    assert attachment_name("Bericht\u00a0März\u2028.xlsx") == "Bericht März .xlsx"
+    assert attachment_name("Be\u0301richt.xlsx") == "Béricht.xlsx"  # NFC
