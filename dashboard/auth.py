@@ -1,13 +1,15 @@
 """Login, sessions and the request guard for the Flask server behind Dash. Deny by default.
 
-Every request needs a logged-in, active user except the login page and static assets.
+Every request needs a logged-in, active user except the login page and static assets. A
+session is valid only while its account's ``session_generation`` is the one it was made in
+(logout, password, active state and role change bump it), so a copied cookie dies with it.
 Dash callbacks are allowed by the page prefix of their output ids (``upload-…``), so a
 callback of a page that a role may not open is refused with 403 before it runs. Who may see
 what (roles, pages, partners) is decided in :mod:`dashboard.access`.
 
 Every state-changing request (any method but GET/HEAD/OPTIONS) must carry the session's CSRF
-token: the login form as a form field, everything else (Dash callbacks, logout) in the
-``X-CSRFToken`` header. dash-renderer sends that header on each request by itself, copied
+token: the login and logout forms as a form field, Dash callbacks in the ``X-CSRFToken``
+header. dash-renderer sends that header on each request by itself, copied
 from the (script-readable) ``_csrf_token`` cookie that :func:`_csrf_cookie` keeps equal to
 the token in the signed session, so a token from another session or browser is refused.
 """
