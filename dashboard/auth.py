@@ -1,13 +1,15 @@
 """Login, sessions and the request guard for the Flask server behind Dash. Deny by default.
 
-Every request needs a logged-in, active user except the login page and static assets.
+Every request needs a logged-in, active user except the login page and static assets. A
+session is valid only while its account's ``session_generation`` is the one it was made in
+(logout, password, active state and role change bump it), so a copied cookie dies with it.
 Dash callbacks are allowed by the page prefix of their output ids (``upload-…``), so a
 callback of a page that a role may not open is refused with 403 before it runs. Who may see
 what (roles, pages, partners) is decided in :mod:`dashboard.access`.
 
 Every state-changing request (any method but GET/HEAD/OPTIONS) must carry the session's CSRF
-token: the login form as a form field, everything else (Dash callbacks, logout) in the
-``X-CSRFToken`` header. dash-renderer sends that header on each request by itself, copied
+token: the login and logout forms as a form field, Dash callbacks in the ``X-CSRFToken``
+header. dash-renderer sends that header on each request by itself, copied
 from the (script-readable) ``_csrf_token`` cookie that :func:`_csrf_cookie` keeps equal to
 the token in the signed session, so a token from another session or browser is refused.
 """
@@ -16,11 +18,14 @@ from __future__ import annotations
 
 import hmac
 import json
+import math
 import os
 import secrets
+import unicodedata
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
+from urllib.parse import quote, urlsplit
 
 from dash import html
 from flask import (
@@ -44,8 +49,16 @@ from etl.core.settings import get_settings
 from etl.warehouse import audit, db
 from etl.workflow import users
 
-PUBLIC_PATHS = ("/login", "/assets/", "/_favicon.ico", "/healthz")
-MAX_FAILURES, FAILURE_WINDOW = 5, timedelta(minutes=15)
+# Served without login: exactly these paths, and the files under /assets/ (Dash answers any
+# other path with the app shell, so a prefix test would let "/loginx" through).
+PUBLIC_PATHS = frozenset({"/login", "/_favicon.ico", "/healthz"})
+PUBLIC_PREFIX = "/assets/"
+# Login throttling per user name x address: after FREE_FAILURES failures since the pair's last
+# success (within FAILURE_MEMORY), the next try waits 2^n s after the n-th, at most MAX_DELAY.
+# One address gets at most ADDRESS_FAILURES failures per ADDRESS_WINDOW over all names. No
+# rule counts a name's failures from other addresses: nobody can lock an account out.
+FREE_FAILURES, MAX_DELAY, FAILURE_MEMORY = 3, timedelta(minutes=15), timedelta(hours=24)
+ADDRESS_FAILURES, ADDRESS_WINDOW = 30, timedelta(minutes=15)
 IDLE_TIMEOUT = timedelta(minutes=int(os.environ.get("SESSION_IDLE_MINUTES", "60")))
 # dash-renderer's defaults (Dash(csrf_token_name=…, csrf_header_name=…)): it copies the cookie
 # into the header of every request it makes.
@@ -71,8 +84,12 @@ class SessionUser(users.User):
 
 @login_manager.user_loader
 def _load_user(user_id: str):
+    """The session's account, if still active and the session not ended since (the signed
+    cookie cannot be withdrawn from the browser, so the account's generation decides)."""
     user = users.get_user_by_id(data.engine(), int(user_id)) if user_id.isdigit() else None
-    return SessionUser(**vars(user)) if user and user.is_active else None
+    if user is None or not user.is_active or session.get("gen") != user.session_generation:
+        return None
+    return SessionUser(**vars(user))
 
 
 def secret_key() -> str:
@@ -139,10 +156,44 @@ class _Sessions(SecureCookieSessionInterface):
         return super().get_cookie_secure(app) or _https()
 
 
-def _throttled(username: str, ip: str) -> bool:
-    since = datetime.now() - FAILURE_WINDOW
-    n = audit.failed_logins(data.engine(), username=username, ip=ip, since=since)
-    return n >= MAX_FAILURES
+def login_delay(failures: int) -> timedelta:
+    """How long after the ``failures``-th failure of a name from an address the next try
+    must wait: nothing for the first FREE_FAILURES, then 2^n seconds up to MAX_DELAY."""
+    if failures < FREE_FAILURES:
+        return timedelta(0)
+    return min(timedelta(seconds=2 ** min(failures, 20)), MAX_DELAY)
+
+
+def _throttled(username: str, ip: str) -> int:
+    """Seconds this name must wait before trying again from this address (0: may try now)."""
+    now, engine = datetime.now(), data.engine()
+    if audit.address_failures(engine, ip=ip, since=now - ADDRESS_WINDOW) >= ADDRESS_FAILURES:
+        return int(ADDRESS_WINDOW.total_seconds())
+    n, last = audit.login_failures(engine, username=username, ip=ip, since=now - FAILURE_MEMORY)
+    wait = (last + login_delay(n) - now).total_seconds() if last else 0
+    return max(0, math.ceil(wait))
+
+
+def _wait_text(seconds: int) -> str:
+    if seconds < 60:
+        return f"{seconds} Sekunde" if seconds == 1 else f"{seconds} Sekunden"
+    minutes = math.ceil(seconds / 60)
+    return "1 Minute" if minutes == 1 else f"{minutes} Minuten"
+
+
+def safe_next(target: str) -> str:
+    r"""``target`` if it is a path on this site, else ``/`` (no open redirect).
+
+    Browsers drop tabs and newlines from URLs and read ``\`` as ``/``, so ``/<TAB>/evil``
+    and ``/\evil`` mean ``//evil``: anything with control characters, whitespace or
+    backslashes is refused before the URL is parsed.
+    """
+    if any(c == "\\" or c.isspace() or unicodedata.category(c)[0] == "C" for c in target):
+        return "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return "/"
+    return target
 
 
 def _audit(action: str, username: str | None, detail: object = "") -> None:
@@ -154,10 +205,13 @@ def _login_post() -> Response:
     username = request.form.get("username", "").strip().lower()[:100]
     if not _csrf_ok():
         return login.render("Die Sitzung ist abgelaufen. Bitte erneut anmelden.", 400)
-    if _throttled(username, request.remote_addr or ""):
-        return login.render(
-            "Zu viele Fehlversuche. Bitte in 15 Minuten erneut versuchen.", 429
+    wait = _throttled(username, request.remote_addr or "")
+    if wait:
+        resp = login.render(
+            f"Zu viele Fehlversuche. Bitte in {_wait_text(wait)} erneut versuchen.", 429
         )
+        resp.headers["Retry-After"] = str(wait)
+        return resp
     user = users.authenticate(data.engine(), username, request.form.get("password", ""))
     if user is None:
         _audit("login_failed", username)
@@ -165,9 +219,9 @@ def _login_post() -> Response:
     session.clear()  # no session fixation: a fresh session for the logged-in user
     login_user(SessionUser(**vars(user)))
     session["seen"] = datetime.now().timestamp()
+    session["gen"] = user.session_generation
     _audit("login", user.username)
-    target = request.args.get("next", "/")
-    return redirect(target if target.startswith("/") and not target.startswith("//") else "/")
+    return redirect(safe_next(request.args.get("next", "/")))
 
 
 def _login() -> Response:
@@ -177,8 +231,12 @@ def _login() -> Response:
 
 
 def _logout() -> Response:
+    """End the session (POST with the session's token, checked by the guard): every session
+    of the account ends, including copies of this session's cookie. GET only asks."""
+    if request.method == "GET":
+        return login.render_logout(current_user.username)
     if current_role():
-        _audit("logout", current_user.username)
+        users.log_out(data.engine(), current_user.username, ip=request.remote_addr)
     logout_user()
     session.clear()
     return redirect("/login")
@@ -208,13 +266,13 @@ def _expired() -> bool:
 
 def _guard() -> Response | None:
     path = request.path
-    if path.startswith(PUBLIC_PATHS):
+    if path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIX):
         return None
     if not current_role() or _expired():
         logout_user()
         if path.startswith("/_dash") or request.method != "GET":
             abort(401)
-        return redirect(f"/login?next={path}")
+        return redirect("/login?next=" + quote(request.full_path.rstrip("?"), safe="/"))
     session["seen"] = datetime.now().timestamp()
     if request.method not in SAFE_METHODS and not _csrf_ok():
         return Response(CSRF_REFUSED, 403, mimetype="text/plain")

@@ -8,6 +8,8 @@ own partner's files) and writes an audit row.
 from __future__ import annotations
 
 import io
+import re
+import unicodedata
 from datetime import date
 from urllib.parse import urlencode
 
@@ -26,6 +28,36 @@ from etl.intake import archive
 from etl.warehouse import audit, db, files
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAX_NAME = 150
+
+
+def attachment_name(name: str, fallback: str = "download") -> str:
+    """A file name fit for ``Content-Disposition``: the name a user gave a file, without what
+    breaks the header or misleads the reader.
+
+    CR/LF would make the header invalid (werkzeug refuses it: a 500 for every download of
+    that file); other control and format characters (NUL, bidi overrides such as U+202E that
+    show ``xslx.exe`` as ``exe.xlsx``, zero-width) and path separators are dropped or
+    replaced; what is left is NFC-normalised and shortened, keeping the extension. Werkzeug
+    then writes it per RFC 6266: ``filename="…"`` (ASCII) plus ``filename*=UTF-8''…``.
+    """
+    text = unicodedata.normalize("NFC", name)
+    text = "".join(" " if unicodedata.category(c)[0] in "CZ" else c for c in text)
+    text = re.sub(r'[\\/"]', "_", text)
+    text = re.sub(r"\s+", " ", text).strip(" .")
+    if len(text) > MAX_NAME:
+        stem, dot, ext = text.rpartition(".")
+        keep = f".{ext}" if dot and len(ext) <= 10 else ""
+        text = text[: MAX_NAME - len(keep)].rstrip(" .") + keep
+    return text or fallback
+
+
+def _send(body: bytes, name: str, mimetype: str | None = None):
+    """``body`` as a download named ``name`` (sanitised)."""
+    return send_file(
+        io.BytesIO(body), as_attachment=True, download_name=attachment_name(name),
+        mimetype=mimetype,
+    )
 
 
 def _upload(upload_id: int) -> files.UploadFile:
@@ -58,7 +90,7 @@ def archived(upload_id: int):
     row = _upload(upload_id)
     body = archive.read(get_settings().archive_dir, row.archive_path)
     _audit("original", row.partner_code, row.month, {"upload_id": upload_id})
-    return send_file(io.BytesIO(body), as_attachment=True, download_name=row.file_name)
+    return _send(body, row.file_name)
 
 
 def marked(upload_id: int):
@@ -78,9 +110,7 @@ def marked(upload_id: int):
     )
     _audit("marked", row.partner_code, row.month, {"upload_id": upload_id})
     stem = row.file_name.rsplit(".", 1)[0]
-    return send_file(
-        io.BytesIO(out), as_attachment=True, download_name=f"{stem}_Fehler.xlsx", mimetype=XLSX
-    )
+    return _send(out, f"{stem}_Fehler.xlsx", XLSX)
 
 
 def template():
@@ -96,19 +126,14 @@ def template():
         abort(400)
     body = template_bytes(config, partner, month)
     _audit("template", partner, month, {})
-    return send_file(
-        io.BytesIO(body),
-        as_attachment=True,
-        mimetype=XLSX,
-        download_name=report_file_name(partner, month),
-    )
+    return _send(body, report_file_name(partner, month), XLSX)
 
 
 PLAN_ROLES = ("finance", "steering")
 
 
 def _xlsx(body: bytes, name: str):
-    return send_file(io.BytesIO(body), as_attachment=True, mimetype=XLSX, download_name=name)
+    return _send(body, name, XLSX)
 
 
 def _page(path: str) -> dict | None:
@@ -195,7 +220,7 @@ def plan_original(version_id: int):
         abort(404)
     body = archive.read(get_settings().data_dir, row["archive_path"])
     _audit("finanzplan", None, None, {"version": version_id, "file": row["file_name"]})
-    return send_file(io.BytesIO(body), as_attachment=True, download_name=row["file_name"])
+    return _send(body, row["file_name"])
 
 
 def _csv_cell(col: dict, value) -> str:

@@ -7,7 +7,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
-from dashboard import access, data, drill
+from dashboard import access, auth, data, drill
 from dashboard import filters as flt
 
 
@@ -45,15 +45,29 @@ def navbar() -> dbc.Navbar:
     )
 
 
+def _logout_form() -> html.Form:
+    """Logout as a POST with the session's CSRF token (a GET link could be triggered by any
+    page or image tag), looking like the other menu items."""
+    return html.Form(
+        [
+            dcc.Input(type="hidden", name="csrf", value=auth.csrf_token(), id="shell-logout-csrf"),
+            html.Button("Abmelden", type="submit", className="dropdown-item", id="shell-logout"),
+        ],
+        method="post",
+        action="/logout",
+        className="m-0",
+    )
+
+
 def _user_menu():
-    """The logged-in user's name and a logout link."""
+    """The logged-in user's name, role and logout."""
     user = access.current_user if access.current_role() else None
     if user is None:
         return None
     return dbc.DropdownMenu(
         [
             dbc.DropdownMenuItem(f"Rolle: {access.ROLE_LABELS[user.role]}", header=True),
-            dbc.DropdownMenuItem("Abmelden", href="/logout", external_link=True, id="shell-logout"),
+            _logout_form(),
         ],
         label=user.username,
         nav=True,

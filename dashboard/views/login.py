@@ -30,3 +30,26 @@ def render(message: str | None = None, status: int = 200) -> Response:
     """The login page, optionally with a German error message."""
     html = render_template_string(_PAGE, message=message, network=get_config().name)
     return Response(html, status=status, mimetype="text/html")
+
+
+_LOGOUT = """<!doctype html>
+<html lang="de"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Abmelden – Fördercockpit</title>
+<link rel="stylesheet" href="/assets/login.css"></head>
+<body><main class="login">
+  <h1>Fördercockpit</h1>
+  <p class="network">Angemeldet als {{ username }}</p>
+  <form method="post" action="/logout">
+    <input type="hidden" name="csrf" value="{{ csrf_token() }}">
+    <button type="submit">Abmelden</button>
+  </form>
+  <p class="back"><a href="/">Zurück zum Cockpit</a></p>
+</main></body></html>"""
+
+
+def render_logout(username: str) -> Response:
+    """The page at ``GET /logout`` (a bookmark, a typed address): it asks, and only its
+    button (a POST with the session's token) logs out, so no link or image can."""
+    html = render_template_string(_LOGOUT, username=username)
+    return Response(html, status=200, mimetype="text/html")

@@ -31,6 +31,9 @@ def cmd_user(args) -> int:
         elif args.action == "passwd":
             users.set_password(engine, args.username, _read_password(args), by="cli")
             print(f"Passwort von '{args.username}' geändert.")
+        elif args.action == "role":
+            users.set_role(engine, args.username, args.role or "", args.partner, by="cli")
+            print(f"Benutzer '{args.username}' hat jetzt die Rolle '{args.role}'.")
         elif args.action in ("disable", "enable"):
             users.set_active(engine, args.username, args.action == "enable", by="cli")
             state = "aktiviert" if args.action == "enable" else "gesperrt"
@@ -46,8 +49,10 @@ def cmd_user(args) -> int:
 
 
 def register(sub) -> None:
-    p = sub.add_parser("user", help="manage user accounts (add, passwd, disable, enable, list)")
-    p.add_argument("action", choices=["add", "passwd", "disable", "enable", "list"])
+    p = sub.add_parser(
+        "user", help="manage user accounts (add, passwd, role, disable, enable, list)"
+    )
+    p.add_argument("action", choices=["add", "passwd", "role", "disable", "enable", "list"])
     p.add_argument("username", nargs="?", default="")
     p.add_argument("--role", choices=["admin", "steering", "finance", "partner"])
     p.add_argument("--partner", help="partner code (role partner only)")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 
-from sqlalchemy import Connection, Engine, func, or_, select
+from sqlalchemy import Connection, Engine, func, select
 
 from etl.warehouse import schema as s
 
@@ -57,16 +57,32 @@ def record(
     )
 
 
-def failed_logins(engine: Engine, *, username: str, ip: str, since: datetime) -> int:
-    """Failed logins since ``since`` by this user name or from this address (one count)."""
+def login_failures(
+    engine: Engine, *, username: str, ip: str, since: datetime
+) -> tuple[int, datetime | None]:
+    """Failed logins of this user name from this address since ``since`` and since the pair's
+    last successful login: their number and the time of the latest (None: none)."""
+    log = s.audit_log.c
+    pair = (log.username == username, log.ip == ip)
+    with engine.connect() as conn:
+        last_ok = conn.execute(
+            select(func.max(log.at)).where(log.action == "login", *pair)
+        ).scalar_one()
+        after = (log.at > last_ok,) if last_ok is not None else ()
+        count, latest = conn.execute(
+            select(func.count(), func.max(log.at))
+            .select_from(s.audit_log)
+            .where(log.action == "login_failed", log.at >= since, *pair, *after)
+        ).one()
+    return count, latest
+
+
+def address_failures(engine: Engine, *, ip: str, since: datetime) -> int:
+    """Failed logins from this address since ``since``, whatever user name they tried."""
     log = s.audit_log.c
     with engine.connect() as conn:
         return conn.execute(
             select(func.count())
             .select_from(s.audit_log)
-            .where(
-                log.action == "login_failed",
-                log.at >= since,
-                or_(log.username == username, log.ip == ip),
-            )
+            .where(log.action == "login_failed", log.at >= since, log.ip == ip)
         ).scalar_one()

@@ -254,6 +254,9 @@ users = Table(
     Column("is_active", Boolean, nullable=False, default=True),
     Column("created_at", DateTime(timezone=False), nullable=False),
     Column("password_changed_at", DateTime(timezone=False), nullable=False),
+    # Sessions carry the generation they were made in; bumping it ends them all (logout,
+    # password, active state, role), although the signed session cookies live on in browsers.
+    Column("session_generation", Integer, nullable=False, default=0, server_default="0"),
     comment="One row per user account; partner users are bound to one partner.",
 )
 

@@ -31,6 +31,7 @@ class User:
     role: str
     partner_code: str | None
     is_active: bool
+    session_generation: int = 0
 
     def can_read_partner(self, partner: str) -> bool:
         """Whether the user may see the rows of ``partner``."""
@@ -43,7 +44,10 @@ class User:
 
 
 def _user(row: Row) -> User:
-    return User(row.id, row.username, row.role, row.partner_code, bool(row.is_active))
+    return User(
+        row.id, row.username, row.role, row.partner_code, bool(row.is_active),
+        row.session_generation,
+    )
 
 
 def _check(role: str, partner: str | None, password: str | None) -> None:
@@ -96,7 +100,7 @@ def create_user(
 
 
 def set_password(engine: Engine, username: str, password: str, *, by: str | None = None) -> None:
-    """Reset a user's password."""
+    """Reset a user's password (ends every session of the account)."""
     _check("admin", None, password)
     with db.writing(engine) as conn:
         done = accounts.set_password_hash(
@@ -107,18 +111,47 @@ def set_password(engine: Engine, username: str, password: str, *, by: str | None
         )
         if done != 1:
             raise UserError(f"Den Benutzer '{username}' gibt es nicht.")
+        accounts.end_sessions(conn, username=username.lower())
         audit.record(conn, "password_reset", username=by, detail={"user": username.lower()})
 
 
 def set_active(engine: Engine, username: str, active: bool, *, by: str | None = None) -> None:
-    """Enable or disable an account (disabled accounts cannot log in)."""
+    """Enable or disable an account (disabled accounts cannot log in; either way every
+    session of the account ends, so re-enabling does not revive a copied cookie)."""
     with db.writing(engine) as conn:
         done = accounts.set_active(conn, username=username.lower(), active=active)
         if done != 1:
             raise UserError(f"Den Benutzer '{username}' gibt es nicht.")
+        accounts.end_sessions(conn, username=username.lower())
         audit.record(
             conn, "user_changed", username=by, detail={"user": username.lower(), "active": active}
         )
+
+
+def set_role(
+    engine: Engine, username: str, role: str, partner: str | None = None, *, by: str | None = None
+) -> None:
+    """Give an account another role (and partner); ends every session of the account."""
+    username, partner = username.strip().lower(), partner.upper() if partner else None
+    _check(role, partner, None)
+    with db.writing(engine) as conn:
+        if partner and not accounts.partner_exists(conn, partner=partner):
+            raise UserError(f"Unbekannter Partner '{partner}'.")
+        done = accounts.set_role(conn, username=username, role=role, partner=partner)
+        if done != 1:
+            raise UserError(f"Den Benutzer '{username}' gibt es nicht.")
+        accounts.end_sessions(conn, username=username)
+        audit.record(
+            conn, "user_changed", username=by, partner=partner,
+            detail={"user": username, "role": role},
+        )
+
+
+def log_out(engine: Engine, username: str, *, ip: str | None = None) -> None:
+    """End every session of the account (the logout of one of them), with its audit row."""
+    with db.writing(engine) as conn:
+        accounts.end_sessions(conn, username=username.strip().lower())
+        audit.record(conn, "logout", username=username, ip=ip)
 
 
 def get_user(engine: Engine, username: str) -> User | None:

@@ -132,3 +132,20 @@ def test_callbacks_carry_the_sessions_csrf_token(app):
     assert status == 403 and "Sicherheitsprüfung fehlgeschlagen" in text
     app.page.wait_for_timeout(300)
     app.errors.clear()  # the browser logs the refused request as a console error
+
+
+def test_logout_from_the_menu_posts_the_token_and_ends_the_session(app_as):
+    app = app_as("finance")
+    app.open("/mittelabrufe", "#payments-grid .ag-root-wrapper")
+    posts = []
+    app.page.on("request", lambda r: posts.append((r.method, r.post_data))
+                if r.url.endswith("/logout") else None)
+    token = next(c["value"] for c in app.page.context.cookies() if c["name"] == "_csrf_token")
+    app.page.locator(".user-menu .dropdown-toggle").click()
+    item = app.page.locator("#shell-logout")
+    assert item.is_visible() and item.text_content().strip() == "Abmelden"
+    item.click()
+    app.page.wait_for_url(lambda url: url.endswith("/login"))
+    assert posts == [("POST", f"csrf={token}")]  # a form post with the session's token
+    app.page.goto(app.base + "/mittelabrufe")
+    app.page.wait_for_url(lambda url: "/login?next=" in url)

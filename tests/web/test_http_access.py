@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from dashboard import auth
 from tests.web.conftest import ACCOUNTS, login
 
 ROLES = list(ACCOUNTS)
@@ -154,9 +155,9 @@ def test_downloads_respect_the_partner_scope(site, client_as):
 def test_login_throttling_and_csrf(site):
     client = site.test_client()
     assert client.post("/login", data={"username": "admin", "password": "x"}).status_code == 400
-    for _ in range(5):
+    for _ in range(auth.FREE_FAILURES):
         assert login(client, "admin", "falsch-falsch").status_code == 401
-    resp = login(client, "admin")  # right password, but too many failures
+    resp = login(client, "admin")  # right password, but too soon after the 3rd failure
     assert resp.status_code == 429 and "Zu viele Fehlversuche" in resp.get_data(as_text=True)
 
 
@@ -178,7 +179,7 @@ def test_logout_and_idle_expiry(site, client_as):
         sess["seen"] = 0  # last request in 1970
     assert client.get("/").status_code == 302
     client = client_as("steering")
-    client.get("/logout")
+    client.post("/logout")
     assert client.get("/").status_code == 302
 
 

@@ -64,6 +64,26 @@ def set_active(conn: Connection, *, username: str, active: bool) -> int:
     ).rowcount
 
 
+def set_role(conn: Connection, *, username: str, role: str, partner: str | None) -> int:
+    """Give one account another role and partner; returns the rows changed (0: no such user)."""
+    return conn.execute(
+        s.users.update()
+        .where(s.users.c.username == username)
+        .values(role=role, partner_code=partner)
+    ).rowcount
+
+
+def end_sessions(conn: Connection, *, username: str) -> int:
+    """End every session of the (normalised) account by bumping its generation, inside the
+    caller's transaction; returns the rows changed (0: no such user)."""
+    users = s.users.c
+    return conn.execute(
+        s.users.update()
+        .where(users.username == username)
+        .values(session_generation=users.session_generation + 1)
+    ).rowcount
+
+
 def by_name(engine: Engine, *, username: str) -> Row | None:
     """The account row of a (normalised) name, or None."""
     with engine.connect() as conn:

@@ -24,15 +24,29 @@ def test_upload_file_names_partner_and_archive(engine, settings, ingest):
     assert files.upload_file(engine, 999_999) is None
 
 
-def test_failed_logins_count_by_name_or_address_since(engine):
+def test_login_failures_count_per_name_and_address_since_the_last_success(engine):
     at = datetime(2025, 6, 20, 9, 0)
     with db.writing(engine) as conn:
-        audit.record(conn, "login_failed", username="anna", ip="10.0.0.1", at=at)
-        audit.record(conn, "login_failed", username="bert", ip="10.0.0.2", at=at)
-        audit.record(conn, "login_failed", username="anna", ip="10.0.0.3", at=datetime(2025, 6, 1))
-        audit.record(conn, "login", username="anna", ip="10.0.0.1", at=at)
+        for minute, name, ip in [(0, "anna", "10.0.0.1"), (1, "anna", "10.0.0.1"),
+                                 (2, "anna", "10.0.0.2"), (3, "bert", "10.0.0.1")]:
+            audit.record(conn, "login_failed", username=name, ip=ip,
+                         at=at.replace(minute=minute))
+        audit.record(conn, "login_failed", username="anna", ip="10.0.0.1", at=datetime(2025, 6, 1))
     since = datetime(2025, 6, 20, 8, 45)
-    assert audit.failed_logins(engine, username="anna", ip="10.0.0.9", since=since) == 1
-    assert audit.failed_logins(engine, username="anna", ip="10.0.0.2", since=since) == 2
-    assert audit.failed_logins(engine, username="carl", ip="10.0.0.9", since=since) == 0
-    assert audit.failed_logins(engine, username="anna", ip="", since=datetime(2025, 1, 1)) == 2
+    latest = at.replace(minute=1)
+    assert audit.login_failures(engine, username="anna", ip="10.0.0.1", since=since) == (2, latest)
+    # another address's failures, or another name's, are not this pair's
+    assert audit.login_failures(engine, username="anna", ip="10.0.0.9", since=since) == (0, None)
+    assert audit.login_failures(engine, username="carl", ip="10.0.0.1", since=since) == (0, None)
+    assert audit.login_failures(engine, username="anna", ip="10.0.0.1",
+                                since=datetime(2025, 1, 1))[0] == 3
+    assert audit.address_failures(engine, ip="10.0.0.1", since=since) == 3  # anna and bert
+    assert audit.address_failures(engine, ip="10.0.0.2", since=since) == 1
+    # a successful login of the pair starts its count afresh
+    with db.writing(engine) as conn:
+        audit.record(conn, "login", username="anna", ip="10.0.0.1", at=at.replace(minute=5))
+        audit.record(conn, "login_failed", username="anna", ip="10.0.0.1",
+                     at=at.replace(minute=6))
+    assert audit.login_failures(engine, username="anna", ip="10.0.0.1", since=since) == (
+        1, at.replace(minute=6))
+    assert audit.address_failures(engine, ip="10.0.0.1", since=since) == 4

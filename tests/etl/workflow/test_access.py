@@ -50,6 +50,32 @@ def test_accounts_hash_passwords_and_authenticate(engine):
     ]
 
 
+def test_every_change_to_an_account_ends_its_sessions(engine):
+    """The session generation goes up with each change that must end the account's sessions
+    (the web layer accepts a session only while it matches); nothing else changes it."""
+    name = "anna@wifo-dortmund.de"
+    assert users.create_user(engine, name, "geheim-und-lang", "finance").session_generation == 0
+    changes = [
+        lambda: users.set_password(engine, name, "ein-neues-passwort", by="admin"),
+        lambda: users.set_active(engine, name, False, by="admin"),
+        lambda: users.set_active(engine, name, True, by="admin"),
+        lambda: users.set_role(engine, name, "partner", "do", by="admin"),
+        lambda: users.log_out(engine, name, ip="10.0.0.1"),
+    ]
+    for n, change in enumerate(changes, start=1):
+        change()
+        assert users.get_user(engine, name).session_generation == n
+    assert users.authenticate(engine, name, "ein-neues-passwort").session_generation == 5
+    assert users.get_user(engine, name).partner_code == "DO"
+    assert [a[:2] for a in audit_actions(engine)][-2:] == [
+        ("user_changed", "admin"), ("logout", name),
+    ]
+    with pytest.raises(users.UserError, match="genau einen Partner"):
+        users.set_role(engine, name, "partner")
+    with pytest.raises(users.UserError, match="gibt es nicht"):
+        users.set_role(engine, "niemand", "finance")
+
+
 @pytest.mark.parametrize(
     "args,words",
     [
@@ -129,5 +155,8 @@ def test_user_cli(engine, tmp_path):
     assert dup.returncode == 2 and "gibt es schon" in dup.stderr
     assert run("passwd", "chef", "--password-stdin", stdin="anderes-geheim-1\n").returncode == 0
     assert users.authenticate(engine, "chef", "anderes-geheim-1")
+    moved = run("role", "chef", "--role", "partner", "--partner", "do")
+    assert moved.returncode == 0, moved.stderr
+    assert users.get_user(engine, "chef").partner_code == "DO"
     listed = run("list")
-    assert "chef" in listed.stdout and "admin" in listed.stdout
+    assert "chef" in listed.stdout and "partner" in listed.stdout
