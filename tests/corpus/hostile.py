@@ -10,6 +10,10 @@ import random
 import zipfile
 from collections.abc import Iterator
 
+from tests.corpus.ods import empty_cell as ods_empty
+from tests.corpus.ods import ods
+from tests.corpus.ods import row as ods_row
+from tests.corpus.ods import text_cell as ods_text
 from tests.corpus.ooxml import (
     MiB,
     build_zip,
@@ -222,3 +226,25 @@ def xml_encoding(encoding: str) -> bytes:
 def stored_without_compression() -> bytes:
     """The base report with every member stored (no deflate): unusual but valid."""
     return build_zip(members(workbook()), zipfile.ZIP_STORED)
+
+
+# --- declared cells: repeats (.ods) and cells without a reference (.xlsx) ------------------
+
+
+def ods_repeat_bomb() -> bytes:
+    """About 800 bytes: 4,000 repeated rows of one text cell repeated 16,384 times (65 M cells)."""
+    return ods({"Tabelle1": ods_row(ods_text("x", repeat=16_384), repeat=4_000)})
+
+
+def ods_value_below_empty_rows() -> bytes:
+    """One value below a million repeated empty rows (row 1,048,001)."""
+    return ods({"Tabelle1": ods_row(ods_empty(), repeat=1_048_000) + ods_row(ods_text("x"))})
+
+
+def xlsx_cells_without_reference(row: int = 150_000, cells: int = 16_000) -> bytes:
+    """Row ``row`` of Ausgaben with ``cells`` cells without ``r``: calamine places them in
+    columns 1..cells, so the sheet spans ``row`` x ``cells`` cells."""
+    cell = b'<c t="inlineStr"><is><t>x</t></is></c>'
+    return stream_sheet_rows(
+        workbook(), "Ausgaben", [f'<row r="{row}">'.encode(), cell * cells, b"</row>"]
+    )

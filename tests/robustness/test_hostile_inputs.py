@@ -34,6 +34,7 @@ from etl.intake.reader.messages import (
     _msg_not_a_workbook,
     _msg_too_large,
     _msg_too_large_unpacked,
+    _msg_too_many_cells,
     _msg_too_many_rows,
 )
 from etl.warehouse import schema as s
@@ -294,6 +295,27 @@ BOMBS = [
     ),
 ]
 
+# More cells declared than the file holds: calamine would allocate every one of them.
+DECLARED_CELLS = [
+    Case(
+        "ods-4000-rows-x-16384-repeated-cells",
+        hostile.ods_repeat_bomb,
+        Refused(_msg_too_many_cells("Tabelle1", 4_000, 16_384)),
+        file_name="bericht.ods",
+    ),
+    Case(
+        "ods-value-below-1M-repeated-empty-rows",
+        hostile.ods_value_below_empty_rows,
+        Refused(_msg_too_many_rows("Tabelle1", 200_000)),
+        file_name="bericht.ods",
+    ),
+    Case(
+        "xlsx-16000-cells-without-reference",
+        hostile.xlsx_cells_without_reference,
+        Refused(_msg_too_many_cells("Ausgaben", 150_000, 16_000)),
+    ),
+]
+
 FORMULAS_LINKS_MACROS = [
     Case(
         "formula-without-cached-value",
@@ -550,6 +572,7 @@ FILE_NAMES = [
 CASES = (
     DAMAGED
     + BOMBS
+    + DECLARED_CELLS
     + FORMULAS_LINKS_MACROS
     + TEMPLATE_VERSION
     + CONTRACT_RULES
@@ -673,10 +696,10 @@ MEASURE = textwrap.dedent(
     import json, resource, sys, time
     from datetime import datetime
     from pathlib import Path
-    from etl.config import load_config
-    from etl.ingest import ingest_bytes
-    from etl.db import make_engine
-    from etl.settings import settings_from_env
+    from etl.core.config import load_config
+    from etl.intake.ingest import ingest_bytes
+    from etl.warehouse.db import make_engine
+    from etl.core.settings import settings_from_env
     path, url, data_dir, config_path = sys.argv[1:5]
     data = Path(path).read_bytes()
     kwargs = dict(engine=make_engine(url), config=load_config(Path(config_path)),
@@ -686,7 +709,9 @@ MEASURE = textwrap.dedent(
     start = time.perf_counter()
     result = ingest_bytes(data, "gross.xlsx", **kwargs)
     seconds = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    # the workbook is read in a child process (etl.intake.reader.worker): count both
+    peak = max(resource.getrusage(who).ru_maxrss
+               for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
     print(json.dumps({"status": result.status, "errors": [e.message for e in result.errors],
                       "seconds": seconds, "peak_mb": peak / 1024, "before_mb": before / 1024}))
     """
