@@ -42,7 +42,13 @@ from tests.corpus import hostile
 from tests.corpus.ooxml import build_zip, formula_cell, replace_members, set_cell, text_cell
 from tests.etl.intake.test_contract import RULES
 from tests.factories import month_report, sheets, workbook
-from tests.robustness.helpers import assert_consistent, fact_snapshot, outcome, uploads
+from tests.robustness.helpers import (
+    archived_files,
+    assert_consistent,
+    fact_snapshot,
+    outcome,
+    uploads,
+)
 from tests.robustness.tally import count
 
 BASELINE_AT = datetime(2025, 6, 2, 9, 0)
@@ -96,6 +102,7 @@ class Case:
     expect: Refused | Located | Accepted | Either
     file_name: str = "bericht.xlsx"
     limits: dict = field(default_factory=dict)
+    stored: bool = True  # False: refused before anything is stored (no file, no upload row)
 
 
 # --- values stored -------------------------------------------------------------------------
@@ -292,6 +299,7 @@ BOMBS = [
         workbook,
         Refused(_msg_too_large(4096)),
         limits={"max_upload_bytes": 4096},
+        stored=False,
     ),
 ]
 
@@ -634,10 +642,17 @@ def test_hostile_file(case: Case, engine, config, settings):
     data = case.build()
     count("hostile")
     settings = replace(settings, **case.limits)
+    files_before = archived_files(settings.archive_dir)
     result = ingest_bytes(data, case.file_name, received_at=CASE_AT, settings=settings, **common)
-    _assert_archived(settings, result, data)
     _assert_errors_located(result)
     _assert_outcome(case.expect, result, engine)
+    if not case.stored:
+        assert archived_files(settings.archive_dir) == files_before
+        assert (len(uploads(engine)), result.upload_id) == (n_uploads, None)
+        assert result.archive_path == ""
+        assert fact_snapshot(engine) == before
+        return
+    _assert_archived(settings, result, data)
     assert len(uploads(engine)) == n_uploads + 1
     if result.status == "rejected":
         assert fact_snapshot(engine) == before
