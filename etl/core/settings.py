@@ -20,7 +20,7 @@ class Settings:
     max_upload_bytes: int
     max_unpacked_bytes: int
     # distinct archived content per partner (etl.intake.archive); env ARCHIVE_QUOTA_MB
-    archive_quota_bytes: int = 500 * 1024 * 1024
+    archive_quota_bytes: int | None = 500 * 1024 * 1024  # None: no quota
 
     @property
     def archive_dir(self) -> Path:
