@@ -22,6 +22,8 @@ is the cheapest design that returns all memory after every file.
 
 from __future__ import annotations
 
+import faulthandler
+import logging
 import multiprocessing
 import os
 from collections.abc import Callable
@@ -32,6 +34,7 @@ from etl.core.errors import WorkbookRejected
 from etl.intake.reader.messages import MSG_TOO_MUCH_MEMORY, MSG_UNREADABLE, _msg_timeout
 
 T = TypeVar("T")
+_log = logging.getLogger(__name__)
 _EXIT_WAIT_S = 5
 
 
@@ -69,6 +72,7 @@ def _limit_memory(budget: int) -> None:
 
 def _child(conn: Connection, task: Callable[[], object], budget: int) -> None:
     """Run ``task`` under the memory limit; send ("ok", result) or ("rejected", message)."""
+    faulthandler.disable()  # a native abort here is expected: the parent logs one line
     try:
         _limit_memory(budget)
         outcome: tuple[str, object] = ("ok", task())
@@ -104,6 +108,8 @@ def run_isolated(task: Callable[[], T]) -> T:
             raise WorkbookRejected(_msg_timeout(_timeout_s()))
         kind, payload = receive.recv()
     except (EOFError, OSError) as exc:  # the child died without an answer
+        _reap(child)
+        _log.warning("workbook reader child died (exit code %s)", child.exitcode)
         raise WorkbookRejected(MSG_TOO_MUCH_MEMORY) from exc
     finally:
         receive.close()
