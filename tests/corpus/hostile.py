@@ -6,6 +6,7 @@ their worksheet XML so that building them needs little memory.
 
 from __future__ import annotations
 
+import base64
 import random
 import zipfile
 from collections.abc import Iterator
@@ -248,3 +249,42 @@ def xlsx_cells_without_reference(row: int = 150_000, cells: int = 16_000) -> byt
     return stream_sheet_rows(
         workbook(), "Ausgaben", [f'<row r="{row}">'.encode(), cell * cells, b"</row>"]
     )
+
+
+def ods_space_bomb(spaces: int = 100_000_000, cells: int = 64) -> bytes:
+    """``cells`` repeated cells, each with one ``text:s`` standing for ``spaces`` spaces."""
+    cell = (
+        f'<table:table-cell table:number-columns-repeated="{cells}" office:value-type="string">'
+        f'<text:p>a<text:s text:c="{spaces}"/>b</text:p></table:table-cell>'
+    )
+    return ods({"Tabelle1": ods_row(cell)})
+
+
+SST_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+SST_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
+
+
+def shared_string_amplification(refs: int = 20_000) -> bytes:
+    """One incompressible shared string of 1 MiB that ``refs`` cells of Ausgaben refer to:
+    calamine copies it into every cell (20 GB from a file of under 1 MB)."""
+    text = base64.b64encode(random.Random(3).randbytes(3 << 18))
+    sst = (
+        b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/'
+        b'spreadsheetml/2006/main" count="1" uniqueCount="1"><si><t>' + text + b"</t></si></sst>"
+    )
+    override = f'<Override PartName="/xl/sharedStrings.xml" ContentType="{SST_TYPE}"/>'
+    relation = f'<Relationship Id="rIdSst" Type="{SST_REL}" Target="sharedStrings.xml"/>'
+    data = replace_members(
+        workbook(),
+        {
+            "xl/sharedStrings.xml": sst,
+            "[Content_Types].xml": lambda x: x.replace(
+                b"</Types>", override.encode() + b"</Types>"
+            ),
+            "xl/_rels/workbook.xml.rels": lambda x: x.replace(
+                b"</Relationships>", relation.encode() + b"</Relationships>"
+            ),
+        },
+    )
+    row = '<row r="{0}"><c r="K{0}" t="s"><v>0</v></c></row>'
+    return stream_sheet_rows(data, "Ausgaben", [row.format(i).encode() for i in range(4, refs + 4)])

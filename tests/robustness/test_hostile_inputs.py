@@ -28,6 +28,7 @@ from etl.intake.reader.messages import (
     MSG_DAMAGED,
     MSG_EMPTY,
     MSG_PASSWORD,
+    MSG_TOO_MUCH_MEMORY,
     MSG_UNREADABLE,
     MSG_XLSB,
     MiB,
@@ -36,6 +37,7 @@ from etl.intake.reader.messages import (
     _msg_too_large_unpacked,
     _msg_too_many_cells,
     _msg_too_many_rows,
+    _msg_too_many_spaces,
 )
 from etl.warehouse import schema as s
 from tests.corpus import hostile
@@ -316,6 +318,18 @@ DECLARED_CELLS = [
         hostile.ods_value_below_empty_rows,
         Refused(_msg_too_many_rows("Tabelle1", 200_000)),
         file_name="bericht.ods",
+    ),
+    Case(
+        "ods-64-cells-of-100M-spaces",
+        hostile.ods_space_bomb,
+        Refused(_msg_too_many_spaces("Tabelle1", 10_000_000)),
+        file_name="bericht.ods",
+    ),
+    # Not bounded by a pre-scan yet: contained by the reader child's memory budget.
+    Case(
+        "xlsx-1MiB-shared-string-in-20000-cells",
+        hostile.shared_string_amplification,
+        Refused(MSG_TOO_MUCH_MEMORY),
     ),
     Case(
         "xlsx-16000-cells-without-reference",

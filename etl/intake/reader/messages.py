@@ -124,3 +124,11 @@ def _msg_timeout(seconds: float) -> str:
         "und wurde abgebrochen. Bitte Bilder und nicht benötigte Blätter entfernen, speichern "
         "und erneut hochladen."
     )
+
+
+def _msg_too_many_spaces(sheet: str, limit: int) -> str:
+    return (
+        f"Blatt „{sheet}“ enthält Zellen mit zusammen mehr als {_format_int(limit)} "
+        "Leerzeichen – das ist zu groß zum Verarbeiten. Bitte die langen Leerräume aus den "
+        "Zellen löschen, speichern und erneut hochladen."
+    )

@@ -8,6 +8,10 @@ while the ZIP guard streams it (an expat parser: bounded memory, no tree) and co
 the cells with content reach, repeats included; :func:`~etl.intake.reader.ooxml._guard_zip`
 then applies the same row and cell limits as for .xlsx, before calamine sees the file.
 
+A text can declare more than it holds as well: ``<text:s text:c="100000000"/>`` stands for 100
+million spaces, which calamine writes out (and once more for every repeat of the cell); the
+scan adds them up and refuses a file whose spaces exceed :data:`MAX_SPACES`.
+
 Repeated *empty* cells (LibreOffice writes a trailing ``number-rows-repeated="1048553"`` row of
 empty cells into every file) do not count: calamine skips them too.
 """
@@ -17,7 +21,11 @@ from __future__ import annotations
 from xml.parsers import expat
 
 from etl.core.errors import WorkbookRejected
-from etl.intake.reader.messages import MSG_DAMAGED
+from etl.intake.reader.messages import MSG_DAMAGED, _msg_too_many_spaces
+
+# Spaces that ``text:s`` elements may stand for in the whole file, repeats included; a
+# report has a few hundred.
+MAX_SPACES = 10_000_000
 
 CONTENT_PART = "content.xml"
 _TABLE_NS = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
@@ -28,6 +36,8 @@ _NAME = f"{_TABLE_NS}}}name"
 _CELLS = (f"{_TABLE_NS}}}table-cell", f"{_TABLE_NS}}}covered-table-cell")
 _ROWS_REPEATED = f"{_TABLE_NS}}}number-rows-repeated"
 _COLUMNS_REPEATED = f"{_TABLE_NS}}}number-columns-repeated"
+_SPACE = "urn:oasis:names:tc:opendocument:xmlns:text:1.0}s"
+_SPACE_COUNT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0}c"
 _VALUE_MARKS = (f"{_OFFICE_NS}}}value-type", f"{_TABLE_NS}}}formula")
 
 
@@ -53,6 +63,7 @@ class _OdsScan:
         self._cell_repeat = 0
         self._in_cell = self._content = False
         self._extent = (0, 0)
+        self._cell_spaces = self.spaces = 0
 
     def feed(self, chunk: bytes) -> None:
         self._parse(chunk, final=False)
@@ -84,8 +95,11 @@ class _OdsScan:
         elif name in _CELLS:
             self._cell_repeat = _repeat(attrs, _COLUMNS_REPEATED)
             self._in_cell, self._content = True, any(mark in attrs for mark in _VALUE_MARKS)
+            self._cell_spaces = 0
         elif self._in_cell:
             self._content = True  # text:p, an annotation, a drawing: calamine may read it
+            if name == _SPACE:
+                self._cell_spaces += _repeat(attrs, _SPACE_COUNT)
 
     def _end(self, name: str) -> None:
         if self._nested:
@@ -97,6 +111,9 @@ class _OdsScan:
             if self._content:
                 self._row_extent = self._col
             self._in_cell = False
+            self.spaces += self._cell_spaces * self._cell_repeat * self._row_repeat
+            if self.spaces > MAX_SPACES:
+                raise WorkbookRejected(_msg_too_many_spaces(self._table or "", MAX_SPACES))
         elif name == _ROW:
             self._row += self._row_repeat
             if self._row_extent:
