@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import random
 import zipfile
+import zlib
 from collections.abc import Iterator
 
 from tests.corpus.ods import empty_cell as ods_empty
@@ -288,3 +289,32 @@ def shared_string_amplification(refs: int = 20_000) -> bytes:
     )
     row = '<row r="{0}"><c r="K{0}" t="s"><v>0</v></c></row>'
     return stream_sheet_rows(data, "Ausgaben", [row.format(i).encode() for i in range(4, refs + 4)])
+
+
+# An .xls (BIFF8) saved by LibreOffice 7 from a sheet with values in A1 and IV65536 only, the
+# last cell of the format; zlib-compressed and base64-coded (5,632 bytes as a file).
+_FAR_XLS = (
+    "eNrtV01sVFUUPvfNdPpmKO1roYotlIFEKe1AICRao9iB8ptIarD+xDSRYXylI0NnMowJLNTBysZAomGhCxJD0gWJ"
+    "iUJIdKGJ7Y4FRjcsNJoUVhpcPI2EsKDP75x3X3kdOsnMgBp1zuTc8+bcn3Pv+bvnfvdt++y5i13XqAyeohDNuVGK"
+    "BHgKaPp/LCJD8+Zc1/XZbgP+VXBHU7ZhGPZrArLNm7Vdo5o24L8J+ymHX5HitJMmQAt0nGqBh+AxwfWqmTNX5bhq"
+    "oSG/fvmcvzmPh4Dl8c+5nuM/BlwCbAEuBbYC27wrgNqBHcBlwOXATvEJooeBK7SsLk0ZV+G7B7ha89aArm3kmH8M"
+    "oiasGGmiL5deYZOL7a/BIy6EZ8QvrgNHKc++MZTKpuN/F2yXPaQU72EaTroVX4rOgttKnwn3K2m3ivcBkhQf0B79"
+    "spGUvZ+Wdq20rcTzv5A5PwhnM/zwR/Hy9yUIFDWrIUpRljJ0EHkwgxFddJnj620ZwdGhtkkPj7qf3p5wC01xjO22"
+    "J+xCKjsrsTNFN914IE6n48zn6cL/ozq+USOf/nf8KehuMT33e+Odcv76CvxEBX5fBX70Hv4ZA3FVIpepVQoJbS9F"
+    "hHaUwkKXlZqFLi81uQfEf08iC4+Exafo+XHbLp5CeCr8ZpQJJBo5regGvcJJ2tkvoiIOJ2OOYr9oD+IWWuJwGH2N"
+    "YDDphELSN6dVEm2Sen6zvLRvIv2bSOvmLWT+tNlJafOuCjs1Nfiu8HKKtSCntEDwa9gQR2G7bMKCqA1DK29cf7xr"
+    "8FXhl+6+LuhR1gwl1An0zIT7ZEa/tO/IWP+umRTeu9I+Nj//58F1ge/e+W9ncH3g+xxyQxS7IlGeAWkJtaIlMjlz"
+    "YHbQp4peQI9Jb8rtR+o9s02ftDVwg3JjGpb+n/AiXrXRW6IPvi1ZBzxCrl61cATzvBG/0nOsI2ePpx/H9NcP8xoh"
+    "Z5OsFXZ6hR91rEVud4NiMo/n8G3+jNFBn0e8FEn0tJyXaBWvFzgA4BCse8gMLqT8iiJWsZZQuLlDMa8GsUzD82uv"
+    "a1c3mn2ZdCF3NDdWjO88lraz8Sef2DCSOmhns7YceHtmbGzgfmof5Xl03TDH5lhkCVbK7MmPf789PG598oFJ/esu"
+    "fc/a/0jXRkrrk710j66TRrWmxnW9VNQ1U0nXTad0rfXLHa8G4jm5vD2RP34sS7ou4v5Nem0f7vl2z19xJn9Swe8H"
+    "fX7mGFe/uXp2Y7d15kOcP3H70x2cccp4o7rO81OJFTjjs7quZIjr/gHdnwzUnqyrbfn8i3bhaCY3sVBHrN8tGzdT"
+    "A/4aeJDvP7F/WQ5YbA77xLRONC9BeoEOo+LifRyuef8d8BZD+4lbw7uqL+LH+RDkHkGFO4w9vF6X/FDgDVbNnEeA"
+    "e+fzzDDqQbtu+8Ugv9b3X7d+q+kKgt7A+Y+gLmXb74UXjIlNmFNEvZoDpzL0avlNNeh/JfDyvPwdkJCWPdjigbXt"
+    "Z6CO83MuOt94/wv8Cb8HFg0="
+)
+
+
+def xls_far_cell() -> bytes:
+    """5.6 KB .xls: calamine builds its dense 65,536 x 256 range (~1 GB) before any check."""
+    return zlib.decompress(base64.b64decode("".join(_FAR_XLS)))

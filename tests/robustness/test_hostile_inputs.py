@@ -331,6 +331,14 @@ DECLARED_CELLS = [
         hostile.shared_string_amplification,
         Refused(MSG_TOO_MUCH_MEMORY),
     ),
+    # Bounded by the format (65,536 x 256 cells), but ~1 GB in calamine before the extent
+    # check can run: contained by the reader child's memory budget.
+    Case(
+        "xls-value-in-IV65536",
+        hostile.xls_far_cell,
+        Refused(_msg_too_many_cells("Sheet", 65_536, 256)),
+        file_name="alt.xls",
+    ),
     Case(
         "xlsx-16000-cells-without-reference",
         hostile.xlsx_cells_without_reference,
