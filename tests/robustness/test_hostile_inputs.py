@@ -28,7 +28,6 @@ from etl.intake.reader.messages import (
     MSG_DAMAGED,
     MSG_EMPTY,
     MSG_PASSWORD,
-    MSG_TOO_MUCH_MEMORY,
     MSG_UNREADABLE,
     MSG_XLSB,
     MiB,
@@ -38,6 +37,7 @@ from etl.intake.reader.messages import (
     _msg_too_many_cells,
     _msg_too_many_rows,
     _msg_too_many_spaces,
+    _msg_too_much_text,
 )
 from etl.warehouse import schema as s
 from tests.corpus import hostile
@@ -325,11 +325,10 @@ DECLARED_CELLS = [
         Refused(_msg_too_many_spaces("Tabelle1", 10_000_000)),
         file_name="bericht.ods",
     ),
-    # Not bounded by a pre-scan yet: contained by the reader child's memory budget.
     Case(
         "xlsx-1MiB-shared-string-in-20000-cells",
         hostile.shared_string_amplification,
-        Refused(MSG_TOO_MUCH_MEMORY),
+        Refused(_msg_too_much_text("Ausgaben", 256 * MiB)),
     ),
     # Bounded by the format (65,536 x 256 cells), but ~1 GB in calamine before the extent
     # check can run: contained by the reader child's memory budget.

@@ -19,7 +19,8 @@ calamine reading; the steps live in submodules (each imports only modules listed
 - :mod:`etl.reader.messages`: German user-facing messages, number and size formatting;
 - :mod:`etl.reader.zipguard`: ZIP helpers, size and ZIP-bomb guards, streaming decompression;
 - :mod:`etl.reader.sniff`: format detection;
-- :mod:`etl.reader.ods`: the extent scan of .ods tables (repeated rows and columns);
+- :mod:`etl.reader.ods`: the extent scan of .ods tables (repeated rows and columns, spaces);
+- :mod:`etl.reader.sharedstrings`: the text .xlsx cells expand to through shared strings;
 - :mod:`etl.reader.ooxml`: OOXML structure, extent scan and limits, the ZIP guard run
   (:func:`~etl.reader.ooxml._guard_zip`), formulas without cached value;
 - :mod:`etl.reader.worker`: the child process with a memory budget in which

@@ -132,3 +132,11 @@ def _msg_too_many_spaces(sheet: str, limit: int) -> str:
         "Leerzeichen – das ist zu groß zum Verarbeiten. Bitte die langen Leerräume aus den "
         "Zellen löschen, speichern und erneut hochladen."
     )
+
+
+def _msg_too_much_text(sheet: str, limit: int) -> str:
+    return (
+        f"Blatt „{sheet}“ verweist so oft auf lange Texte, dass die Arbeitsmappe ausgepackt "
+        f"mehr als {_format_size(limit)} Text enthielte – das ist zu groß zum Verarbeiten. "
+        "Bitte die Daten in eine neue, leere Vorlage kopieren, speichern und erneut hochladen."
+    )

@@ -12,7 +12,12 @@ import pytest
 from etl.core.errors import WorkbookRejected
 from etl.core.settings import REPO_ROOT
 from etl.intake.reader import read_workbook, read_workbook_here
-from etl.intake.reader.messages import MSG_TOO_MUCH_MEMORY, _msg_timeout, _msg_too_many_cells
+from etl.intake.reader.messages import (
+    MSG_TOO_MUCH_MEMORY,
+    _msg_timeout,
+    _msg_too_many_cells,
+    _msg_too_much_text,
+)
 from tests.corpus import hostile
 from tests.corpus.ods import empty_cell, number_cell, ods, row, text_cell
 from tests.corpus.ooxml import members, replace_members, stream_sheet_rows
@@ -111,3 +116,12 @@ def test_a_child_over_its_time_is_a_rejection(monkeypatch):
     with pytest.raises(WorkbookRejected) as caught:
         read_workbook(_big_workbook(20_000), "gross.xlsx")
     assert caught.value.message == _msg_timeout(0.001)
+
+
+def test_shared_strings_are_counted_per_reference():
+    with pytest.raises(WorkbookRejected) as caught:
+        read_workbook_here(hostile.shared_string_amplification(), "bericht.xlsx")
+    assert caught.value.message == _msg_too_much_text("Ausgaben", 256 * 1024 * 1024)
+    few = read_workbook_here(hostile.shared_string_amplification(50), "bericht.xlsx")
+    rows = few.sheet("Ausgaben").rows
+    assert len(rows) == 53 and len(rows[52][10]) == 1 << 20  # column K, 1 MiB of text
