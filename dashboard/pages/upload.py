@@ -18,6 +18,20 @@ from etl.intake.ingest import IngestResult, Sender, ingest_bytes
 
 dash.register_page(__name__, path="/hochladen", name="Hochladen", order=5)
 
+# Files one drop may carry: each is read in its own process and archived, so a drop of
+# thousands of small files would tie up the server (the request size is bounded separately,
+# by MAX_CONTENT_LENGTH in dashboard.auth).
+MAX_FILES = 50
+
+
+def too_many_files(count: int) -> str:
+    """The German message for a drop of more than MAX_FILES files (nothing is processed)."""
+    return (
+        f"Es wurden {count} Dateien auf einmal hochgeladen; höchstens {MAX_FILES} sind möglich. "
+        "Keine der Dateien wurde gespeichert oder verarbeitet. Bitte die Dateien in kleineren "
+        "Gruppen hochladen."
+    )
+
 
 def layout(**_query) -> html.Div:
     limit_mb = get_settings().max_upload_bytes // (1024 * 1024)
@@ -37,7 +51,7 @@ def layout(**_query) -> html.Div:
                         ),
                         html.Div(
                             f".xlsx, .xlsm, .ods oder .xls, höchstens {limit_mb} MB je Datei; "
-                            "mehrere Dateien auf einmal möglich.",
+                            f"bis zu {MAX_FILES} Dateien auf einmal möglich.",
                             className="text-muted",
                         ),
                     ]
@@ -97,6 +111,8 @@ def _ingest(content: str, name: str) -> IngestResult:
 def process(contents, names):
     if not contents:
         return dash.no_update
+    if len(contents) > MAX_FILES:
+        return dbc.Alert(too_many_files(len(contents)), color="danger")
     results = [_ingest(c, n) for c, n in zip(contents, names, strict=True)]
     return [view.result_card(r) for r in results]
 

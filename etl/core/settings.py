@@ -19,6 +19,8 @@ class Settings:
     config_path: Path
     max_upload_bytes: int
     max_unpacked_bytes: int
+    # distinct archived content per partner (etl.intake.archive); env ARCHIVE_QUOTA_MB
+    archive_quota_bytes: int | None = 500 * 1024 * 1024  # None: no quota
 
     @property
     def archive_dir(self) -> Path:
@@ -42,6 +44,7 @@ def settings_from_env(env: dict[str, str] | None = None) -> Settings:
         config_path=config,
         max_upload_bytes=int(env.get("MAX_UPLOAD_MB", "20")) * 1024 * 1024,
         max_unpacked_bytes=int(env.get("MAX_UNPACKED_MB", "200")) * 1024 * 1024,
+        archive_quota_bytes=int(env.get("ARCHIVE_QUOTA_MB", "500")) * 1024 * 1024,
     )
 
 

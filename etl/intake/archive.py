@@ -1,5 +1,19 @@
 """The upload archive: every received file kept unchanged, with its outcome beside it.
 
+Each distinct content is stored once per partner: every receipt keeps its own name in the
+archive (so that ``uploads.archive_path``, the outcome file beside it, :mod:`etl.ops.reconcile`
+and :mod:`etl.ops.rebuild` work as before), but a receipt of bytes the partner sent before is
+a hard link to the same data, which costs no disk. The content index that finds them lies
+beside the archive folder (``<archive>-content/<partner>/<sha256>``, one more hard link per
+content), so the archive itself holds receipts and outcomes only. Where the file system has
+no hard links, receipts are full copies, as before. Backups must keep hard links (``tar``
+does; ``rsync`` needs ``-H``) or they grow by the repeats.
+
+Each partner has a quota (:func:`store`'s ``quota_bytes``, ``ARCHIVE_QUOTA_MB``, default 500):
+the distinct contents in its index may not exceed it; a new content beyond it is refused with
+:class:`QuotaExceeded` (German message) and nothing is stored. Repeats of stored content are
+always accepted (they cost nothing). Uploads archived before the index existed do not count.
+
 Files appear whole or not at all: each is written to a ``.tmp-`` file in the same folder,
 flushed to disk, and only then given its name. An archived upload never overwrites another
 one (:func:`store` picks a free name), and a missing outcome added later never overwrites
@@ -112,18 +126,90 @@ def _candidates(name: str) -> Iterator[str]:
     yield from (f"{stem}-{n}{ext}" for n in count(2))
 
 
+NO_OWNER = "_ohne-Partner"  # content index folder of files whose partner is unknown
+
+
+class QuotaExceeded(Exception):
+    """Storing the file would take the partner's archive over its quota (nothing stored)."""
+
+    def __init__(self, owner: str, quota_bytes: int):
+        mb = f"{quota_bytes / 2**20:,.0f}".replace(",", ".")
+        self.message = (
+            f"Das Upload-Archiv für {owner} hat sein Kontingent von {mb} MB erreicht; die Datei "
+            "wurde deshalb nicht gespeichert und nicht verarbeitet. Bereits hochgeladene Dateien "
+            "können unverändert erneut gesendet werden. Bitte die Projektsteuerung bitten, das "
+            "Kontingent zu erhöhen."
+        )
+        super().__init__(self.message)
+
+
+def content_dir(archive_dir: Path, owner: str | None) -> Path:
+    """The folder of ``owner``'s content index (one hard link per distinct content)."""
+    return archive_dir.parent / f"{archive_dir.name}-content" / safe_name(owner or NO_OWNER)
+
+
+def used_bytes(archive_dir: Path, owner: str | None) -> int:
+    """Disk that ``owner``'s distinct archived contents take (sum of their sizes)."""
+    folder = content_dir(archive_dir, owner)
+    if not folder.is_dir():
+        return 0
+    return sum(e.stat().st_size for e in os.scandir(folder) if e.is_file() and _is_content(e.name))
+
+
+def _is_content(name: str) -> bool:
+    return not name.startswith(TMP_PREFIX)
+
+
+def _link_exclusive(source: Path, path: Path) -> bool | None:
+    """Hard-link ``source`` to the new name ``path``: True, False (name taken) or None (the
+    file system has no hard links, or ``source`` is gone)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, path)
+    except FileExistsError:
+        return False
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        if exc.errno not in _NO_HARD_LINKS:
+            raise
+        return None
+    _fsync_dir(path.parent)
+    return True
+
+
 def store(
-    archive_dir: Path, data: bytes, file_name: str, sha256: str, received_at: datetime
+    archive_dir: Path,
+    data: bytes,
+    file_name: str,
+    sha256: str,
+    received_at: datetime,
+    *,
+    owner: str | None = None,
+    quota_bytes: int | None = None,
 ) -> str:
     """Write the file unchanged into the archive; returns its path relative to ``archive_dir``.
 
     The name holds the time of receipt (to the microsecond), the start of the SHA-256 and
     the file name; should that name be taken (the same file in the same microsecond), a
-    number is added. An archived file is never overwritten.
+    number is added. An archived file is never overwritten. Bytes ``owner`` sent before
+    become a hard link to them; new bytes over ``quota_bytes`` raise :class:`QuotaExceeded`.
     """
     folder = Path(f"{received_at:%Y-%m}")
     name = f"{received_at:%Y%m%dT%H%M%S%f}_{sha256[:12]}_{safe_name(file_name)}"
+    known = content_dir(archive_dir, owner) / sha256
+    for candidate in _candidates(name):
+        linked = _link_exclusive(known, archive_dir / folder / candidate)
+        if linked is None:
+            break  # new content (or no hard links): write it
+        if linked:
+            return (folder / candidate).as_posix()
+    else:  # pragma: no cover - _candidates is endless
+        raise AssertionError
+    if quota_bytes is not None and used_bytes(archive_dir, owner) + len(data) > quota_bytes:
+        raise QuotaExceeded(owner or "Dateien ohne Partner", quota_bytes)
     free = next(c for c in _candidates(name) if _create_exclusive(archive_dir / folder / c, data))
+    _link_exclusive(archive_dir / folder / free, known)  # index it (a race may have done so)
     return (folder / free).as_posix()
 
 

@@ -1,4 +1,7 @@
-"""The one upload path: archive, read, validate, and load a workbook in one transaction.
+"""The one upload path: read, archive, validate, and load a workbook in one transaction.
+
+A file over ``MAX_UPLOAD_MB``, or new content over the partner's archive quota, is refused
+before anything is stored (no archived file, no upload row; the audit log records it).
 
 Used by the CLI, the demo and the web upload alike. A workbook with any error changes no
 fact row; a valid one for a partner-month that already has one replaces it (the old
@@ -23,6 +26,7 @@ from etl.intake.crosscheck import check_against_history, load_history
 from etl.intake.load import write_facts
 from etl.intake.outcome import FileOutcome
 from etl.intake.reader import read_workbook
+from etl.intake.reader.messages import _msg_too_large
 from etl.warehouse import audit, db
 from etl.warehouse.store import months, uploads
 
@@ -255,8 +259,17 @@ def ingest_bytes(
     result = IngestResult(
         file=file_name, status="rejected", sha256=hashlib.sha256(data).hexdigest()
     )
-    result.archive_path = archive.store(settings.archive_dir, data, file_name, result.sha256, at)
+    if len(data) > settings.max_upload_bytes:  # before anything is stored
+        return _refuse(engine, result, sender, at, _msg_too_large(settings.max_upload_bytes))
     report, file_format = _parse(data, file_name, config, settings, at.date())
+    owner = sender.partner_scope or report.partner
+    try:
+        result.archive_path = archive.store(
+            settings.archive_dir, data, file_name, result.sha256, at,
+            owner=owner, quota_bytes=settings.archive_quota_bytes,
+        )  # fmt: skip
+    except archive.QuotaExceeded as exc:
+        return _refuse(engine, result, sender, at, exc.message, partner=owner)
     result.partner, result.month = report.partner, report.month
     result.errors, result.notices = list(report.errors), list(report.notices)
     try:
@@ -270,6 +283,23 @@ def ingest_bytes(
     archive.write_outcome(
         settings.archive_dir, result.archive_path, outcome_record(result, sender.user, at)
     )
+    return result
+
+
+def _refuse(
+    engine: Engine,
+    result: IngestResult,
+    sender: Sender,
+    at: datetime,
+    message: str,
+    partner: str | None = None,
+) -> IngestResult:
+    """Refused before anything is stored (no archived file, no upload row): audit log only."""
+    result.errors = [Issue(None, None, None, message)]
+    detail = {"file": result.file, "status": "refused", "sha256": result.sha256, "reason": message}
+    with db.writing(engine) as conn:
+        audit.record(conn, "upload", username=sender.user, partner=partner, ip=sender.ip, at=at,
+                     detail=detail)  # fmt: skip
     return result
 
 

@@ -249,7 +249,8 @@ def rebuild_from_archive(
     summary.skipped = Counter(f.status for f in files if f.status and f.status not in LOADED)
     summary.plan_uploads = _accepted_plan_uploads(settings.data_dir)
     with tempfile.TemporaryDirectory(prefix="rebuild-") as scratch:
-        scratch_settings = replace(settings, data_dir=Path(scratch))
+        # the replay re-archives files already kept: no archive quota applies to it
+        scratch_settings = replace(settings, data_dir=Path(scratch), archive_quota_bytes=None)
         for f in order:
             result = ingest_bytes(
                 contents[f.path],

@@ -6,10 +6,16 @@ their worksheet XML so that building them needs little memory.
 
 from __future__ import annotations
 
+import base64
 import random
 import zipfile
+import zlib
 from collections.abc import Iterator
 
+from tests.corpus.ods import empty_cell as ods_empty
+from tests.corpus.ods import ods
+from tests.corpus.ods import row as ods_row
+from tests.corpus.ods import text_cell as ods_text
 from tests.corpus.ooxml import (
     MiB,
     build_zip,
@@ -222,3 +228,93 @@ def xml_encoding(encoding: str) -> bytes:
 def stored_without_compression() -> bytes:
     """The base report with every member stored (no deflate): unusual but valid."""
     return build_zip(members(workbook()), zipfile.ZIP_STORED)
+
+
+# --- declared cells: repeats (.ods) and cells without a reference (.xlsx) ------------------
+
+
+def ods_repeat_bomb() -> bytes:
+    """About 800 bytes: 4,000 repeated rows of one text cell repeated 16,384 times (65 M cells)."""
+    return ods({"Tabelle1": ods_row(ods_text("x", repeat=16_384), repeat=4_000)})
+
+
+def ods_value_below_empty_rows() -> bytes:
+    """One value below a million repeated empty rows (row 1,048,001)."""
+    return ods({"Tabelle1": ods_row(ods_empty(), repeat=1_048_000) + ods_row(ods_text("x"))})
+
+
+def xlsx_cells_without_reference(row: int = 150_000, cells: int = 16_000) -> bytes:
+    """Row ``row`` of Ausgaben with ``cells`` cells without ``r``: calamine places them in
+    columns 1..cells, so the sheet spans ``row`` x ``cells`` cells."""
+    cell = b'<c t="inlineStr"><is><t>x</t></is></c>'
+    return stream_sheet_rows(
+        workbook(), "Ausgaben", [f'<row r="{row}">'.encode(), cell * cells, b"</row>"]
+    )
+
+
+def ods_space_bomb(spaces: int = 100_000_000, cells: int = 64) -> bytes:
+    """``cells`` repeated cells, each with one ``text:s`` standing for ``spaces`` spaces."""
+    cell = (
+        f'<table:table-cell table:number-columns-repeated="{cells}" office:value-type="string">'
+        f'<text:p>a<text:s text:c="{spaces}"/>b</text:p></table:table-cell>'
+    )
+    return ods({"Tabelle1": ods_row(cell)})
+
+
+SST_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+SST_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
+
+
+def shared_string_amplification(refs: int = 20_000) -> bytes:
+    """One incompressible shared string of 1 MiB that ``refs`` cells of Ausgaben refer to:
+    calamine copies it into every cell (20 GB from a file of under 1 MB)."""
+    text = base64.b64encode(random.Random(3).randbytes(3 << 18))
+    sst = (
+        b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/'
+        b'spreadsheetml/2006/main" count="1" uniqueCount="1"><si><t>' + text + b"</t></si></sst>"
+    )
+    override = f'<Override PartName="/xl/sharedStrings.xml" ContentType="{SST_TYPE}"/>'
+    relation = f'<Relationship Id="rIdSst" Type="{SST_REL}" Target="sharedStrings.xml"/>'
+    data = replace_members(
+        workbook(),
+        {
+            "xl/sharedStrings.xml": sst,
+            "[Content_Types].xml": lambda x: x.replace(
+                b"</Types>", override.encode() + b"</Types>"
+            ),
+            "xl/_rels/workbook.xml.rels": lambda x: x.replace(
+                b"</Relationships>", relation.encode() + b"</Relationships>"
+            ),
+        },
+    )
+    row = '<row r="{0}"><c r="K{0}" t="s"><v>0</v></c></row>'
+    return stream_sheet_rows(data, "Ausgaben", [row.format(i).encode() for i in range(4, refs + 4)])
+
+
+# An .xls (BIFF8) saved by LibreOffice 7 from a sheet with values in A1 and IV65536 only, the
+# last cell of the format; zlib-compressed and base64-coded (5,632 bytes as a file).
+_FAR_XLS = (
+    "eNrtV01sVFUUPvfNdPpmKO1roYotlIFEKe1AICRao9iB8ptIarD+xDSRYXylI0NnMowJLNTBysZAomGhCxJD0gWJ"
+    "iUJIdKGJ7Y4FRjcsNJoUVhpcPI2EsKDP75x3X3kdOsnMgBp1zuTc8+bcn3Pv+bvnfvdt++y5i13XqAyeohDNuVGK"
+    "BHgKaPp/LCJD8+Zc1/XZbgP+VXBHU7ZhGPZrArLNm7Vdo5o24L8J+ymHX5HitJMmQAt0nGqBh+AxwfWqmTNX5bhq"
+    "oSG/fvmcvzmPh4Dl8c+5nuM/BlwCbAEuBbYC27wrgNqBHcBlwOXATvEJooeBK7SsLk0ZV+G7B7ha89aArm3kmH8M"
+    "oiasGGmiL5deYZOL7a/BIy6EZ8QvrgNHKc++MZTKpuN/F2yXPaQU72EaTroVX4rOgttKnwn3K2m3ivcBkhQf0B79"
+    "spGUvZ+Wdq20rcTzv5A5PwhnM/zwR/Hy9yUIFDWrIUpRljJ0EHkwgxFddJnj620ZwdGhtkkPj7qf3p5wC01xjO22"
+    "J+xCKjsrsTNFN914IE6n48zn6cL/ozq+USOf/nf8KehuMT33e+Odcv76CvxEBX5fBX70Hv4ZA3FVIpepVQoJbS9F"
+    "hHaUwkKXlZqFLi81uQfEf08iC4+Exafo+XHbLp5CeCr8ZpQJJBo5regGvcJJ2tkvoiIOJ2OOYr9oD+IWWuJwGH2N"
+    "YDDphELSN6dVEm2Sen6zvLRvIv2bSOvmLWT+tNlJafOuCjs1Nfiu8HKKtSCntEDwa9gQR2G7bMKCqA1DK29cf7xr"
+    "8FXhl+6+LuhR1gwl1An0zIT7ZEa/tO/IWP+umRTeu9I+Nj//58F1ge/e+W9ncH3g+xxyQxS7IlGeAWkJtaIlMjlz"
+    "YHbQp4peQI9Jb8rtR+o9s02ftDVwg3JjGpb+n/AiXrXRW6IPvi1ZBzxCrl61cATzvBG/0nOsI2ePpx/H9NcP8xoh"
+    "Z5OsFXZ6hR91rEVud4NiMo/n8G3+jNFBn0e8FEn0tJyXaBWvFzgA4BCse8gMLqT8iiJWsZZQuLlDMa8GsUzD82uv"
+    "a1c3mn2ZdCF3NDdWjO88lraz8Sef2DCSOmhns7YceHtmbGzgfmof5Xl03TDH5lhkCVbK7MmPf789PG598oFJ/esu"
+    "fc/a/0jXRkrrk710j66TRrWmxnW9VNQ1U0nXTad0rfXLHa8G4jm5vD2RP34sS7ou4v5Nem0f7vl2z19xJn9Swe8H"
+    "fX7mGFe/uXp2Y7d15kOcP3H70x2cccp4o7rO81OJFTjjs7quZIjr/gHdnwzUnqyrbfn8i3bhaCY3sVBHrN8tGzdT"
+    "A/4aeJDvP7F/WQ5YbA77xLRONC9BeoEOo+LifRyuef8d8BZD+4lbw7uqL+LH+RDkHkGFO4w9vF6X/FDgDVbNnEeA"
+    "e+fzzDDqQbtu+8Ugv9b3X7d+q+kKgt7A+Y+gLmXb74UXjIlNmFNEvZoDpzL0avlNNeh/JfDyvPwdkJCWPdjigbXt"
+    "Z6CO83MuOt94/wv8Cb8HFg0="
+)
+
+
+def xls_far_cell() -> bytes:
+    """5.6 KB .xls: calamine builds its dense 65,536 x 256 range (~1 GB) before any check."""
+    return zlib.decompress(base64.b64decode("".join(_FAR_XLS)))

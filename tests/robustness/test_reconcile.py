@@ -106,6 +106,9 @@ def test_what_cannot_be_repaired_is_reported_and_left_alone(history, engine, set
     folder = settings.archive_dir
     accepted, replaced, unchanged, rejected = (r.archive_path for r in history)
     (folder / accepted).unlink()
+    # Receipts of the same bytes share one stored copy (hard links, etl.intake.archive):
+    # damage this receipt through a new file, so that the receipt "unchanged" keeps its bytes.
+    (folder / replaced).unlink()
     (folder / replaced).write_bytes(b"damaged")
     archive.outcome_path(folder, unchanged).write_text("{not json", "utf-8")
     archive.write_outcome(folder, rejected, {**outcome(folder, rejected), "status": "accepted"})

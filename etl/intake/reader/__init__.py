@@ -19,8 +19,13 @@ calamine reading; the steps live in submodules (each imports only modules listed
 - :mod:`etl.intake.reader.messages`: German user-facing messages, number and size formatting;
 - :mod:`etl.intake.reader.zipguard`: ZIP helpers, size and ZIP-bomb guards, streaming decompression;
 - :mod:`etl.intake.reader.sniff`: format detection;
+- :mod:`etl.intake.reader.ods`: the extent scan of .ods tables (repeated rows and columns, spaces);
+- :mod:`etl.intake.reader.sharedstrings`: the text .xlsx cells expand to through shared strings;
 - :mod:`etl.intake.reader.ooxml`: OOXML structure, extent scan and limits, the ZIP guard run
-  (:func:`~etl.intake.reader.ooxml._guard_zip`), formulas without cached value.
+  (:func:`~etl.intake.reader.ooxml._guard_zip`), formulas without cached value;
+- :mod:`etl.intake.reader.worker`: the child process with a memory budget in which
+  :func:`read_workbook` runs steps 2-4, so that no file can take the calling process down
+  (decision and measured cost in its docstring).
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import chain
 
 from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum
@@ -53,6 +59,7 @@ from etl.intake.reader.messages import (
 )
 from etl.intake.reader.ooxml import MAX_CELLS, _check_extent, _formula_cells, _guard_zip
 from etl.intake.reader.sniff import ODS_MIMETYPE, OLE2_MAGIC, sniff_format
+from etl.intake.reader.worker import run_isolated
 from etl.intake.reader.zipguard import CHUNK_SIZE, MAX_RATIO, MAX_ZIP_ENTRIES, ZIP_MAGIC, _open_zip
 
 # Re-exported so that ``from etl.intake.reader import ...`` keeps working for every public name.
@@ -78,6 +85,7 @@ __all__ = [
     "RawSheet",
     "RawWorkbook",
     "read_workbook",
+    "read_workbook_here",
     "sniff_format",
 ]
 
@@ -255,7 +263,23 @@ def read_workbook(
     max_unpacked_bytes: int = 200 * MiB,
     max_rows: int = 200_000,
 ) -> RawWorkbook:
-    """Check and read an uploaded workbook; raise WorkbookRejected with a German message."""
+    """Check and read an uploaded workbook in a child process with a memory budget
+    (:mod:`etl.intake.reader.worker`); raise WorkbookRejected with a German message."""
+    if len(data) > max_bytes:  # before the fork: an oversize body costs nothing more
+        raise WorkbookRejected(_msg_too_large(max_bytes))
+    limits = {"max_bytes": max_bytes, "max_unpacked_bytes": max_unpacked_bytes}
+    return run_isolated(partial(read_workbook_here, data, file_name, **limits, max_rows=max_rows))
+
+
+def read_workbook_here(
+    data: bytes,
+    file_name: str,
+    *,
+    max_bytes: int = 20 * MiB,
+    max_unpacked_bytes: int = 200 * MiB,
+    max_rows: int = 200_000,
+) -> RawWorkbook:
+    """:func:`read_workbook` in this process (the child's work; tests of the guards)."""
     if len(data) > max_bytes:
         raise WorkbookRejected(_msg_too_large(max_bytes))
     file_format = sniff_format(data, file_name)

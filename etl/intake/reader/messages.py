@@ -109,3 +109,35 @@ def _column_letters(number: int) -> str:
         number, rest = divmod(number - 1, 26)
         letters = chr(ord("A") + rest) + letters
     return letters
+
+
+MSG_TOO_MUCH_MEMORY = (
+    "Die Datei braucht zum Lesen mehr Arbeitsspeicher, als für einen Monatsbericht vorgesehen "
+    "ist, und wird deshalb nicht verarbeitet (vermutlich enthält sie sehr viele leere, "
+    "formatierte oder wiederholte Zellen). Bitte die Daten in eine neue, leere Vorlage "
+    "kopieren, speichern und erneut hochladen."
+)
+
+
+def _msg_timeout(seconds: float) -> str:
+    return (
+        f"Das Lesen der Datei hat länger als {_format_int(round(seconds))} Sekunden gedauert "
+        "und wurde abgebrochen. Bitte Bilder und nicht benötigte Blätter entfernen, speichern "
+        "und erneut hochladen."
+    )
+
+
+def _msg_too_many_spaces(sheet: str, limit: int) -> str:
+    return (
+        f"Blatt „{sheet}“ enthält Zellen mit zusammen mehr als {_format_int(limit)} "
+        "Leerzeichen – das ist zu groß zum Verarbeiten. Bitte die langen Leerräume aus den "
+        "Zellen löschen, speichern und erneut hochladen."
+    )
+
+
+def _msg_too_much_text(sheet: str, limit: int) -> str:
+    return (
+        f"Blatt „{sheet}“ verweist so oft auf lange Texte, dass die Arbeitsmappe ausgepackt "
+        f"mehr als {_format_size(limit)} Text enthielte – das ist zu groß zum Verarbeiten. "
+        "Bitte die Daten in eine neue, leere Vorlage kopieren, speichern und erneut hochladen."
+    )
