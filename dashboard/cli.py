@@ -8,12 +8,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from etl.core.config import get_config
-from etl.core.settings import get_settings
 from etl.warehouse import db
 
 
@@ -21,12 +18,7 @@ def cmd_export(args) -> int:
     from dashboard.exports import PageExportError, export_page, page_file_name
     from dashboard.exports.source import direct_source
 
-    settings = get_settings()
-    if args.db:
-        settings = replace(settings, database_url=args.db)
-    config = get_config(settings.config_path)
-    engine = db.get_engine(settings.database_url)
-    db.prepare(engine, config)
+    _settings, config, engine = db.open_configured(args.db)
     source = direct_source(engine, config, args.user, date.today())
     try:
         data = export_page(args.page, args.query or "", source=source)

@@ -3,23 +3,25 @@
 from __future__ import annotations
 
 import argparse
-from dataclasses import replace
 from datetime import date
 
-from etl.core.config import get_config
 from etl.core.normalise import CellError, parse_month
-from etl.core.settings import Settings, get_settings
+from etl.core.settings import Settings
 from etl.warehouse import db
 
 
 def context(args) -> tuple[Settings, object, object]:
-    settings = get_settings()
-    if args.db:
-        settings = replace(settings, database_url=args.db)
-    config = get_config(settings.config_path)
-    engine = db.get_engine(settings.database_url)
-    db.prepare(engine, config)
-    return settings, config, engine
+    """Settings, configuration and the prepared warehouse of a command (``--db`` overrides)."""
+    return db.open_configured(args.db)
+
+
+def print_outcome(result, status_text: str) -> None:
+    """One uploaded file's outcome: a line with its status, then its errors and notices."""
+    print(f"{result.file}: {status_text}")
+    for issue in result.errors:
+        print(f"  Fehler  {issue}")
+    for issue in result.notices:
+        print(f"  Hinweis {issue}")
 
 
 def month_arg(value: str) -> date:

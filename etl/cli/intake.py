@@ -7,7 +7,7 @@ import json
 from datetime import datetime
 from pathlib import Path
 
-from etl.cli.common import context
+from etl.cli.common import context, print_outcome
 
 
 def _print_result(result) -> None:
@@ -18,11 +18,7 @@ def _print_result(result) -> None:
         "unchanged": "unverändert (identische Datei)",
         "rejected": "abgelehnt",
     }
-    print(f"{result.file}: {labels[result.status]} (Partner {result.partner or '?'}, {month})")
-    for issue in result.errors:
-        print(f"  Fehler  {issue}")
-    for issue in result.notices:
-        print(f"  Hinweis {issue}")
+    print_outcome(result, f"{labels[result.status]} (Partner {result.partner or '?'}, {month})")
 
 
 def received_arg(value: str) -> datetime:

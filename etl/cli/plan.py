@@ -7,7 +7,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from etl.cli.common import context
+from etl.cli.common import context, print_outcome
 
 
 def _print_plan_result(result) -> None:
@@ -16,11 +16,7 @@ def _print_plan_result(result) -> None:
         "unchanged": f"unverändert (entspricht Version {result.version_id})",
         "rejected": "abgelehnt, nichts geändert",
     }
-    print(f"{result.file}: {labels[result.status]}")
-    for issue in result.errors:
-        print(f"  Fehler  {issue}")
-    for issue in result.notices:
-        print(f"  Hinweis {issue}")
+    print_outcome(result, labels[result.status])
     if result.diff is not None:
         for line in result.diff.consent_lines:
             print(f"  Zustimmung nötig: {line.partner} {line.year} {line.category}")

@@ -6,12 +6,14 @@ import os
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, create_engine, event, select, text
 
-from etl.core.config import NetworkConfig
+from etl.core.config import NetworkConfig, get_config
+from etl.core.settings import get_settings
 from etl.warehouse import schema
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -74,8 +76,6 @@ def make_engine(url: str) -> Engine:
 def get_engine(url: str | None = None) -> Engine:
     """The process-wide engine for ``url`` (default: from settings)."""
     if url is None:
-        from etl.core.settings import get_settings
-
         url = get_settings().database_url
     return make_engine(url)
 
@@ -128,6 +128,18 @@ def sync_reference(engine: Engine, config: NetworkConfig) -> None:
                 )
             else:
                 conn.execute(schema.modules.insert().values(name=m, position=pos))
+
+
+def open_configured(database_url: str | None = None):
+    """Settings, network configuration and a prepared engine as the environment names them
+    (``database_url`` overrides ``DATABASE_URL``): what every command starts with."""
+    settings = get_settings()
+    if database_url:
+        settings = replace(settings, database_url=database_url)
+    config = get_config(settings.config_path)
+    engine = get_engine(settings.database_url)
+    prepare(engine, config)
+    return settings, config, engine
 
 
 def prepare(engine: Engine, config: NetworkConfig) -> None:
