@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 from etl.cli.common import context
+from etl.core.money import format_eur
 
 
 def _print_result(result) -> None:
@@ -17,8 +18,14 @@ def _print_result(result) -> None:
         "replaced": "ersetzt die vorige Fassung",
         "unchanged": "unverändert (identische Datei)",
         "rejected": "abgelehnt",
+        "held": "zurückgehalten (Bestätigung nötig)",
     }
     print(f"{result.file}: {labels[result.status]} (Partner {result.partner or '?'}, {month})")
+    if result.drop:
+        d = result.drop
+        print(f"  Achtung: entfernt {d.events} Veranstaltungen, {d.coachings} Coachings und "
+              f"{format_eur(d.eligible_cents)} förderfähige Ausgaben gegenüber der Fassung "
+              f"vom {d.previous_at:%d.%m.%Y %H:%M} (Upload {d.previous_id}).")
     for issue in result.errors:
         print(f"  Fehler  {issue}")
     for issue in result.notices:

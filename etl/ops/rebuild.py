@@ -51,6 +51,7 @@ PLAN_FOLDER = "finanzplan"  # etl.plan.upload.ARCHIVE_FOLDER: plan uploads, not 
 SKIP_LABELS = {
     "rejected": "abgelehnt",
     "unchanged": "unverändert (identische Datei)",
+    "held": "zurückgehalten (Bestätigung nötig)",
     "failed": "technisch fehlgeschlagen",
 }
 
