@@ -76,3 +76,28 @@ def test_staff_upload_keeps_the_partner_the_file_names(engine, config, settings,
     good = _send(engine, config, settings, workbook("BO", data=month_report("BO", "2025-03")),
                  staff)
     assert good.status == "accepted" and good.partner == "BO"
+
+
+def test_migration_moves_rows_planted_before(engine, ingest):
+    """Migration 0007: a partner account's rejected file recorded under the partner its Meta
+    claimed (as every upload did before) moves to the account's partner; staff files stay."""
+    from alembic import command
+
+    from etl.warehouse import db
+    from etl.workflow import users
+
+    users.create_user(engine, "partner-do", "partner-do-passwort", "partner", "DO")
+    bad = month_report("BO", "2025-03")
+    bad["Ausgaben"][0]["Betrag"] = "viel"
+    planted = ingest(workbook("BO", data=bad), user="partner-do")  # recorded as before: BO
+    staff = ingest(workbook("BO", data=bad), user="finanzen")
+    junk = ingest(b"kaputt", user="partner-do")
+    with engine.begin() as conn:
+        conn.execute(s.uploads.update().where(s.uploads.c.id == junk.upload_id)
+                     .values(partner_code=None))
+    with db.writing(engine) as conn:
+        command.downgrade(db._alembic_config(conn), "0004")
+    db.upgrade(engine)
+    with engine.connect() as conn:
+        owners = dict(conn.execute(select(s.uploads.c.id, s.uploads.c.partner_code)).all())
+    assert owners == {planted.upload_id: "DO", staff.upload_id: "BO", junk.upload_id: "DO"}
