@@ -50,14 +50,15 @@ class IngestResult(FileOutcome):
     drop: Drop | None = None
 
     def as_dict(self) -> dict[str, object]:
-        """What the outcome file and ``--json`` say about the file (month as ``YYYY-MM``)."""
+        """What the outcome file and ``--json`` say about the file (month as ``YYYY-MM``);
+        ``drop`` only for a replacement that removes much of its month."""
         return {
             "file": self.file,
             "status": self.status,
             "partner": self.partner,
             "month": f"{self.month:%Y-%m}" if self.month else None,
             **self.issues_dict(),
-            "drop": self.drop.as_dict() if self.drop else None,
+            **({"drop": self.drop.as_dict()} if self.drop else {}),
         }
 
 
