@@ -239,7 +239,7 @@ HISTORY_COLUMNS = [
     grids.date_col("uploaded_at", "Eingang", with_time=True, width=150, sort="desc"),
     grids.text_col("partner_code", "Partner", width=105),
     grids.month_col("month", "Monat", width=135),
-    grids.text_col("status", "Ergebnis", width=140, tooltipField="status"),
+    grids.text_col("status", "Ergebnis", width=160, tooltipField="status"),
     grids.text_col("file_name", "Datei", flex=2, minWidth=180, tooltipField="file_name"),
     grids.text_col("uploaded_by", "Von", flex=1, minWidth=140, tooltipField="uploaded_by"),
     grids.number_col("n_errors", "Fehler", width=95),
