@@ -27,5 +27,6 @@ UPLOAD_STATUS_LABELS = {
     "superseded": "ersetzt",
     "rejected": "abgelehnt",
     "unchanged": "unverändert",
+    "held": "zurückgehalten",
 }
 KIND_LABELS = {"event": "Veranstaltung", "coaching": "Coaching"}

@@ -1,4 +1,8 @@
-"""Hochladen: partners drop their monthly workbooks and see at once what became of each."""
+"""Hochladen: partners drop their monthly workbooks and see at once what became of each.
+
+A replacement that would remove much of its month is held: its card shows what it removes,
+"Trotzdem übernehmen" applies the archived file confirmed, "Abbrechen" leaves everything as
+it was. Finance and project steering restore a superseded version from the history."""
 
 from __future__ import annotations
 
@@ -8,13 +12,19 @@ from datetime import datetime
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, dcc, html
+from dash import ALL, MATCH, Input, Output, State, callback, ctx, dcc, html
 from flask import request
 
 from dashboard import access, data, planning
 from dashboard.views import upload as view
 from etl.core.settings import get_settings
+from etl.intake import versions
 from etl.intake.ingest import IngestResult, Sender, ingest_bytes
+
+TECHNICAL = (
+    "Technischer Fehler beim Speichern; nichts wurde geändert. "
+    "Die Datei ist archiviert. Bitte später erneut versuchen."
+)
 
 dash.register_page(__name__, path="/hochladen", name="Hochladen", order=5)
 
@@ -65,7 +75,7 @@ def layout(**_query) -> html.Div:
             dbc.Row(
                 [
                     dbc.Col(view.template_card(), md=4),
-                    dbc.Col(view.history_card(), md=8),
+                    dbc.Col(view.history_card(access.current_role()), md=8),
                 ],
                 className="mt-4 g-3",
             ),
@@ -78,28 +88,27 @@ def _ingest(content: str, name: str) -> IngestResult:
         raw = base64.b64decode(content.split(",", 1)[1], validate=True)
     except (IndexError, binascii.Error):
         return view.failed(name, "Die Datei kam unvollständig an. Bitte erneut hochladen.")
+    try:
+        return ingest_bytes(raw, name, sender=_sender(), **_context())
+    except Exception:  # noqa: BLE001 - never a traceback in the UI; the file is archived
+        return view.failed(name, TECHNICAL)
+
+
+def _sender() -> Sender:
+    """The logged-in user as sender; a large drop waits for their confirmation."""
     user = access.current_user
-    sender = Sender(
+    return Sender(
         user=user.username,
         received_at=datetime.now(),
         ip=request.remote_addr,
         partner_scope=user.partner_code if user.role == "partner" else None,
+        hold_drops=True,
     )
-    try:
-        return ingest_bytes(
-            raw,
-            name,
-            engine=data.engine(),
-            config=planning.config(),  # the plan's unit-cost table prices the staff rows
-            settings=get_settings(),
-            sender=sender,
-        )
-    except Exception:  # noqa: BLE001 - never a traceback in the UI; the file is archived
-        return view.failed(
-            name,
-            "Technischer Fehler beim Speichern; nichts wurde geändert. "
-            "Die Datei ist archiviert. Bitte später erneut versuchen.",
-        )
+
+
+def _context() -> dict:
+    # the plan's unit-cost table prices the staff rows
+    return {"engine": data.engine(), "config": planning.config(), "settings": get_settings()}
 
 
 @callback(
@@ -118,12 +127,65 @@ def process(contents, names):
 
 
 @callback(
+    Output({"type": "upload-held", "index": MATCH}, "children"),
+    Input({"type": "upload-confirm", "index": MATCH}, "n_clicks"),
+    Input({"type": "upload-cancel", "index": MATCH}, "n_clicks"),
+    State({"type": "upload-held", "index": MATCH}, "id"),
+    prevent_initial_call=True,
+)
+def confirm(confirmed, cancelled, box):
+    """'Trotzdem übernehmen' applies the held file; 'Abbrechen' leaves everything as it was."""
+    if not (confirmed or cancelled):
+        return dash.no_update
+    held = view.upload_row(box["index"])
+    name = held.file_name if held else ""
+    if ctx.triggered_id["type"] == "upload-cancel":
+        return view.cancelled_card(name)
+    try:
+        result = versions.confirm_held(box["index"], sender=_sender(), **_context())
+    except versions.VersionError as exc:
+        return view.result_card(view.failed(name, str(exc)))
+    except Exception:  # noqa: BLE001 - never a traceback in the UI
+        return view.result_card(view.failed(name, TECHNICAL))
+    return view.result_card(result)
+
+
+@callback(
+    Output("upload-restore-message", "children"),
+    Input("upload-history", "cellRendererData"),
+    prevent_initial_call=True,
+)
+def restore(clicked):
+    """'Fassung wiederherstellen' (finance, project steering): the superseded version again."""
+    if not clicked or not clicked.get("value"):
+        return dash.no_update
+    if access.current_role() not in view.RESTORE_ROLES:
+        return dbc.Alert("Frühere Fassungen kann nur die Finanzabteilung oder die "
+                         "Projektsteuerung wiederherstellen.", color="danger")
+    upload_id = int(clicked["value"])
+    row = view.upload_row(upload_id)
+    sender = Sender(user=access.current_user.username, received_at=datetime.now(),
+                    ip=request.remote_addr)
+    try:
+        result = versions.restore(upload_id, sender=sender, **_context())
+    except versions.VersionError as exc:
+        return dbc.Alert(str(exc), color="danger")
+    except Exception:  # noqa: BLE001 - never a traceback in the UI
+        return dbc.Alert(TECHNICAL, color="danger")
+    return view.restore_message(result, row)
+
+
+@callback(
     Output("upload-history", "rowData"),
     Input("upload-results", "children"),
     Input("url", "pathname"),
+    Input({"type": "upload-held", "index": ALL}, "children"),
+    Input("upload-restore-message", "children"),
 )
-def history(_results, _path):
-    return view.history_rows(access.partner_scope(), access.current_user.username)
+def history(_results, _path, _held, _restored):
+    return view.history_rows(
+        access.partner_scope(), access.current_user.username, access.current_role()
+    )
 
 
 @callback(

@@ -8,6 +8,7 @@ from dashboard.labels import UPLOAD_STATUS_LABELS
 
 ACTIONS = {
     "upload": "Upload",
+    "restore": "Fassung wiederhergestellt",
     "approve": "Freigabe",
     "reopen": "Wiederöffnung",
     "login": "Anmeldung",
@@ -38,6 +39,9 @@ DETAIL_LABELS = {
     "page": "Seite",
     "partner": "Partner",
     "year": "Jahr",
+    "restored": "wiederhergestellt aus Upload-Nr.",
+    "confirmed": "bestätigt für Upload-Nr.",
+    "claimed_partner": "Partner laut Datei",
 }
 VALUE_LABELS = {
     **UPLOAD_STATUS_LABELS,
@@ -50,6 +54,7 @@ VALUE_LABELS = {
     "finanzplan": "Finanzplan",
     "accepted": "angenommen",
     "unchanged": "unverändert",
+    "held": "zurückgehalten (Bestätigung nötig)",
 }
 
 

@@ -1,4 +1,5 @@
-"""Building blocks of the upload page: result cards, the diff, the template form, history."""
+"""Building blocks of the upload page: result cards, the diff, the confirmation of a large
+drop, the template form, the history with its restore buttons."""
 
 from __future__ import annotations
 
@@ -6,27 +7,35 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import html
 
-from dashboard import data
+from dashboard import data, fmt
 from dashboard.labels import UPLOAD_STATUS_LABELS
 from dashboard.views import components as ui
 from dashboard.views import grids
 from etl.core.errors import Issue
 from etl.core.money import format_eur
-from etl.intake.diff import diff_uploads
+from etl.intake.diff import Drop, diff_uploads
 from etl.intake.ingest import IngestResult
-from etl.warehouse.queries import uploads
+from etl.warehouse import files
+from etl.warehouse.queries import month_locks, uploads
+
+RESTORE_ROLES = ("finance", "steering")  # who may make a superseded version current again
 
 STATUS = {
     "accepted": ("angenommen", "success"),
     "replaced": ("angenommen – ersetzt die vorige Fassung", "success"),
     "unchanged": ("unverändert – identisch mit der angenommenen Fassung", "secondary"),
     "rejected": ("abgelehnt", "danger"),
+    "held": ("nicht übernommen – Bestätigung nötig", "warning"),
 }
 
 
 def failed(name: str, message: str) -> IngestResult:
     """A result for a file that never reached the checks."""
     return IngestResult(file=name, status="rejected", errors=[Issue(None, None, None, message)])
+
+
+def _places(*values) -> int:
+    return 0 if all(v == v.to_integral_value() for v in values) else 2
 
 
 def _diff_block(result: IngestResult) -> html.Div:
@@ -42,6 +51,8 @@ def _diff_block(result: IngestResult) -> html.Div:
             continue
         if "Cent" in name:
             name, old, new = name.replace(" (Cent)", ""), format_eur(int(old)), format_eur(int(new))
+        else:  # counts and hours in German notation (89,5, not 89.50)
+            old, new = fmt.de_dec(old, _places(old, new)), fmt.de_dec(new, _places(old, new))
         totals.append(html.Li(f"{name}: {old} → {new}"))
     return html.Div(
         [
@@ -74,6 +85,8 @@ def _body(result: IngestResult) -> list:
                 )
             )
         return parts
+    if result.status == "held":
+        return [_held_block(result)]
     if result.status == "replaced":
         return [_diff_block(result)]
     if result.status == "accepted":
@@ -81,8 +94,86 @@ def _body(result: IngestResult) -> list:
     return [html.P("Diese Datei ist bereits angenommen; nichts wurde geändert.")]
 
 
-def result_card(result: IngestResult) -> dbc.Card:
-    """One file's outcome: status, partner-month, errors or diff, notices."""
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{fmt.de_int(n)} {one if n == 1 else many}"
+
+
+def drop_text(drop: Drop) -> str:
+    """'Diese Fassung entfernt 2 Veranstaltungen, 5 Coachings und 26.992,77 € förderfähige
+    Ausgaben gegenüber der geltenden Fassung vom 08.04.2025 14:30.'"""
+    parts = [
+        _plural(drop.events, "Veranstaltung", "Veranstaltungen") if drop.events else "",
+        _plural(drop.coachings, "Coaching", "Coachings") if drop.coachings else "",
+        f"{format_eur(drop.eligible_cents)} förderfähige Ausgaben" if drop.eligible_cents else "",
+    ]
+    parts = [p for p in parts if p] or ["alle Zeilen"]
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " und " + parts[-1]
+    empty = "Die Datei enthält keine einzige Zeile. " if drop.empty else ""
+    return (
+        f"{empty}Diese Fassung entfernt {listed} gegenüber der geltenden Fassung vom "
+        f"{drop.previous_at:%d.%m.%Y %H:%M}."
+    )
+
+
+def _held_block(result: IngestResult) -> dbc.Alert:
+    index = result.upload_id
+    return dbc.Alert(
+        [
+            html.P(drop_text(result.drop), className="fw-bold mb-2", id="upload-drop-text"),
+            html.P(
+                "Noch wurde nichts geändert. Bitte prüfen, ob das die richtige Datei ist "
+                "(z. B. nicht die leere Vorlage). Soll diese Fassung trotzdem gelten?",
+                className="mb-2",
+            ),
+            html.Div(
+                [
+                    dbc.Button(
+                        "Trotzdem übernehmen",
+                        id={"type": "upload-confirm", "index": index},
+                        color="danger",
+                        className="me-2 mb-1",
+                    ),
+                    dbc.Button(
+                        "Abbrechen",
+                        id={"type": "upload-cancel", "index": index},
+                        color="light",
+                        className="mb-1",
+                    ),
+                ]
+            ),
+        ],
+        color="warning",
+        className="mb-2",
+    )
+
+
+def cancelled_card(result_file: str) -> dbc.Card:
+    """The card of a held file whose sender chose 'Abbrechen'."""
+    return dbc.Card(
+        [
+            dbc.CardHeader(
+                [html.Strong(result_file), dbc.Badge("nicht übernommen", color="secondary",
+                                                     className="ms-2")]
+            ),
+            dbc.CardBody(
+                html.P("Abgebrochen: nichts wurde geändert, die geltende Fassung bleibt.")
+            ),
+        ],
+        className="mb-3 upload-result",
+        id="upload-result-cancelled",
+    )
+
+
+def result_card(result: IngestResult) -> dbc.Card | html.Div:
+    """One file's outcome: status, partner-month, errors or diff, notices (a held file's card
+    sits in a box its confirmation or cancellation replaces)."""
+    card = _card(result)
+    if result.status != "held":
+        return card
+    return html.Div(card, id={"type": "upload-held", "index": result.upload_id})
+
+
+def _card(result: IngestResult) -> dbc.Card:
     label, color = STATUS[result.status]
     month = f"{result.month:%m/%Y}" if result.month else "–"
     notices = (
@@ -148,7 +239,7 @@ HISTORY_COLUMNS = [
     grids.date_col("uploaded_at", "Eingang", with_time=True, width=150, sort="desc"),
     grids.text_col("partner_code", "Partner", width=105),
     grids.month_col("month", "Monat", width=135),
-    grids.text_col("status", "Ergebnis", width=130),
+    grids.text_col("status", "Ergebnis", width=160, tooltipField="status"),
     grids.text_col("file_name", "Datei", flex=2, minWidth=180, tooltipField="file_name"),
     grids.text_col("uploaded_by", "Von", flex=1, minWidth=140, tooltipField="uploaded_by"),
     grids.number_col("n_errors", "Fehler", width=95),
@@ -163,22 +254,64 @@ HISTORY_COLUMNS = [
 ]
 
 
-def history_card() -> dbc.Card:
+RESTORE_COLUMN = {
+    "field": "restore",
+    "headerName": "Fassung",
+    "width": 230,
+    "cellRenderer": "RestoreButton",
+    "sortable": False,
+    "filter": False,
+}
+
+
+def history_card(role: str | None) -> dbc.Card:
+    """The upload history; finance and project steering get a restore button per version."""
+    columns = list(HISTORY_COLUMNS)
+    if role in RESTORE_ROLES:  # beside the status, visible without scrolling sideways
+        columns.insert(4, RESTORE_COLUMN)
     grid = dag.AgGrid(
         id="upload-history",
-        columnDefs=HISTORY_COLUMNS,
+        columnDefs=columns,
         rowData=[],
         dashGridOptions=grids.paged(10),
         defaultColDef={"sortable": True, "filter": True, "resizable": True},
         style={"height": "470px"},
         className="ag-theme-alpine",
     )
-    return dbc.Card(dbc.CardBody([html.H5("Bisherige Uploads"), grid]))
+    return dbc.Card(
+        dbc.CardBody(
+            [html.H5("Bisherige Uploads"), html.Div(id="upload-restore-message"), grid]
+        )
+    )
 
 
-def history_rows(scope: tuple[str, ...] | None, username: str | None = None) -> list[dict]:
-    """Upload history rows the user may see, newest first, formatted in German."""
+def _restorable(df, role: str | None) -> list[bool]:
+    """Per history row: a superseded version of a month that is not approved (locked) and
+    differs from the month's current version."""
+    if role not in RESTORE_ROLES or df.empty:
+        return [False] * len(df)
+    locks = month_locks(data.engine())
+    locked = set(zip(locks["partner_code"], locks["month"], strict=True)) if len(locks) else set()
+    current = {
+        (r.partner_code, r.month): r.sha256
+        for r in df.itertuples(index=False)
+        if r.status == "accepted"
+    }
+    return [
+        r.status == "superseded"
+        and (r.partner_code, r.month) not in locked
+        and current.get((r.partner_code, r.month)) != r.sha256
+        for r in df.itertuples(index=False)
+    ]
+
+
+def history_rows(
+    scope: tuple[str, ...] | None, username: str | None = None, role: str | None = None
+) -> list[dict]:
+    """Upload history rows the user may see, newest first, formatted in German; ``restore``
+    holds the upload id where ``role`` may make that version current again."""
     df = uploads(data.engine(), partners=scope, uploaded_by=username)
+    restorable = _restorable(df, role)
     return [
         {
             "uploaded_at": r.uploaded_at.isoformat(),
@@ -189,6 +322,35 @@ def history_rows(scope: tuple[str, ...] | None, username: str | None = None) -> 
             "uploaded_by": r.uploaded_by,
             "n_errors": r.n_errors,
             "original": f"[herunterladen](/download/original/{r.id})",
+            "restore": int(r.id) if ok else None,
         }
-        for r in df.itertuples(index=False)
+        for r, ok in zip(df.itertuples(index=False), restorable, strict=True)
     ]
+
+
+def upload_row(upload_id: int) -> files.UploadFile | None:
+    """One upload row (file name, time of receipt, status), None when unknown."""
+    return files.upload_file(data.engine(), upload_id)
+
+
+def restore_message(result: IngestResult, restored) -> dbc.Alert:
+    """The German confirmation (or refusal) after 'Fassung wiederherstellen'."""
+    month = f"{result.month:%m/%Y}" if result.month else "–"
+    when = f"{restored.uploaded_at:%d.%m.%Y %H:%M}"
+    if result.status == "replaced":
+        return dbc.Alert(
+            f"Die Fassung vom {when} ({restored.file_name}) gilt wieder für {result.partner} "
+            f"{month}. Die bisher geltende Fassung bleibt in der Historie und lässt sich "
+            "ebenso wiederherstellen.",
+            color="success",
+            id="upload-restore-done",
+        )
+    if result.status == "unchanged":
+        return dbc.Alert(f"Die Fassung vom {when} gilt bereits.", color="info")
+    return dbc.Alert(
+        [
+            html.P(f"Die Fassung vom {when} konnte nicht wiederhergestellt werden:"),
+            ui.issue_table(result.errors, "Fehler"),
+        ],
+        color="danger",
+    )

@@ -15,9 +15,11 @@ def context(args) -> tuple[Settings, object, object]:
     return db.open_configured(args.db)
 
 
-def print_outcome(result, status_text: str) -> None:
-    """One uploaded file's outcome: a line with its status, then its errors and notices."""
+def print_outcome(result, status_text: str, warnings=()) -> None:
+    """One uploaded file's outcome: a line with its status, warnings, errors and notices."""
     print(f"{result.file}: {status_text}")
+    for line in warnings:
+        print(f"  {line}")
     for issue in result.errors:
         print(f"  Fehler  {issue}")
     for issue in result.notices:

@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 from etl.cli.common import context, print_outcome
+from etl.core.money import format_eur
 
 
 def _print_result(result) -> None:
@@ -17,8 +18,17 @@ def _print_result(result) -> None:
         "replaced": "ersetzt die vorige Fassung",
         "unchanged": "unverändert (identische Datei)",
         "rejected": "abgelehnt",
+        "held": "zurückgehalten (Bestätigung nötig)",
     }
-    print_outcome(result, f"{labels[result.status]} (Partner {result.partner or '?'}, {month})")
+    drop = result.drop and [
+        f"Achtung: entfernt {result.drop.events} Veranstaltungen, {result.drop.coachings} "
+        f"Coachings und {format_eur(result.drop.eligible_cents)} förderfähige Ausgaben gegenüber "
+        f"der Fassung vom {result.drop.previous_at:%d.%m.%Y %H:%M} "
+        f"(Upload {result.drop.previous_id})."
+    ]
+    print_outcome(
+        result, f"{labels[result.status]} (Partner {result.partner or '?'}, {month})", drop or ()
+    )
 
 
 def received_arg(value: str) -> datetime:

@@ -1,11 +1,17 @@
-"""What a replacement changed: rows added, removed and changed per sheet, and month totals."""
+"""What a replacement changes: rows added, removed and changed per sheet, month totals, and
+the drop a replacement would cause against the version it replaces (before it is loaded)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from etl.core.config import NetworkConfig
+from etl.core.money import eligible_costs
+from etl.intake import facts
+from etl.intake.contract import Report, coachings, events, expenditure, participants
 from etl.warehouse.store import facts as stored
 
 if TYPE_CHECKING:
@@ -106,3 +112,113 @@ def diff_uploads(engine: Engine, old_id: int, new_id: int) -> UploadDiff:
             _total(list(new.values()), column, index),
         )
     return out
+
+
+# --- the drop: what a replacement removes, judged before anything is loaded ----------------
+
+
+@dataclass(frozen=True)
+class Drop:
+    """What a replacement removes from the version it replaces (net, per partner-month):
+    events and coachings fewer, eligible cents less (cost rules of :mod:`etl.core.money`),
+    and whether the new version has no row at all."""
+
+    previous_id: int
+    previous_at: datetime
+    events: int
+    coachings: int
+    eligible_cents: int
+    personnel_cents: int
+    expenditure_cents: int
+    empty: bool
+
+    def as_dict(self) -> dict[str, object]:
+        """The ``"drop"`` field of the outcome file and of ``ingest --json``."""
+        return {
+            "previous_upload_id": self.previous_id,
+            "previous_received_at": self.previous_at.isoformat(timespec="minutes"),
+            "events_removed": self.events,
+            "coachings_removed": self.coachings,
+            "eligible_cents_removed": self.eligible_cents,
+            "personnel_cents_removed": self.personnel_cents,
+            "expenditure_cents_removed": self.expenditure_cents,
+            "all_rows_removed": self.empty,
+        }
+
+
+@dataclass(frozen=True)
+class _Month:
+    """The measures of one version of a partner-month that a drop is judged by."""
+
+    rows: int
+    events: int
+    coachings: int
+    personnel_cents: int
+    expenditure_cents: int
+
+    def eligible(self, config: NetworkConfig) -> int:
+        """Eligible cents of the month (personnel, flat overheads, material by the rules)."""
+        return eligible_costs(
+            self.personnel_cents, self.expenditure_cents, Decimal(0), config.rules
+        ).eligible
+
+
+def _stored_month(conn: Connection, upload_id: int) -> _Month:
+    def rows(table: str, column: str) -> list:
+        return [r[0] for r in stored.of_upload(conn, table=table, upload_id=upload_id,
+                                               columns=(column,))]
+
+    personnel, spent = rows("personnel", "amount_cents"), rows("expenditure", "amount_cents")
+    n_events, n_coachings = len(rows("events", "id")), len(rows("coachings", "id"))
+    n_part = len(rows("participations", "id"))
+    return _Month(
+        rows=n_events + n_coachings + n_part + len(personnel) + len(spent),
+        events=n_events,
+        coachings=n_coachings,
+        personnel_cents=sum(personnel),
+        expenditure_cents=sum(spent),
+    )
+
+
+def _report_month(report: Report, config: NetworkConfig) -> _Month:
+    personnel = [r["amount_cents"] for r in facts.personnel_rows(report, 0, config)]
+    spent = [int(r["Betrag"]) for r in report.rows(expenditure.SHEET)]
+    n_events, n_coachings = len(report.rows(events.SHEET)), len(report.rows(coachings.SHEET))
+    n_part = len(report.rows(participants.SHEET))
+    return _Month(
+        rows=n_events + n_coachings + n_part + len(personnel) + len(spent),
+        events=n_events,
+        coachings=n_coachings,
+        personnel_cents=sum(personnel),
+        expenditure_cents=sum(spent),
+    )
+
+
+def _more_than_half(old: int, new: int) -> bool:
+    return old > 0 and (old - new) * 2 > old
+
+
+def measure_drop(conn: Connection, report: Report, config: NetworkConfig, current) -> Drop | None:
+    """The drop of ``report`` against ``current`` (the accepted upload row of its partner-month:
+    ``id``, ``uploaded_at``) when it is large: all rows of the month gone, or more than half of
+    its activities or of its eligible costs; None otherwise. Grain: one partner-month."""
+    old, new = _stored_month(conn, current.id), _report_month(report, config)
+    old_eligible, new_eligible = old.eligible(config), new.eligible(config)
+    empty = old.rows > 0 and new.rows == 0
+    large = (
+        empty
+        or _more_than_half(old.events + old.coachings, new.events + new.coachings)
+        or _more_than_half(old_eligible, new_eligible)
+    )
+    if not large:
+        return None
+    return Drop(
+        previous_id=current.id,
+        previous_at=current.uploaded_at,
+        events=max(old.events - new.events, 0),
+        coachings=max(old.coachings - new.coachings, 0),
+        eligible_cents=max(old_eligible - new_eligible, 0),
+        personnel_cents=max(old.personnel_cents - new.personnel_cents, 0),
+        expenditure_cents=max(old.expenditure_cents - new.expenditure_cents, 0),
+        empty=empty,
+    )

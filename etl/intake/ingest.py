@@ -6,6 +6,12 @@ before anything is stored (no archived file, no upload row; the audit log record
 Used by the CLI, the demo and the web upload alike. A workbook with any error changes no
 fact row; a valid one for a partner-month that already has one replaces it (the old
 upload is kept, marked ``superseded``); the identical file again changes nothing.
+
+A replacement that would remove much of its month (see :func:`etl.intake.diff.measure_drop`)
+is reported in ``drop``; a sender with ``hold_drops`` (the web upload) gets it ``held``: its
+row is recorded, nothing else changes, until the same file comes again confirmed against the
+version it was held against. The upload row of a file sent by a partner-bound account
+belongs to that account's partner, whatever partner the file's content claims.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from etl.core.settings import Settings
 from etl.intake import archive
 from etl.intake.contract import Report, validate_workbook
 from etl.intake.crosscheck import check_against_history, load_history
+from etl.intake.diff import Drop, measure_drop
 from etl.intake.load import write_facts
 from etl.intake.outcome import FileOutcome
 from etl.intake.reader import read_workbook
@@ -36,22 +43,26 @@ if TYPE_CHECKING:
 
 @dataclass
 class IngestResult(FileOutcome):
-    """Outcome of one monthly report: accepted | replaced | unchanged | rejected, with located
-    issues, its partner-month, its upload row and the one it replaced."""
+    """Outcome of one monthly report: accepted | replaced | unchanged | held | rejected, with
+    located issues, its partner-month (the partner its upload row belongs to), its upload
+    row, the one it replaced (or would replace, when held) and a large drop, if any."""
 
     partner: str | None = None
     month: date | None = None
     upload_id: int | None = None
     previous_id: int | None = None
+    drop: Drop | None = None
 
     def as_dict(self) -> dict[str, object]:
-        """What the outcome file and ``--json`` say about the file (month as ``YYYY-MM``)."""
+        """What the outcome file and ``--json`` say about the file (month as ``YYYY-MM``);
+        ``drop`` only for a replacement that removes much of its month."""
         return {
             "file": self.file,
             "status": self.status,
             "partner": self.partner,
             "month": f"{self.month:%Y-%m}" if self.month else None,
             **self.issues_dict(),
+            **({"drop": self.drop.as_dict()} if self.drop else {}),
         }
 
 
@@ -115,10 +126,10 @@ def _decide(
     report: Report,
     result: IngestResult,
     config: NetworkConfig,
-    partner_scope: str | None,
+    sender: Sender,
 ):
     """Set the result's status; returns the cross-month history when the report is to be loaded."""
-    result.errors = _access_errors(conn, report, partner_scope) + result.errors
+    result.errors = _access_errors(conn, report, sender.partner_scope) + result.errors
     if result.errors or not (report.partner and report.month):
         result.status = "rejected"
         return None
@@ -133,17 +144,48 @@ def _decide(
         return None
     result.status = "replaced" if current else "accepted"
     result.previous_id = current.id if current else None
-    return history
+    return None if current and _held(conn, report, result, config, sender, current) else history
+
+
+def _held(
+    conn: Connection,
+    report: Report,
+    result: IngestResult,
+    config: NetworkConfig,
+    sender: Sender,
+    current,
+) -> bool:
+    """Measure the replacement's drop; True (status ``held``) when it must wait for the
+    sender's confirmation, given against exactly the version it would replace."""
+    result.drop = measure_drop(conn, report, config, current)
+    if result.drop is None or not sender.hold_drops or sender.confirmed_against == current.id:
+        return False
+    result.status = "held"
+    return True
 
 
 @dataclass(frozen=True)
 class Sender:
-    """Who sends a file, when, and (for partner accounts) which partner they may report for."""
+    """Who sends a file, when, (for partner accounts) which partner they may report for, and
+    how a large drop is handled: applied and reported (default: CLI, rebuild), or held until
+    confirmed (``hold_drops``: the web upload). ``confirmed_against``: the current upload
+    the sender confirmed the drop against; ``confirms`` / ``restores``: the held or
+    superseded upload this file comes from (for the audit log)."""
 
     user: str = "system"
     received_at: datetime | None = None
     partner_scope: str | None = None
     ip: str | None = None
+    hold_drops: bool = False
+    confirmed_against: int | None = None
+    confirms: int | None = None
+    restores: int | None = None
+
+    def owner(self, report: Report) -> str | None:
+        """The partner the upload row belongs to: a partner-bound sender's own partner (a
+        file claiming another partner is its sender's, never planted in that partner's
+        history); otherwise the partner the file names."""
+        return self.partner_scope or report.partner
 
 
 def _upload_row(
@@ -160,7 +202,7 @@ def _upload_row(
         )
     }
     return {
-        "partner_code": report.partner,
+        "partner_code": sender.owner(report),
         "month": report.month,
         "status": "accepted" if result.status == "replaced" else result.status,
         "sha256": result.sha256,
@@ -187,9 +229,9 @@ def _record(
     file_format: str | None,
 ) -> None:
     """The upload's transaction: partner lock, decision, upload row, facts, audit entry."""
-    if report.partner and report.month:
-        uploads.lock_partner(conn, partner=report.partner)
-    history = _decide(conn, report, result, config, sender.partner_scope)
+    if sender.owner(report) and report.month:
+        uploads.lock_partner(conn, partner=sender.owner(report))
+    history = _decide(conn, report, result, config, sender)
     if result.status == "replaced":
         uploads.supersede(conn, upload_id=result.previous_id)
     row = _upload_row(result, report, sender, at, file_format)
@@ -209,21 +251,28 @@ def _record(
 def _audit(
     conn: Connection, report: Report, result: IngestResult, sender: Sender, at: datetime
 ) -> None:
-    """The audit entry of an upload, whatever its outcome."""
+    """The audit entry of an upload, whatever its outcome (``restore``: a superseded version
+    applied again); it names the partner the file claimed when that is not its owner."""
+    detail = {
+        "file": result.file,
+        "status": result.status,
+        "upload_id": result.upload_id,
+        "errors": len(result.errors),
+    }
+    extra = {
+        "claimed_partner": report.partner if report.partner != sender.owner(report) else None,
+        "restored": sender.restores,
+        "confirmed": sender.confirms,
+    }
     audit.record(
         conn,
-        "upload",
+        "restore" if sender.restores else "upload",
         username=sender.user,
-        partner=report.partner,
+        partner=sender.owner(report),
         month=report.month,
         ip=sender.ip,
         at=at,
-        detail={
-            "file": result.file,
-            "status": result.status,
-            "upload_id": result.upload_id,
-            "errors": len(result.errors),
-        },
+        detail={**detail, **{k: v for k, v in extra.items() if v is not None}},
     )
 
 
@@ -262,7 +311,7 @@ def ingest_bytes(
     if len(data) > settings.max_upload_bytes:  # before anything is stored
         return _refuse(engine, result, sender, at, _msg_too_large(settings.max_upload_bytes))
     report, file_format = _parse(data, file_name, config, settings, at.date())
-    owner = sender.partner_scope or report.partner
+    owner = sender.owner(report)
     try:
         result.archive_path = archive.store(
             settings.archive_dir, data, file_name, result.sha256, at,
@@ -270,7 +319,7 @@ def ingest_bytes(
         )  # fmt: skip
     except archive.QuotaExceeded as exc:
         return _refuse(engine, result, sender, at, exc.message, partner=owner)
-    result.partner, result.month = report.partner, report.month
+    result.partner, result.month = owner, report.month
     result.errors, result.notices = list(report.errors), list(report.notices)
     try:
         with db.writing(engine) as conn:

@@ -21,8 +21,9 @@ class FileOutcome:
 
     @property
     def ok(self) -> bool:
-        """Whether the file was taken (stored, or found identical to what is stored)."""
-        return self.status != "rejected"
+        """Whether the file was taken (stored, or found identical to what is stored); a file
+        ``held`` for confirmation is not taken yet."""
+        return self.status not in ("rejected", "held")
 
     def issues_dict(self) -> dict[str, list[dict]]:
         """The errors and notices as the outcome file and the JSON output write them."""

@@ -52,6 +52,7 @@ PLAN_FOLDER = "finanzplan"
 SKIP_LABELS = {
     "rejected": "abgelehnt",
     "unchanged": "unverändert (identische Datei)",
+    "held": "zurückgehalten (Bestätigung nötig)",
     "failed": "technisch fehlgeschlagen",
 }
 

@@ -48,8 +48,9 @@ ROW_STATUSES = {
     "replaced": LOADED,
     "rejected": {"rejected"},
     "unchanged": {"unchanged"},
+    "held": {"held"},
 }
-HARMLESS_ORPHANS = {"failed", "rejected", "unchanged"}  # nothing of them was loaded
+HARMLESS_ORPHANS = {"failed", "rejected", "unchanged", "held"}  # nothing of them was loaded
 
 # kind -> German heading; the last four are problems that need a person
 KINDS = {
@@ -74,6 +75,7 @@ STATUS_LABELS = {
     "superseded": "ersetzt",
     "rejected": "abgelehnt",
     "unchanged": "unverändert",
+    "held": "zurückgehalten (Bestätigung nötig)",
     "failed": "fehlgeschlagen",
     UNREADABLE: "unlesbar",
     None: "keine",

@@ -11,6 +11,7 @@ from etl.warehouse import schema as s
 
 ACTIONS = (
     "upload",
+    "restore",
     "approve",
     "reopen",
     "login",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import Engine, select
 
@@ -23,6 +23,8 @@ class UploadFile:
     file_name: str
     archive_path: str
     uploaded_by: str
+    uploaded_at: datetime
+    previous_id: int | None
     errors_json: str
 
     def errors(self) -> list[Issue]:

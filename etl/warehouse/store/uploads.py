@@ -18,9 +18,10 @@ def lock_partner(conn: Connection, *, partner: str) -> None:
 
 
 def current(conn: Connection, *, partner: str, month: date) -> Row | None:
-    """The accepted upload of a partner-month (at most one): id, sha256; None if unreported."""
+    """The accepted upload of a partner-month (at most one): id, sha256, uploaded_at; None if
+    unreported."""
     return conn.execute(
-        select(s.uploads.c.id, s.uploads.c.sha256).where(
+        select(s.uploads.c.id, s.uploads.c.sha256, s.uploads.c.uploaded_at).where(
             s.uploads.c.partner_code == partner,
             s.uploads.c.month == month,
             s.uploads.c.status == "accepted",
