@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from etl.core.figures import name
+
+# The measures at the targets' grain (partner x module x year): companies counted per group
+# and summed are Unternehmenskontakte (names from the registry, etl.core.figures).
 MEASURE_LABELS = {
-    "events": "Veranstaltungen",
-    "participants": "Teilnehmende",
-    "coachings": "Coachings",
-    "coaching_hours": "Coachingstunden",
-    "companies": "Unternehmen",
+    "events": name("events"),
+    "participants": name("participants"),
+    "coachings": name("coachings"),
+    "coaching_hours": name("coaching_hours"),
+    "companies": name("company_contacts"),
 }
+# The measures of the attainment per partner: companies are each partner's distinct ones.
+ATTAINMENT_LABELS = {**MEASURE_LABELS, "companies": "Unternehmen (eindeutig)"}
 CATEGORY_LABELS = {"personnel": "Personal", "overheads": "Gemeinkosten", "material": "Sachausgaben"}
 FINANCING_LABELS = {"eu": "EU (EFRE)", "state": "Land NRW", "own": "Eigenanteil"}
 STATUS_LABELS = {

@@ -6,7 +6,7 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import html
 
-from dashboard import data
+from dashboard import data, fmt
 from dashboard.labels import UPLOAD_STATUS_LABELS
 from dashboard.views import components as ui
 from dashboard.views import grids
@@ -42,6 +42,9 @@ def _diff_block(result: IngestResult) -> html.Div:
             continue
         if "Cent" in name:
             name, old, new = name.replace(" (Cent)", ""), format_eur(int(old)), format_eur(int(new))
+        else:  # German numbers: "89,50 → 0,00" hours, "1.234" counts
+            places = 2 if "Stunden" in name else 0
+            old, new = fmt.de_dec(old, places), fmt.de_dec(new, places)
         totals.append(html.Li(f"{name}: {old} → {new}"))
     return html.Div(
         [

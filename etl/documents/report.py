@@ -7,6 +7,7 @@ from decimal import Decimal
 import pandas as pd
 from sqlalchemy import Engine
 
+from etl.core import figures
 from etl.core.config import NetworkConfig
 from etl.core.money import eligible_costs, eur, format_eur, rules_summary
 from etl.warehouse import queries
@@ -179,6 +180,33 @@ def _de_int(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
 
+# The text's columns: the registry's labels (etl.core.figures), the same figures as the
+# cockpit's cards and tables.
+ACTIVITY_HEADERS = [
+    "Partner",
+    "Modul",
+    "Jahr",
+    *(figures.label(k) for k in ("events", "participants", "coachings")),
+    *(figures.label(k) for k in ("coaching_hours", "company_contacts")),
+]
+ELIGIBLE_KEYS = ("personnel", "overheads", "material", "eligible", "grant", "eu", "state", "own")
+ELIGIBLE_HEADERS = ["Partner", "Jahr", *(figures.label(k) for k in ELIGIBLE_KEYS)]
+ELIGIBLE_FIELDS = [
+    "personnel_eur",
+    "overhead_eur",
+    "material_eur",
+    "eligible_eur",
+    "grant_eur",
+    "eu_eur",
+    "state_eur",
+    "own_eur",
+]
+
+
+def _cents_text(value: str) -> str:
+    return format_eur(int(Decimal(value) * 100))
+
+
 def render_text(rep: dict) -> str:
     """A readable German rendering of :func:`build_report`."""
     acts = [
@@ -195,58 +223,18 @@ def render_text(rep: dict) -> str:
         for r in rep["activities"]
         if r["events"] or r["coachings"] or r["companies"]
     ]
-    cents = lambda v: format_eur(int(Decimal(v) * 100))  # noqa: E731
     elig = [
-        [
-            r["partner"],
-            str(r["year"]),
-            cents(r["personnel_eur"]),
-            cents(r["overhead_eur"]),
-            cents(r["material_eur"]),
-            cents(r["eligible_eur"]),
-            cents(r["grant_eur"]),
-            cents(r["eu_eur"]),
-            cents(r["state_eur"]),
-            cents(r["own_eur"]),
-        ]
+        [r["partner"], str(r["year"]), *(_cents_text(r[k]) for k in ELIGIBLE_FIELDS)]
         for r in rep["eligible"]
     ]
     total = rep["eligible_total"]
     return "\n\n".join(
         [
             f"Bericht: {rep['network']}",
-            "Aktivitäten\n"
-            + _table(
-                [
-                    "Partner",
-                    "Modul",
-                    "Jahr",
-                    "Veranst.",
-                    "Teilnehm.",
-                    "Coachings",
-                    "Std.",
-                    "Untern.",
-                ],
-                acts,
-            ),
-            "Förderfähige Ausgaben\n"
-            + _table(
-                [
-                    "Partner",
-                    "Jahr",
-                    "Personal",
-                    "Gemeinkosten",
-                    "Sachausgaben",
-                    "Förderfähig",
-                    "Zuwendung",
-                    "EU (EFRE)",
-                    "Land NRW",
-                    "Eigenanteil",
-                ],
-                elig,
-            ),
-            f"Förderfähig gesamt: {cents(total.get('eligible_eur', '0'))}; Zuwendung gesamt: "
-            f"{cents(total.get('grant_eur', '0'))}",
-            f"Erreichte Unternehmen (eindeutig): {_de_int(rep['unique_companies'])}",
+            "Aktivitäten\n" + _table(ACTIVITY_HEADERS, acts),
+            f"{figures.name('eligible')}\n" + _table(ELIGIBLE_HEADERS, elig),
+            f"{figures.label('eligible')} gesamt: {_cents_text(total.get('eligible_eur', '0'))}; "
+            f"{figures.name('grant')} gesamt: {_cents_text(total.get('grant_eur', '0'))}",
+            f"{figures.name('unique_companies')}: {_de_int(rep['unique_companies'])}",
         ]
     )
