@@ -213,11 +213,11 @@ def update(search):
 def thresholds(rules) -> str:
     warn, flag = fmt.de_pct(rules.deviation_warn), fmt.de_pct(rules.deviation_flag)
     return (
-        f"Verglichen mit dem Plan bis Stand (abgeschlossene Jahre ganz, das laufende Jahr "
-        f"anteilig nach verstrichenen Monaten). Über Plan: Warnung ab {warn}, Zustimmung des "
-        f"Fördergebers nötig ab {flag}. Unter Plan: Warnung ab {warn}, „Mittel gefährdet“ ab "
-        f"{flag} (Schwellen aus der Konfiguration). Sortiert nach dem Betrag im Risiko, der "
-        "größte zuerst."
+        f"Warnung ab {warn}, Zustimmung des Fördergebers nötig ab {flag} über Plan; unter "
+        f"Plan: Warnung ab {warn}, „Mittel gefährdet“ ab {flag} (Schwellen aus der "
+        "Konfiguration). Verglichen wird mit dem Plan bis Stand: abgeschlossene Jahre ganz, "
+        "das laufende Jahr anteilig nach verstrichenen Monaten. Sortiert nach dem Betrag im "
+        "Risiko, der größte zuerst."
     )
 
 
