@@ -18,7 +18,7 @@ def definitions(src: Source, _query: dict, _f: flt.Filters) -> PageExport:
             f.name,
             f.key,
             f.definition,
-            f.formula,
+            figures.formula_text(f, config),
             ", ".join(f.sources),
             figures.rule_text(f, config),
         ]

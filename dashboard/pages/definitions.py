@@ -39,11 +39,13 @@ def layout(**_query) -> html.Div:
 def update(_pathname):
     """The registry as one table per group, the rules filled in from the current plan."""
     config = planning.config()
-    lead = (
+    lead = [
         "Was jede Zahl des Cockpits bedeutet: Definition, Formel, die Blätter des "
         "Monatsberichts, aus denen sie stammt, und die geltende Regel (aus Konfiguration und "
-        "Finanzplan). Das ⓘ an Karten und Spalten zeigt die Definition von hier."
-    )
+        "Finanzplan). Das ",
+        html.Span("i", className="fig-info"),
+        " an Karten und Spalten zeigt die Definition von hier.",
+    ]
     return lead, [group_section(group, config) for group in figures.GROUPS]
 
 
@@ -64,7 +66,7 @@ def figure_row(fig: figures.Figure, config) -> html.Tr:
     cells = [
         [html.Strong(fig.name), html.Div(fig.key, className="fig-key")],
         fig.definition,
-        fig.formula,
+        figures.formula_text(fig, config),
         ", ".join(fig.sources),
         figures.rule_text(fig, config) or "–",
     ]

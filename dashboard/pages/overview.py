@@ -128,9 +128,15 @@ def companies_lines(model: ov.Overview, kpi: ov.Kpi, f: flt.Filters) -> list:
     else:
         goal = "kein Ziel für eindeutige Unternehmen festgelegt"
     c = model.contacts
+    expected = (
+        [f"zeitanteilig erwartet {fmt.de_int(kpi.expected)} · {fmt.de_pct(kpi.on_track)}"]
+        if kpi.target
+        else []
+    )
     return [
         f"davon KMU: {fmt.de_int(model.n_sme)} ({fmt.de_pct(model.sme_share)})",
         html.Span(goal, id="overview-companies-goal"),
+        *expected,
         html.Span(
             [
                 f"{figures.name('company_contacts')}: {fmt.de_int(c.value)} von "

@@ -94,8 +94,9 @@ def info(key: str) -> html.Span:
     """An ⓘ whose tooltip (title) is the registered definition of figure ``key``; the page
     Kennzahlen holds the formula, the sheets and the rule."""
     text = figures.definition(key)
+    # a circled "i" drawn by CSS (.fig-info): the ⓘ character is missing from many fonts
     return html.Span(
-        "ⓘ",
+        "i",
         title=text,
         className="fig-info",
         role="img",

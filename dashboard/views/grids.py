@@ -121,15 +121,15 @@ def _tip(key: str) -> dict:
 BUDGET_COLUMNS = [
     {"field": "partner", "headerName": "Partner", "width": 110},
     {"field": "year", "headerName": "Jahr", "width": 100, "filter": "agNumberColumnFilter"},
-    {"field": "category", "headerName": "Kostenart", "flex": 1},
-    money_col("plan", "Jahresplan", flex=1, **_tip("plan")),
-    money_col("compare", "Plan bis Stand", flex=1, **_tip("plan_to_date")),
-    money_col("actual", "Ist", flex=1, **_tip("eligible")),
+    {"field": "category", "headerName": "Kostenart", "flex": 1, "minWidth": 140},
+    money_col("plan", "Jahresplan", flex=1, minWidth=150, **_tip("plan")),
+    money_col("compare", "Plan bis Stand", flex=1, minWidth=180, **_tip("plan_to_date")),
+    money_col("actual", "Ist", flex=1, minWidth=140, **_tip("eligible")),
     {
         "field": "deviation",
         "headerName": "Abweichung",
         "type": "rightAligned",
-        "width": 150,
+        "width": 170,
         "filter": "agNumberColumnFilter",
         "valueFormatter": {
             "function": "params.value == null ? '–' : "
@@ -138,7 +138,7 @@ BUDGET_COLUMNS = [
         },
         **_tip("deviation"),
     },
-    money_col("at_stake", "im Risiko", flex=1, sort="desc", **_tip("at_stake")),
+    money_col("at_stake", "im Risiko", flex=1, minWidth=150, **_tip("at_stake")),
     {
         "field": "flag_label",
         "headerName": "Status",
@@ -151,9 +151,9 @@ BUDGET_COLUMNS = [
         **_tip("deviation"),
     },
 ]
-for _col in BUDGET_COLUMNS:  # a header with a definition says so
+for _col in BUDGET_COLUMNS:  # a header with a definition shows an ⓘ (CSS, .fig-info-header)
     if "headerTooltip" in _col:
-        _col["headerName"] += " ⓘ"
+        _col["headerClass"] = "fig-info-header"
 
 
 def paged(page_size: int = 25) -> dict:

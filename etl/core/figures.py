@@ -347,3 +347,8 @@ def rule_values(config: NetworkConfig) -> dict[str, str]:
 def rule_text(fig: Figure, config: NetworkConfig) -> str:
     """The rule of ``fig`` with the configured values filled in ('' when it has none)."""
     return fig.rule.format(**rule_values(config)) if fig.rule else ""
+
+
+def formula_text(fig: Figure, config: NetworkConfig) -> str:
+    """The formula of ``fig`` with the configured values filled in."""
+    return fig.formula.format(**rule_values(config))
