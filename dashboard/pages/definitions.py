@@ -70,8 +70,12 @@ def figure_row(fig: figures.Figure, config) -> html.Tr:
         ", ".join(fig.sources),
         figures.rule_text(fig, config) or "–",
     ]
+    empty = {"className": "fig-none"}  # no rule: left out on a phone
     return html.Tr(
-        [html.Td(c, **{"data-label": h}) for h, c in zip(COLUMNS, cells, strict=True)],
+        [
+            html.Td(c, **{"data-label": h}, **(empty if c == "–" else {}))
+            for h, c in zip(COLUMNS, cells, strict=True)
+        ],
         id=fig.key,
         className="figure-row",
     )

@@ -40,7 +40,7 @@ def layout(**_query) -> html.Div:
                             "Was Aufmerksamkeit braucht",
                             html.Div(id="overview-attention"),
                             hint="Partner hinter dem zeitanteiligen Ziel, Budgetzeilen über "
-                            "Plan, fehlende Monatsberichte",
+                            "oder unter dem Plan bis Stand, fehlende Monatsberichte",
                         ),
                         xl=7,
                     ),
@@ -275,7 +275,10 @@ def partner_table(model: ov.Overview, f: flt.Filters, rules) -> html.Table:
                 id="overview-partners-rest",
             )
         )
-    table = html.Table([head, html.Tbody(rows)], className="table attain-table mb-0")
+    table = html.Div(  # scrolls inside itself on a phone
+        html.Table([head, html.Tbody(rows)], className="table attain-table mb-0"),
+        className="table-responsive",
+    )
     if not rest:
         return table
     note = html.P(

@@ -119,9 +119,15 @@ def _tip(key: str) -> dict:
 
 
 BUDGET_COLUMNS = [
-    {"field": "partner", "headerName": "Partner", "width": 110},
-    {"field": "year", "headerName": "Jahr", "width": 100, "filter": "agNumberColumnFilter"},
-    {"field": "category", "headerName": "Kostenart", "flex": 1, "minWidth": 140},
+    {"field": "partner", "headerName": "Partner", "width": 110, "minWidth": 100},
+    {
+        "field": "year",
+        "headerName": "Jahr",
+        "width": 100,
+        "minWidth": 90,
+        "filter": "agNumberColumnFilter",
+    },
+    {"field": "category", "headerName": "Kostenart", "flex": 1, "minWidth": 150},
     money_col("plan", "Jahresplan", flex=1, minWidth=150, **_tip("plan")),
     money_col("compare", "Plan bis Stand", flex=1, minWidth=180, **_tip("plan_to_date")),
     money_col("actual", "Ist", flex=1, minWidth=140, **_tip("eligible")),

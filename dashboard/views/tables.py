@@ -54,6 +54,7 @@ def forecast_table(fc: pd.DataFrame) -> dbc.Table:
         [head, html.Tbody(rows)],
         className="money-table mb-0",
         hover=True,
+        responsive=True,  # scrolls inside itself on a phone
         id="finance-forecast-table",
     )
 
