@@ -120,9 +120,7 @@ def companies_lines(model: ov.Overview, kpi: ov.Kpi, f: flt.Filters) -> list:
     """The companies card's lines: SMEs, the distinct companies against their own target
     (the number, bar and percentage of the card), then the Unternehmenskontakte, labelled."""
     if kpi.target:
-        goal = (
-            f"Ziel {fmt.de_int(kpi.target)} eindeutige · erreicht {fmt.de_pct(kpi.attainment)}"
-        )
+        goal = f"Ziel {fmt.de_int(kpi.target)} eindeutige · erreicht {fmt.de_pct(kpi.attainment)}"
     elif f.modules or f.years:
         goal = "Ziel gilt für alle Module und die ganze Laufzeit: hier kein Vergleich"
     else:
