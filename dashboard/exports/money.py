@@ -14,6 +14,7 @@ from dashboard.exports.source import Source
 from dashboard.labels import CATEGORY_LABELS
 from dashboard.views.grids import budget_status
 from dashboard.views.payments import POSITION_LABELS
+from etl.core import figures
 from etl.documents.book import Column, Table
 from etl.warehouse import queries
 from etl.workflow import payments
@@ -52,16 +53,7 @@ def _lines(model: sp.Spending) -> Table:
 
 def _eligible(model: sp.Spending) -> Table:
     fields = ["personnel", "overheads", "material", "eligible", "grant", "eu", "state", "own"]
-    labels = [
-        "Personal",
-        "Gemeinkosten",
-        "Sachausgaben",
-        "Förderfähig",
-        "Zuwendung",
-        "EU (EFRE)",
-        "Land NRW",
-        "Eigenanteil",
-    ]
+    labels = [figures.label(k) for k in fields]  # the registry's column headers
     rows = [
         [r.partner_code, int(r.year), *[int(getattr(r, k)) for k in fields]]
         for r in model.eligible.itertuples(index=False)
@@ -97,8 +89,13 @@ def _forecast(model: sp.Spending) -> Table:
         for r in model.forecast.itertuples(index=False)
     ]
     cols = [Column("Partner"), Column("Jahr", "id")]
-    cols += _money_cols("Plan", "Ist bisher", "Prognose Jahresende", "gefährdet")
-    return Table("Prognose", cols, rows)
+    cols += _money_cols(
+        figures.name("plan"),
+        figures.name("actual_to_date"),
+        "Prognose Jahresende",
+        figures.name("at_risk"),
+    )
+    return Table("Prognose", cols, rows, note=f"gefährdet: {figures.figure('at_risk').formula}")
 
 
 def _deadlines(model: sp.Spending) -> Table:

@@ -177,12 +177,12 @@ def rates_table(rates: pd.DataFrame) -> dbc.Table:
         html.Tr(
             [
                 html.Th("Partner"),
-                html.Th("fällig", className="num"),
-                html.Th("rechtzeitig", className="num"),
+                html.Th(ui.with_info("fällig", "reports_due"), className="num"),
+                html.Th(ui.with_info("rechtzeitig", "on_time"), className="num"),
                 html.Th("verspätet", className="num"),
                 html.Th("fehlt", className="num"),
                 html.Th("korrigiert", className="num"),
-                html.Th("Quote", className="num"),
+                html.Th(ui.with_info("Quote", "on_time_rate"), className="num"),
             ]
         )
     )
