@@ -41,12 +41,17 @@ def overview(src: Source, _query: dict, f: flt.Filters) -> PageExport:
     frames = src.frames("activity_months", "money_months", "reach", "uploads")
     m = ov.overview(*frames, config, f, src.today)
     return PageExport(
-        [_kpi_table(m), _budget_table(m), _attention_table(m), _attain_table(m)],
+        [_kpi_table(m, _whole_label(src)), _budget_table(m), _attention_table(m), _attain_table(m)],
         [("Berichtsstand", f"{m.as_of:%m/%Y}"), ("Planstand", plan_label(src, None))],
     )
 
 
-def _kpi_table(m: ov.Overview) -> Table:
+def _whole_label(src: Source) -> str:
+    """The unfiltered total's column: the whole project, or a partner account's own total."""
+    return f"Gesamt (Partner {', '.join(src.scope)})" if src.scope else "Gesamtes Projekt"
+
+
+def _kpi_table(m: ov.Overview, whole_label: str = "Gesamtes Projekt") -> Table:
     """The KPIs against target (with the unfiltered value when a filter is set); companies
     are the distinct ones against their own target, the Unternehmenskontakte a row of their
     own (names from the registry of figures)."""
@@ -73,7 +78,7 @@ def _kpi_table(m: ov.Overview) -> Table:
         Column("zeitanteilig erwartet", "decimal"),
         Column("Zielerreichung", "pct"),
         Column("gegen Erwartung", "pct"),
-    ] + ([Column("Gesamtes Projekt", "int")] if m.whole else [])
+    ] + ([Column(whole_label, "int")] if m.whole else [])
     return Table("Kennzahlen", kpi_cols, kpi_rows)
 
 
