@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 from etl.core import labels as money_labels
+from etl.core.figures import name
 
+# The measures at the targets' grain (partner x module x year): companies counted per group
+# and summed are Unternehmenskontakte (names from the registry, etl.core.figures).
 MEASURE_LABELS = {
-    "events": "Veranstaltungen",
-    "participants": "Teilnehmende",
-    "coachings": "Coachings",
-    "coaching_hours": "Coachingstunden",
-    "companies": "Unternehmen",
+    "events": name("events"),
+    "participants": name("participants"),
+    "coachings": name("coachings"),
+    "coaching_hours": name("coaching_hours"),
+    "companies": name("company_contacts"),
 }
 # the money labels are etl's (the report and the proof of use spell them the same)
 CATEGORY_LABELS = money_labels.CATEGORY_LABELS
 FINANCING_LABELS = money_labels.FINANCING_LABELS
+# The measures of the attainment per partner: companies are each partner's distinct ones.
+ATTAINMENT_LABELS = {**MEASURE_LABELS, "companies": "Unternehmen (eindeutig)"}
 STATUS_LABELS = {
     "on_time": "rechtzeitig",
     "late": "verspätet",

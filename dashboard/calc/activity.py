@@ -341,3 +341,31 @@ def top_partners(
     label = others_label(len(partners) - limit)
     codes = frame["partner_code"].astype(object)
     return shown, label, frame.assign(partner_code=codes.where(codes.isin(shown), label))
+
+
+# --- distinct companies against the distinct-companies targets ------------------------------
+
+
+def unique_by_partner(reach: pd.DataFrame) -> dict[str, int]:
+    """Distinct companies reached per partner (each partner's own count)."""
+    if reach.empty:
+        return {}
+    counts = distinct_counts(reach, ["partner_code"], "company_id")
+    return {str(p): int(n) for p, n in zip(counts["partner_code"], counts["n"], strict=True)}
+
+
+def unique_reached(
+    reach: pd.DataFrame, config: NetworkConfig, partners: tuple[str, ...]
+) -> tuple[int, int | None, bool]:
+    """(distinct companies, their target or None, whether counted per partner) for the
+    ``partners`` chosen: all partners (the network) count each company once across partners
+    against ``network_unique_target``; one partner its own against its target; several (not
+    all) partners the sum of each one's own against the sum of their targets."""
+    if set(partners) >= set(config.partner_codes):
+        value = int(reach["company_id"].nunique()) if not reach.empty else 0
+        return value, config.network_unique_target, False
+    mine = unique_by_partner(reach)
+    targets = config.unique_company_targets
+    value = sum(mine.get(p, 0) for p in partners)
+    target = sum(targets[p] for p in partners) if all(p in targets for p in partners) else None
+    return value, target, len(partners) > 1

@@ -30,6 +30,7 @@ class Item:
     months: tuple[date, ...] = ()  # missing / month_missing: the months without report
     partners: tuple[str, ...] = ()  # month_missing: the partners missing it
     count: int = 0  # late: reports late
+    under: bool = False  # budget: under the plan to date (money at risk), else over it
 
 
 def _grouped(codes, *columns) -> dict:
@@ -54,9 +55,10 @@ def behind_items(behind: pd.DataFrame, rules: Rules) -> list[Item]:
 
 
 def budget_items(lines: pd.DataFrame) -> list[Item]:
-    """One item per budget line flagged 'warn' or 'flag'."""
+    """One item per budget line flagged 'warn' or 'flag' (over or under the plan to date)."""
     items = []
     for r in lines[lines["flag"] != "ok"].itertuples(index=False):
+        under = getattr(r, "direction", "over") == "under"
         items.append(
             Item(
                 r.flag,
@@ -66,6 +68,7 @@ def budget_items(lines: pd.DataFrame) -> list[Item]:
                 int(r.year),
                 category=r.category,
                 share=r.deviation,
+                under=under,
             )
         )
     return items

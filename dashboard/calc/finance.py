@@ -9,12 +9,14 @@ the tests check it against eligible_costs).
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
 import numpy as np
 import pandas as pd
 
+from dashboard.calc import periods
 from etl.core.config import COST_CATEGORIES, NetworkConfig, Rules
 from etl.core.money import (
     eligible_arrays,
@@ -131,16 +133,19 @@ def flag(dev: Fraction | None, rules: Rules) -> str:
     return "ok"
 
 
-def flags(actual: np.ndarray, plan: np.ndarray, rules: Rules) -> np.ndarray:
+def flags(actual: np.ndarray, plan: np.ndarray, rules: Rules, base=None) -> np.ndarray:
     """:func:`flag` of :func:`deviation` for whole arrays, in exact integer arithmetic:
-    (actual - plan) / plan >= num / den  <=>  (actual - plan) x den >= num x plan (plan > 0)."""
+    (actual - plan) / plan >= num / den  <=>  (actual - plan) x den >= num x plan (plan > 0).
+    ``base``: the amount the share is taken of (default ``plan``; under-spend passes the
+    plan as ``actual`` and the actual as ``plan``, with the plan as ``base``)."""
     a, p = np.asarray(actual, dtype=object), np.asarray(plan, dtype=object)
     over = a - p
     fnum, fden = exact_ratio(rules.deviation_flag)
     wnum, wden = exact_ratio(rules.deviation_warn)
-    has = np.asarray(plan, dtype=np.int64) > 0
-    is_flag = has & (over * fden >= fnum * p).astype(bool)
-    is_warn = has & (over * wden >= wnum * p).astype(bool)
+    base = p if base is None else np.asarray(base, dtype=object)
+    has = np.asarray(base, dtype=np.int64) > 0
+    is_flag = has & (over * fden >= fnum * base).astype(bool)
+    is_warn = has & (over * wden >= wnum * base).astype(bool)
     return np.where(is_flag, "flag", np.where(is_warn, "warn", "ok")).astype(object)
 
 
@@ -166,8 +171,17 @@ def _same_grain(eligible: pd.DataFrame, budget: pd.DataFrame) -> bool:
     )
 
 
-def plan_vs_actual(eligible: pd.DataFrame, budget: pd.DataFrame, rules: Rules) -> pd.DataFrame:
-    """One row per budget line (partner x year x category): plan, actual, deviation and flag."""
+def plan_vs_actual(
+    eligible: pd.DataFrame,
+    budget: pd.DataFrame,
+    rules: Rules,
+    shares: dict[int, Fraction] | None = None,
+) -> pd.DataFrame:
+    """One row per budget line (partner x year x category): plan, plan to date (``compare``:
+    the plan x each year's share elapsed, :func:`year_shares`; the plan without ``shares``),
+    actual, deviation from the plan to date, flag both ways ('warn'/'flag' over or under by
+    the thresholds), ``direction`` ('over'/'under') and ``at_stake`` (|actual - plan to
+    date| of flagged and warned lines, cents)."""
     out = budget.reset_index(drop=True)
     cats = list(COST_CATEGORIES)
     if _same_grain(eligible, out):
@@ -193,17 +207,63 @@ def plan_vs_actual(eligible: pd.DataFrame, budget: pd.DataFrame, rules: Rules) -
         )
         out = budget.merge(long, on=["partner_code", "year", "category"], how="left")
         out["actual"] = out["actual"].fillna(0).astype(int)
-    actual, plan = out["actual"].to_numpy(), out["plan"].to_numpy()
+    return _compared(out, rules, shares)
+
+
+def _compared(out: pd.DataFrame, rules: Rules, shares: dict[int, Fraction] | None):
+    """The lines with their plan to date, deviation from it, flag both ways, direction and
+    the euros at stake (see :func:`plan_vs_actual`)."""
+    actual = out["actual"].to_numpy(dtype=np.int64)
+    plan = out["plan"].to_numpy(dtype=np.int64)
+    compare = plan_to_date(plan, out["year"].to_numpy(dtype=np.int64), shares)
+    out["compare"] = compare
     out["deviation"] = pd.Series(
         [
             Fraction(int(a) - int(p), int(p)) if p > 0 else None
-            for a, p in zip(actual.tolist(), plan.tolist(), strict=True)
+            for a, p in zip(actual.tolist(), compare.tolist(), strict=True)
         ],
         index=out.index,
         dtype=object,
     )
-    out["flag"] = flags(actual, plan, rules) if len(out) else []
+    over = flags(actual, compare, rules) if len(out) else np.array([], dtype=object)
+    under = flags(compare, actual, rules, base=compare) if len(out) else over
+    out["flag"] = np.where(over != "ok", over, under).astype(object) if len(out) else []
+    out["direction"] = np.where(actual >= compare, "over", "under").astype(object)
+    gap = np.abs(actual - compare)
+    out["at_stake"] = np.where(out["flag"].to_numpy() != "ok", gap, 0).astype(np.int64)
     return out
+
+
+def year_shares(config: NetworkConfig, years, as_of: date) -> dict[int, Fraction]:
+    """Each year's share of its project months elapsed by the end of month ``as_of`` (the
+    Stand): 1 for closed years, months elapsed / months of the year for the current one, 0
+    for years to come."""
+    return {int(y): periods.year_elapsed(config, int(y), as_of) for y in years}
+
+
+def plan_to_date(
+    plan: np.ndarray, years: np.ndarray, shares: dict[int, Fraction] | None
+) -> np.ndarray:
+    """Each line's plan due by the Stand: plan x its year's share (:func:`year_shares`),
+    rounded half-up to the cent; the whole plan when ``shares`` is None."""
+    plan = np.asarray(plan, dtype=np.int64)
+    if shares is None:
+        return plan.copy()
+    out = np.zeros(len(plan), dtype=np.int64)
+    for year, share in shares.items():
+        at = np.asarray(years) == year
+        num, den = share.numerator, share.denominator
+        out[at] = (2 * plan[at] * num + den) // (2 * den)
+    return out
+
+
+def by_risk(lines: pd.DataFrame) -> pd.DataFrame:
+    """The lines with the most euros at stake first (flagged before warned at equal stake),
+    then the rest by their distance from plan; ties keep their order."""
+    rank = lines["flag"].map({"flag": 0, "warn": 1}).fillna(2)
+    gap = (lines["actual"].astype("int64") - lines["compare"].astype("int64")).abs()
+    order = pd.DataFrame({"stake": -lines["at_stake"], "rank": rank, "gap": -gap})
+    return lines.loc[order.sort_values(["stake", "rank", "gap"], kind="stable").index]
 
 
 def totals(frame: pd.DataFrame, fields: tuple[str, ...] = ELIGIBLE_FIELDS) -> dict[str, int]:

@@ -15,15 +15,17 @@ from etl.core.config import NetworkConfig
 
 @dataclass(frozen=True)
 class Kpi:
-    """One KPI: its value, and for the comparison with targets the value counted at the
-    targets' grain (partner x module x year; differs for distinct companies), the target for
-    the selection and what is expected by now."""
+    """One KPI: its value, the value compared with the target (the same count: for distinct
+    companies the distinct companies, against the distinct-companies target), the target for
+    the selection (0: none) and what is expected by now. ``per_partner``: distinct companies
+    counted per partner and summed (several, not all partners chosen)."""
 
     measure: str
     value: int
     counted: int
     target: int
     expected: Fraction
+    per_partner: bool = False
 
     @property
     def attainment(self) -> Fraction | None:
@@ -39,6 +41,7 @@ class Overview:
     as_of: date
     elapsed: Fraction
     kpis: dict[str, Kpi]
+    contacts: Kpi  # companies counted per partner x module x year, against those targets
     hours: object
     n_sme: int
     sme_share: Fraction | None
@@ -72,18 +75,40 @@ def kpis(
     expected = activity.expected_by(targets.assign(_all=0), config, as_of, ["_all"])
     if grain is None:
         grain = activity.totals(months, reach, list(activity.KEYS))
-    counted = {m: int(grain[m].sum()) for m in activity.MEASURES}
-    values = {**counted, "companies": int(reach["company_id"].nunique()) if not reach.empty else 0}
-    return {
+    counted = {m: int(grain[m].sum()) for m in activity.COUNTS}
+    out = {
         m: Kpi(
             m,
-            values[m],
+            counted[m],
             counted[m],
             int(targets[m].sum()),
             expected[m].iloc[0] if len(expected) else Fraction(0),
         )
-        for m in activity.MEASURES
+        for m in activity.COUNTS
     }
+    out["companies"] = companies_kpi(reach, config, f, as_of)
+    return out
+
+
+def companies_kpi(reach: pd.DataFrame, config: NetworkConfig, f: flt.Filters, as_of: date) -> Kpi:
+    """Distinct companies against the distinct-companies target (activity.unique_reached).
+    The target holds for all modules and the whole period: with a module or year filter
+    there is none to compare with (target 0)."""
+    value, target, per_partner = activity.unique_reached(reach, config, f.partner_list(config))
+    if f.modules or f.years or target is None:
+        target = 0
+    expected = Fraction(target) * periods.time_elapsed(config, as_of)
+    return Kpi("companies", value, value, target, expected, per_partner)
+
+
+def contacts_kpi(grain: pd.DataFrame, config: NetworkConfig, f: flt.Filters, as_of: date) -> Kpi:
+    """Unternehmenskontakte: distinct companies per partner x module x year, summed, against
+    the per-module-and-year companies targets (``grain``: activity.totals at KEYS)."""
+    targets = flt.apply(activity.targets_frame(config), f)
+    expected = activity.expected_by(targets.assign(_all=0), config, as_of, ["_all"])
+    value = int(grain["companies"].sum()) if len(grain) else 0
+    goal = expected["companies"].iloc[0] if len(expected) else Fraction(0)
+    return Kpi("company_contacts", value, value, int(targets["companies"].sum()), goal)
 
 
 def partner_attainment(
@@ -94,11 +119,30 @@ def partner_attainment(
     as_of: date,
     grain: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Partner x measure: actual and prorated target at the targets' grain, attainment."""
+    """Partner x measure: actual and prorated target, attainment. Events, participants and
+    coachings at the targets' grain; companies: the partner's distinct companies against its
+    distinct-companies target (none with a module or year filter)."""
     actual = grain if grain is not None else activity.totals(months, reach, list(activity.KEYS))
     targets = flt.apply(activity.targets_frame(config), f)
     expected = activity.expected_by(targets, config, as_of, ["partner_code"])
-    return activity.partner_attainment(actual, expected)
+    attain = activity.partner_attainment(actual, expected)
+    if attain.empty:
+        return attain
+    mine = activity.unique_by_partner(reach)
+    goals = {} if f.modules or f.years else config.unique_company_targets
+    elapsed = periods.time_elapsed(config, as_of)
+    rows = attain["measure"] == "companies"
+    codes = attain.loc[rows, "partner_code"]
+    actuals = [mine.get(p, 0) for p in codes]
+    expects = [Fraction(goals.get(p, 0)) * elapsed for p in codes]
+    attain.loc[rows, "actual"] = actuals
+    attain.loc[rows, "expected"] = pd.Series(expects, index=codes.index, dtype=object)
+    attain.loc[rows, "attainment"] = pd.Series(
+        [activity.attainment(a, e) for a, e in zip(actuals, expects, strict=True)],
+        index=codes.index,
+        dtype=object,
+    )
+    return attain
 
 
 def money(
@@ -124,7 +168,8 @@ def overview(
     as_of = periods.as_of_month(config, today)
     months, reach_f = selection(activity_months, reach, f)
     elig, budget = money(money_months, config, f)
-    lines = finance.plan_vs_actual(elig, budget, config.rules)
+    shares = finance.year_shares(config, f.year_list(config), as_of)
+    lines = finance.plan_vs_actual(elig, budget, config.rules, shares)
     matrix = reporting.matrix_for(
         uploads, config, f.partner_list(config), f.year_list(config), today
     )
@@ -143,6 +188,7 @@ def overview(
         as_of=as_of,
         elapsed=periods.time_elapsed(config, as_of),
         kpis=kpis(months, reach_f, config, f, as_of, grain),
+        contacts=contacts_kpi(grain, config, f, as_of),
         hours=months["coaching_hours"].sum() if not months.empty else 0,
         n_sme=n_sme,
         sme_share=share,
@@ -220,6 +266,7 @@ def _summed(cells: dict, rest: list[str]) -> dict[str, Cell]:
     """Per measure: the rest's actual and expected summed, and the attainment of the sums."""
     out = {}
     for m in activity.MEASURES:
+        # companies: each partner's own distinct companies, summed over the rest
         actual = sum(int(cells[c][m][1]) for c in rest if m in cells[c])
         expected = sum((cells[c][m][2] for c in rest if m in cells[c]), Fraction(0))
         out[m] = (activity.attainment(actual, expected), actual, expected)

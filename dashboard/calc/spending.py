@@ -18,7 +18,9 @@ from etl.core.config import NetworkConfig
 class Spending:
     as_of: date
     eligible: pd.DataFrame  # partner x year, cents
-    lines: pd.DataFrame  # partner x year x category: plan, actual, deviation, flag
+    # partner x year x category: plan, plan to date, actual, deviation, flag both ways,
+    # direction, euros at stake; the most at stake first (finance.by_risk)
+    lines: pd.DataFrame
     forecast: pd.DataFrame  # partner x year: plan, actual, forecast, at_risk
     burn: pd.DataFrame  # month: cumulative actual, plan, linear, forecast
     totals: dict[str, int]
@@ -46,10 +48,12 @@ def spending(
     chosen = [m for m in all_months if m.year in years]
     plan_by_year = budget.groupby("year")["plan"].sum().to_dict()
     chosen_monthly = monthly[monthly["month"].dt.year.isin(years)] if not monthly.empty else monthly
+    as_of = periods.as_of_month(config, today)
+    shares = finance.year_shares(config, years, as_of)
     return Spending(
-        as_of=periods.as_of_month(config, today),
+        as_of=as_of,
         eligible=elig,
-        lines=finance.plan_vs_actual(elig, budget, config.rules),
+        lines=finance.by_risk(finance.plan_vs_actual(elig, budget, config.rules, shares)),
         forecast=fc[fc["year"].isin(years)].reset_index(drop=True),
         burn=forecast.burn_curve(chosen_monthly, plan_by_year, partners, chosen),
         totals=finance.totals(elig),

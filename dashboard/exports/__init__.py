@@ -36,7 +36,7 @@ Exporter = Callable[[Source, dict[str, str], flt.Filters], PageExport]
 
 
 def _registry() -> dict[str, tuple[str, Exporter]]:
-    from dashboard.exports import analysis, lists, money
+    from dashboard.exports import analysis, definitions, lists, money
 
     return {
         "/": ("Übersicht", analysis.overview),
@@ -50,6 +50,7 @@ def _registry() -> dict[str, tuple[str, Exporter]]:
         "/benutzer": ("Benutzer", lists.accounts),
         "/finanzplan": ("Finanzplan", lists.plan),
         "/mittelabrufe": ("Mittelabrufe", lists.payments),
+        "/kennzahlen": ("Kennzahlen", definitions.definitions),
     }
 
 

@@ -16,8 +16,9 @@ from dashboard.calc import overview as ov
 from dashboard.calc import reporting as rp
 from dashboard.exports import PageExport
 from dashboard.exports.source import Source
-from dashboard.labels import MEASURE_LABELS, STATUS_LABELS
+from dashboard.labels import ATTAINMENT_LABELS, MEASURE_LABELS, STATUS_LABELS
 from dashboard.views.attention import text as attention_text
+from etl.core import figures
 from etl.core.config import TARGET_MEASURES
 from etl.core.normalise import SIZE_CLASSES
 from etl.documents.book import Column, Table
@@ -40,16 +41,25 @@ def overview(src: Source, _query: dict, f: flt.Filters) -> PageExport:
     frames = src.frames("activity_months", "money_months", "reach", "uploads")
     m = ov.overview(*frames, config, f, src.today)
     return PageExport(
-        [_kpi_table(m), _budget_table(m), _attention_table(m), _attain_table(m)],
+        [_kpi_table(m, _whole_label(src)), _budget_table(m), _attention_table(m), _attain_table(m)],
         [("Berichtsstand", f"{m.as_of:%m/%Y}"), ("Planstand", plan_label(src, None))],
     )
 
 
-def _kpi_table(m: ov.Overview) -> Table:
-    """The KPIs against target (with the unfiltered value when a filter is set)."""
+def _whole_label(src: Source) -> str:
+    """The unfiltered total's column: the whole project, or a partner account's own total."""
+    return f"Gesamt (Partner {', '.join(src.scope)})" if src.scope else "Gesamtes Projekt"
+
+
+def _kpi_table(m: ov.Overview, whole_label: str = "Gesamtes Projekt") -> Table:
+    """The KPIs against target (with the unfiltered value when a filter is set); companies
+    are the distinct ones against their own target, the Unternehmenskontakte a row of their
+    own (names from the registry of figures)."""
+    kpis = [*m.kpis.values(), m.contacts]
+    names = {"companies": figures.name("unique_companies")}
     kpi_rows = [
         [
-            MEASURE_LABELS[k.measure],
+            names.get(k.measure) or figures.name(k.measure),
             k.value,
             k.counted,
             k.target,
@@ -57,19 +67,25 @@ def _kpi_table(m: ov.Overview) -> Table:
             as_number(k.attainment),
             as_number(k.on_track),
         ]
-        + ([m.whole[k.measure].value] if m.whole else [])
-        for k in m.kpis.values()
+        + ([_whole_value(m, k.measure)] if m.whole else [])
+        for k in kpis
     ]
     kpi_cols = [
         Column("Kennzahl"),
         Column("Ist", "int"),
-        Column("Ist je Partner, Modul, Jahr", "int"),
+        Column("Ist (mit dem Ziel verglichen)", "int"),
         Column("Ziel", "int"),
         Column("zeitanteilig erwartet", "decimal"),
         Column("Zielerreichung", "pct"),
         Column("gegen Erwartung", "pct"),
-    ] + ([Column("Gesamtes Projekt", "int")] if m.whole else [])
+    ] + ([Column(whole_label, "int")] if m.whole else [])
     return Table("Kennzahlen", kpi_cols, kpi_rows)
+
+
+def _whole_value(m: ov.Overview, measure: str) -> int | None:
+    """The unfiltered value of a KPI (None for the Unternehmenskontakte: not kept)."""
+    whole = m.whole.get(measure)
+    return whole.value if whole else None
 
 
 def _budget_table(m: ov.Overview) -> Table:
@@ -117,7 +133,7 @@ def _attain_table(m: ov.Overview) -> Table:
         [
             [
                 r.partner_code,
-                MEASURE_LABELS[r.measure],
+                ATTAINMENT_LABELS[r.measure],
                 int(r.actual),
                 as_number(r.expected),
                 as_number(r.attainment),
@@ -157,7 +173,7 @@ def _actual_and_target(months, reach, config, f: flt.Filters) -> Table:
         "Ist und Ziel",
         columns,
         rows,
-        note="Unternehmen je Partner, Modul und Jahr gezählt "
+        note="Unternehmenskontakte: Unternehmen je Partner, Modul und Jahr gezählt "
         "(wie die Ziele); die Summe zählt ein Unternehmen daher mehrfach.",
     )
 

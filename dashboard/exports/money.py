@@ -12,8 +12,10 @@ from dashboard.calc import spending as sp
 from dashboard.exports import PageExport
 from dashboard.exports.analysis import as_number, plan_label
 from dashboard.exports.source import Source
-from dashboard.labels import CATEGORY_LABELS, FLAG_LABELS
+from dashboard.labels import CATEGORY_LABELS
+from dashboard.views.grids import budget_status
 from dashboard.views.payments import POSITION_LABELS
+from etl.core import figures
 from etl.core.labels import ELIGIBLE_LABELS
 from etl.documents.book import Column, Table
 from etl.warehouse import queries
@@ -31,15 +33,24 @@ def _lines(model: sp.Spending) -> Table:
             int(r.year),
             CATEGORY_LABELS[r.category],
             int(r.plan),
+            int(r.compare),
             int(r.actual),
             as_number(r.deviation),
-            FLAG_LABELS[r.flag],
+            int(r.at_stake),
+            budget_status(r.flag, r.direction, int(r.compare), int(r.plan)),
         ]
         for r in model.lines.itertuples(index=False)
     ]
     columns = [Column("Partner"), Column("Jahr", "id"), Column("Kostenart")]
-    columns += _money_cols("Plan", "Ist") + [Column("Abweichung", "pct"), Column("Status")]
-    return Table("Budgetzeilen", columns, rows)
+    columns += _money_cols("Plan", "Plan bis Stand", "Ist") + [Column("Abweichung", "pct")]
+    columns += _money_cols("im Risiko") + [Column("Status")]
+    return Table(
+        "Budgetzeilen",
+        columns,
+        rows,
+        note="Abweichung vom Plan bis Stand (laufendes Jahr anteilig); größter Betrag im "
+        "Risiko zuerst.",
+    )
 
 
 def _eligible(model: sp.Spending) -> Table:
@@ -77,8 +88,13 @@ def _forecast(model: sp.Spending) -> Table:
         for r in model.forecast.itertuples(index=False)
     ]
     cols = [Column("Partner"), Column("Jahr", "id")]
-    cols += _money_cols("Plan", "Ist bisher", "Prognose Jahresende", "gefährdet")
-    return Table("Prognose", cols, rows)
+    cols += _money_cols(
+        figures.name("plan"),
+        figures.name("actual_to_date"),
+        "Prognose Jahresende",
+        figures.name("at_risk"),
+    )
+    return Table("Prognose", cols, rows, note=f"gefährdet: {figures.figure('at_risk').formula}")
 
 
 def _deadlines(model: sp.Spending) -> Table:

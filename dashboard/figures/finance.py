@@ -145,9 +145,11 @@ def plan_actual(
     partners: Sequence[str],
     link: Callable[[str, int, str], str],
     plain: bool = False,
+    plan_name: str = "Plan",
 ) -> go.Figure | dict:
-    """Actual per partner x year stacked by cost category, the plan as a tick (Tsd. €).
-    With more than MAX_PARTNERS partners: the largest ones (actual) and the rest's average."""
+    """Actual per partner x year stacked by cost category, the plan as a tick (Tsd. €) named
+    ``plan_name``. With more than MAX_PARTNERS partners: the largest ones (actual) and the
+    rest's average."""
     if lines.empty or int(lines["actual"].sum()) == 0:
         return empty(NO_MONEY, plain=plain)
     years = sorted(lines["year"].unique())
@@ -164,7 +166,7 @@ def plan_actual(
     links = ["" if p == other and rest else p for p, _y in keys]
     traces = [
         *_category_traces(act_rows, keys, x, links, link),
-        _plan_trace([int(v) for row in plan_rows for v in row], x),
+        _plan_trace([int(v) for row in plan_rows for v in row], x, plan_name),
     ]
     return build(
         traces,
@@ -229,14 +231,14 @@ def _category_traces(
     return traces
 
 
-def _plan_trace(planned: list[int], x: list) -> dict:
+def _plan_trace(planned: list[int], x: list, name: str = "Plan") -> dict:
     """The plan of each bar as a horizontal tick."""
     return dict(
         type="scatter",
         x=x,
         y=[thousands(c) for c in planned],
         mode="markers",
-        name="Plan",
+        name=name,
         marker={
             "symbol": "line-ew-open",
             "size": 30,
@@ -244,7 +246,7 @@ def _plan_trace(planned: list[int], x: list) -> dict:
             "line": {"width": 3, "color": LINE_COLORS["plan"]},
         },
         customdata=[fmt.eur(c) for c in planned],
-        hovertemplate="Plan: %{customdata}<extra></extra>",
+        hovertemplate=name + ": %{customdata}<extra></extra>",
     )
 
 

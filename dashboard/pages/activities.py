@@ -44,7 +44,7 @@ def layout(**_query) -> html.Div:
             ui.page_header("Aktivitäten", "activities-lead"),
             html.Div([measure, group], className="d-flex flex-wrap gap-4 mb-3"),
             ui.section(
-                "Ist und Ziel",
+                ui.with_info("Ist und Ziel", "target"),
                 ui.graph("activities-bars", drill=True),
                 hint="Balken anklicken: die Zeilen dahinter auf der Seite Daten",
                 id="activities-bars-card",
@@ -60,7 +60,7 @@ def layout(**_query) -> html.Div:
             ),
             _side_by_side(
                 ui.section(
-                    "Unternehmen nach Größenklasse",
+                    ui.with_info("Eindeutige Unternehmen nach Größenklasse", "unique_companies"),
                     ui.graph("activities-sizes", drill=True, height=360),
                     html.Div(id="activities-sme", className="mt-2 fw-semibold"),
                     id="activities-sizes-card",
@@ -245,7 +245,12 @@ def cumulative(frame, config, f, measure):
 
 
 def lead(config, f, measure) -> str:
-    note = " (je Partner, Modul und Jahr gezählt – wie die Ziele)" if measure == "companies" else ""
+    note = (
+        " (Unternehmen je Partner, Modul und Jahr gezählt und summiert – wie die Ziele; "
+        "eindeutige Unternehmen: unten nach Größenklasse und auf der Übersicht)"
+        if measure == "companies"
+        else ""
+    )
     return f"{MEASURE_LABELS[measure]}{note} · {ui.selection_text(config, f)}"
 
 

@@ -41,7 +41,8 @@ def layout(**_query) -> html.Div:
             ui.section(
                 "Plan und Ist je Partner, Jahr und Kostenart",
                 ui.graph("finance-plan", drill=True, height=440),
-                hint="Balken anklicken: die Kostenzeilen dahinter auf der Seite Daten",
+                hint="Strich: Plan bis Stand (das laufende Jahr anteilig). Balken anklicken: "
+                "die Kostenzeilen dahinter auf der Seite Daten",
                 id="finance-plan-card",
             ),
             _split_row(),
@@ -190,11 +191,18 @@ def update(search):
         cards(model, f),
         # plain figure dicts: the same figures without plotly's validation and copies
         figs.burn(model.burn, model.as_of, plain=True),
-        figs.plan_actual(model.lines, partners, line_link(f), plain=True),
+        # the plan tick of each bar is the plan to date (the current year pro rata)
+        figs.plan_actual(
+            model.lines.assign(plan=model.lines["compare"]),
+            partners,
+            line_link(f),
+            plain=True,
+            plan_name="Plan bis Stand",
+        ),
         figs.by_category(model.eligible, partners, partner_link(f), plain=True),
         figs.by_financing(model.eligible, partners, partner_link(f), plain=True),
         figs.at_risk(model.forecast, partners, colors, plain=True),
-        tables.forecast_table(model.forecast),
+        [tables.forecast_table(model.forecast), tables.at_risk_note(model.forecast)],
         tables.deadlines_list(model.deadlines, today),
         grids.budget_rows(model.lines),
         thresholds(config.rules),
@@ -202,9 +210,13 @@ def update(search):
 
 
 def thresholds(rules) -> str:
+    warn, flag = fmt.de_pct(rules.deviation_warn), fmt.de_pct(rules.deviation_flag)
     return (
-        f"Warnung ab {fmt.de_pct(rules.deviation_warn)}, Zustimmung des Fördergebers nötig "
-        f"ab {fmt.de_pct(rules.deviation_flag)} über Plan (Schwellen aus der Konfiguration)"
+        f"Warnung ab {warn}, Zustimmung des Fördergebers nötig ab {flag} über Plan; unter "
+        f"Plan: Warnung ab {warn}, „Mittel gefährdet“ ab {flag} (Schwellen aus der "
+        "Konfiguration). Verglichen wird mit dem Plan bis Stand: abgeschlossene Jahre ganz, "
+        "das laufende Jahr anteilig nach verstrichenen Monaten. Sortiert nach dem Betrag im "
+        "Risiko, der größte zuerst."
     )
 
 
@@ -245,7 +257,7 @@ def cards(model: sp.Spending, f: flt.Filters) -> list:
     return [
         ui.kpi_card(
             "finance-kpi-eligible",
-            "Förderfähige Ausgaben",
+            ui.with_info("Förderfähige Ausgaben", "eligible"),
             fmt.eur(t["eligible"]),
             [
                 f"von {fmt.eur(plan)} Plan · {fmt.de_pct(share)}",
@@ -258,7 +270,7 @@ def cards(model: sp.Spending, f: flt.Filters) -> list:
         ),
         ui.kpi_card(
             "finance-kpi-grant",
-            "Zuwendung",
+            ui.with_info("Zuwendung", "grant"),
             fmt.eur(t["grant"]),
             [
                 f"EU (EFRE) {fmt.eur(t['eu'])}",
@@ -269,11 +281,15 @@ def cards(model: sp.Spending, f: flt.Filters) -> list:
         ),
         ui.kpi_card(
             "finance-kpi-forecast",
-            f"Prognose {horizon}",
+            ui.with_info(f"Prognose {horizon}", "forecast"),
             fmt.eur(forecast),
             [
                 f"{fmt.de_pct(Fraction(forecast, plan) if plan else None)} des Plans",
-                f"gefährdet (nicht ausgeschöpft): {fmt.eur(risk)}",
+                html.Span(
+                    [f"gefährdet (nicht ausgeschöpft): {fmt.eur(risk)} ", ui.info("at_risk")],
+                    id="finance-kpi-at-risk",
+                ),
+                "Summe je Partner und Jahr von max(0, Plan − Prognose)",
             ],
             None,
             ui.progress(Fraction(forecast, plan) if plan else None),

@@ -8,13 +8,14 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, dcc, html
 
-from dashboard import data, drill, fmt, planning
+from dashboard import access, data, drill, fmt, planning
 from dashboard import filters as flt
 from dashboard.calc import overview as ov
 from dashboard.calc.activity import MEASURES, attainment_flag
-from dashboard.labels import MEASURE_LABELS
+from dashboard.labels import ATTAINMENT_LABELS
 from dashboard.views import components as ui
 from dashboard.views.attention import text as attention_text
+from etl.core import figures
 
 dash.register_page(__name__, path="/", name="Übersicht", title="Übersicht – Fördercockpit", order=0)
 
@@ -39,7 +40,7 @@ def layout(**_query) -> html.Div:
                             "Was Aufmerksamkeit braucht",
                             html.Div(id="overview-attention"),
                             hint="Partner hinter dem zeitanteiligen Ziel, Budgetzeilen über "
-                            "Plan, fehlende Monatsberichte",
+                            "oder unter dem Plan bis Stand, fehlende Monatsberichte",
                         ),
                         xl=7,
                     ),
@@ -50,7 +51,8 @@ def layout(**_query) -> html.Div:
                 "Zielerreichung je Partner",
                 html.Div(id="overview-partners"),
                 hint="Ist im Verhältnis zum zeitanteilig erwarteten Ziel (Ziele je Partner, "
-                "Modul und Jahr, anteilig bis zum Berichtsstand)",
+                "Modul und Jahr, anteilig bis zum Berichtsstand; Unternehmen: die eindeutigen "
+                "des Partners gegen sein Ziel für eindeutige Unternehmen)",
             ),
         ]
     )
@@ -93,25 +95,64 @@ def activity_card(model: ov.Overview, kpi: ov.Kpi, f: flt.Filters) -> dbc.Col:
     ]
     if kpi.measure == "coachings":
         lines.insert(0, f"{fmt.de_num(model.hours, 1)} Coachingstunden")
+    key = MEASURE_FIGURES[kpi.measure]
     if kpi.measure == "companies":
-        lines = [
-            f"davon KMU: {fmt.de_int(model.n_sme)} ({fmt.de_pct(model.sme_share)})",
-            f"Ziel {fmt.de_int(kpi.target)} · erreicht {fmt.de_int(kpi.counted)} = "
-            f"{fmt.de_pct(kpi.attainment)}",
-            "(Ziel und Ist je Partner, Modul und Jahr gezählt)",
-        ]
+        lines = companies_lines(model, kpi, f)
     if model.whole:
-        lines.append(f"Gesamtes Projekt: {fmt.de_int(model.whole[kpi.measure].value)}")
-    label = (
-        "Erreichte Unternehmen (eindeutig)"
-        if kpi.measure == "companies"
-        else MEASURE_LABELS[kpi.measure]
-    )
+        lines.append(f"{whole_label()}: {fmt.de_int(model.whole[kpi.measure].value)}")
+    label = figures.name(key) + (" je Partner" if kpi.per_partner else "")
     bar = ui.progress(kpi.attainment, model.elapsed, "verstrichene Laufzeit")
     href = drill.records_href(f, CARD_DATASET[kpi.measure])
     return ui.kpi_card(
-        f"overview-kpi-{kpi.measure}", label, fmt.de_int(kpi.value), lines, href, bar
+        f"overview-kpi-{kpi.measure}",
+        ui.with_info(label, key),
+        fmt.de_int(kpi.value),
+        lines,
+        href,
+        bar,
     )
+
+
+MEASURE_FIGURES = {m: m for m in MEASURES} | {"companies": "unique_companies"}
+
+
+def companies_lines(model: ov.Overview, kpi: ov.Kpi, f: flt.Filters) -> list:
+    """The companies card's lines: SMEs, the distinct companies against their own target
+    (the number, bar and percentage of the card), then the Unternehmenskontakte, labelled."""
+    if kpi.target:
+        goal = f"Ziel {fmt.de_int(kpi.target)} eindeutige · erreicht {fmt.de_pct(kpi.attainment)}"
+    elif f.modules or f.years:
+        goal = "Ziel gilt für alle Module und die ganze Laufzeit: hier kein Vergleich"
+    else:
+        goal = "kein Ziel für eindeutige Unternehmen festgelegt"
+    c = model.contacts
+    expected = (
+        [f"zeitanteilig erwartet {fmt.de_int(kpi.expected)} · {fmt.de_pct(kpi.on_track)}"]
+        if kpi.target
+        else []
+    )
+    return [
+        f"davon KMU: {fmt.de_int(model.n_sme)} ({fmt.de_pct(model.sme_share)})",
+        html.Span(goal, id="overview-companies-goal"),
+        *expected,
+        html.Span(
+            [
+                f"{figures.name('company_contacts')}: {fmt.de_int(c.value)} von "
+                f"{fmt.de_int(c.target)} ({fmt.de_pct(c.attainment)}) ",
+                ui.info("company_contacts"),
+            ],
+            className="text-muted",
+            id="overview-companies-contacts",
+        ),
+    ]
+
+
+def whole_label() -> str:
+    """The unfiltered total's label: the whole project, or a partner account's own total."""
+    scope = access.partner_scope()
+    if scope:
+        return f"Gesamt (Partner {', '.join(scope)})"
+    return "Gesamtes Projekt"
 
 
 def budget_card(model: ov.Overview, f: flt.Filters) -> dbc.Card:
@@ -122,7 +163,7 @@ def budget_card(model: ov.Overview, f: flt.Filters) -> dbc.Card:
         f"Zuwendung: {fmt.eur(model.grant)}",
     ]
     if model.whole_eligible is not None:
-        lines.append(f"Gesamtes Projekt: {fmt.eur(model.whole_eligible)}")
+        lines.append(f"{whole_label()}: {fmt.eur(model.whole_eligible)}")
     if f.modules:
         lines.append(
             "Kosten werden je Partner und Jahr abgerechnet: der Modulfilter gilt hier nicht."
@@ -130,7 +171,7 @@ def budget_card(model: ov.Overview, f: flt.Filters) -> dbc.Card:
     body = dbc.Card(
         dbc.CardBody(
             [
-                html.Div("Förderfähige Ausgaben", className="kpi-label"),
+                html.Div(ui.with_info("Förderfähige Ausgaben", "eligible"), className="kpi-label"),
                 html.Div(
                     fmt.eur(model.eligible), className="kpi-value", id="overview-kpi-money-value"
                 ),
@@ -189,6 +230,11 @@ def attention_list(items: list, f: flt.Filters) -> html.Div:
     return html.Ul(rows, className="attention-list list-unstyled mb-0")
 
 
+def _column(measure: str) -> str:
+    """The partner table's header of a measure (companies: each partner's distinct ones)."""
+    return ATTAINMENT_LABELS[measure]
+
+
 def _cell(attain, actual, expected, rules) -> html.Td:
     return html.Td(
         f"{fmt.de_pct(attain)} ({fmt.de_int(actual)} von {fmt.de_int(expected)})",
@@ -198,7 +244,12 @@ def _cell(attain, actual, expected, rules) -> html.Td:
 
 def partner_table(model: ov.Overview, f: flt.Filters, rules) -> html.Table:
     head = html.Thead(
-        html.Tr([html.Th("Partner"), *[html.Th(MEASURE_LABELS[m]) for m in MEASURES]])
+        html.Tr(
+            [
+                html.Th("Partner"),
+                *[html.Th(ui.with_info(_column(m), MEASURE_FIGURES[m])) for m in MEASURES],
+            ]
+        )
     )
     # the partners furthest behind first, the rest summed up (calc.overview.rank_partners)
     ranking = ov.rank_partners(model.attain, TOP_PARTNERS)
@@ -222,7 +273,10 @@ def partner_table(model: ov.Overview, f: flt.Filters, rules) -> html.Table:
                 id="overview-partners-rest",
             )
         )
-    table = html.Table([head, html.Tbody(rows)], className="table attain-table mb-0")
+    table = html.Div(  # scrolls inside itself on a phone
+        html.Table([head, html.Tbody(rows)], className="table attain-table mb-0"),
+        className="table-responsive",
+    )
     if not rest:
         return table
     note = html.P(

@@ -174,12 +174,17 @@ dash.clientside_callback(
 )
 
 
+# totals above the grid that are registered figures (ⓘ with their definition)
+SUMMARY_FIGURES = {"total": "cost_records", "companies": "unique_companies"}
+
+
 def summary(dataset: str, t: dict) -> list:
     return [
         html.Span(
             [
                 html.Span(f"{label}: ", className="text-muted"),
                 html.Span(value, className="fw-bold", **{"data-total": key}),
+                *([" ", ui.info(SUMMARY_FIGURES[key])] if key in SUMMARY_FIGURES else []),
             ],
             className="me-4",
         )
@@ -203,7 +208,7 @@ def summary_parts(dataset: str, t: dict) -> list[tuple[str, str, str]]:
         parts += [
             ("personnel", "Personal", fmt.eur(t["personnel"])),
             ("expenditure", "Ausgaben", fmt.eur(t["expenditure"])),
-            ("total", "Summe", fmt.eur(t["total"])),
+            ("total", "Summe ohne Gemeinkosten", fmt.eur(t["total"])),
         ]
     else:
         parts += [

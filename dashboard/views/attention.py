@@ -4,22 +4,23 @@ from __future__ import annotations
 
 from dashboard import fmt
 from dashboard.calc.attention import Item
-from dashboard.labels import CATEGORY_LABELS, MEASURE_LABELS
+from dashboard.labels import ATTAINMENT_LABELS, CATEGORY_LABELS
 
 NAMES_SHOWN = 8  # partner codes named in a grouped item; more are left as " …"
 
 
 def _behind(item: Item) -> str:
-    parts = ", ".join(f"{MEASURE_LABELS[m]} {fmt.de_pct(a)}" for m, a in item.measures)
+    parts = ", ".join(f"{ATTAINMENT_LABELS[m]} {fmt.de_pct(a)}" for m, a in item.measures)
     return f"{item.partner} liegt hinter dem zeitanteiligen Ziel: {parts}"
 
 
 def _budget(item: Item) -> str:
+    line = f"{item.partner} {item.year} {CATEGORY_LABELS[item.category]}"
+    if item.under:
+        risk = " – Mittel gefährdet" if item.severity == "flag" else ""
+        return f"{line}: {fmt.de_pct(-item.share)} unter Plan bis Stand{risk}"
     consent = " – Zustimmung des Fördergebers nötig" if item.severity == "flag" else ""
-    return (
-        f"{item.partner} {item.year} {CATEGORY_LABELS[item.category]}: "
-        f"{fmt.de_pct(item.share)} über Plan{consent}"
-    )
+    return f"{line}: {fmt.de_pct(item.share)} über Plan{consent}"
 
 
 def _month_missing(item: Item) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from dashboard.access import ROLE_LABELS
 from dashboard.labels import UPLOAD_STATUS_LABELS
 
 ACTIONS = {
@@ -58,9 +59,11 @@ VALUE_LABELS = {
 }
 
 
-def _value(value: object) -> object:
+def _value(value: object, key: str = "") -> object:
     if isinstance(value, bool):  # before the dict: True == 1 would turn version 1 into "ja"
         return "ja" if value else "nein"
+    if key == "role" and isinstance(value, str):  # "finance" -> "Finanzen"
+        return ROLE_LABELS.get(value, value)
     return VALUE_LABELS.get(value, value) if isinstance(value, str) else value
 
 
@@ -73,5 +76,5 @@ def describe(detail: str) -> str:
     if not isinstance(parsed, dict):
         return str(parsed)
     return " · ".join(
-        f"{DETAIL_LABELS.get(k, k)}: {_value(v)}" for k, v in parsed.items()
+        f"{DETAIL_LABELS.get(k, k)}: {_value(v, k)}" for k, v in parsed.items()
     )

@@ -8,6 +8,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard.theme import GRAPH_CONFIG
+from etl.core import figures
 from etl.core.errors import Issue
 
 
@@ -87,6 +88,26 @@ def kpi_card(
         else html.Div(body, id=card_id)
     )
     return dbc.Col(content, xs=12, md=6, xl=4, xxl=True, className="mb-3")
+
+
+def info(key: str) -> html.Span:
+    """An ⓘ whose tooltip (title) is the registered definition of figure ``key``; the page
+    Kennzahlen holds the formula, the sheets and the rule."""
+    text = figures.definition(key)
+    # a circled "i" drawn by CSS (.fig-info): the ⓘ character is missing from many fonts
+    return html.Span(
+        "i",
+        title=text,
+        className="fig-info",
+        role="img",
+        tabIndex=0,
+        **{"aria-label": f"Definition: {text}", "data-figure": key},
+    )
+
+
+def with_info(label: str, key: str) -> list:
+    """A label followed by the ⓘ of figure ``key``."""
+    return [label, " ", info(key)]
 
 
 def selection_text(config, f) -> str:

@@ -14,6 +14,7 @@ import pandas as pd
 
 from dashboard import fmt
 from dashboard.labels import CATEGORY_LABELS, FLAG_LABELS, KIND_LABELS, UPLOAD_STATUS_LABELS
+from etl.core import figures
 
 # German texts of AG Grid's own interface.
 GRID_LOCALE = {
@@ -75,44 +76,75 @@ def money_col(field: str, header: str, **extra) -> dict:
     }
 
 
+UNDER_LABELS = {"warn": "Warnung: unter Plan", "flag": "Mittel gefährdet"}
+
+
+def budget_status(flag: str, direction: str, compare: int, plan: int) -> str:
+    """The status of a budget line in words: over plan as FLAG_LABELS, under plan
+    'Mittel gefährdet' (UNDER_LABELS), a year not begun 'noch nicht begonnen'."""
+    if flag != "ok" and direction == "under":
+        return UNDER_LABELS[flag]
+    if flag == "ok" and plan > 0 and compare == 0:
+        return "noch nicht begonnen"
+    return FLAG_LABELS[flag]
+
+
 def budget_rows(lines: pd.DataFrame) -> list[dict]:
-    """Rows for the budget-line grid (money in cents, deviation in percent for sorting)."""
-    cols = ("partner_code", "year", "category", "plan", "actual", "deviation", "flag")
+    """Rows for the budget-line grid (money in cents, deviation in percent for sorting), in
+    the order of ``lines`` (the most euros at stake first)."""
+    cols = ("partner_code", "year", "category", "plan", "compare", "actual", "deviation")
+    more = ("flag", "direction", "at_stake")
     return [
         {
             "partner": partner,
             "year": int(year),
             "category": CATEGORY_LABELS[category],
             "plan": int(plan),
+            "compare": int(compare),
             "actual": int(actual),
             "deviation": None if dev is None else round(float(dev) * 100, 1),
             "flag": flag,
-            "flag_label": FLAG_LABELS[flag],
+            "at_stake": int(stake),
+            "flag_label": budget_status(flag, direction, int(compare), int(plan)),
         }
-        for partner, year, category, plan, actual, dev, flag in zip(
-            *(lines[c].tolist() for c in cols), strict=True
+        for partner, year, category, plan, compare, actual, dev, flag, direction, stake in zip(
+            *(lines[c].tolist() for c in (*cols, *more)), strict=True
         )
     ]
 
 
+def _tip(key: str) -> dict:
+    """The registered definition of a figure as a column header's tooltip."""
+    return {"headerTooltip": figures.definition(key)}
+
+
 BUDGET_COLUMNS = [
-    {"field": "partner", "headerName": "Partner", "width": 110},
-    {"field": "year", "headerName": "Jahr", "width": 100, "filter": "agNumberColumnFilter"},
-    {"field": "category", "headerName": "Kostenart", "flex": 1},
-    money_col("plan", "Plan", flex=1),
-    money_col("actual", "Ist", flex=1),
+    {"field": "partner", "headerName": "Partner", "width": 110, "minWidth": 100},
+    {
+        "field": "year",
+        "headerName": "Jahr",
+        "width": 100,
+        "minWidth": 90,
+        "filter": "agNumberColumnFilter",
+    },
+    {"field": "category", "headerName": "Kostenart", "flex": 1, "minWidth": 150},
+    money_col("plan", "Jahresplan", flex=1, minWidth=150, **_tip("plan")),
+    money_col("compare", "Plan bis Stand", flex=1, minWidth=180, **_tip("plan_to_date")),
+    money_col("actual", "Ist", flex=1, minWidth=140, **_tip("eligible")),
     {
         "field": "deviation",
         "headerName": "Abweichung",
         "type": "rightAligned",
-        "width": 150,
+        "width": 170,
         "filter": "agNumberColumnFilter",
         "valueFormatter": {
             "function": "params.value == null ? '–' : "
             "(params.value > 0 ? '+' : '') + "
             "deNumber(params.value, 1) + ' %'"
         },
+        **_tip("deviation"),
     },
+    money_col("at_stake", "im Risiko", flex=1, minWidth=150, **_tip("at_stake")),
     {
         "field": "flag_label",
         "headerName": "Status",
@@ -122,8 +154,12 @@ BUDGET_COLUMNS = [
             "flag-flag": "params.data.flag === 'flag'",
             "flag-ok": "params.data.flag === 'ok'",
         },
+        **_tip("deviation"),
     },
 ]
+for _col in BUDGET_COLUMNS:  # a header with a definition shows an ⓘ (CSS, .fig-info-header)
+    if "headerTooltip" in _col:
+        _col["headerClass"] = "fig-info-header"
 
 
 def paged(page_size: int = 25) -> dict:

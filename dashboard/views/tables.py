@@ -11,6 +11,7 @@ from dash import html
 from dashboard import fmt
 from dashboard.calc.periods import Deadline
 from dashboard.labels import STATUS_LABELS
+from dashboard.views import components as ui
 
 
 def forecast_table(fc: pd.DataFrame) -> dbc.Table:
@@ -19,10 +20,15 @@ def forecast_table(fc: pd.DataFrame) -> dbc.Table:
         html.Tr(
             [
                 html.Th("Jahr"),
-                html.Th("Plan", className="num"),
-                html.Th("Ist bisher", className="num"),
-                html.Th("Prognose Jahresende", className="num"),
-                html.Th("gefährdet", className="num"),
+                *[
+                    html.Th(ui.with_info(label, key), className="num")
+                    for label, key in (
+                        ("Plan", "plan"),
+                        ("Ist bisher", "actual_to_date"),
+                        ("Prognose Jahresende", "forecast"),
+                        ("gefährdet", "at_risk"),
+                    )
+                ],
             ]
         )
     )
@@ -48,7 +54,28 @@ def forecast_table(fc: pd.DataFrame) -> dbc.Table:
         [head, html.Tbody(rows)],
         className="money-table mb-0",
         hover=True,
+        responsive=True,  # scrolls inside itself on a phone
         id="finance-forecast-table",
+    )
+
+
+def at_risk_note(fc: pd.DataFrame) -> html.P:
+    """How 'gefährdet' is computed, with the figures of ``fc`` (partner x year), and why it
+    is not plan minus forecast overall: partners cannot offset each other's spending."""
+    plan, forecast = int(fc["plan"].sum()), int(fc["forecast"].sum())
+    risk = int(fc["at_risk"].sum())
+    return html.P(
+        [
+            html.Strong("Wie „gefährdet“ gerechnet wird: "),
+            f"je Partner und Jahr max(0, Plan − Prognose), summiert = {fmt.eur(risk)}. "
+            f"Plan − Prognose insgesamt wären {fmt.eur(plan - forecast)}: dort würden die "
+            "Mehrausgaben eines Partners die nicht ausgegebenen Mittel eines anderen "
+            "ausgleichen. Das können sie nicht – jeder Partner rechnet seine eigene Zuwendung "
+            "ab, nicht verbrauchte Mittel eines Partners verfallen oder müssen umgeschichtet "
+            "werden.",
+        ],
+        className="text-muted small mt-2 mb-0",
+        id="finance-at-risk-note",
     )
 
 
@@ -150,12 +177,12 @@ def rates_table(rates: pd.DataFrame) -> dbc.Table:
         html.Tr(
             [
                 html.Th("Partner"),
-                html.Th("fällig", className="num"),
-                html.Th("rechtzeitig", className="num"),
+                html.Th(ui.with_info("fällig", "reports_due"), className="num"),
+                html.Th(ui.with_info("rechtzeitig", "on_time"), className="num"),
                 html.Th("verspätet", className="num"),
                 html.Th("fehlt", className="num"),
                 html.Th("korrigiert", className="num"),
-                html.Th("Quote", className="num"),
+                html.Th(ui.with_info("Quote", "on_time_rate"), className="num"),
             ]
         )
     )

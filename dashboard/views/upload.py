@@ -45,15 +45,7 @@ def _diff_block(result: IngestResult) -> html.Div:
         for x in d.sheets
         if x.added or x.removed or x.changed
     ]
-    totals = []
-    for name, (old, new) in d.totals.items():
-        if old == new:
-            continue
-        if "Cent" in name:
-            name, old, new = name.replace(" (Cent)", ""), format_eur(int(old)), format_eur(int(new))
-        else:  # counts and hours in German notation (89,5, not 89.50)
-            old, new = fmt.de_dec(old, _places(old, new)), fmt.de_dec(new, _places(old, new))
-        totals.append(html.Li(f"{name}: {old} → {new}"))
+    totals = [html.Li(total_line(n, old, new)) for n, (old, new) in d.totals.items() if old != new]
     return html.Div(
         [
             html.Strong("Änderungen gegenüber der vorigen Fassung"),
@@ -62,6 +54,15 @@ def _diff_block(result: IngestResult) -> html.Div:
             html.Ul(totals) if totals else None,
         ]
     )
+
+
+def total_line(name: str, old, new) -> str:
+    """One changed month total in German: euros from cents, hours with two places, counts
+    with thousands dots ('Coaching-Stunden: 89,50 → 0,00')."""
+    if "Cent" in name:
+        return f"{name.replace(' (Cent)', '')}: {format_eur(int(old))} → {format_eur(int(new))}"
+    places = 2 if "Stunden" in name else 0
+    return f"{name}: {fmt.de_dec(old, places)} → {fmt.de_dec(new, places)}"
 
 
 def _body(result: IngestResult) -> list:

@@ -7,7 +7,7 @@ this module turns it into typed, validated objects. Money is ``Decimal``.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -73,6 +73,11 @@ class NetworkConfig:
     # valid_from of the unit-cost table chosen by the finance plan (None: the one in force on
     # the grant notice date); see etl.workflow.plan
     rate_table_from: date | None = None
+    # unique_company_targets[partner] -> distinct companies to reach over the whole period,
+    # and the network's (a company reached by several partners counts once); optional: the
+    # per-module-and-year "companies" targets count a company once per module and year
+    unique_company_targets: dict[str, int] = field(default_factory=dict)
+    network_unique_target: int | None = None
 
     @property
     def partner_codes(self) -> tuple[str, ...]:
@@ -196,6 +201,26 @@ def _targets(raw: dict, codes: set[str], modules: set[str]) -> dict[tuple[str, s
     return out
 
 
+def _unique_targets(raw: dict, codes: set[str]) -> tuple[dict[str, int], int | None]:
+    """``[unique_company_targets]``: ``network = n`` and one ``CODE = n`` per partner."""
+    out: dict[str, int] = {}
+    network = None
+    for key, value in raw.items():
+        try:
+            number = int(value)
+        except (TypeError, ValueError) as exc:
+            raise ConfigError(f"unique_company_targets.{key}: '{value}' ist keine Zahl.") from exc
+        if number < 0:
+            raise ConfigError(f"unique_company_targets.{key}: darf nicht negativ sein.")
+        if key == "network":
+            network = number
+        elif key in codes:
+            out[key] = number
+        else:
+            raise ConfigError(f"unique_company_targets.{key}: unbekannter Partner.")
+    return out, network
+
+
 def parse_config(raw: dict) -> NetworkConfig:
     """Validate a parsed TOML document and return the network configuration."""
     net = raw.get("network") or {}
@@ -234,6 +259,8 @@ def parse_config(raw: dict) -> NetworkConfig:
         budget=_budget(raw.get("budget") or {}, codes, set(range(start.year, end.year + 1))),
         targets=_targets(raw.get("targets") or {}, codes, set(modules)),
     )
+    unique, network = _unique_targets(raw.get("unique_company_targets") or {}, codes)
+    cfg = replace(cfg, unique_company_targets=unique, network_unique_target=network)
     cfg.rate_table()  # fails early when no table applies
     found = problems(cfg)
     if found:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from etl.core import figures
 from etl.core.config import NetworkConfig
 from etl.core.labels import ELIGIBLE_HEADERS
 from etl.core.money import eligible_costs, eur, format_eur, rules_summary
@@ -185,8 +186,15 @@ def _de_int(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
 
-ACTIVITY_HEADERS = ["Partner", "Modul", "Jahr", "Veranst.", "Teilnehm.", "Coachings", "Std.",
-                    "Untern."]
+# The text's columns: the registry's labels (etl.core.figures), the same figures as the
+# cockpit's cards and tables.
+ACTIVITY_HEADERS = [
+    "Partner",
+    "Modul",
+    "Jahr",
+    *(figures.label(k) for k in ("events", "participants", "coachings")),
+    *(figures.label(k) for k in ("coaching_hours", "company_contacts")),
+]
 # the report's eligible-costs fields (JSON keys ``<field>_eur``), in ELIGIBLE_HEADERS' order
 ELIGIBLE_KEYS = ("personnel", "overhead", "material", "eligible", "grant", "eu", "state", "own")
 
@@ -221,15 +229,16 @@ def _eligible_section(rep: dict) -> str:
         [r["partner"], str(r["year"]), *(_euro_text(r[f"{k}_eur"]) for k in ELIGIBLE_KEYS)]
         for r in rep["eligible"]
     ]
-    return "Förderfähige Ausgaben\n" + _table(["Partner", "Jahr", *ELIGIBLE_HEADERS], rows)
+    headers = ["Partner", "Jahr", *ELIGIBLE_HEADERS]
+    return f"{figures.name('eligible')}\n" + _table(headers, rows)
 
 
 def _totals_line(rep: dict) -> str:
     """The eligible costs and grant over all partners and years."""
     total = rep["eligible_total"]
     return (
-        f"Förderfähig gesamt: {_euro_text(total.get('eligible_eur', '0'))}; Zuwendung gesamt: "
-        f"{_euro_text(total.get('grant_eur', '0'))}"
+        f"{figures.label('eligible')} gesamt: {_euro_text(total.get('eligible_eur', '0'))}; "
+        f"{figures.name('grant')} gesamt: {_euro_text(total.get('grant_eur', '0'))}"
     )
 
 
@@ -241,6 +250,6 @@ def render_text(rep: dict) -> str:
             _activity_section(rep),
             _eligible_section(rep),
             _totals_line(rep),
-            f"Erreichte Unternehmen (eindeutig): {_de_int(rep['unique_companies'])}",
+            f"{figures.name('unique_companies')}: {_de_int(rep['unique_companies'])}",
         ]
     )

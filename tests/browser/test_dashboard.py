@@ -23,6 +23,7 @@ PAGES = [
     ("/finanzen", "Finanzen", "#finance-kpi-eligible-value"),
     ("/meldestand", "Meldestand", "#reporting-lead"),
     ("/daten", "Daten", "[data-total=rows]"),
+    ("/kennzahlen", "Kennzahlen", "tr.figure-row"),
 ]
 MONEY = re.compile(r"^-?\d{1,3}(\.\d{3})*,\d{2} €$")
 DATE = re.compile(r"^\d{2}\.\d{2}\.\d{4}$")

@@ -26,6 +26,7 @@ EXPECTED = {
     "/protokoll": {"admin", "steering", "finance"},
     "/benutzer": {"admin"},
     "/finanzplan": {"finance", "steering"},
+    "/kennzahlen": None,
 }
 
 

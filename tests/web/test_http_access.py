@@ -14,7 +14,7 @@ EVERYONE = set(ROLES)
 # Which roles may run the callbacks of each page (written out by hand, not derived).
 PAGE_ROLES = {
     "shell": EVERYONE, "overview": EVERYONE, "activities": EVERYONE, "finance": EVERYONE,
-    "reporting": EVERYONE, "records": EVERYONE, "upload": EVERYONE,
+    "reporting": EVERYONE, "records": EVERYONE, "upload": EVERYONE, "definitions": EVERYONE,
     "approval": {"finance", "steering"}, "audit": {"admin", "steering", "finance"},
     "admin": {"admin"},
     "plan": {"finance", "steering"}, "payments": {"finance"},

@@ -1,5 +1,6 @@
 """Money per partner x year: eligible costs via etl.core.money, plan vs actual, deviation flags."""
 
+from datetime import date
 from fractions import Fraction
 
 import pandas as pd
@@ -166,3 +167,41 @@ def test_eligible_table_repeats_rows_for_repeated_labels(small_config):
     for r in twice.itertuples(index=False):
         assert r.eligible == key.loc[(r.partner_code, r.year), "eligible"]
     assert twice["partner_code"].tolist() == ["A"] * 3 + ["B"] * 3 + ["A"] * 3
+
+
+def test_under_spending_is_flagged_like_over_spending(small_config):
+    eligible = pd.DataFrame([{"partner_code": "A", "year": 2024, "personnel": 80000,
+                              "overheads": 12900, "material": 35000}])
+    budget = finance.budget_lines(small_config, ("A",), (2024,))
+    lines = finance.plan_vs_actual(eligible, budget, small_config.rules)
+    # plan 1.000,00 / 150,00 / 350,00 €: -20 %, -14 %, 0 %
+    assert lines["flag"].tolist() == ["flag", "ok", "ok"]
+    assert lines["direction"].tolist() == ["under", "under", "over"]
+    assert lines["at_stake"].tolist() == [20000, 0, 0]  # only flagged lines are at stake
+    assert finance.flag(Fraction(-1, 2), small_config.rules) == "ok"  # flag() stays one-way
+
+
+def test_the_current_year_is_compared_pro_rata_to_the_stand(small_config):
+    shares = finance.year_shares(small_config, (2024, 2025), date(2025, 3, 1))
+    assert shares == {2024: 1, 2025: Fraction(3, 12)}
+    eligible = pd.DataFrame([
+        {"partner_code": "A", "year": 2024, "personnel": 100000, "overheads": 15000,
+         "material": 35000},
+        {"partner_code": "A", "year": 2025, "personnel": 50000, "overheads": 7500,
+         "material": 8000}])
+    budget = finance.budget_lines(small_config, ("A",), (2024, 2025))
+    lines = finance.plan_vs_actual(eligible, budget, small_config.rules, shares)
+    y25 = lines[lines["year"] == 2025]
+    # 2025 plan 2.000,00 / 300,00 / 700,00 €, a quarter of it due by March: 500 / 75 / 175
+    assert y25["compare"].tolist() == [50000, 7500, 17500]
+    assert y25["flag"].tolist() == ["ok", "ok", "flag"]  # material 80,00 of 175,00: -54 %
+    assert finance.by_risk(lines)[["year", "category"]].iloc[0].tolist() == [2025, "material"]
+
+
+def test_lines_sort_by_euros_at_stake(small_config):
+    lines = pd.DataFrame({
+        "partner_code": ["A", "B", "C", "D"], "year": [2024] * 4,
+        "category": ["personnel"] * 4, "plan": [100, 1000, 1000, 1000],
+        "compare": [100, 1000, 1000, 1000], "actual": [200, 700, 1170, 1050],
+        "flag": ["flag", "flag", "warn", "ok"], "at_stake": [100, 300, 170, 0]})
+    assert finance.by_risk(lines)["partner_code"].tolist() == ["B", "C", "A", "D"]

@@ -48,8 +48,10 @@ def test_eligible_costs_and_financing(small_config):
 def test_budget_lines_against_plan(small_config):
     s = spending.spending(MONEY, small_config, flt.Filters(), TODAY)
     line = _row(s.lines, partner_code="A", year=2025, category="personnel")
-    assert (line.plan, line.actual, line.deviation, line.flag) == (
-        200000, 100000, Fraction(-1, 2), "ok")
+    # the running year is compared pro rata to the Stand: 2 of 12 months of the 2.000 € plan
+    # are 333,33 €; 1.000 € spent is 200 % over that: flagged over-spend
+    assert (line.plan, line.actual, line["compare"]) == (200000, 100000, 33333)
+    assert (line.deviation, line.flag) == (Fraction(66667, 33333), "flag")
     # B 2025 overheads: 75 € of 150 € planned; B 2024 material: nothing of 425 €
     assert _row(s.lines, partner_code="B", year=2025, category="overheads").actual == 7500
     assert _row(s.lines, partner_code="B", year=2024, category="material").deviation == -1

@@ -27,11 +27,28 @@ def test_every_dataset_shows_where_a_row_came_from():
 
 def test_budget_rows_keep_cents_and_show_labels():
     lines = pd.DataFrame([{"partner_code": "A", "year": 2025, "category": "material",
-                           "plan": 10000, "actual": 12000, "deviation": Fraction(1, 5),
-                           "flag": "flag"}])
+                           "plan": 10000, "compare": 10000, "actual": 12000,
+                           "deviation": Fraction(1, 5), "flag": "flag", "direction": "over",
+                           "at_stake": 2000}])
     assert grids.budget_rows(lines) == [{
         "partner": "A", "year": 2025, "category": "Sachausgaben", "plan": 10000,
-        "actual": 12000, "deviation": 20.0, "flag": "flag", "flag_label": "Zustimmung nötig"}]
+        "compare": 10000, "actual": 12000, "deviation": 20.0, "flag": "flag", "at_stake": 2000,
+        "flag_label": "Zustimmung nötig"}]
+
+
+def test_budget_rows_name_under_spending_and_years_not_begun():
+    lines = pd.DataFrame([
+        {"partner_code": "HA", "year": 2025, "category": "personnel", "plan": 10000,
+         "compare": 10000, "actual": 6000, "deviation": Fraction(-2, 5), "flag": "flag",
+         "direction": "under", "at_stake": 4000},
+        {"partner_code": "HA", "year": 2026, "category": "personnel", "plan": 12000,
+         "compare": 10000, "actual": 8400, "deviation": Fraction(-4, 25), "flag": "warn",
+         "direction": "under", "at_stake": 1600},
+        {"partner_code": "HA", "year": 2027, "category": "personnel", "plan": 12000,
+         "compare": 0, "actual": 0, "deviation": None, "flag": "ok", "direction": "over",
+         "at_stake": 0}])
+    labels = [r["flag_label"] for r in grids.budget_rows(lines)]
+    assert labels == ["Mittel gefährdet", "Warnung: unter Plan", "noch nicht begonnen"]
 
 
 def test_money_columns_use_the_exact_cent_formatter():

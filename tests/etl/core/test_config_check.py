@@ -34,6 +34,8 @@ def test_every_inconsistency_at_once_with_its_key():
     raw["partners"][0]["code"] = "DORTMUND-WIRTSCHAFT"  # 19 characters: column holds 16
     raw["budget"]["DORTMUND-WIRTSCHAFT"] = raw["budget"].pop("DO")
     raw["targets"]["DORTMUND-WIRTSCHAFT"] = raw["targets"].pop("DO")
+    unique = raw["unique_company_targets"]
+    unique["DORTMUND-WIRTSCHAFT"] = unique.pop("DO")
     raw["partners"][1]["funding_rate"] = "1.5"
     raw["partners"][2]["funding_rate"] = "0.30"  # below the 40 % EU share
     raw["network"]["total_budget_eur"] = "3700000.00"  # lines add up to 3.600.000,00
