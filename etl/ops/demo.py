@@ -235,7 +235,8 @@ def run_demo(
     until: date | None = None,
     now: datetime | None = None,
 ) -> list:
-    """Upload the demo files through :func:`etl.ingest.ingest_bytes`, oldest first.
+    """Upload the demo files through :func:`etl.ingest.ingest_bytes`, oldest first, then put
+    the months into their review states (:mod:`etl.ops.demo_review`).
 
     Without ``until`` the demo runs "as of now": up to the last complete month, and files
     that would only arrive later (a late partner's last report) are held back. With an
@@ -261,6 +262,9 @@ def run_demo(
                 received_at=upload.received_at,
             )
         )
+    from etl.ops.demo_review import run_review_demo
+
+    run_review_demo(engine, config, late=_roles(config)[1])
     return results
 
 
