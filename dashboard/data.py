@@ -32,7 +32,7 @@ from dashboard import access
 from dashboard.derived import DERIVED
 from etl.core.config import NetworkConfig, get_config
 from etl.core.settings import get_settings
-from etl.warehouse import db, queries
+from etl.warehouse import db, queries, review_queries
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -234,3 +234,19 @@ def record_page(dataset: str, narrowing: dict, *, start: int, end: int, sort=Non
         scope=record_scope(),
         **narrowing,
     )
+
+
+# --- the month review: small tables read fresh (a state change keeps the upload id) --------
+
+
+def month_states() -> pd.DataFrame:
+    """The state of every partner-month the user may see that left 'fällig'."""
+    return review_queries.month_states(engine(), partners=access.partner_scope())
+
+
+def month_comments(partner: str | None = None, month: date | None = None) -> pd.DataFrame:
+    """Comments the user may see: all, or those of one partner-month."""
+    scope = access.partner_scope()
+    if partner is not None and scope is not None and partner not in scope:
+        return review_queries.month_comments(engine(), partners=())
+    return review_queries.month_comments(engine(), partners=scope, partner=partner, month=month)
