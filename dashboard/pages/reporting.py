@@ -47,7 +47,7 @@ def layout(**_query) -> html.Div:
                 "Monatsberichte je Partner und Monat",
                 legend,
                 rv.state_legend(),
-                html.Div(id="reporting-matrix"),
+                html.Div(html.Div(id="reporting-matrix"), className="matrix-scroll"),
                 hint="Datum = Eingang der ersten angenommenen Fassung; Farbe = Eingang, "
                 "Symbol = Stand der Prüfung. Zelle anklicken: die eingegangenen Dateien "
                 "dieses Monats.",
@@ -95,10 +95,7 @@ def update(search):
     colors = partner_colors(config.partner_codes)
     if note:
         colors = {**colors, rates["partner_code"].iloc[-1]: OTHERS_COLOR}
-    tables_ = [
-        html.Div(tables.report_matrix(matrix, y, cell_link(f)), className="matrix-scroll")
-        for y in years
-    ]
+    tables_ = [tables.report_matrix(matrix, y, cell_link(f)) for y in years]
     return (
         lead(config, f, today),
         ([html.P(note, className="text-muted small mb-2", id="reporting-focus")] if note else [])
