@@ -60,7 +60,8 @@ def month_states(engine: Engine, *, partners: Sequence[str] | None = None) -> pd
         stmt = stmt.where(ms.c.partner_code.in_(list(partners)))
     with engine.connect() as conn:
         rows = conn.execute(stmt).all()
-    return pd.DataFrame([tuple(r) for r in rows], columns=STATE_COLUMNS)
+    df = pd.DataFrame([tuple(r) for r in rows], columns=STATE_COLUMNS, dtype=object)
+    return df.where(df.notna(), None)  # missing is None, not NaN (ids stay ints)
 
 
 def month_comments(
