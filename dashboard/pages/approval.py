@@ -26,6 +26,7 @@ dash.register_page(
     roles=("finance", "steering"),
 )
 
+VERSION = ("file_name", "uploaded_at", "uploaded_by")
 STATE_FILTER = [
     {"label": "wartet (eingereicht + Rückfrage)", "value": "open"},
     {"label": "eingereicht", "value": "submitted"},
@@ -192,6 +193,7 @@ def detail(key, _version):
     )
     return [
         view.month_title(partner, month, st["state"] if st is not None else "due"),
+        view.version_line(*(st[c] if st is not None else None for c in VERSION)),
         view.comparison_table(cmp),
         html.H4("Änderungen gegenüber der vorigen Fassung", className="h6 mt-3"),
         view.diff_list(

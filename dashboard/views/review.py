@@ -226,3 +226,15 @@ def note_panel(partners: list[dict], months: list[dict], month: str) -> html.Div
             html.Div(id="reporting-note-message", className="mt-2"),
         ]
     )
+
+
+def version_line(file_name: str | None, uploaded_at, uploaded_by: str | None) -> html.Div:
+    """Which version of the month is under review."""
+    if not file_name:
+        return html.Div("Noch kein angenommener Bericht.", className="small text-muted mb-2")
+    return html.Div(
+        f"Angenommene Fassung: {file_name}, eingegangen {fmt.de_date(uploaded_at)} "
+        f"{uploaded_at:%H:%M} von {uploaded_by}",
+        className="small text-muted mb-2",
+        id="approval-version-line",
+    )
