@@ -16,11 +16,17 @@ from dashboard.calc import overview as ov
 from dashboard.calc import reporting as rp
 from dashboard.exports import PageExport
 from dashboard.exports.source import Source
-from dashboard.labels import MEASURE_LABELS, STATUS_LABELS
+from dashboard.labels import (
+    COMMENT_KIND_LABELS,
+    MEASURE_LABELS,
+    MONTH_STATE_LABELS,
+    STATUS_LABELS,
+)
 from dashboard.views.attention import text as attention_text
 from etl.core.config import TARGET_MEASURES
 from etl.core.normalise import SIZE_CLASSES
 from etl.documents.book import Column, Table
+from etl.warehouse import review_queries
 
 FORMATS = ("Präsenz", "Online", "Hybrid")
 SEVERITY = {"flag": "dringend", "warn": "Hinweis"}
@@ -223,6 +229,10 @@ def reporting(src: Source, _query: dict, f: flt.Filters) -> PageExport:
     matrix = rp.report_matrix(
         uploads, f.partner_list(config), months, config.report_due_day, src.today
     )
+    states = src.visible(review_queries.month_states(src.engine))
+    comments = src.visible(review_queries.month_comments(src.engine))
+    comments = comments[[m.year in years for m in comments["month"]]]
+    matrix = rp.with_states(matrix, states, comments)
     rows = [
         [
             r.partner_code,
@@ -232,6 +242,8 @@ def reporting(src: Source, _query: dict, f: flt.Filters) -> PageExport:
             STATUS_LABELS[r.status],
             "ja" if r.corrected else "",
             int(r.n_rejected),
+            MONTH_STATE_LABELS.get(r.state, ""),
+            int(r.n_comments),
         ]
         for r in matrix.itertuples(index=False)
     ]
@@ -243,6 +255,8 @@ def reporting(src: Source, _query: dict, f: flt.Filters) -> PageExport:
         Column("Status"),
         Column("korrigiert"),
         Column("abgelehnte Dateien", "int", total=True),
+        Column("Prüfstatus"),
+        Column("Bemerkungen", "int", total=True),
     ]
     rates = rp.on_time_rates(matrix)
     rate_rows = [
@@ -257,8 +271,26 @@ def reporting(src: Source, _query: dict, f: flt.Filters) -> PageExport:
         ]
         + [Column("Quote", "pct")]
     )
+    shown = set(f.partner_list(config))
+    notes = [
+        [c.partner_code, c.month, c.at, c.author, COMMENT_KIND_LABELS.get(c.kind, c.kind), c.text]
+        for c in comments.itertuples(index=False)
+        if c.partner_code in shown
+    ]
+    note_cols = [
+        Column("Partner"),
+        Column("Berichtsmonat", "month"),
+        Column("Zeitpunkt", "datetime"),
+        Column("von"),
+        Column("Art"),
+        Column("Bemerkung", width=80),
+    ]
     return PageExport(
-        [Table("Monatsberichte", cols, rows), Table("Pünktlichkeit", rate_cols, rate_rows)],
+        [
+            Table("Monatsberichte", cols, rows),
+            Table("Pünktlichkeit", rate_cols, rate_rows),
+            Table("Bemerkungen", note_cols, notes),
+        ],
         [("Fällig", f"am {config.report_due_day}. des Folgemonats")],
         filters_apply=("partners", "years"),
     )
