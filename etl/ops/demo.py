@@ -235,8 +235,7 @@ def run_demo(
     until: date | None = None,
     now: datetime | None = None,
 ) -> list:
-    """Upload the demo files through :func:`etl.ingest.ingest_bytes`, oldest first, then put
-    the months into their review states (:mod:`etl.ops.demo_review`).
+    """Upload the demo files through :func:`etl.ingest.ingest_bytes`, oldest first.
 
     Without ``until`` the demo runs "as of now": up to the last complete month, and files
     that would only arrive later (a late partner's last report) are held back. With an
@@ -262,10 +261,15 @@ def run_demo(
                 received_at=upload.received_at,
             )
         )
-    from etl.ops.demo_review import run_review_demo
-
-    run_review_demo(engine, config, late=_roles(config)[1])
     return results
+
+
+def run_review_demo(engine, config: NetworkConfig) -> None:
+    """After :func:`run_demo`: months in every review state and a few comments
+    (:mod:`etl.ops.demo_review`)."""
+    from etl.ops import demo_review
+
+    demo_review.run_review_demo(engine, config, late=_roles(config)[1])
 
 
 # Demo accounts, created together with the demo data only (never with SEED_DEMO=0).
