@@ -221,6 +221,32 @@ def _pct(share) -> str:
 # --- Meldestand -----------------------------------------------------------------------------
 
 
+def _with_review(src: Source, matrix: pd.DataFrame, years) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The matrix with each month's review state and comment count; the comments of ``years``."""
+    states = src.visible(review_queries.month_states(src.engine))
+    comments = src.visible(review_queries.month_comments(src.engine))
+    comments = comments[[m.year in years for m in comments["month"]]]
+    return rp.with_states(matrix, states, comments), comments
+
+
+def _comments_table(comments: pd.DataFrame, shown: set[str]) -> Table:
+    """One row per comment (Bemerkung) of the partners shown, oldest first."""
+    rows = [
+        [c.partner_code, c.month, c.at, c.author, COMMENT_KIND_LABELS.get(c.kind, c.kind), c.text]
+        for c in comments.itertuples(index=False)
+        if c.partner_code in shown
+    ]
+    cols = [
+        Column("Partner"),
+        Column("Berichtsmonat", "month"),
+        Column("Zeitpunkt", "datetime"),
+        Column("von"),
+        Column("Art"),
+        Column("Bemerkung", width=80),
+    ]
+    return Table("Bemerkungen", cols, rows)
+
+
 def reporting(src: Source, _query: dict, f: flt.Filters) -> PageExport:
     config = src.config
     years = f.year_list(config)
@@ -229,10 +255,7 @@ def reporting(src: Source, _query: dict, f: flt.Filters) -> PageExport:
     matrix = rp.report_matrix(
         uploads, f.partner_list(config), months, config.report_due_day, src.today
     )
-    states = src.visible(review_queries.month_states(src.engine))
-    comments = src.visible(review_queries.month_comments(src.engine))
-    comments = comments[[m.year in years for m in comments["month"]]]
-    matrix = rp.with_states(matrix, states, comments)
+    matrix, comments = _with_review(src, matrix, years)
     rows = [
         [
             r.partner_code,
@@ -271,25 +294,11 @@ def reporting(src: Source, _query: dict, f: flt.Filters) -> PageExport:
         ]
         + [Column("Quote", "pct")]
     )
-    shown = set(f.partner_list(config))
-    notes = [
-        [c.partner_code, c.month, c.at, c.author, COMMENT_KIND_LABELS.get(c.kind, c.kind), c.text]
-        for c in comments.itertuples(index=False)
-        if c.partner_code in shown
-    ]
-    note_cols = [
-        Column("Partner"),
-        Column("Berichtsmonat", "month"),
-        Column("Zeitpunkt", "datetime"),
-        Column("von"),
-        Column("Art"),
-        Column("Bemerkung", width=80),
-    ]
     return PageExport(
         [
             Table("Monatsberichte", cols, rows),
             Table("Pünktlichkeit", rate_cols, rate_rows),
-            Table("Bemerkungen", note_cols, notes),
+            _comments_table(comments, set(f.partner_list(config))),
         ],
         [("Fällig", f"am {config.report_due_day}. des Folgemonats")],
         filters_apply=("partners", "years"),
