@@ -28,7 +28,7 @@ def _prepare_warehouse() -> None:
     """Migrate the warehouse and, when it holds no upload yet, load the demo data."""
     from etl.core.config import get_config
     from etl.core.settings import get_settings
-    from etl.ops.demo import create_demo_accounts, run_demo
+    from etl.ops.demo import create_demo_accounts, run_demo, run_review_demo
     from etl.warehouse import db
 
     settings = get_settings()
@@ -41,6 +41,7 @@ def _prepare_warehouse() -> None:
             print(f"Demo account: {username} / {password} ({role})", flush=True)
         print("Warehouse is empty: loading demo data (takes a few seconds) ...", flush=True)
         results = run_demo(engine, config, settings)
+        run_review_demo(engine, config)  # months in every review state, a few comments
         print(f"Demo data loaded: {len(results)} workbooks.", flush=True)
 
 

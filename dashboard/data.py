@@ -252,3 +252,19 @@ def month_status(partner: str, month: date) -> dict:
 def audit_rows() -> pd.DataFrame:
     """The audit log, newest first (one row per entry)."""
     return queries.audit_rows(engine())
+
+
+# --- the month review: small tables read fresh (a state change keeps the upload id) --------
+
+
+def month_states() -> pd.DataFrame:
+    """The state of every partner-month the user may see that left 'fällig'."""
+    return queries.month_states(engine(), partners=access.partner_scope())
+
+
+def month_comments(partner: str | None = None, month: date | None = None) -> pd.DataFrame:
+    """Comments the user may see: all, or those of one partner-month."""
+    scope = access.partner_scope()
+    if partner is not None and scope is not None and partner not in scope:
+        return queries.month_comments(engine(), partners=())
+    return queries.month_comments(engine(), partners=scope, partner=partner, month=month)

@@ -35,3 +35,18 @@ UPLOAD_STATUS_LABELS = {
     "held": "zurückgehalten",
 }
 KIND_LABELS = {"event": "Veranstaltung", "coaching": "Coaching"}
+# The review state of a partner-month (etl.workflow.months) and its symbol on Meldestand.
+MONTH_STATE_LABELS = {
+    "due": "fällig",
+    "submitted": "eingereicht",
+    "query": "Rückfrage",
+    "approved": "freigegeben",
+    "proof": "im Nachweis",
+}
+MONTH_STATE_SYMBOLS = {"due": "–", "submitted": "◔", "query": "?", "approved": "✓", "proof": "■"}
+COMMENT_KIND_LABELS = {
+    "note": "Bemerkung",
+    "question": "Rückfrage",
+    "answer": "Antwort",
+    "reply": "Antwort Prüfung",
+}

@@ -184,3 +184,19 @@ def focus(
         "Einzelne Partner oben im Filter wählen, um ihre Monate zu sehen."
     )
     return part, pd.concat([top, pd.DataFrame([others])], ignore_index=True), note
+
+
+def with_states(matrix: pd.DataFrame, states: pd.DataFrame, comments: pd.DataFrame) -> pd.DataFrame:
+    """The matrix with each cell's review ``state`` (``due`` for a month that is over and has no
+    state row, None for a month not over) and its number of comments ``n_comments``."""
+    out = matrix.copy()
+    keys = list(zip(out["partner_code"], out["month"], strict=True))
+    known = dict(zip(zip(states["partner_code"], states["month"], strict=True), states["state"],
+                     strict=True))  # fmt: skip
+    counts = comments.groupby(["partner_code", "month"]).size().to_dict() if len(comments) else {}
+    out["state"] = [
+        known.get(k, None if s == "future" else "due")
+        for k, s in zip(keys, out["status"], strict=True)
+    ]
+    out["n_comments"] = [int(counts.get(k, 0)) for k in keys]
+    return out

@@ -16,12 +16,19 @@ from dashboard.calc import overview as ov
 from dashboard.calc import reporting as rp
 from dashboard.exports import PageExport
 from dashboard.exports.source import Source
-from dashboard.labels import ATTAINMENT_LABELS, MEASURE_LABELS, STATUS_LABELS
+from dashboard.labels import (
+    ATTAINMENT_LABELS,
+    COMMENT_KIND_LABELS,
+    MEASURE_LABELS,
+    MONTH_STATE_LABELS,
+    STATUS_LABELS,
+)
 from dashboard.views.attention import text as attention_text
 from etl.core import figures
 from etl.core.config import TARGET_MEASURES
 from etl.core.normalise import SIZE_CLASSES
 from etl.documents.book import Column, Table
+from etl.warehouse import queries
 
 FORMATS = ("Präsenz", "Online", "Hybrid")
 SEVERITY = {"flag": "dringend", "warn": "Hinweis"}
@@ -231,6 +238,32 @@ def _pct(share) -> str:
 # --- Meldestand -----------------------------------------------------------------------------
 
 
+def _with_review(src: Source, matrix: pd.DataFrame, years) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The matrix with each month's review state and comment count; the comments of ``years``."""
+    states = src.visible(queries.month_states(src.engine))
+    comments = src.visible(queries.month_comments(src.engine))
+    comments = comments[[m.year in years for m in comments["month"]]]
+    return rp.with_states(matrix, states, comments), comments
+
+
+def _comments_table(comments: pd.DataFrame, shown: set[str]) -> Table:
+    """One row per comment (Bemerkung) of the partners shown, oldest first."""
+    rows = [
+        [c.partner_code, c.month, c.at, c.author, COMMENT_KIND_LABELS.get(c.kind, c.kind), c.text]
+        for c in comments.itertuples(index=False)
+        if c.partner_code in shown
+    ]
+    cols = [
+        Column("Partner"),
+        Column("Berichtsmonat", "month"),
+        Column("Zeitpunkt", "datetime"),
+        Column("von"),
+        Column("Art"),
+        Column("Bemerkung", width=80),
+    ]
+    return Table("Bemerkungen", cols, rows)
+
+
 def reporting(src: Source, _query: dict, f: flt.Filters) -> PageExport:
     config = src.config
     years = f.year_list(config)
@@ -239,6 +272,7 @@ def reporting(src: Source, _query: dict, f: flt.Filters) -> PageExport:
     matrix = rp.report_matrix(
         uploads, f.partner_list(config), months, config.report_due_day, src.today
     )
+    matrix, comments = _with_review(src, matrix, years)
     rows = [
         [
             r.partner_code,
@@ -248,6 +282,8 @@ def reporting(src: Source, _query: dict, f: flt.Filters) -> PageExport:
             STATUS_LABELS[r.status],
             "ja" if r.corrected else "",
             int(r.n_rejected),
+            MONTH_STATE_LABELS.get(r.state, ""),
+            int(r.n_comments),
         ]
         for r in matrix.itertuples(index=False)
     ]
@@ -259,6 +295,8 @@ def reporting(src: Source, _query: dict, f: flt.Filters) -> PageExport:
         Column("Status"),
         Column("korrigiert"),
         Column("abgelehnte Dateien", "int", total=True),
+        Column("Prüfstatus"),
+        Column("Bemerkungen", "int", total=True),
     ]
     rates = rp.on_time_rates(matrix)
     rate_rows = [
@@ -274,7 +312,11 @@ def reporting(src: Source, _query: dict, f: flt.Filters) -> PageExport:
         + [Column("Quote", "pct")]
     )
     return PageExport(
-        [Table("Monatsberichte", cols, rows), Table("Pünktlichkeit", rate_cols, rate_rows)],
+        [
+            Table("Monatsberichte", cols, rows),
+            Table("Pünktlichkeit", rate_cols, rate_rows),
+            _comments_table(comments, set(f.partner_list(config))),
+        ],
         [("Fällig", f"am {config.report_due_day}. des Folgemonats")],
         filters_apply=("partners", "years"),
     )

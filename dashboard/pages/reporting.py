@@ -5,15 +5,19 @@ from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, callback, html
+from dash import Input, Output, State, callback, ctx, html
+from flask import request
 
-from dashboard import data, drill, fmt
+from dashboard import access, data, drill, fmt
 from dashboard import filters as flt
 from dashboard.calc import periods, reporting
+from dashboard.calc.review import parse_key
 from dashboard.figures import reporting as figs
 from dashboard.theme import partner_colors
 from dashboard.views import components as ui
+from dashboard.views import review as rv
 from dashboard.views import tables
+from etl.workflow import months as wf
 
 dash.register_page(
     __name__, path="/meldestand", name="Meldestand", title="Meldestand – Fördercockpit", order=3
@@ -42,9 +46,17 @@ def layout(**_query) -> html.Div:
             ui.section(
                 "Monatsberichte je Partner und Monat",
                 legend,
-                html.Div(id="reporting-matrix"),
-                hint="Datum = Eingang der ersten angenommenen Fassung. Zelle anklicken: die "
-                "eingegangenen Dateien dieses Monats.",
+                rv.state_legend(),
+                html.Div(html.Div(id="reporting-matrix"), className="matrix-scroll"),
+                hint="Datum = Eingang der ersten angenommenen Fassung; Farbe = Eingang, "
+                "Symbol = Stand der Prüfung. Zelle anklicken: die eingegangenen Dateien "
+                "dieses Monats.",
+            ),
+            ui.section(
+                "Bemerkungen",
+                _note_panel(),
+                hint="Bemerkungen zu einem Monat lesen und ergänzen; sie gehen mit dem "
+                "Monat in den Export.",
             ),
             dbc.Row(
                 [
@@ -79,6 +91,7 @@ def update(search):
     )
     rates = reporting.on_time_rates(matrix)
     matrix, rates, note = reporting.focus(matrix, rates, TOP_PARTNERS)
+    matrix = reporting.with_states(matrix, data.month_states(), data.month_comments())
     colors = partner_colors(config.partner_codes)
     if note:
         colors = {**colors, rates["partner_code"].iloc[-1]: OTHERS_COLOR}
@@ -126,3 +139,49 @@ def lead(config, f: flt.Filters, today) -> str:
     if f.modules:
         text += " · Berichte gelten für alle Module: der Modulfilter gilt hier nicht"
     return text
+
+
+def _note_panel() -> html.Div:
+    config, today = data.config(), data.today()
+    scope = access.partner_scope()
+    partners = [
+        {"label": f"{p.code} – {p.name}", "value": p.code}
+        for p in config.partners
+        if scope is None or p.code in scope
+    ]
+    due = periods.as_of_month(config, today)
+    shown = [m for m in config.months() if m <= max(due, config.start)][::-1]
+    options = [{"label": fmt.month_long(m), "value": f"{m:%Y-%m}"} for m in shown]
+    return rv.note_panel(partners, options, options[0]["value"] if options else None)
+
+
+@callback(
+    Output("reporting-note-thread", "children"),
+    Output("reporting-note-message", "children"),
+    Input("reporting-note-partner", "value"),
+    Input("reporting-note-month", "value"),
+    Input("reporting-note-save", "n_clicks"),
+    State("reporting-note-text", "value"),
+)
+def notes(partner, month, _save, text):
+    if not (partner and month):
+        return None, None
+    key = f"{partner}|{month}"
+    message = None
+    if ctx.triggered_id == "reporting-note-save":
+        user = access.current_user
+        actor = wf.Actor(
+            user.username, access.current_role(), user.partner_code, request.remote_addr
+        )
+        p, m = parse_key(key)
+        try:
+            kind = wf.comment(data.engine(), p, m, text, actor)
+            said = (
+                "Antwort gespeichert: der Monat ist wieder eingereicht."
+                if kind == "answer"
+                else ("Bemerkung gespeichert.")
+            )
+            message = dbc.Alert(said, color="success")
+        except wf.ApprovalError as exc:
+            message = dbc.Alert(str(exc), color="danger")
+    return rv.thread(data.month_comments(*parse_key(key))), message

@@ -16,10 +16,12 @@ from dash import ALL, MATCH, Input, Output, State, callback, ctx, dcc, html
 from flask import request
 
 from dashboard import access, data, planning
+from dashboard.views import review
 from dashboard.views import upload as view
 from etl.core.settings import get_settings
 from etl.intake import versions
 from etl.intake.ingest import IngestResult, Sender, ingest_bytes
+from etl.workflow import months
 
 TECHNICAL = (
     "Technischer Fehler beim Speichern; nichts wurde geändert. "
@@ -66,6 +68,11 @@ def layout(**_query) -> html.Div:
                         ),
                     ]
                 ),
+            ),
+            review.note_field(
+                "upload-note",
+                "Bemerkung zum Monat (optional), z. B. „Veranstaltung auf April "
+                "verschoben“ – wird mit dem angenommenen Bericht gespeichert",
             ),
             dcc.Loading(
                 html.Div(id="upload-results", className="mt-3"),
@@ -115,15 +122,38 @@ def _context() -> dict:
     Output("upload-results", "children"),
     Input("upload-files", "contents"),
     State("upload-files", "filename"),
+    State("upload-note", "value"),
     prevent_initial_call=True,
 )
-def process(contents, names):
+def process(contents, names, note):
     if not contents:
         return dash.no_update
     if len(contents) > MAX_FILES:
         return dbc.Alert(too_many_files(len(contents)), color="danger")
     results = [_ingest(c, n) for c, n in zip(contents, names, strict=True)]
-    return [view.result_card(r) for r in results]
+    return [view.result_card(r) for r in results] + _note(results, note)
+
+
+def _note(results: list[IngestResult], note: str | None) -> list:
+    """The upload's note (Bemerkung) on each month whose report was accepted."""
+    if not (note or "").strip():
+        return []
+    user = access.current_user
+    actor = months.Actor(user.username, access.current_role(), user.partner_code)
+    saved = []
+    for r in results:
+        if r.status != "rejected" and r.partner and r.month:
+            try:
+                months.comment(data.engine(), r.partner, r.month, note, actor)
+            except months.ApprovalError as exc:
+                return [dbc.Alert(str(exc), color="danger", id="upload-note-saved")]
+            saved.append(f"{r.partner} {r.month:%m/%Y}")
+    text = (
+        f"Bemerkung gespeichert zu {', '.join(saved)}."
+        if saved
+        else ("Bemerkung nicht gespeichert: kein Bericht wurde angenommen.")
+    )
+    return [dbc.Alert(text, color="info", id="upload-note-saved")]
 
 
 @callback(

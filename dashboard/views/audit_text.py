@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from dashboard.access import ROLE_LABELS
-from dashboard.labels import UPLOAD_STATUS_LABELS
+from dashboard.labels import COMMENT_KIND_LABELS, MONTH_STATE_LABELS, UPLOAD_STATUS_LABELS
 
 ACTIONS = {
     "upload": "Upload",
@@ -23,6 +23,9 @@ ACTIONS = {
     "payment_requested": "Mittelabruf erfasst",
     "payment_approved": "Mittelabruf bewilligt",
     "payment_paid": "Mittelabruf ausgezahlt",
+    "question": "Rückfrage",
+    "comment": "Bemerkung",
+    "proof_submitted": "Nachweis eingereicht",
 }
 DETAIL_LABELS = {
     "file": "Datei",
@@ -43,8 +46,16 @@ DETAIL_LABELS = {
     "restored": "wiederhergestellt aus Upload-Nr.",
     "confirmed": "bestätigt für Upload-Nr.",
     "claimed_partner": "Partner laut Datei",
+    "state": "Status",
+    "previous": "vorher",
+    "kind": "Art",
+    "text": "Text",
 }
 VALUE_LABELS = {
+    **MONTH_STATE_LABELS,
+    **COMMENT_KIND_LABELS,
+    "interim": "Zwischennachweis",
+    "final": "Schlussnachweis",
     **UPLOAD_STATUS_LABELS,
     "replaced": "ersetzt vorige Fassung",
     "original": "Original",

@@ -10,7 +10,7 @@ from dash import html
 
 from dashboard import fmt
 from dashboard.calc.periods import Deadline
-from dashboard.labels import STATUS_LABELS
+from dashboard.labels import MONTH_STATE_LABELS, STATUS_LABELS
 from dashboard.views import components as ui
 
 
@@ -149,7 +149,17 @@ def _cell(r, link) -> dict:
         else {"missing": "fehlt", "open": "offen"}.get(r.status, "")
     )
     content = [label, node("Span", "korr.", className="cell-mark")] if r.corrected else label
-    props = {"className": f"rs rs-{r.status}", "title": _cell_title(r)}
+    # The review state and comments are data attributes (symbols drawn by assets/review.css),
+    # so a cell stays one component however much it says.
+    marks, title = {}, _cell_title(r)
+    state = getattr(r, "state", None)
+    if isinstance(state, str):
+        marks["data-state"] = state
+        title += f" · Status: {MONTH_STATE_LABELS[state]}"
+    if getattr(r, "n_comments", 0):
+        marks["data-comments"] = str(r.n_comments)
+        title += f" · {r.n_comments} Bemerkung(en)"
+    props = {"className": f"rs rs-{r.status}", "title": title, **marks}
     if r.status != "future":
         props.update({"data-href": link(r.partner_code, r.month), "role": "link", "tabIndex": 0})
     return node("Td", content, **props)

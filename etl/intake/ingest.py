@@ -105,20 +105,29 @@ def _access_errors(conn: Connection, report: Report, partner_scope: str | None) 
                 "hochladen.",
             )
         ]
-    if report.partner and report.month and months.lock_of(
-        conn, partner=report.partner, month=report.month
-    ):
-        return [
-            Issue(
-                "Meta",
-                None,
-                "Wert",
-                f"Der Berichtsmonat {report.month:%m/%Y} von {report.partner} ist "
-                "freigegeben und gesperrt. Eine Korrektur ist erst möglich, wenn die "
-                "Finanzabteilung oder die Projektsteuerung den Monat wieder öffnet.",
-            )
-        ]
+    lock = (
+        months.lock_of(conn, partner=report.partner, month=report.month)
+        if report.partner and report.month
+        else None
+    )
+    if lock is not None:
+        return [Issue("Meta", None, "Wert", locked_message(report.partner, report.month, lock))]
     return []
+
+
+def locked_message(partner: str, month: date, lock) -> str:
+    """Why an upload into a locked month is refused, and who can reopen it."""
+    if lock.state == "proof":
+        return (
+            f"Der Berichtsmonat {month:%m/%Y} von {partner} ist im Verwendungsnachweis "
+            "eingereicht und gesperrt. Eine Korrektur ist erst möglich, wenn die "
+            "Finanzabteilung den Monat wieder öffnet."
+        )
+    return (
+        f"Der Berichtsmonat {month:%m/%Y} von {partner} ist freigegeben und gesperrt. "
+        "Eine Korrektur ist erst möglich, wenn die Finanzabteilung oder die "
+        "Projektsteuerung den Monat wieder öffnet."
+    )
 
 
 def _decide(
@@ -245,6 +254,16 @@ def _record(
             config,
             replaces=result.status == "replaced",
         )
+        # an accepted version puts the month under review (from fällig or Rückfrage)
+        months.set_state(
+            conn,
+            partner=report.partner,
+            month=report.month,
+            state="submitted",
+            by=sender.user,
+            at=at,
+            upload_id=result.upload_id,
+        )
     _audit(conn, report, result, sender, at)
 
 
@@ -258,6 +277,7 @@ def _audit(
         "status": result.status,
         "upload_id": result.upload_id,
         "errors": len(result.errors),
+        **({"state": "submitted"} if result.status in ("accepted", "replaced") else {}),
     }
     extra = {
         "claimed_partner": report.partner if report.partner != sender.owner(report) else None,

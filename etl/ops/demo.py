@@ -264,6 +264,14 @@ def run_demo(
     return results
 
 
+def run_review_demo(engine, config: NetworkConfig) -> None:
+    """After :func:`run_demo`: months in every review state and a few comments
+    (:mod:`etl.ops.demo_review`)."""
+    from etl.ops import demo_review
+
+    demo_review.run_review_demo(engine, config, late=_roles(config)[1])
+
+
 # Demo accounts, created together with the demo data only (never with SEED_DEMO=0).
 STAFF_ACCOUNTS = (
     ("admin", "admin", "demo-admin-2026"),

@@ -25,6 +25,9 @@ ACTIONS = (
     "payment_requested",
     "payment_approved",
     "payment_paid",
+    "question",
+    "comment",
+    "proof_submitted",
 )
 
 

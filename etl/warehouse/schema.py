@@ -260,15 +260,42 @@ users = Table(
     comment="One row per user account; partner users are bound to one partner.",
 )
 
-month_locks = Table(
-    "month_locks",
+# The state of a partner-month (migration 0008). No row: ``fällig`` (nothing received).
+# submitted = eingereicht, query = Rückfrage, approved = freigegeben, proof = im Nachweis.
+MONTH_STATES = ("submitted", "query", "approved", "proof")
+LOCKED_STATES = ("approved", "proof")  # uploads are refused
+PROOF_KINDS = ("interim", "final")
+
+month_states = Table(
+    "month_states",
     metadata,
     Column("partner_code", String(16), ForeignKey("partners.code"), primary_key=True),
     Column("month", Date, primary_key=True),
-    Column("approved_by", String(100), nullable=False),
-    Column("approved_at", DateTime(timezone=False), nullable=False),
+    Column("state", String(16), nullable=False, index=True),
+    # since when the month is in this state and who put it there (notifications key on it)
+    Column("changed_by", String(100), nullable=False),
+    Column("changed_at", DateTime(timezone=False), nullable=False),
     Column("upload_id", Integer, ForeignKey("uploads.id"), nullable=True),
-    comment="One row per approved (locked) partner-month; reopening deletes it (audit keeps it).",
+    Column("approved_by", String(100), nullable=True),
+    Column("approved_at", DateTime(timezone=False), nullable=True),
+    Column("proof_kind", String(16), nullable=True),
+    comment="One row per partner-month that left 'fällig': its review state; the audit log "
+    "keeps every transition.",
+)
+
+month_comments = Table(
+    "month_comments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("partner_code", String(16), ForeignKey("partners.code"), nullable=False),
+    Column("month", Date, nullable=False),
+    Column("at", DateTime(timezone=False), nullable=False),
+    Column("author", String(100), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("kind", String(16), nullable=False),  # note | question | answer | reply
+    Column("text", Text, nullable=False),
+    Index("ix_month_comments_partner_month", "partner_code", "month"),
+    comment="One row per comment (Bemerkung) on a partner-month, oldest id first.",
 )
 
 audit_log = Table(

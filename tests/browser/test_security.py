@@ -35,7 +35,7 @@ PAGES = {
     "/hochladen": ("#upload-history .ag-center-cols-container .ag-row", 0),
     "/protokoll": ("#audit-grid .ag-center-cols-container .ag-row", 0),
     "/benutzer": ("#admin-users .ag-center-cols-container .ag-row", 0),
-    "/freigabe": ("#approval-partner", 0),
+    "/freigabe": ("#approval-queue .ag-center-cols-container .ag-row", 0),
     "/finanzplan": ("#plan-versions .ag-center-cols-container .ag-row", 0),
     "/mittelabrufe": ("#payments-grid .ag-root-wrapper", 0),
 }

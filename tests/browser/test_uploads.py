@@ -12,6 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 from etl.core.settings import REPO_ROOT
+from tests.browser import review
 from tests.browser.conftest import ACCOUNTS, App, _env, _free_port, _wait_until_up, password
 from tests.factories import month_report, workbook
 
@@ -110,23 +111,23 @@ def test_partner_uploads_valid_invalid_and_corrected_workbooks(login_as, tmp_pat
 
 def test_finance_approves_and_reopens_a_month(login_as, tmp_path):
     finance = login_as("finance")
-    finance.open("/freigabe", "#approval-status")
-    finance.page.select_option("#approval-partner", "DO")
-    finance.page.select_option("#approval-month", MONTH)
-    finance.page.wait_for_function(
-        "() => document.querySelector('#approval-status').textContent.includes('korrigiert.xlsx')")
+    key = f"DO|{MONTH}"
+    review.open_queue(finance, "?partner=DO")
+    review.show_month(finance, key)
+    detail = finance.text("#approval-detail")
+    assert "korrigiert.xlsx" in detail and "Änderungen gegenüber der vorigen Fassung" in detail
+    review.tick(finance, key)
     finance.page.click("#approval-approve")
-    assert "freigegeben und gesperrt" in finance.wait_text("#approval-message .alert")
+    assert "freigegeben und gesperrt" in review.message(finance, "freigegeben")
 
     partner = login_as("partner")
     again = month_report("DO", MONTH, n=4)
     text = _upload(partner, _file(tmp_path, "nachtrag.xlsx", again))
     assert "abgelehnt" in text and "gesperrt" in text
 
-    finance.page.fill("#approval-reason", "Nachtrag einer Veranstaltung")
+    finance.page.fill("#approval-text", "Nachtrag einer Veranstaltung")
     finance.page.click("#approval-reopen")
-    finance.page.wait_for_function(
-        "() => document.querySelector('#approval-message').textContent.includes('wieder geöffnet')")
+    review.message(finance, "wieder geöffnet")
     text = _upload(partner, _file(tmp_path, "nachtrag2.xlsx", again))
     assert "ersetzt die vorige Fassung" in text
 

@@ -16,7 +16,8 @@ def _drop(client, files: list[tuple[str, bytes]]):
         "inputs": [{"id": "upload-files", "property": "contents",
                     "value": [url + base64.b64encode(data).decode() for _, data in files]}],
         "state": [{"id": "upload-files", "property": "filename",
-                   "value": [name for name, _ in files]}],
+                   "value": [name for name, _ in files]},
+                  {"id": "upload-note", "property": "value", "value": None}],
         "changedPropIds": ["upload-files.contents"],
     }  # fmt: skip
     resp = client.post("/_dash-update-component", json=body)

@@ -13,6 +13,7 @@ and use the names below, its API:
 - :mod:`.records`: the Daten grid (datasets narrowed, filtered, paged and summed in SQL)
 - :mod:`.upload_log`: received files, month approval state, audit log
 - :mod:`.finance`: finance plan versions and payment requests
+- :mod:`.months`: the month review (state of each partner-month, comments)
 """
 
 from etl.warehouse.queries.facts import (
@@ -31,6 +32,7 @@ from etl.warehouse.queries.finance import (
     plan_version,
     plan_versions,
 )
+from etl.warehouse.queries.months import month_comments, month_states
 from etl.warehouse.queries.reach import (
     REACH_CHUNK,
     activity_keys,
@@ -86,7 +88,9 @@ __all__ = [
     "latest_plan_version_id",
     "latest_upload_id",
     "money_months",
+    "month_comments",
     "month_locks",
+    "month_states",
     "month_status",
     "monthly_facts",
     "participation_rows",

@@ -64,17 +64,17 @@ def latest_loaded_upload(engine: Engine) -> str:
 
 
 def month_status(engine: Engine, *, partner: str, month) -> dict:
-    """The current upload and the approval lock of one partner-month (one row as a dict)."""
-    u, lk = s.uploads, s.month_locks
+    """The current upload and the review state of one partner-month (one row as a dict)."""
+    u, ms = s.uploads, s.month_states
     with engine.connect() as conn:
         up = conn.execute(
             select(u.c.id, u.c.file_name, u.c.uploaded_at, u.c.uploaded_by).where(
                 u.c.partner_code == partner, u.c.month == month, u.c.status == "accepted"
             )
         ).first()
-        lock = conn.execute(
-            select(lk.c.approved_by, lk.c.approved_at).where(
-                lk.c.partner_code == partner, lk.c.month == month
+        st = conn.execute(
+            select(ms.c.state, ms.c.approved_by, ms.c.approved_at).where(
+                ms.c.partner_code == partner, ms.c.month == month
             )
         ).first()
     return {
@@ -82,15 +82,18 @@ def month_status(engine: Engine, *, partner: str, month) -> dict:
         "file_name": up.file_name if up else None,
         "uploaded_at": up.uploaded_at if up else None,
         "uploaded_by": up.uploaded_by if up else None,
-        "approved_by": lock.approved_by if lock else None,
-        "approved_at": lock.approved_at if lock else None,
+        "state": st.state if st else "due",
+        "approved_by": st.approved_by if st else None,
+        "approved_at": st.approved_at if st else None,
     }
 
 
 def month_locks(engine: Engine) -> pd.DataFrame:
-    """One row per approved (locked) partner-month."""
-    lk = s.month_locks
-    return _frame(engine, select(lk).order_by(lk.c.partner_code, lk.c.month))
+    """One row per locked partner-month (freigegeben or im Nachweis)."""
+    ms = s.month_states
+    cols = [ms.c.partner_code, ms.c.month, ms.c.approved_by, ms.c.approved_at, ms.c.upload_id]
+    stmt = select(*cols, ms.c.state).where(ms.c.state.in_(s.LOCKED_STATES))
+    return _frame(engine, stmt.order_by(ms.c.partner_code, ms.c.month))
 
 
 def audit_rows(engine: Engine, *, limit: int = 20_000) -> pd.DataFrame:
