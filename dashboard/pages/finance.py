@@ -23,7 +23,9 @@ from etl.warehouse import queries
 from etl.workflow import payments
 
 dash.register_page(
-    __name__, path="/finanzen", name="Finanzen", title="Finanzen – Fördercockpit", order=2
+    __name__, path="/finanzen", name="Finanzen", title="Finanzen – Fördercockpit",
+    order=2,
+    filters=True,
 )
 
 

@@ -18,7 +18,9 @@ from dashboard.labels import UPLOAD_STATUS_LABELS
 from dashboard.views import components as ui
 from dashboard.views import grids
 
-dash.register_page(__name__, path="/daten", name="Daten", title="Daten – Fördercockpit", order=4)
+dash.register_page(
+    __name__, path="/daten", name="Daten", title="Daten – Fördercockpit", order=4, filters=True
+)
 
 COST_KIND_LABELS = {"personal": "Personal", "ausgaben": "Ausgaben"}
 BLOCK = 100  # rows per request of the grid

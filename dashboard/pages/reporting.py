@@ -16,7 +16,8 @@ from dashboard.views import components as ui
 from dashboard.views import tables
 
 dash.register_page(
-    __name__, path="/meldestand", name="Meldestand", title="Meldestand – Fördercockpit", order=3
+    __name__, path="/meldestand", name="Meldestand", title="Meldestand – Fördercockpit", order=3,
+    filters=True,
 )
 
 LEGEND = (
