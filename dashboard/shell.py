@@ -32,10 +32,11 @@ def navbar() -> dbc.Navbar:
                 dbc.NavbarBrand(
                     [
                         html.Span("Fördercockpit", className="fw-bold me-2"),
-                        html.Span(config.short_name, className="brand-network"),
+                        html.Span(
+                            config.short_name, className="brand-network", title=config.name
+                        ),
                     ],
                     href="/",
-                    title=config.name,
                 ),
                 # below 1200 px the links fold into a menu behind the toggler (phones, tablets)
                 dbc.NavbarToggler(id="nav-toggle", className="nav-toggle"),
@@ -96,11 +97,9 @@ def _dropdown(filter_id: str, label: str, options: list, placeholder: str, **fix
                 options=options,
                 multi=True,
                 placeholder=placeholder,
-                clearable=True,
-                searchable=True,
                 labels=DROPDOWN_LABELS,
                 className="filter-dropdown",
-                **fixed,
+                **{"clearable": True, "searchable": True, **fixed},
             ),
         ],
         xs=12,

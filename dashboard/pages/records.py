@@ -48,6 +48,7 @@ def layout(tabelle: str = rec.DEFAULT, **_query) -> html.Div:
             "infiniteInitialRowCount": 1,
             "animateRows": False,
             "suppressColumnVirtualisation": True,
+            **grids.TOOLTIPS,
         },
         style={"height": "640px"},
         className="ag-theme-alpine",

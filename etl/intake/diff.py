@@ -106,3 +106,19 @@ def diff_uploads(engine: Engine, old_id: int, new_id: int) -> UploadDiff:
             _total(list(new.values()), column, index),
         )
     return out
+
+
+def upload_totals(engine: Engine, upload_id: int) -> dict[str, Decimal]:
+    """What one stored upload holds: the month totals of :data:`TOTALS` and the number of
+    Personal rows (grain: one partner-month, as loaded)."""
+    with engine.connect() as conn:
+        loaded = {
+            t: list(_rows(conn, t, upload_id).values())
+            for t in ("events", "coachings", "personnel", "expenditure")
+        }
+    out = {
+        name: _total(loaded[table], column, SHEETS[table][2].index(column) if column else None)
+        for name, (table, column) in TOTALS.items()
+    }
+    out["Personal (Zeilen)"] = Decimal(len(loaded["personnel"]))
+    return out
