@@ -114,7 +114,7 @@ def _next(kind: str) -> html.P:
 
 def _rejected(result: IngestResult) -> list:
     if result.locked:
-        return [ui.issue_table(result.errors, "Grund"), _next("locked")]
+        return [*(html.P(e.message) for e in result.errors), _next("locked")]
     parts = [
         html.P(f"{len(result.errors)} Fehler gefunden; nichts wurde übernommen."),
         ui.issue_table(result.errors, "Fehler"),
@@ -196,7 +196,6 @@ def template_card() -> dbc.Card:
     partners = [p for p in config.partners if scope is None or p.code in scope]
     own = partners[0].code if scope is not None and len(partners) == 1 else None
     months = [{"label": fmt.month_long(m), "value": f"{m:%Y-%m}"} for m in config.months()]
-    choose = [] if own else [{"label": "Partner wählen …", "value": ""}]
     return dbc.Card(
         dbc.CardBody(
             [
@@ -208,10 +207,12 @@ def template_card() -> dbc.Card:
                                 dbc.Label("Partner", html_for="upload-template-partner"),
                                 dbc.Select(
                                     id="upload-template-partner",
-                                    options=choose
-                                    + [{"label": f"{p.code} – {p.name}", "value": p.code}
-                                       for p in partners],
-                                    value=own or "",
+                                    options=[
+                                        {"label": f"{p.code} – {p.name}", "value": p.code}
+                                        for p in partners
+                                    ],
+                                    placeholder="Partner wählen …",
+                                    value=own,
                                     disabled=own is not None,
                                 ),
                             ],
@@ -256,9 +257,9 @@ HISTORY_COLUMNS = [
     grids.date_col("uploaded_at", "Eingang", with_time=True, width=175, sort="desc"),
     grids.text_col("partner_code", "Partner", width=105),
     grids.month_col("month", "Monat", width=170),
-    grids.text_col("status", "Ergebnis", minWidth=150, flex=1),
-    grids.text_col("file_name", "Datei", flex=2, minWidth=250),
-    grids.text_col("uploaded_by", "Von", flex=1, minWidth=200),
+    grids.text_col("status", "Ergebnis", width=150),
+    grids.text_col("file_name", "Datei", flex=1, minWidth=260),
+    grids.text_col("uploaded_by", "Von", flex=1, minWidth=260),
     grids.number_col("n_errors", "Fehler", width=100),
     {
         "field": "original",
