@@ -174,6 +174,9 @@ def layout() -> html.Div:
             navbar(),
             dbc.Container(
                 [
+                    html.Div(  # printed instead of the navbar: the product and the network
+                        f"Fördercockpit · {data.config().name}", className="print-only print-brand"
+                    ),
                     html.Div(id="filter-print", className="print-only print-filters"),
                     filter_bar(),
                     dash.page_container,
