@@ -18,20 +18,26 @@
 
     function shorten() {
         if (!window.Plotly || resized.length) { return; }
+        // the columns keep their shares of the width (print.css), so a chart's printed
+        // width is its screen width times (paper in layout px / window width)
+        var zoom = parseFloat(getComputedStyle(document.documentElement)
+            .getPropertyValue("--print-zoom")) || 1;
+        var wider = (PAPER_PX / 0.8 / zoom) / (document.documentElement.clientWidth || 1);
         document.querySelectorAll(".dash-graph .js-plotly-plot").forEach(function (gd) {
             var box = gd.parentElement;
-            var height = gd.offsetHeight;
-            if (!height) { return; }
+            var height = gd.offsetHeight, width = gd.offsetWidth;
+            if (!height || !width) { return; }
             resized.push([gd, box.style.height]);
             box.style.height = Math.round(height * SHORTER) + "px";
-            window.Plotly.relayout(gd, {height: Math.round(height * SHORTER)});
+            window.Plotly.relayout(gd, {height: Math.round(height * SHORTER),
+                                        width: Math.floor(width * wider * 0.97)});
         });
     }
 
     function restore() {
         resized.forEach(function (entry) {
             entry[0].parentElement.style.height = entry[1];
-            window.Plotly.relayout(entry[0], {height: null, autosize: true});
+            window.Plotly.relayout(entry[0], {height: null, width: null, autosize: true});
         });
         resized = [];
     }

@@ -45,6 +45,7 @@ _PAGE = """<!doctype html>
 <html lang="de"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{ title }} – Fördercockpit</title>
+<link rel="icon" href="/_favicon.ico">
 <link rel="stylesheet" href="/assets/00-bootstrap-flatly.min.css">
 <link rel="stylesheet" href="/assets/style.css"></head>
 <body>
