@@ -188,6 +188,10 @@ def _default_month(months: list, today) -> str | None:
     return f"{(ended or months)[-1]:%Y-%m}" if months else None
 
 
+def _labelled(label: str, control) -> dbc.Col:
+    return dbc.Col([dbc.Label(label, html_for=control.id), control], xs=12, md=True)
+
+
 def template_card() -> dbc.Card:
     """A blank monthly workbook: partner (a partner account: its own, fixed) and month
     (preselected: the last month that has ended); the button says what is missing."""
@@ -195,54 +199,34 @@ def template_card() -> dbc.Card:
     scope = access.partner_scope()
     partners = [p for p in config.partners if scope is None or p.code in scope]
     own = partners[0].code if scope is not None and len(partners) == 1 else None
-    months = [{"label": fmt.month_long(m), "value": f"{m:%Y-%m}"} for m in config.months()]
+    partner = dbc.Select(
+        id="upload-template-partner",
+        options=[{"label": f"{p.code} – {p.name}", "value": p.code} for p in partners],
+        placeholder="Partner wählen …",
+        value=own,
+        disabled=own is not None,
+    )
+    month = dbc.Select(
+        id="upload-template-month",
+        options=[{"label": fmt.month_long(m), "value": f"{m:%Y-%m}"} for m in config.months()],
+        value=_default_month(config.months(), data.today()),
+    )
+    button = dbc.Button(
+        "Vorlage herunterladen",
+        id="upload-template-link",
+        color="primary",
+        external_link=True,
+        className="w-100",
+    )
     return dbc.Card(
         dbc.CardBody(
             [
                 html.H5("Leere Vorlage"),
                 dbc.Row(
                     [
-                        dbc.Col(
-                            [
-                                dbc.Label("Partner", html_for="upload-template-partner"),
-                                dbc.Select(
-                                    id="upload-template-partner",
-                                    options=[
-                                        {"label": f"{p.code} – {p.name}", "value": p.code}
-                                        for p in partners
-                                    ],
-                                    placeholder="Partner wählen …",
-                                    value=own,
-                                    disabled=own is not None,
-                                ),
-                            ],
-                            xs=12,
-                            md=True,
-                        ),
-                        dbc.Col(
-                            [
-                                dbc.Label("Berichtsmonat", html_for="upload-template-month"),
-                                dbc.Select(
-                                    id="upload-template-month",
-                                    options=months,
-                                    value=_default_month(config.months(), data.today()),
-                                ),
-                            ],
-                            xs=12,
-                            md=True,
-                        ),
-                        dbc.Col(
-                            dbc.Button(
-                                "Vorlage herunterladen",
-                                id="upload-template-link",
-                                color="primary",
-                                external_link=True,
-                                className="w-100",
-                            ),
-                            xs=12,
-                            md="auto",
-                            className="d-flex align-items-end",
-                        ),
+                        _labelled("Partner", partner),
+                        _labelled("Berichtsmonat", month),
+                        dbc.Col(button, xs=12, md="auto", className="d-flex align-items-end"),
                     ],
                     className="g-2",
                 ),
