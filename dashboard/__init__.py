@@ -14,7 +14,7 @@ def create_app() -> dash.Dash:
     Styles (Bootstrap "Flatly", served from ``assets/``) and scripts come from the app itself,
     so it works without internet access.
     """
-    from dashboard import auth, data, downloads, shell
+    from dashboard import auth, data, downloads, errors, shell
 
     app = dash.Dash(
         __name__,
@@ -30,6 +30,7 @@ def create_app() -> dash.Dash:
     data.init_cache(app.server)
     auth.install(app.server, app.csp_hashes)
     downloads.install(app.server)
+    errors.install(app.server)
     for page in dash.page_registry.values():
         page["layout"] = auth.guarded(page)
     app.layout = shell.layout

@@ -27,7 +27,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
-from dash import html
 from flask import (
     Flask,
     Response,
@@ -44,7 +43,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from dashboard import data
 from dashboard.access import callback_allowed, current_role, may_open
-from dashboard.views import login
+from dashboard.views import errors, login
 from etl.core.settings import get_settings
 from etl.warehouse import audit, db
 from etl.workflow import users
@@ -114,13 +113,7 @@ def guarded(page: dict):
         # once (inside the first request) to validate callbacks, which must see them all.
         routed = has_request_context() and request.path.endswith("_dash-update-component")
         if routed and not may_open(page):
-            return html.Div(
-                [
-                    html.H2("Kein Zugriff"),
-                    html.P("Diese Seite ist für Ihre Rolle nicht freigegeben."),
-                ],
-                id="no-access",
-            )
+            return errors.panel(403)
         return inner(**query) if callable(inner) else inner
 
     return layout

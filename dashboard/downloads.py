@@ -118,8 +118,10 @@ def template():
     config = get_config()
     partner = request.args.get("partner", "").upper()
     scope = access.partner_scope()
-    if partner not in config.partner_codes or (scope is not None and partner not in scope):
+    if partner not in config.partner_codes:
         abort(404)
+    if scope is not None and partner not in scope:
+        abort(403)  # the partner codes are no secret; say plainly that it is not yours
     try:
         month = parse_month(request.args.get("month", ""))
     except CellError:

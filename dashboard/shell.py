@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
+from dash import ALL, ClientsideFunction, Input, Output, State, callback, ctx, dcc, html, no_update
 
-from dashboard import access, auth, data, drill
+from dashboard import access, auth, data, drill, errors
 from dashboard import filters as flt
+from dashboard.views import components as ui
 
 
 def navbar() -> dbc.Navbar:
@@ -31,17 +32,29 @@ def navbar() -> dbc.Navbar:
                 dbc.NavbarBrand(
                     [
                         html.Span("Fördercockpit", className="fw-bold me-2"),
-                        html.Span(config.short_name, className="brand-network"),
+                        html.Span(
+                            config.short_name, className="brand-network", title=config.name
+                        ),
                     ],
                     href="/",
                 ),
-                dbc.Nav([*links, _user_menu()], navbar=True, className="main-nav"),
+                # below 1200 px the links fold into a menu behind the toggler (phones, tablets)
+                dbc.NavbarToggler(id="nav-toggle", className="nav-toggle"),
+                dbc.Collapse(
+                    dbc.Nav(
+                        [*links, _user_menu()], navbar=True, className="main-nav ms-auto"
+                    ),
+                    id="nav-collapse",
+                    navbar=True,
+                    is_open=False,
+                ),
             ],
             fluid=True,
         ),
         color="primary",
         dark=True,
-        className="mb-3 py-2",
+        expand="xl",
+        className="mb-3 py-2 app-navbar",
     )
 
 
@@ -89,7 +102,7 @@ DROPDOWN_LABELS = {
 }
 
 
-def _dropdown(filter_id: str, label: str, options: list, placeholder: str) -> dbc.Col:
+def _dropdown(filter_id: str, label: str, options: list, placeholder: str, **fixed) -> dbc.Col:
     return dbc.Col(
         [
             dbc.Label(label, html_for=filter_id, className="filter-label"),
@@ -98,60 +111,70 @@ def _dropdown(filter_id: str, label: str, options: list, placeholder: str) -> db
                 options=options,
                 multi=True,
                 placeholder=placeholder,
-                clearable=True,
-                searchable=True,
                 labels=DROPDOWN_LABELS,
                 className="filter-dropdown",
+                **{"clearable": True, "searchable": True, **fixed},
             ),
         ],
         xs=12,
         md=True,
+        className="filter-field",
+    )
+
+
+def _partner_filter(config) -> dbc.Col:
+    """All partners; a partner account sees only its own, fixed (a disabled, filled select)."""
+    scope = access.partner_scope()
+    partners = [p for p in config.partners if scope is None or p.code in scope]
+    options = [{"label": f"{p.code} – {p.name}", "value": p.code} for p in partners]
+    if scope is None:
+        return _dropdown("filter-partners", "Partner", options, "Alle Partner")
+    fixed = {"value": [p.code for p in partners], "disabled": True, "clearable": False}
+    return _dropdown("filter-partners", "Partner (Ihr Konto)", options, "", **fixed)
+
+
+def _button_col(child, *, field: bool = True) -> dbc.Col:
+    return dbc.Col(
+        child,
+        xs=12,
+        md="auto",
+        className="d-flex align-items-end" + (" filter-field" if field else ""),
     )
 
 
 def filter_bar() -> dbc.Card:
-    """Partner, module and year filters shared by all pages."""
+    """Partner, module and year filters shared by the pages they act on, and the export."""
     config = data.config()
-    partners = [{"label": f"{p.code} – {p.name}", "value": p.code} for p in config.partners]
     modules = [{"label": m, "value": m} for m in config.modules]
     years = [{"label": str(y), "value": y} for y in config.years]
+    reset = dbc.Button(
+        "Filter zurücksetzen", id="filter-reset", color="primary", outline=True, className="w-100"
+    )
+    export = html.A(
+        "Excel-Export",
+        id="filter-export",
+        href="/download/export?seite=/",
+        download="",
+        className="btn btn-success w-100",
+        title="Alles, was diese Seite mit den gewählten Filtern zeigt, als Excel-Arbeitsmappe",
+    )
     return dbc.Card(
         dbc.CardBody(
-            dbc.Row(
-                [
-                    _dropdown("filter-partners", "Partner", partners, "Alle Partner"),
-                    _dropdown("filter-modules", "Module", modules, "Alle Module"),
-                    _dropdown("filter-years", "Jahre", years, "Alle Jahre"),
-                    dbc.Col(
-                        dbc.Button(
-                            "Filter zurücksetzen",
-                            id="filter-reset",
-                            color="primary",
-                            outline=True,
-                            className="w-100",
-                        ),
-                        xs=12,
-                        md="auto",
-                        className="d-flex align-items-end",
-                    ),
-                    dbc.Col(
-                        html.A(
-                            "Excel-Export",
-                            id="filter-export",
-                            href="/download/export?seite=/",
-                            download="",
-                            className="btn btn-success w-100",
-                            title="Alles, was diese Seite mit den gewählten Filtern zeigt, "
-                            "als Excel-Arbeitsmappe",
-                        ),
-                        xs=12,
-                        md="auto",
-                        className="d-flex align-items-end",
-                    ),
-                ],
-                className="g-3",
-            )
+            [
+                dbc.Row(
+                    [
+                        _partner_filter(config),
+                        _dropdown("filter-modules", "Module", modules, "Alle Module"),
+                        _dropdown("filter-years", "Jahre", years, "Alle Jahre"),
+                        _button_col(reset),
+                        _button_col(export, field=False),
+                    ],
+                    className="g-3 justify-content-end",
+                ),
+                html.Div(id="filter-note", className="filter-note filter-field", role="status"),
+            ]
         ),
+        id="filter-bar",
         className="mb-4 filter-bar shadow-sm",
     )
 
@@ -163,9 +186,30 @@ def layout() -> html.Div:
             dcc.Location(id="url", refresh=False),
             dcc.Location(id="nav", refresh="callback-nav"),
             navbar(),
-            dbc.Container([filter_bar(), dash.page_container], fluid=True, className="page-body"),
+            dbc.Container(
+                [
+                    html.Div(  # printed instead of the navbar: the product and the network
+                        f"Fördercockpit · {data.config().name}", className="print-only print-brand"
+                    ),
+                    html.Div(id="filter-print", className="print-only print-filters"),
+                    filter_bar(),
+                    dash.page_container,
+                ],
+                fluid=True,
+                className="page-body",
+            ),
         ]
     )
+
+
+def _partner_note(search: str | None, f: flt.Filters) -> str:
+    """For a partner account whose link names other partners: what is shown instead."""
+    asked = flt.parse_search(search).get(flt.PARTNER_KEY, "")
+    named = {p.strip().upper() for p in asked.split(",") if p.strip()}
+    if access.partner_scope() is None or not named or named <= set(f.partners):
+        return ""
+    own, other = ", ".join(f.partners), ", ".join(sorted(named - set(f.partners)))
+    return f"Der Link nennt {other}; Ihr Konto zeigt nur die Zahlen von {own}."
 
 
 @callback(
@@ -180,19 +224,44 @@ def layout() -> html.Div:
     Input("filter-reset", "n_clicks"),
 )
 def sync_filters(search, partners, modules, years, _reset):
-    """URL -> dropdowns when the address changed; dropdowns -> URL when the user filtered."""
+    """URL -> dropdowns when the address changed; dropdowns -> URL when the user filtered.
+
+    A partner account's dropdown shows its own partner even when the link names others (the
+    note under the filter says so, see :func:`filter_bar_state`)."""
     config = data.config()
     if ctx.triggered_id in (None, "url"):
         f = flt.from_search(search, config)
         return no_update, list(f.partners), list(f.modules), list(f.years)
     if ctx.triggered_id == "filter-reset":
-        return flt.merge_search(search, flt.Filters()), [], [], []
+        own = flt.from_query({}, config).partners  # a partner account keeps its own partner
+        return flt.merge_search(search, flt.Filters()), list(own), [], []
     chosen = {
         flt.PARTNER_KEY: flt.join_values(partners or []),
         flt.MODULE_KEY: flt.join_values(modules or []),
         flt.YEAR_KEY: flt.join_values(str(y) for y in years or []),
     }
     return flt.merge_search(search, flt.from_query(chosen, config)), no_update, no_update, no_update
+
+
+@callback(
+    Output("filter-bar", "className"),
+    Output("filter-print", "children"),
+    Output("filter-note", "children"),
+    Input("url", "pathname"),
+    Input("url", "search"),
+)
+def filter_bar_state(pathname, search):
+    """The filters show only on pages they act on (``filters=True`` in the page registry);
+    the export wherever there is a page. Printed: the active filters in words."""
+    page = errors.page_of(pathname or "/")
+    if page is None:
+        return "filter-bar d-none", None, None
+    if not page.get("filters"):
+        return "mb-3 filter-bar filters-off", None, None
+    config = data.config()
+    f = flt.from_search(search, config)
+    printed = "Filter: " + ui.selection_text(config, f)
+    return "mb-4 filter-bar shadow-sm", printed, _partner_note(search, f) or None
 
 
 @callback(Output("filter-export", "href"), Input("url", "pathname"), Input("url", "search"))
@@ -224,3 +293,13 @@ def follow_click(_clicks):
     """Open the rows behind a clicked bar or point on the Daten page."""
     click = ctx.triggered[0]["value"] if ctx.triggered else None
     return drill.href_of_click(click) or no_update
+
+
+# The navbar's menu button on narrow screens (assets/shell.js).
+dash.clientside_callback(
+    ClientsideFunction("shell", "toggleNav"),
+    Output("nav-collapse", "is_open"),
+    Input("nav-toggle", "n_clicks"),
+    Input("url", "pathname"),
+    State("nav-collapse", "is_open"),
+)

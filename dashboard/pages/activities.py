@@ -19,7 +19,9 @@ from dashboard.views import components as ui
 from etl.core.normalise import SIZE_CLASSES
 
 dash.register_page(
-    __name__, path="/aktivitaeten", name="Aktivitäten", title="Aktivitäten – Fördercockpit", order=1
+    __name__, path="/aktivitaeten", name="Aktivitäten", title="Aktivitäten – Fördercockpit",
+    order=1,
+    filters=True,
 )
 
 GROUPS = {

@@ -22,7 +22,9 @@ from dashboard.views import payments as pv
 from etl.workflow import payments
 
 dash.register_page(
-    __name__, path="/finanzen", name="Finanzen", title="Finanzen – Fördercockpit", order=2
+    __name__, path="/finanzen", name="Finanzen", title="Finanzen – Fördercockpit",
+    order=2,
+    filters=True,
 )
 
 
@@ -133,8 +135,7 @@ def plan_picker() -> dbc.Row:
             dbc.Col(
                 dbc.Select(id="finance-plan-version", options=[], size="sm"),
                 xs=12,
-                md=6,
-                xl=4,
+                lg="auto",  # as wide as its longest version label, never cut
             ),
             dbc.Col(html.Div(id="finance-plan-note", className="text-muted small"), md=True),
         ],

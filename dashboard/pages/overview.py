@@ -17,7 +17,10 @@ from dashboard.views import components as ui
 from dashboard.views.attention import text as attention_text
 from etl.core import figures
 
-dash.register_page(__name__, path="/", name="Übersicht", title="Übersicht – Fördercockpit", order=0)
+dash.register_page(
+    __name__, path="/", name="Übersicht", title="Übersicht – Fördercockpit", order=0,
+    filters=True,  # the global filter bar acts here (dashboard/shell.py)
+)
 
 CARD_DATASET = {
     "events": "veranstaltungen",

@@ -18,7 +18,9 @@ from dashboard.labels import UPLOAD_STATUS_LABELS
 from dashboard.views import components as ui
 from dashboard.views import grids
 
-dash.register_page(__name__, path="/daten", name="Daten", title="Daten – Fördercockpit", order=4)
+dash.register_page(
+    __name__, path="/daten", name="Daten", title="Daten – Fördercockpit", order=4, filters=True
+)
 
 COST_KIND_LABELS = {"personal": "Personal", "ausgaben": "Ausgaben"}
 BLOCK = 100  # rows per request of the grid
@@ -46,6 +48,7 @@ def layout(tabelle: str = rec.DEFAULT, **_query) -> html.Div:
             "infiniteInitialRowCount": 1,
             "animateRows": False,
             "suppressColumnVirtualisation": True,
+            **grids.TOOLTIPS,
         },
         style={"height": "640px"},
         className="ag-theme-alpine",

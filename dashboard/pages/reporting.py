@@ -20,7 +20,8 @@ from dashboard.views import tables
 from etl.workflow import months as wf
 
 dash.register_page(
-    __name__, path="/meldestand", name="Meldestand", title="Meldestand – Fördercockpit", order=3
+    __name__, path="/meldestand", name="Meldestand", title="Meldestand – Fördercockpit", order=3,
+    filters=True,
 )
 
 LEGEND = (

@@ -79,13 +79,9 @@ def layout(**_query) -> html.Div:
                 type="default",
                 overlay_style={"visibility": "visible", "filter": "blur(1px)"},
             ),
-            dbc.Row(
-                [
-                    dbc.Col(view.template_card(), md=4),
-                    dbc.Col(view.history_card(access.current_role()), md=8),
-                ],
-                className="mt-4 g-3",
-            ),
+            # full width each: the history grid's columns (file names, addresses) need it
+            html.Div(view.template_card(), className="mt-4"),
+            html.Div(view.history_card(access.current_role()), className="mt-3"),
         ]
     )
 
@@ -225,3 +221,18 @@ def history(_results, _path, _held, _restored):
 )
 def template_link(partner, month):
     return f"/download/template?partner={partner}&month={month}" if partner and month else None
+
+
+@callback(
+    Output("upload-template-hint", "children"),
+    Input("upload-template-link", "n_clicks"),
+    Input("upload-template-partner", "value"),
+    Input("upload-template-month", "value"),
+    prevent_initial_call=True,
+)
+def template_hint(clicks, partner, month):
+    """A click without a choice says what is missing (the button has no address yet)."""
+    if not clicks or (partner and month):
+        return None
+    missing = [w for w, v in (("den Partner", partner), ("den Berichtsmonat", month)) if not v]
+    return f"Bitte zuerst {' und '.join(missing)} wählen."

@@ -64,9 +64,14 @@ GRID_LOCALE = {
 }
 
 
+# Every column: a long header wraps onto a second line instead of being cut ("Bewilligt …").
+HEADER = {"wrapHeaderText": True, "autoHeaderHeight": True}
+
+
 def money_col(field: str, header: str, **extra) -> dict:
     """An AG Grid column of integer cents shown as German euros."""
     return {
+        **HEADER,
         "field": field,
         "headerName": header,
         "type": "rightAligned",
@@ -162,6 +167,10 @@ for _col in BUDGET_COLUMNS:  # a header with a definition shows an ⓘ (CSS, .fi
         _col["headerClass"] = "fig-info-header"
 
 
+# Tooltips only on cells whose text is cut (the tooltip shows it whole).
+TOOLTIPS = {"tooltipShowMode": "whenTruncated", "tooltipShowDelay": 300}
+
+
 def paged(page_size: int = 25) -> dict:
     """Grid options: German texts and pagination with ``page_size`` rows."""
     return {
@@ -169,15 +178,25 @@ def paged(page_size: int = 25) -> dict:
         "pagination": True,
         "paginationPageSize": page_size,
         "paginationPageSizeSelector": False,
+        **TOOLTIPS,
     }
 
 
 def text_col(field: str, header: str, **extra) -> dict:
-    return {"field": field, "headerName": header, "filter": "agTextColumnFilter", **extra}
+    """A text column; a cut cell shows its whole text as a tooltip."""
+    return {
+        **HEADER,
+        "field": field,
+        "headerName": header,
+        "filter": "agTextColumnFilter",
+        "tooltipField": field,
+        **extra,
+    }
 
 
 def number_col(field: str, header: str, places: int = 0, **extra) -> dict:
     return {
+        **HEADER,
         "field": field,
         "headerName": header,
         "type": "rightAligned",
@@ -190,6 +209,8 @@ def number_col(field: str, header: str, places: int = 0, **extra) -> dict:
 def date_col(field: str, header: str, with_time: bool = False, **extra) -> dict:
     fn = "true" if with_time else "false"
     return {
+        **HEADER,
+        "minWidth": 170 if with_time else 125,  # "03.12.2026 14:05" whole
         "field": field,
         "headerName": header,
         "filter": "agDateColumnFilter",
@@ -201,9 +222,12 @@ def date_col(field: str, header: str, with_time: bool = False, **extra) -> dict:
 
 def month_col(field: str = "month", header: str = "Berichtsmonat", **extra) -> dict:
     return {
+        **HEADER,
+        "minWidth": 165,  # "September 2026" whole
         "field": field,
         "headerName": header,
         "filter": "agTextColumnFilter",
+        "tooltipValueGetter": {"function": "deMonth(params.value)"},
         "valueFormatter": {"function": "deMonth(params.value)"},
         "filterValueGetter": {"function": "deMonth(params.data.month)"},
         **extra,
@@ -247,7 +271,7 @@ PARTNER_COLUMN = text_col("partner_code", "Partner", width=110, pinned="left")
 RECORD_COLUMNS: dict[str, list[dict]] = {
     "veranstaltungen": [
         PARTNER_COLUMN,
-        month_col(width=150),
+        month_col(width=165),
         date_col("event_date", "Datum", width=130),
         text_col("event_id", "ID", width=170),
         text_col("title", "Titel", minWidth=260, flex=1),
@@ -259,7 +283,7 @@ RECORD_COLUMNS: dict[str, list[dict]] = {
     ],
     "coachings": [
         PARTNER_COLUMN,
-        month_col(width=150),
+        month_col(width=165),
         date_col("coaching_date", "Datum", width=130),
         text_col("coaching_id", "ID", width=170),
         text_col("company_name", "Unternehmen", minWidth=240, flex=1),
@@ -282,7 +306,7 @@ RECORD_COLUMNS: dict[str, list[dict]] = {
     ],
     "kosten": [
         PARTNER_COLUMN,
-        month_col(width=150),
+        month_col(width=165),
         text_col("category", "Kostenart", width=160),
         text_col("reference", "Kürzel / Beleg", width=160),
         date_col("date", "Belegdatum", width=140),
@@ -293,8 +317,8 @@ RECORD_COLUMNS: dict[str, list[dict]] = {
     ],
     "eingaenge": [
         PARTNER_COLUMN,
-        month_col(width=150),
-        date_col("uploaded_at", "Eingang", with_time=True, width=170, sort="desc"),
+        month_col(width=165),
+        date_col("uploaded_at", "Eingang", with_time=True, width=175, sort="desc"),
         text_col("status", "Ergebnis", width=140),
         text_col("file_name", "Datei", minWidth=260, flex=1),
         text_col("uploaded_by", "hochgeladen von", minWidth=220),

@@ -7,13 +7,14 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import html
 
-from dashboard import data, fmt
+from dashboard import access, data, fmt
+from dashboard.calc.periods import first_of
 from dashboard.labels import UPLOAD_STATUS_LABELS
 from dashboard.views import components as ui
 from dashboard.views import grids
 from etl.core.errors import Issue
-from etl.core.money import format_eur
-from etl.intake.diff import Drop, diff_uploads
+from etl.core.money import eligible_costs, format_eur
+from etl.intake.diff import Drop, diff_uploads, upload_totals
 from etl.intake.ingest import IngestResult
 from etl.warehouse import files
 from etl.warehouse.queries import month_locks, uploads
@@ -27,6 +28,7 @@ STATUS = {
     "rejected": ("abgelehnt", "danger"),
     "held": ("nicht übernommen – Bestätigung nötig", "warning"),
 }
+LOCKED = ("abgelehnt – Monat freigegeben und gesperrt", "warning")
 
 
 def failed(name: str, message: str) -> IngestResult:
@@ -65,34 +67,83 @@ def total_line(name: str, old, new) -> str:
     return f"{name}: {fmt.de_dec(old, places)} → {fmt.de_dec(new, places)}"
 
 
+def _counted(result: IngestResult) -> html.Div:
+    """What a newly accepted month holds: counts, sums and its eligible costs."""
+    t = upload_totals(data.engine(), result.upload_id)
+    config = data.config()
+    rate = config.partner(result.partner).funding_rate
+    personnel, material = int(t["Personalausgaben (Cent)"]), int(t["Sachausgaben (Cent)"])
+    eligible = eligible_costs(personnel, material, rate, config.rules).eligible
+    rows = [
+        ("Veranstaltungen", fmt.de_int(int(t["Veranstaltungen"]))),
+        ("Teilnehmende (Personen)", fmt.de_int(int(t["Teilnehmende (Personen)"]))),
+        ("Coachings", f"{fmt.de_int(int(t['Coachings']))} "
+                      f"({fmt.de_dec(t['Coaching-Stunden'], 2)} Stunden)"),
+        ("Personal", f"{fmt.de_int(int(t['Personal (Zeilen)']))} Zeilen, {format_eur(personnel)}"),
+        ("Sachausgaben", format_eur(material)),
+        ("Förderfähige Ausgaben (mit Gemeinkosten)", format_eur(eligible)),
+    ]
+    return html.Div(
+        [
+            html.P("Der Bericht wurde übernommen. Gezählt:"),
+            dbc.Table(
+                html.Tbody([html.Tr([html.Th(k), html.Td(v, className="num")]) for k, v in rows]),
+                size="sm",
+                className="upload-counts w-auto",
+            ),
+        ]
+    )
+
+
+NEXT_STEP = {
+    "accepted": "Nichts weiter zu tun: Die Zahlen stehen ab sofort im Cockpit. Finanzen oder "
+    "Projektsteuerung prüfen den Monat und geben ihn frei. Eine Korrektur: die berichtigte "
+    "Datei erneut hochladen, sie ersetzt diese Fassung.",
+    "unchanged": "Nichts zu tun.",
+    "rejected": "Bitte korrigieren und erneut hochladen.",
+    "locked": "Die Datei muss nicht korrigiert werden: Bitte die Finanzabteilung oder die "
+    "Projektsteuerung bitten, den Monat auf der Seite Freigabe wieder zu öffnen; danach die "
+    "Datei erneut hochladen.",
+}
+
+
+def _next(kind: str) -> html.P:
+    return html.P([html.Strong("Nächster Schritt: "), NEXT_STEP[kind]], className="upload-next")
+
+
+def _rejected(result: IngestResult) -> list:
+    if result.locked:
+        return [*(html.P(e.message) for e in result.errors), _next("locked")]
+    parts = [
+        html.P(f"{len(result.errors)} Fehler gefunden; nichts wurde übernommen."),
+        ui.issue_table(result.errors, "Fehler"),
+        _next("rejected"),
+    ]
+    if result.upload_id:
+        parts.append(
+            dbc.Button(
+                "Markierte Arbeitsmappe herunterladen",
+                color="danger",
+                outline=True,
+                href=f"/download/marked/{result.upload_id}",
+                external_link=True,
+                className="mt-2",
+            )
+        )
+    return parts
+
+
 def _body(result: IngestResult) -> list:
     if result.status == "rejected":
-        parts = [
-            html.P(
-                f"{len(result.errors)} Fehler gefunden; nichts wurde übernommen. "
-                "Bitte korrigieren und erneut hochladen."
-            ),
-            ui.issue_table(result.errors, "Fehler"),
-        ]
-        if result.upload_id:
-            parts.append(
-                dbc.Button(
-                    "Markierte Arbeitsmappe herunterladen",
-                    color="danger",
-                    outline=True,
-                    href=f"/download/marked/{result.upload_id}",
-                    external_link=True,
-                    className="mt-2",
-                )
-            )
-        return parts
+        return _rejected(result)
     if result.status == "held":
         return [_held_block(result)]
     if result.status == "replaced":
-        return [_diff_block(result)]
+        return [_diff_block(result), _next("accepted")]
     if result.status == "accepted":
-        return [html.P("Der Bericht wurde übernommen.")]
-    return [html.P("Diese Datei ist bereits angenommen; nichts wurde geändert.")]
+        return [_counted(result), _next("accepted")]
+    same = html.P("Diese Datei ist bereits angenommen; nichts wurde geändert.")
+    return [same, _next("unchanged")]
 
 
 def _plural(n: int, one: str, many: str) -> str:
@@ -175,7 +226,7 @@ def result_card(result: IngestResult) -> dbc.Card | html.Div:
 
 
 def _card(result: IngestResult) -> dbc.Card:
-    label, color = STATUS[result.status]
+    label, color = LOCKED if result.locked else STATUS[result.status]
     month = f"{result.month:%m/%Y}" if result.month else "–"
     notices = (
         [
@@ -210,44 +261,73 @@ def _card(result: IngestResult) -> dbc.Card:
     )
 
 
+def _default_month(months: list, today) -> str | None:
+    """The month most likely to be reported now: the last one that has ended (in the period)."""
+    ended = [m for m in months if m < first_of(today)]
+    return f"{(ended or months)[-1]:%Y-%m}" if months else None
+
+
+def _labelled(label: str, control) -> dbc.Col:
+    return dbc.Col([dbc.Label(label, html_for=control.id), control], xs=12, md=True)
+
+
 def template_card() -> dbc.Card:
+    """A blank monthly workbook: partner (a partner account: its own, fixed) and month
+    (preselected: the last month that has ended); the button says what is missing."""
     config = data.config()
-    months = [{"label": f"{m:%m/%Y}", "value": f"{m:%Y-%m}"} for m in config.months()]
+    scope = access.partner_scope()
+    partners = [p for p in config.partners if scope is None or p.code in scope]
+    own = partners[0].code if scope is not None and len(partners) == 1 else None
+    partner = dbc.Select(
+        id="upload-template-partner",
+        options=[{"label": f"{p.code} – {p.name}", "value": p.code} for p in partners],
+        placeholder="Partner wählen …",
+        value=own,
+        disabled=own is not None,
+    )
+    month = dbc.Select(
+        id="upload-template-month",
+        options=[{"label": fmt.month_long(m), "value": f"{m:%Y-%m}"} for m in config.months()],
+        value=_default_month(config.months(), data.today()),
+    )
+    button = dbc.Button(
+        "Vorlage herunterladen",
+        id="upload-template-link",
+        color="primary",
+        external_link=True,
+        className="w-100",
+    )
     return dbc.Card(
         dbc.CardBody(
             [
                 html.H5("Leere Vorlage"),
-                dbc.Label("Partner"),
-                dbc.Select(
-                    id="upload-template-partner",
-                    options=[{"label": p.code, "value": p.code} for p in config.partners],
+                dbc.Row(
+                    [
+                        _labelled("Partner", partner),
+                        _labelled("Berichtsmonat", month),
+                        dbc.Col(button, xs=12, md="auto", className="d-flex align-items-end"),
+                    ],
+                    className="g-2",
                 ),
-                dbc.Label("Berichtsmonat", className="mt-2"),
-                dbc.Select(id="upload-template-month", options=months),
-                dbc.Button(
-                    "Vorlage herunterladen",
-                    id="upload-template-link",
-                    color="primary",
-                    external_link=True,
-                    className="mt-3",
-                ),
+                html.Div(id="upload-template-hint", className="text-danger mt-2", role="alert"),
             ]
-        )
+        ),
+        className="shadow-sm",
     )
 
 
 HISTORY_COLUMNS = [
-    grids.date_col("uploaded_at", "Eingang", with_time=True, width=150, sort="desc"),
+    grids.date_col("uploaded_at", "Eingang", with_time=True, width=175, sort="desc"),
     grids.text_col("partner_code", "Partner", width=105),
-    grids.month_col("month", "Monat", width=135),
-    grids.text_col("status", "Ergebnis", width=160, tooltipField="status"),
-    grids.text_col("file_name", "Datei", flex=2, minWidth=180, tooltipField="file_name"),
-    grids.text_col("uploaded_by", "Von", flex=1, minWidth=140, tooltipField="uploaded_by"),
-    grids.number_col("n_errors", "Fehler", width=95),
+    grids.month_col("month", "Monat", width=170),
+    grids.text_col("status", "Ergebnis", width=160),
+    grids.text_col("file_name", "Datei", flex=1, minWidth=260),
+    grids.text_col("uploaded_by", "Von", flex=1, minWidth=260),
+    grids.number_col("n_errors", "Fehler", width=100),
     {
         "field": "original",
         "headerName": "Original",
-        "width": 120,
+        "width": 135,
         "cellRenderer": "markdown",
         "sortable": False,
         "filter": False,

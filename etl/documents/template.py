@@ -37,9 +37,11 @@ from etl.documents.workbook import (
     save_workbook,
 )
 
+# The importer knows these sheet names as the template's own (no notice when they come
+# back); the lists sheet is only used when a list is too long for an inline dropdown.
+from etl.intake.contract import INSTRUCTIONS_SHEET, LISTS_SHEET
+
 TEMPLATE_ROWS = 500  # data rows prepared with dropdowns and formats
-INSTRUCTIONS_SHEET = "Anleitung"
-LISTS_SHEET = "Auswahllisten"  # only used when a list is too long for an inline dropdown
 TEMPLATE_VERSION = 1
 
 

@@ -222,3 +222,19 @@ def measure_drop(conn: Connection, report: Report, config: NetworkConfig, curren
         expenditure_cents=max(old.expenditure_cents - new.expenditure_cents, 0),
         empty=empty,
     )
+
+
+def upload_totals(engine: Engine, upload_id: int) -> dict[str, Decimal]:
+    """What one stored upload holds: the month totals of :data:`TOTALS` and the number of
+    Personal rows (grain: one partner-month, as loaded)."""
+    with engine.connect() as conn:
+        loaded = {
+            t: list(_rows(conn, t, upload_id).values())
+            for t in ("events", "coachings", "personnel", "expenditure")
+        }
+    out = {
+        name: _total(loaded[table], column, SHEETS[table][2].index(column) if column else None)
+        for name, (table, column) in TOTALS.items()
+    }
+    out["Personal (Zeilen)"] = Decimal(len(loaded["personnel"]))
+    return out

@@ -52,6 +52,9 @@ class IngestResult(FileOutcome):
     upload_id: int | None = None
     previous_id: int | None = None
     drop: Drop | None = None
+    # refused because the partner-month is approved and locked: correcting the file does not
+    # help, finance or steering must reopen the month first (the upload page says so)
+    locked: bool = False
 
     def as_dict(self) -> dict[str, object]:
         """What the outcome file and ``--json`` say about the file (month as ``YYYY-MM``);
@@ -92,8 +95,8 @@ def _parse(
     return validate_workbook(raw, config, today=today), raw.file_format
 
 
-def _access_errors(conn: Connection, report: Report, partner_scope: str | None) -> list[Issue]:
-    """A partner user may only send its own partner's reports, and never for a locked month."""
+def _foreign_errors(report: Report, partner_scope: str | None) -> list[Issue]:
+    """A partner user may only send its own partner's reports."""
     if partner_scope and report.partner and report.partner != partner_scope:
         return [
             Issue(
@@ -105,6 +108,11 @@ def _access_errors(conn: Connection, report: Report, partner_scope: str | None) 
                 "hochladen.",
             )
         ]
+    return []
+
+
+def _lock_errors(conn: Connection, report: Report) -> list[Issue]:
+    """Nobody may replace the report of a locked partner-month (freigegeben, im Nachweis)."""
     lock = (
         months.lock_of(conn, partner=report.partner, month=report.month)
         if report.partner and report.month
@@ -138,7 +146,10 @@ def _decide(
     sender: Sender,
 ):
     """Set the result's status; returns the cross-month history when the report is to be loaded."""
-    result.errors = _access_errors(conn, report, sender.partner_scope) + result.errors
+    foreign = _foreign_errors(report, sender.partner_scope)
+    locked = [] if foreign else _lock_errors(conn, report)
+    result.locked = bool(locked)
+    result.errors = foreign + locked + result.errors
     if result.errors or not (report.partner and report.month):
         result.status = "rejected"
         return None

@@ -82,6 +82,9 @@ def test_partner_uploads_valid_invalid_and_corrected_workbooks(login_as, tmp_pat
     good = month_report("DO", MONTH, n=2)
     text = _upload(partner, _file(tmp_path, "gut.xlsx", good))
     assert "angenommen" in text and "Partner DO, Berichtsmonat 11/2026" in text
+    # a new month says what it counted and what comes next
+    assert "Veranstaltungen2" in text.replace(" ", "") and "Personal" in text
+    assert "Förderfähige Ausgaben (mit Gemeinkosten)" in text and "Nächster Schritt" in text
 
     bad = month_report("DO", MONTH, n=2)
     bad["Ausgaben"][0]["Betrag"] = "hundert"
@@ -124,6 +127,10 @@ def test_finance_approves_and_reopens_a_month(login_as, tmp_path):
     again = month_report("DO", MONTH, n=4)
     text = _upload(partner, _file(tmp_path, "nachtrag.xlsx", again))
     assert "abgelehnt" in text and "gesperrt" in text
+    # nothing to correct: who reopens the month, no correction text, no marked workbook
+    assert "Finanzabteilung oder die Projektsteuerung" in text
+    assert "Bitte korrigieren" not in text
+    assert partner.page.locator("text=Markierte Arbeitsmappe herunterladen").count() == 0
 
     finance.page.fill("#approval-text", "Nachtrag einer Veranstaltung")
     finance.page.click("#approval-reopen")

@@ -27,6 +27,7 @@ EXPECTED = {
     "/benutzer": {"admin"},
     "/finanzplan": {"finance", "steering"},
     "/kennzahlen": None,
+    "/404": None,  # the German "Seite nicht gefunden" inside the shell
 }
 
 

@@ -149,7 +149,7 @@ def test_downloads_respect_the_partner_scope(site, client_as):
     assert partner.get(f"/download/marked/{ids['bo_rejected']}").status_code == 404
     assert partner.get(f"/download/marked/{ids['do']}").status_code == 404  # not rejected
     assert partner.get("/download/template?partner=DO&month=2025-03").status_code == 200
-    assert partner.get("/download/template?partner=BO&month=2025-03").status_code == 404
+    assert partner.get("/download/template?partner=BO&month=2025-03").status_code == 403
 
 
 def test_login_throttling_and_csrf(site):

@@ -19,6 +19,10 @@ from etl.intake.reader import RawSheet, RawWorkbook
 
 DATA_SHEETS = (events, coachings, participants, personnel, expenditure)
 SHEET_ORDER = [meta.SHEET] + [m.SHEET for m in DATA_SHEETS]
+# Sheets of the product's own template (etl/documents/template.py) that carry no data: the
+# instructions and the hidden dropdown lists. Expected, so no notice on every upload.
+INSTRUCTIONS_SHEET, LISTS_SHEET = "Anleitung", "Auswahllisten"
+TEMPLATE_SHEETS = frozenset(header_key(n) for n in (INSTRUCTIONS_SHEET, LISTS_SHEET))
 
 
 @dataclass
@@ -51,6 +55,8 @@ def _sheets_present(raw: RawWorkbook, report: Report) -> dict[str, RawSheet]:
     found: dict[str, RawSheet] = {}
     for sheet in raw.sheets:
         name = wanted.get(header_key(sheet.name))
+        if name is None and header_key(sheet.name) in TEMPLATE_SHEETS:
+            continue
         if name is None:
             report.notices.append(
                 Issue(sheet.name, None, None, "Zusätzliches Blatt wird ignoriert.")

@@ -16,7 +16,7 @@ from etl.documents.template import template_bytes
 from etl.intake.ingest import Sender, ingest_bytes
 from etl.intake.versions import VersionError, confirm_held, restore
 from etl.warehouse import schema as s
-from etl.warehouse.store import months
+from etl.workflow import months
 from tests.factories import sheets, workbook
 
 MARCH = date(2025, 3, 1)
@@ -137,9 +137,8 @@ def test_finance_restores_the_superseded_version(engine, config, ingest, setting
 def test_no_restore_into_a_locked_month(engine, config, ingest, settings):
     first = ingest(workbook())
     blank = ingest(_blank(config), at=_at(21))
-    with engine.begin() as conn:
-        months.insert_lock(conn, partner="DO", month=MARCH, by="finanzen", at=_at(22),
-                           upload_id=blank.upload_id)
+    assert blank.status == "replaced"  # the operator's path applies the drop
+    months.approve(engine, "DO", MARCH, by="finanzen", role="finance")
     with pytest.raises(VersionError, match="gesperrt"):
         restore(first.upload_id, engine=engine, config=config, settings=settings,
                 sender=Sender(user="finanzen", received_at=_at(23)))
