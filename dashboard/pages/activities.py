@@ -9,7 +9,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, html
 
-from dashboard import data, drill, fmt, planning
+from dashboard import access, data, drill, fmt, planning
 from dashboard import filters as flt
 from dashboard.calc import activity, overview
 from dashboard.figures import activities as figs
@@ -63,6 +63,7 @@ def layout(**_query) -> html.Div:
                     "Unternehmen nach Größenklasse",
                     ui.graph("activities-sizes", drill=True, height=360),
                     html.Div(id="activities-sme", className="mt-2 fw-semibold"),
+                    html.Div(id="activities-size-conflicts", className="mt-3"),
                     id="activities-sizes-card",
                 ),
                 ui.section(
@@ -120,12 +121,13 @@ def update_trend(search, measure, group):
     Output(ui.drill_id("activities-sizes"), "figure"),
     Output(ui.drill_id("activities-formats"), "figure"),
     Output("activities-sme", "children"),
+    Output("activities-size-conflicts", "children"),
     Input("url", "search"),
 )
 def update_mix(search):
     config = data.config()
     f = flt.from_search(search, config)
-    reach, events = data.frames("reach_coded", "event_formats")
+    reach, events, reports = data.frames("reach_coded", "event_formats", "size_conflicts")
     reach_f = flt.apply(reach, f)
     sizes = activity.companies_by_size(reach_f, SIZE_CLASSES)
     links = {c: drill.records_href(f, "teilnahmen", groesse=c) for c in SIZE_CLASSES}
@@ -135,6 +137,7 @@ def update_mix(search):
         figs.size_classes(sizes, links, plain=True),
         figs.formats(counts, formats, plain=True),
         sme_line(reach_f),
+        conflict_table(activity.size_class_conflicts(reports, reach), access.partner_scope()),
     )
 
 
@@ -257,3 +260,28 @@ def sme_line(reach) -> str:
         f"{fmt.de_int(n)} eindeutige Unternehmen, davon {fmt.de_int(n_sme)} KMU "
         f"({fmt.de_pct(share)})"
     )
+
+
+def conflict_reports(item: dict) -> str:
+    """'BO Mittel (12.03.2025), DO Groß (02.04.2025)': one conflict's reports."""
+    return ", ".join(f"{p} {c} ({fmt.de_date(d)})" for p, c, d in item["reports"])
+
+
+def conflict_table(items: list[dict], scope) -> html.Div | None:
+    """The companies reported with conflicting SME classes, for steering to resolve; the
+    class counted network-wide only for those who see every partner (``scope`` None)."""
+    if not items:
+        return None
+    head = ["Unternehmen", "Meldungen"] + (["Netzweit gezählt"] if scope is None else [])
+    rows = [
+        html.Tr([html.Td(f"{i['company']} ({i['plz']})"), html.Td(conflict_reports(i))]
+                + ([html.Td(i["network_class"] or "–")] if scope is None else []))
+        for i in items
+    ]
+    return html.Div([
+        html.Div("Größenklasse widersprüchlich – bitte mit den Partnern klären "
+                 "(netzweit zählt die jüngste Meldung nach Aktivitätsdatum)",
+                 className="fw-semibold text-warning-emphasis mb-1"),
+        dbc.Table([html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(rows)],
+                  size="sm", bordered=False, responsive=True, className="mb-0 small"),
+    ], id="activities-size-conflicts-list")

@@ -95,7 +95,8 @@ companies = Table(
     Column("name_key", String(300), nullable=False, comment="normalised name for matching"),
     Column("plz", String(5), nullable=False),
     Column("display_name", String(300), nullable=False),
-    Column("size_class", String(16), nullable=False, comment="latest reported SME class"),
+    Column("size_class", String(16), nullable=False,
+           comment="SME class of the first report; figures use participations.size_class"),
     UniqueConstraint("name_key", "plz"),
     comment="One row per distinct company (normalised name x postal code), across partners.",
 )

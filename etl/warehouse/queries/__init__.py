@@ -38,6 +38,8 @@ from etl.warehouse.queries.reach import (
     company_reach,
     company_reach_by_group,
     company_reach_coded,
+    resolve_classes,
+    size_class_conflicts,
     unique_companies,
 )
 from etl.warehouse.queries.records import (
@@ -79,6 +81,8 @@ __all__ = [
     "company_reach",
     "company_reach_by_group",
     "company_reach_coded",
+    "resolve_classes",
+    "size_class_conflicts",
     "event_counts",
     "event_rows",
     "expenditure_rows",

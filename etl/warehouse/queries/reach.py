@@ -209,3 +209,33 @@ def code_reach(df: pd.DataFrame) -> pd.DataFrame:
     # one row per partner x module x year x company (lets counts skip a distinct pass)
     df.attrs["unique_by"] = ["partner_code", "module", "year", "company_id"]
     return df
+
+
+def size_class_conflicts(engine: Engine) -> pd.DataFrame:
+    """One row per company x partner x SME class reported for a company that current
+    participations report with more than one class (by one partner or several): its name and
+    PLZ, and the latest activity date of that partner's reports with that class. Sorted by
+    company, then date. Steering resolves these; figures follow :func:`resolve_classes`."""
+    p, co = s.participations, s.companies
+    conflicted = (
+        _current(p)
+        .with_only_columns(p.c.company_id)
+        .group_by(p.c.company_id)
+        .having(func.count(distinct(p.c.size_class)) > 1)
+    )
+    acts = activity_keys().subquery()
+    group = [p.c.company_id, co.c.display_name, co.c.plz, p.c.partner_code, p.c.size_class]
+    stmt = (
+        _current(p)
+        .join(acts, (acts.c.partner_code == p.c.partner_code)
+              & (acts.c.activity_id == p.c.activity_id))
+        .join(co, co.c.id == p.c.company_id)
+        .where(p.c.company_id.in_(conflicted))
+        .with_only_columns(*group, func.max(acts.c.activity_date).label("reported_on"))
+        .group_by(*group)
+    )
+    df = _frame(engine, stmt)
+    if not df.empty:
+        df["reported_on"] = pd.to_datetime(df["reported_on"]).dt.date
+    return df.sort_values(["display_name", "plz", "reported_on", "partner_code"],
+                          ignore_index=True)

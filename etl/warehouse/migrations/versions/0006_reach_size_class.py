@@ -10,7 +10,8 @@ even in its approved months. Each group of ``fact_reach`` (partner x module x ye
 company) now carries the class of its latest report (latest activity date, then newer
 upload, then later sheet row) and which report that is, so that a partner's figures use its
 own reports and network-wide counts can pick the latest report across partners. The table
-is emptied, widened and filled again from the participations; the fill is self-contained
+is emptied, widened and filled again from the participations; ``companies.size_class`` is
+no longer updated by later reports (nothing reads it for figures); the fill is self-contained
 (the schema as of this revision), so later changes to the application's queries cannot
 break it.
 """
@@ -24,6 +25,7 @@ down_revision = '0005'
 branch_labels = None
 depends_on = None
 
+COMPANY_CLASS = "SME class of the first report; figures use participations.size_class"
 COLUMNS = ["partner_code", "module", "year", "company_id", "activity_date", "n_persons",
            "size_class", "class_date", "class_upload_id", "class_row"]
 
@@ -83,9 +85,17 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('class_row', sa.Integer(), nullable=False,
                                       comment='sheet row of that report'))
     _fill()
+    if op.get_bind().dialect.name != 'sqlite':  # SQLite keeps no column comments
+        op.alter_column('companies', 'size_class', existing_type=sa.String(length=16),
+                        existing_nullable=False, existing_comment='latest reported SME class',
+                        comment=COMPANY_CLASS)
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name != 'sqlite':
+        op.alter_column('companies', 'size_class', existing_type=sa.String(length=16),
+                        existing_nullable=False, existing_comment=COMPANY_CLASS,
+                        comment='latest reported SME class')
     with op.batch_alter_table('fact_reach', schema=None) as batch_op:
         for name in ('class_row', 'class_upload_id', 'class_date', 'size_class'):
             batch_op.drop_column(name)
