@@ -121,13 +121,12 @@ def update_trend(search, measure, group):
     Output(ui.drill_id("activities-sizes"), "figure"),
     Output(ui.drill_id("activities-formats"), "figure"),
     Output("activities-sme", "children"),
-    Output("activities-size-conflicts", "children"),
     Input("url", "search"),
 )
 def update_mix(search):
     config = data.config()
     f = flt.from_search(search, config)
-    reach, events, reports = data.frames("reach_coded", "event_formats", "size_conflicts")
+    reach, events = data.frames("reach_coded", "event_formats")
     reach_f = flt.apply(reach, f)
     sizes = activity.companies_by_size(reach_f, SIZE_CLASSES)
     links = {c: drill.records_href(f, "teilnahmen", groesse=c) for c in SIZE_CLASSES}
@@ -137,8 +136,15 @@ def update_mix(search):
         figs.size_classes(sizes, links, plain=True),
         figs.formats(counts, formats, plain=True),
         sme_line(reach_f),
-        conflict_table(activity.size_class_conflicts(reports, reach), access.partner_scope()),
     )
+
+
+@callback(Output("activities-size-conflicts", "children"), Input("url", "search"))
+def update_conflicts(_search):
+    """Companies reported with conflicting SME classes (whatever the selection: steering
+    resolves them for the whole network); a partner sees only its own reports."""
+    reach, reports = data.frames("reach_coded", "size_conflicts")
+    return conflict_table(activity.size_class_conflicts(reports, reach), access.partner_scope())
 
 
 # More partners than this in view: the largest ones and one bar/trace for all others.
