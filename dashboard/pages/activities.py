@@ -285,9 +285,10 @@ def conflict_table(items: list[dict], scope) -> html.Div | None:
         for i in items
     ]
     return html.Div([
-        html.Div("Größenklasse widersprüchlich – bitte mit den Partnern klären "
-                 "(netzweit zählt die jüngste Meldung nach Aktivitätsdatum)",
-                 className="fw-semibold text-warning-emphasis mb-1"),
+        html.Div("Größenklasse widersprüchlich", className="fw-semibold text-warning-emphasis"),
+        html.Div("Bitte mit den Partnern klären. Jeder Partner zählt seine eigene Meldung, "
+                 "netzweit zählt die jüngste nach Aktivitätsdatum.",
+                 className="small text-muted mb-1"),
         dbc.Table([html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(rows)],
                   size="sm", bordered=False, responsive=True, className="mb-0 small"),
     ], id="activities-size-conflicts-list")
