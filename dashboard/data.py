@@ -48,6 +48,8 @@ LOADERS: dict[str, Callable[[Engine], pd.DataFrame]] = {
     "reach": queries.company_reach_by_group,
     # the same with categorical codes and the first month (the Übersicht/Aktivitäten pages)
     "reach_coded": queries.company_reach_coded,
+    # companies reported with conflicting SME classes (company x partner x class)
+    "size_conflicts": queries.size_class_conflicts,
     "uploads": queries.uploads,
     "events": queries.event_rows,
     "event_counts": queries.event_counts,

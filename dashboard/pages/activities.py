@@ -9,7 +9,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, html
 
-from dashboard import data, drill, fmt, planning
+from dashboard import access, data, drill, fmt, planning
 from dashboard import filters as flt
 from dashboard.calc import activity, overview
 from dashboard.figures import activities as figs
@@ -65,6 +65,7 @@ def layout(**_query) -> html.Div:
                     ui.with_info("Eindeutige Unternehmen nach Größenklasse", "unique_companies"),
                     ui.graph("activities-sizes", drill=True, height=360),
                     html.Div(id="activities-sme", className="mt-2 fw-semibold"),
+                    html.Div(id="activities-size-conflicts", className="mt-3"),
                     id="activities-sizes-card",
                 ),
                 ui.section(
@@ -138,6 +139,14 @@ def update_mix(search):
         figs.formats(counts, formats, plain=True),
         sme_line(reach_f),
     )
+
+
+@callback(Output("activities-size-conflicts", "children"), Input("url", "search"))
+def update_conflicts(_search):
+    """Companies reported with conflicting SME classes (whatever the selection: steering
+    resolves them for the whole network); a partner sees only its own reports."""
+    reach, reports = data.frames("reach_coded", "size_conflicts")
+    return conflict_table(activity.size_class_conflicts(reports, reach), access.partner_scope())
 
 
 # More partners than this in view: the largest ones and one bar/trace for all others.
@@ -264,3 +273,29 @@ def sme_line(reach) -> str:
         f"{fmt.de_int(n)} eindeutige Unternehmen, davon {fmt.de_int(n_sme)} KMU "
         f"({fmt.de_pct(share)})"
     )
+
+
+def conflict_reports(item: dict) -> str:
+    """'BO Mittel (12.03.2025), DO Groß (02.04.2025)': one conflict's reports."""
+    return ", ".join(f"{p} {c} ({fmt.de_date(d)})" for p, c, d in item["reports"])
+
+
+def conflict_table(items: list[dict], scope) -> html.Div | None:
+    """The companies reported with conflicting SME classes, for steering to resolve; the
+    class counted network-wide only for those who see every partner (``scope`` None)."""
+    if not items:
+        return None
+    head = ["Unternehmen", "Meldungen"] + (["Netzweit gezählt"] if scope is None else [])
+    rows = [
+        html.Tr([html.Td(f"{i['company']} ({i['plz']})"), html.Td(conflict_reports(i))]
+                + ([html.Td(i["network_class"] or "–")] if scope is None else []))
+        for i in items
+    ]
+    return html.Div([
+        html.Div("Größenklasse widersprüchlich", className="fw-semibold text-warning-emphasis"),
+        html.Div("Bitte mit den Partnern klären. Jeder Partner zählt seine eigene Meldung, "
+                 "netzweit zählt die jüngste nach Aktivitätsdatum.",
+                 className="small text-muted mb-1"),
+        dbc.Table([html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(rows)],
+                  size="sm", bordered=False, responsive=True, className="mb-0 small"),
+    ], id="activities-size-conflicts-list")

@@ -64,6 +64,37 @@ def activities(engine: Engine, config: NetworkConfig) -> list[dict]:
     return rows
 
 
+def sme(engine: Engine, config: NetworkConfig) -> dict:
+    """Distinct companies and SMEs (not 'Groß'), per partner by the classes it reported
+    itself and network-wide by the latest report across partners (activity date, then the
+    newer upload), and the companies reported with conflicting classes."""
+    reach = queries.company_reach_by_group(engine)
+    own = reach.drop_duplicates(["partner_code", "company_id"])
+    network = reach.drop_duplicates("company_id")
+    partners = [
+        {
+            "partner": p,
+            "companies": int((own["partner_code"] == p).sum()),
+            "sme": int(((own["partner_code"] == p) & (own["size_class"] != "Groß")).sum()),
+        }
+        for p in config.partner_codes
+    ]
+    classes = dict(zip(network["company_id"], network["network_class"], strict=True))
+    conflicts: dict[int, dict] = {}
+    for r in queries.size_class_conflicts(engine).itertuples(index=False):
+        entry = conflicts.setdefault(r.company_id, {
+            "company": r.display_name, "plz": r.plz,
+            "network_class": classes.get(r.company_id), "reports": []})
+        entry["reports"].append({"partner": r.partner_code, "size_class": r.size_class,
+                                 "reported_on": r.reported_on.isoformat()})
+    return {
+        "partners": partners,
+        "network": {"companies": len(network),
+                    "sme": int((network["network_class"] != "Groß").sum())},
+        "conflicts": list(conflicts.values()),
+    }
+
+
 def personnel(engine: Engine) -> list[dict]:
     """One row per partner x year x pay group x billing type."""
     df = queries.personnel_by_group(engine)
@@ -167,6 +198,7 @@ def build_report(engine: Engine, config: NetworkConfig, *, version_id: int | Non
         "eligible_total": totals,
         "unique_companies": queries.unique_companies(engine),
         "rules": rules_summary(config),
+        "sme": sme(engine, config),
     }
 
 
@@ -242,6 +274,15 @@ def _totals_line(rep: dict) -> str:
     )
 
 
+def _sme_line(sme_rep: dict) -> str:
+    net = sme_rep["network"]
+    line = (f"davon KMU (netzweit, jüngste Meldung): {_de_int(net['sme'])} "
+            f"von {_de_int(net['companies'])}")
+    if sme_rep["conflicts"]:
+        line += f"; Größenklasse widersprüchlich: {_de_int(len(sme_rep['conflicts']))}"
+    return line
+
+
 def render_text(rep: dict) -> str:
     """A readable German rendering of :func:`build_report`."""
     return "\n\n".join(
@@ -251,5 +292,6 @@ def render_text(rep: dict) -> str:
             _eligible_section(rep),
             _totals_line(rep),
             f"{figures.name('unique_companies')}: {_de_int(rep['unique_companies'])}",
+            _sme_line(rep["sme"]),
         ]
     )

@@ -19,7 +19,9 @@ if TYPE_CHECKING:
 
 
 def upsert_companies(conn: Connection, companies: dict[tuple[str, str], tuple[str, str]]) -> dict:
-    """Ids of the report's companies, creating new ones; the latest SME class is kept."""
+    """Ids of the report's companies, creating new ones. An existing company is left as it is:
+    the SME class lives on each participation as its partner reported it (a shared class
+    here let one partner's report change another partner's figures)."""
     keys = sorted(companies)
     have = stored_companies.existing(conn, keys=keys)
     new = [
@@ -35,13 +37,6 @@ def upsert_companies(conn: Connection, companies: dict[tuple[str, str], tuple[st
     if new:
         stored_companies.insert_new(conn, rows=new)
         have = stored_companies.existing(conn, keys=keys)
-    changed = [
-        {"company_id": company_id, "new_class": companies[key][1]}
-        for key, (company_id, size_class) in have.items()
-        if companies[key][1] != size_class
-    ]
-    if changed:
-        stored_companies.set_size_classes(conn, changed=changed)
     return {key: company_id for key, (company_id, _cls) in have.items()}
 
 

@@ -202,15 +202,14 @@ def monthly_failures(conn: Connection) -> list[dict]:
 def reach_failures(conn: Connection) -> list[dict]:
     """Rows of ``fact_reach`` that differ from the recomputation, or are missing/extra."""
     r = s.fact_reach
+    values = ["activity_date", "n_persons",
+              "size_class", "class_date", "class_upload_id", "class_row"]
     stored = {
-        (row.partner_code, row.module, row.year, row.company_id): (row.activity_date, row.n_persons)
-        for row in conn.execute(select(r))
+        (row.partner_code, row.module, row.year, row.company_id): tuple(row[v] for v in values)
+        for row in conn.execute(select(r)).mappings()
     }
     return _differences(
-        stored,
-        expected_reach(conn),
-        ["partner_code", "module", "year", "company_id"],
-        ["activity_date", "n_persons"],
+        stored, expected_reach(conn), ["partner_code", "module", "year", "company_id"], values
     )
 
 

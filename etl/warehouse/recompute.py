@@ -89,23 +89,25 @@ def expected_monthly(conn: Connection) -> dict[tuple, tuple[Decimal, int]]:
     return {k: (v.quantize(PLACES), u) for k, (v, u) in out.items()}
 
 
-def expected_reach(conn: Connection) -> dict[tuple, tuple[date, int]]:
-    """(partner, module, year, company) -> (first activity date, persons), recomputed from
-    the current participations joined to the current activity they cite (events and
-    coachings summed apart, then merged: a company may be reached by both in one group)."""
+def expected_reach(conn: Connection) -> dict[tuple, tuple]:
+    """(partner, module, year, company) -> (first activity date, persons, SME class, and the
+    activity date, upload and sheet row of the report it comes from), recomputed from the
+    current participations joined to the current activity they cite (events and coachings
+    summed apart, then merged: a company may be reached by both in one group). The class is
+    the group's latest report: latest activity date, then newer upload, then later row."""
     p, u = s.participations, s.uploads
-    out: dict[tuple, tuple[date, int]] = {}
+    out: dict[tuple, tuple] = {}
+    latest: dict[tuple, tuple] = {}
     for activity, id_col, date_col in (
         (s.events, s.events.c.event_id, s.events.c.event_date),
         (s.coachings, s.coachings.c.coaching_id, s.coachings.c.coaching_date),
     ):
         year = cast(func.extract("year", date_col), Integer)
         group = [p.c.partner_code, activity.c.module, year, p.c.company_id]
+        src = p.join(u, u.c.id == p.c.upload_id).join(activity, _cited(activity, id_col, p))
         stmt = (
             select(*group, func.min(date_col), func.sum(p.c.n_persons))
-            .select_from(
-                p.join(u, u.c.id == p.c.upload_id).join(activity, _cited(activity, id_col, p))
-            )
+            .select_from(src)
             .where(u.c.status == "accepted")
             .group_by(*group)
         )
@@ -114,7 +116,15 @@ def expected_reach(conn: Connection) -> dict[tuple, tuple[date, int]]:
             if key in out:
                 first, persons = min(first, out[key][0]), persons + out[key][1]
             out[key] = (first, persons)
-    return out
+        reports = select(*group, date_col, p.c.upload_id, p.c.source_row, p.c.size_class)
+        for r in conn.execute(reports.select_from(src).where(u.c.status == "accepted")):
+            key, report = (r[0], r[1], int(r[2]), r[3]), (_as_date(r[4]), r[5], r[6], r[7])
+            if key not in latest or report[:3] > latest[key][:3]:
+                latest[key] = report
+    return {
+        key: (first, persons, latest[key][3], *latest[key][:3])
+        for key, (first, persons) in out.items()
+    }
 
 
 def _as_date(value) -> date:

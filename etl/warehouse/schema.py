@@ -95,7 +95,8 @@ companies = Table(
     Column("name_key", String(300), nullable=False, comment="normalised name for matching"),
     Column("plz", String(5), nullable=False),
     Column("display_name", String(300), nullable=False),
-    Column("size_class", String(16), nullable=False, comment="latest reported SME class"),
+    Column("size_class", String(16), nullable=False,
+           comment="SME class of the first report; figures use participations.size_class"),
     UniqueConstraint("name_key", "plz"),
     comment="One row per distinct company (normalised name x postal code), across partners.",
 )
@@ -206,6 +207,11 @@ fact_reach = Table(
     Column("company_id", Integer, ForeignKey("companies.id"), primary_key=True),
     Column("activity_date", Date, nullable=False, comment="first activity in this group"),
     Column("n_persons", Integer, nullable=False),
+    Column("size_class", String(16), nullable=False,
+           comment="SME class of the latest report in this group (the partner's own)"),
+    Column("class_date", Date, nullable=False, comment="activity date of that report"),
+    Column("class_upload_id", Integer, nullable=False, comment="upload of that report"),
+    Column("class_row", Integer, nullable=False, comment="sheet row of that report"),
     comment=(
         "One row per partner x module x year x company reached by a current participation "
         "(the grain at which targets count companies); rebuilt for a partner in the "

@@ -40,6 +40,8 @@ from etl.warehouse.queries.reach import (
     company_reach,
     company_reach_by_group,
     company_reach_coded,
+    resolve_classes,
+    size_class_conflicts,
     unique_companies,
 )
 from etl.warehouse.queries.records import (
@@ -81,6 +83,8 @@ __all__ = [
     "company_reach",
     "company_reach_by_group",
     "company_reach_coded",
+    "resolve_classes",
+    "size_class_conflicts",
     "event_counts",
     "event_rows",
     "expenditure_rows",

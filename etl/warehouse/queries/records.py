@@ -122,20 +122,19 @@ def _coaching_branches(n: _Narrowing) -> list[Select]:
 
 def _participation_branch(n: _Narrowing, act, id_col: str, date_col: str, kind: str) -> Select:
     """One row per current participation citing a current activity of ``act`` (events or
-    coachings), with the activity's date and module and the company's SME class."""
-    p, co = s.participations, s.companies
+    coachings), with the activity's date and module and the SME class as reported on it."""
+    p = s.participations
     stmt = (
         select(p.c.partner_code, act.c[date_col].label("activity_date"), p.c.activity_id,
                literal(kind).label("kind"), act.c.module, p.c.company_name, p.c.plz,
-               co.c.size_class, p.c.n_persons, p.c.company_id, *_shown_source(p, "Teilnehmende"))
+               p.c.size_class, p.c.n_persons, p.c.company_id, *_shown_source(p, "Teilnehmende"))
         .select_from(p)
         .join(act, (act.c.partner_code == p.c.partner_code) & (act.c[id_col] == p.c.activity_id))
-        .join(co, co.c.id == p.c.company_id)
         .where(_no_index(p.c.upload_id).in_(_ACCEPTED),
                _no_index(act.c.upload_id).in_(_ACCEPTED))
     )
     if n.size:
-        stmt = stmt.where(co.c.size_class == n.size)
+        stmt = stmt.where(p.c.size_class == n.size)
     return n.apply(stmt, p.c.partner_code, act.c[date_col], act.c.module)
 
 

@@ -75,8 +75,8 @@ def participation_rows(
     engine: Engine, *, partners: Sequence[str] | None = None, years: Sequence[int] | None = None
 ) -> pd.DataFrame:
     """One row per current participation (company x activity), with the activity's module,
-    date and kind, the company's current SME class, and the file, sheet and row it came from."""
-    p, co = s.participations, s.companies
+    date and kind, the SME class as reported on it, and the file, sheet and row it came from."""
+    p = s.participations
     acts = activity_keys().subquery()
     stmt = (
         _current(p)
@@ -84,11 +84,10 @@ def participation_rows(
             acts,
             (acts.c.partner_code == p.c.partner_code) & (acts.c.activity_id == p.c.activity_id),
         )
-        .join(co, co.c.id == p.c.company_id)
     )
     columns = [p.c.partner_code, p.c.month, p.c.activity_id, acts.c.kind, acts.c.module,
                acts.c.activity_date, p.c.company_id, p.c.company_name, p.c.plz,
-               co.c.size_class, p.c.n_persons]
+               p.c.size_class, p.c.n_persons]
     order = [p.c.partner_code, acts.c.activity_date, p.c.activity_id]
     return _rows(engine, stmt, p, "Teilnehmende", columns, date_col=acts.c.activity_date,
                  order=order, partners=partners, years=years)

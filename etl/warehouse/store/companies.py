@@ -1,10 +1,10 @@
-"""Companies reached by participations: looked up by (name key, PLZ), created, reclassed."""
+"""Companies reached by participations: looked up by (name key, PLZ) and created."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import Connection, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -50,13 +50,3 @@ def insert_new(conn: Connection, *, rows: list[dict]) -> None:
     insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
     for chunk in _chunks(rows):
         conn.execute(insert(s.companies).on_conflict_do_nothing(), chunk)
-
-
-def set_size_classes(conn: Connection, *, changed: list[dict]) -> None:
-    """Set the SME class of companies (one dict per company: company_id, new_class)."""
-    conn.execute(
-        s.companies.update()
-        .where(s.companies.c.id == bindparam("company_id"))
-        .values(size_class=bindparam("new_class")),
-        changed,
-    )

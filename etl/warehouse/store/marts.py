@@ -12,6 +12,7 @@ from sqlalchemy import (
     Integer,
     Select,
     Table,
+    case,
     cast,
     delete,
     func,
@@ -26,7 +27,10 @@ from etl.warehouse import schema as s
 from etl.warehouse.store import bulk
 
 # the columns of fact_reach in the order reach_select gives them
-REACH_COLUMNS = ["partner_code", "module", "year", "company_id", "activity_date", "n_persons"]
+REACH_COLUMNS = ["partner_code", "module", "year", "company_id", "activity_date", "n_persons",
+                 "size_class", "class_date", "class_upload_id", "class_row"]
+# the columns that say which report a group's SME class comes from (latest wins)
+CLASS_COLUMNS = ["size_class", "class_date", "class_upload_id", "class_row"]
 
 
 def refresh_monthly(
@@ -105,7 +109,8 @@ def _reached(
     activity: Table, id_col: Column, date_col: Column, partner: str | None, upload_id: int | None
 ) -> Select:
     """Current participations joined to the current activity (events or coachings) they cite:
-    partner, module, activity date, company, persons. Joined table by table on the
+    partner, module, activity date, company, persons, and the SME class as reported with the
+    upload and sheet row that reported it. Joined table by table on the
     (partner, id) indexes, so the plan stays an index lookup per row even before the
     database has statistics (a join to the union of both tables did not). With
     ``upload_id``: only that upload's participations."""
@@ -116,7 +121,7 @@ def _reached(
     current = current.scalar_subquery()
     stmt = (
         select(p.c.partner_code, activity.c.module, date_col.label("activity_date"),
-               p.c.company_id, p.c.n_persons)
+               p.c.company_id, p.c.n_persons, p.c.size_class, p.c.upload_id, p.c.source_row)
         .join(activity, (activity.c.partner_code == p.c.partner_code)
               & (id_col == p.c.activity_id))
         .where(activity.c.upload_id.in_(current))
@@ -132,22 +137,38 @@ def _reached(
 
 def reach_select(partner: str | None = None, upload_id: int | None = None) -> Select:
     """The rows of ``fact_reach`` computed from the current facts (all partners, or one):
-    partner x module x year x company, the first activity's date and the persons summed.
-    With ``upload_id`` (and its partner): what that upload's participations add."""
+    partner x module x year x company, the first activity's date, the persons summed and the
+    SME class of the group's latest report (latest activity date, then later upload, then
+    later sheet row) with the date, upload and row it comes from. With ``upload_id`` (and its
+    partner): what that upload's participations add."""
     e, c = s.events, s.coachings
-    rows = union_all(
+    both = union_all(
         _reached(e, e.c.event_id, e.c.event_date, partner, upload_id),
         _reached(c, c.c.coaching_id, c.c.coaching_date, partner, upload_id),
     ).subquery()
-    year = cast(func.extract("year", rows.c.activity_date), Integer)
+    year = cast(func.extract("year", both.c.activity_date), Integer)
+    group = [both.c.partner_code, both.c.module, year, both.c.company_id]
+    latest = func.row_number().over(
+        partition_by=group,
+        order_by=[both.c.activity_date.desc(), both.c.upload_id.desc(), both.c.source_row.desc()],
+    )
+    rows = select(*both.c, year.label("year"), latest.label("rank")).subquery()
+
+    def of_latest(col: Column):
+        return func.max(case((rows.c.rank == 1, col)))
+
     return select(
         rows.c.partner_code,
         rows.c.module,
-        year.label("year"),
+        rows.c.year,
         rows.c.company_id,
         func.min(rows.c.activity_date).label("activity_date"),
         func.sum(rows.c.n_persons).label("n_persons"),
-    ).group_by(rows.c.partner_code, rows.c.module, year, rows.c.company_id)
+        of_latest(rows.c.size_class).label("size_class"),
+        of_latest(rows.c.activity_date).label("class_date"),
+        of_latest(rows.c.upload_id).label("class_upload_id"),
+        of_latest(rows.c.source_row).label("class_row"),
+    ).group_by(rows.c.partner_code, rows.c.module, rows.c.year, rows.c.company_id)
 
 
 def refresh_reach(conn: Connection, *, partner: str | None = None) -> None:
@@ -167,7 +188,9 @@ def merge_reach(conn: Connection, *, partner: str, upload_id: int) -> None:
     Enough because participations only cite activities of their own or an earlier month and
     activity ids are unique across a partner's months: no other month's participations cite
     this upload's activities, so only its own participations change the partner's reach. A
-    group reached again keeps the earliest date and adds the persons."""
+    group reached again keeps the earliest date and adds the persons; its SME class becomes
+    the upload's when the upload's report is as late or later (a tie goes to the newer
+    upload)."""
     t = s.fact_reach
     added = reach_select(partner, upload_id).subquery()
     # WHERE: SQLite's upsert needs one after INSERT ... SELECT (a parsing ambiguity)
@@ -177,12 +200,15 @@ def merge_reach(conn: Connection, *, partner: str, upload_id: int) -> None:
     else:
         insert, earliest = sqlite_insert, func.min
     stmt = insert(t).from_select(REACH_COLUMNS, rows)
+    new = stmt.excluded
+    newer = new.class_date >= t.c.class_date
     conn.execute(
         stmt.on_conflict_do_update(
             index_elements=[t.c.partner_code, t.c.module, t.c.year, t.c.company_id],
             set_={
-                "activity_date": earliest(t.c.activity_date, stmt.excluded.activity_date),
-                "n_persons": t.c.n_persons + stmt.excluded.n_persons,
+                "activity_date": earliest(t.c.activity_date, new.activity_date),
+                "n_persons": t.c.n_persons + new.n_persons,
+                **{col: case((newer, new[col]), else_=t.c[col]) for col in CLASS_COLUMNS},
             },
         )
     )

@@ -21,8 +21,7 @@ from tests.factories import month_report, report_bytes
 def _stored(engine) -> list[tuple]:
     r = s.fact_reach
     with engine.connect() as conn:
-        rows = conn.execute(select(r.c.partner_code, r.c.module, r.c.year, r.c.company_id,
-                                   r.c.activity_date, r.c.n_persons))
+        rows = conn.execute(select(*(r.c[name] for name in marts.REACH_COLUMNS)))
         return sorted(tuple(row) for row in rows)
 
 
