@@ -9,7 +9,7 @@ from fractions import Fraction
 import pandas as pd
 
 from dashboard import filters as flt
-from dashboard.calc import activity, attention, finance, memo, periods, reporting
+from dashboard.calc import activity, attention, finance, memo, periods, reporting, sizes
 from etl.core.config import NetworkConfig
 
 
@@ -178,7 +178,7 @@ def overview(
     grain = flt.apply(_grain(activity_months, reach), f).reset_index(drop=True)
     attain = partner_attainment(months, reach_f, config, f, as_of, grain)
     behind = activity.behind(attain, config.rules.deviation_warn)
-    _n, n_sme, share = activity.sme_share(reach_f)
+    _n, n_sme, share = sizes.sme_share(reach_f)
     whole = whole_eligible = None
     if f.is_active:
         whole = _whole_kpis(activity_months, reach, config, as_of)

@@ -14,6 +14,7 @@ from dashboard import filters as flt
 from dashboard.calc import activity
 from dashboard.calc import overview as ov
 from dashboard.calc import reporting as rp
+from dashboard.calc import sizes as size_calc
 from dashboard.exports import PageExport
 from dashboard.exports.source import Source
 from dashboard.labels import (
@@ -210,9 +211,9 @@ def activities(src: Source, _query: dict, f: flt.Filters) -> PageExport:
     config = src.plan_config(None)
     months, reach = ov.selection(*src.frames("activity_months", "reach"), f)
     (events,) = src.frames("events")
-    sizes = activity.companies_by_size(reach, SIZE_CLASSES)
+    sizes = size_calc.companies_by_size(reach, SIZE_CLASSES)
     formats = activity.format_counts(flt.apply(activity.with_year(events), f), FORMATS)
-    n, n_sme, share = activity.sme_share(reach)
+    n, n_sme, share = size_calc.sme_share(reach)
     tables = [
         _actual_and_target(months, reach, config, f),
         _monthly(months, reach),

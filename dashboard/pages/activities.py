@@ -12,6 +12,7 @@ from dash import Input, Output, callback, html
 from dashboard import access, data, drill, fmt, planning
 from dashboard import filters as flt
 from dashboard.calc import activity, overview
+from dashboard.calc import sizes as size_calc
 from dashboard.figures import activities as figs
 from dashboard.labels import MEASURE_LABELS
 from dashboard.theme import module_colors, partner_colors
@@ -130,7 +131,7 @@ def update_mix(search):
     f = flt.from_search(search, config)
     reach, events = data.frames("reach_coded", "event_formats")
     reach_f = flt.apply(reach, f)
-    sizes = activity.companies_by_size(reach_f, SIZE_CLASSES)
+    sizes = size_calc.companies_by_size(reach_f, SIZE_CLASSES)
     links = {c: drill.records_href(f, "teilnahmen", groesse=c) for c in SIZE_CLASSES}
     counts = activity.format_counts(flt.apply(events, f), FORMATS)
     formats = {c: drill.records_href(f, "veranstaltungen", format=c) for c in FORMATS}
@@ -146,7 +147,7 @@ def update_conflicts(_search):
     """Companies reported with conflicting SME classes (whatever the selection: steering
     resolves them for the whole network); a partner sees only its own reports."""
     reach, reports = data.frames("reach_coded", "size_conflicts")
-    return conflict_table(activity.size_class_conflicts(reports, reach), access.partner_scope())
+    return conflict_table(size_calc.size_class_conflicts(reports, reach), access.partner_scope())
 
 
 # More partners than this in view: the largest ones and one bar/trace for all others.
@@ -266,7 +267,7 @@ def lead(config, f, measure) -> str:
 
 
 def sme_line(reach) -> str:
-    n, n_sme, share = activity.sme_share(reach)
+    n, n_sme, share = size_calc.sme_share(reach)
     if not n:
         return ""
     return (

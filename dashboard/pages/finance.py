@@ -15,6 +15,7 @@ from dashboard import filters as flt
 from dashboard.calc import spending as sp
 from dashboard.calc.forecast import WINDOW
 from dashboard.figures import finance as figs
+from dashboard.figures import risk as risk_figs
 from dashboard.theme import partner_colors
 from dashboard.views import components as ui
 from dashboard.views import grids, tables
@@ -202,7 +203,7 @@ def update(search):
         ),
         figs.by_category(model.eligible, partners, partner_link(f), plain=True),
         figs.by_financing(model.eligible, partners, partner_link(f), plain=True),
-        figs.at_risk(model.forecast, partners, colors, plain=True),
+        risk_figs.at_risk(model.forecast, partners, colors, plain=True),
         [tables.forecast_table(model.forecast), tables.at_risk_note(model.forecast)],
         tables.deadlines_list(model.deadlines, today),
         grids.budget_rows(model.lines),

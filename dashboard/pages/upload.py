@@ -18,6 +18,7 @@ from flask import request
 from dashboard import access, data, planning
 from dashboard.views import review
 from dashboard.views import upload as view
+from dashboard.views import upload_history as past
 from etl.core.settings import get_settings
 from etl.intake import versions
 from etl.intake.ingest import IngestResult, Sender, ingest_bytes
@@ -81,7 +82,7 @@ def layout(**_query) -> html.Div:
             ),
             # full width each: the history grid's columns (file names, addresses) need it
             html.Div(view.template_card(), className="mt-4"),
-            html.Div(view.history_card(access.current_role()), className="mt-3"),
+            html.Div(past.history_card(access.current_role()), className="mt-3"),
         ]
     )
 
@@ -163,7 +164,7 @@ def confirm(confirmed, cancelled, box):
     """'Trotzdem übernehmen' applies the held file; 'Abbrechen' leaves everything as it was."""
     if not (confirmed or cancelled):
         return dash.no_update
-    held = view.upload_row(box["index"])
+    held = past.upload_row(box["index"])
     name = held.file_name if held else ""
     if ctx.triggered_id["type"] == "upload-cancel":
         return view.cancelled_card(name)
@@ -185,11 +186,11 @@ def restore(clicked):
     """'Fassung wiederherstellen' (finance, project steering): the superseded version again."""
     if not clicked or not clicked.get("value"):
         return dash.no_update
-    if access.current_role() not in view.RESTORE_ROLES:
+    if access.current_role() not in past.RESTORE_ROLES:
         return dbc.Alert("Frühere Fassungen kann nur die Finanzabteilung oder die "
                          "Projektsteuerung wiederherstellen.", color="danger")
     upload_id = int(clicked["value"])
-    row = view.upload_row(upload_id)
+    row = past.upload_row(upload_id)
     sender = Sender(user=access.current_user.username, received_at=datetime.now(),
                     ip=request.remote_addr)
     try:
@@ -198,7 +199,7 @@ def restore(clicked):
         return dbc.Alert(str(exc), color="danger")
     except Exception:  # noqa: BLE001 - never a traceback in the UI
         return dbc.Alert(TECHNICAL, color="danger")
-    return view.restore_message(result, row)
+    return past.restore_message(result, row)
 
 
 @callback(
@@ -209,7 +210,7 @@ def restore(clicked):
     Input("upload-restore-message", "children"),
 )
 def history(_results, _path, _held, _restored):
-    return view.history_rows(
+    return past.history_rows(
         access.partner_scope(), access.current_user.username, access.current_role()
     )
 

@@ -15,7 +15,7 @@ from datetime import date
 
 from etl.core.config import NetworkConfig
 from etl.documents.workbook import FORMATS
-from etl.ops.demo_data import (
+from etl.ops.demo_activities import (
     COACHING_TOPICS,
     DEFAULT_PROFILE,
     EVENT_TITLES,
@@ -23,10 +23,12 @@ from etl.ops.demo_data import (
     EXPENSE_WEIGHTS,
     GENERIC_TITLES,
     MODULE_PROFILES,
+    ModuleProfile,
+)
+from etl.ops.demo_data import (
     PARTNER_REGIONS,
     SIZE_ALIASES,
     Company,
-    ModuleProfile,
     company_pool,
     spelling_variant,
 )

@@ -6,7 +6,7 @@ from fractions import Fraction
 
 import pandas as pd
 
-from dashboard.calc import activity
+from dashboard.calc import activity, sizes
 from tests.dashboard.factories import facts, reach
 
 FACTS = facts([
@@ -57,10 +57,10 @@ def test_targets_are_prorated_by_the_elapsed_share_of_each_year(small_config):
 
 
 def test_sme_share_counts_each_company_once():
-    assert activity.sme_share(REACH) == (3, 2, Fraction(2, 3))
-    assert activity.companies_by_size(REACH, ("Kleinst", "Klein", "Mittel", "Groß")) == {
+    assert sizes.sme_share(REACH) == (3, 2, Fraction(2, 3))
+    assert sizes.companies_by_size(REACH, ("Kleinst", "Klein", "Mittel", "Groß")) == {
         "Kleinst": 0, "Klein": 1, "Mittel": 1, "Groß": 1}
-    assert activity.sme_share(REACH.iloc[0:0]) == (0, 0, None)
+    assert sizes.sme_share(REACH.iloc[0:0]) == (0, 0, None)
 
 
 def test_companies_per_month_are_counted_when_first_reached_in_their_group():

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard.figures import finance
+from dashboard.figures import risk as risk_figs
 from tests.dashboard.factories import same_figure as _same
 
 PARTNERS = tuple(f"P{i:02d}" for i in range(1, 16))  # 15 partners
@@ -69,14 +70,14 @@ def test_split_and_risk_with_many_partners():
                         "at_risk": (i + 1) * 10} for i, p in enumerate(PARTNERS)
                        for y in (2024, 2025)])
     colors = {p: "#000000" for p in PARTNERS}
-    risk = finance.at_risk(fc, PARTNERS, colors)
+    risk = risk_figs.at_risk(fc, PARTNERS, colors)
     names = [t.name for t in risk.data if t.type == "bar"]
     assert len(names) == 12 and names[-1] == "Weitere (4 Partner)"
     rest = next(t for t in risk.data if t.name == "Weitere (4 Partner)")
     assert [c[3] for c in rest.customdata] == ["gefährdet: 1,00 €"] * 2
     total = next(t for t in risk.data if t.type == "scatter")
     assert total.text[0] == finance.fmt.eur_short(sum(range(10, 160, 10)))
-    assert _same(risk, finance.at_risk(fc, PARTNERS, colors, plain=True))
+    assert _same(risk, risk_figs.at_risk(fc, PARTNERS, colors, plain=True))
 
 
 def test_burn_plain_dict_equals_the_figure():

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from dashboard import filters as flt
-from dashboard.calc import activity
+from dashboard.calc import sizes
 from etl.documents.report import build_report
 from etl.warehouse import queries
 from etl.workflow import months
@@ -42,8 +42,8 @@ def _bo_figures(engine, config) -> tuple:
     rep = build_report(engine, config)["sme"]
     bo = next(p for p in rep["partners"] if p["partner"] == "BO")
     reach = flt.apply(queries.company_reach_coded(engine), flt.from_search("?partner=BO", config))
-    return (bo["companies"], bo["sme"]), activity.sme_share(reach)[:2], \
-        activity.companies_by_size(reach, ("Kleinst", "Mittel", "Groß"))
+    return (bo["companies"], bo["sme"]), sizes.sme_share(reach)[:2], \
+        sizes.companies_by_size(reach, ("Kleinst", "Mittel", "Groß"))
 
 
 def test_another_partners_report_leaves_an_approved_months_sme_figures(ingest, engine, config):
@@ -59,7 +59,7 @@ def test_another_partners_report_leaves_an_approved_months_sme_figures(ingest, e
     # network-wide: the latest report by activity date (DO, 02.04.2025) counts: Groß
     assert rep["network"] == {"companies": 3, "sme": 2}
     reach = queries.company_reach_coded(engine)
-    assert activity.sme_share(reach)[:2] == (3, 2)
+    assert sizes.sme_share(reach)[:2] == (3, 2)
     assert rep["conflicts"] == [{
         "company": "Bochumer Logistik GmbH", "plz": "44807", "network_class": "Groß",
         "reports": [
@@ -67,7 +67,7 @@ def test_another_partners_report_leaves_an_approved_months_sme_figures(ingest, e
             {"partner": "DO", "size_class": "Groß", "reported_on": "2025-04-02"},
         ],
     }]
-    listed = activity.size_class_conflicts(queries.size_class_conflicts(engine), reach)
+    listed = sizes.size_class_conflicts(queries.size_class_conflicts(engine), reach)
     assert listed == [{
         "company": "Bochumer Logistik GmbH", "plz": "44807", "network_class": "Groß",
         "reports": [("BO", "Mittel", date(2025, 3, 12)), ("DO", "Groß", date(2025, 4, 2))],
