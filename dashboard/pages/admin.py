@@ -85,8 +85,7 @@ def _account_grid() -> dag.AgGrid:
             {"field": "state", "headerName": "Status", "width": 110},
         ],
         dashGridOptions=grids.paged(15),
-        style={"height": "420px"},
-        className="ag-theme-alpine",
+                className="ag-theme-alpine",
     )
 
 

@@ -57,8 +57,7 @@ def layout(**_query) -> html.Div:
                     "defaultCsvExportParams": {"processCellCallback": CSV_CELL},
                 },
                 csvExportParams={"fileName": "protokoll.csv", "columnSeparator": ";"},
-                style={"height": "640px"},
-                className="ag-theme-alpine",
+                                className="ag-theme-alpine",
             ),
         ]
     )

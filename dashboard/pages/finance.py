@@ -150,7 +150,7 @@ def payments_section() -> dbc.Card:
         columnDefs=pv.REQUEST_COLUMNS,
         rowData=[],
         defaultColDef={"sortable": True, "resizable": True},
-        dashGridOptions={**grids.paged(10), "domLayout": "autoHeight", "animateRows": False},
+        dashGridOptions={**grids.paged(10), "animateRows": False},
         columnSize="responsiveSizeToFit",
         style={"height": None},
         className="ag-theme-alpine mt-3",

@@ -147,7 +147,7 @@ def layout(**_query) -> html.Div:
         columnDefs=pv.REQUEST_COLUMNS,
         rowData=[],
         defaultColDef={"sortable": True, "filter": True, "resizable": True},
-        dashGridOptions={**grids.paged(15), "domLayout": "autoHeight"},
+        dashGridOptions={**grids.paged(15)},
         columnSize="responsiveSizeToFit",
         style={"height": None},
         className="ag-theme-alpine",

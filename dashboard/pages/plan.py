@@ -61,7 +61,7 @@ def layout(**_query) -> html.Div:
                     columnDefs=view.VERSION_COLUMNS,
                     rowData=[],
                     defaultColDef={"sortable": True, "resizable": True},
-                    dashGridOptions={**grids.paged(10), "domLayout": "autoHeight"},
+                    dashGridOptions={**grids.paged(10)},
                     columnSize="responsiveSizeToFit",
                     style={"height": None},
                     className="ag-theme-alpine",

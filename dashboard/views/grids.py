@@ -172,9 +172,11 @@ TOOLTIPS = {"tooltipShowMode": "whenTruncated", "tooltipShowDelay": 300}
 
 
 def paged(page_size: int = 25) -> dict:
-    """Grid options: German texts and pagination with ``page_size`` rows."""
+    """Grid options: German texts and pagination with ``page_size`` rows, the grid as tall as
+    its page (no rows hidden in a scroll inside a page the pager calls complete)."""
     return {
         "localeText": GRID_LOCALE,
+        "domLayout": "autoHeight",
         "pagination": True,
         "paginationPageSize": page_size,
         "paginationPageSizeSelector": False,

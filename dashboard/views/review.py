@@ -56,8 +56,7 @@ def queue_grid() -> dag.AgGrid:
             "rowSelection": {"mode": "multiRow", "checkboxes": True, "headerCheckbox": True},
         },
         defaultColDef={"sortable": True, "resizable": True},
-        style={"height": "560px"},
-        className="ag-theme-alpine",
+                className="ag-theme-alpine",
     )
 
 

@@ -58,8 +58,7 @@ def history_card(role: str | None) -> dbc.Card:
         rowData=[],
         dashGridOptions=grids.paged(10),
         defaultColDef={"sortable": True, "filter": True, "resizable": True},
-        style={"height": "470px"},
-        className="ag-theme-alpine",
+                className="ag-theme-alpine",
     )
     return dbc.Card(
         dbc.CardBody(
