@@ -79,7 +79,7 @@ def _account_grid() -> dag.AgGrid:
         id="admin-users",
         rowData=[],
         columnDefs=[
-            {"field": "username", "headerName": "Benutzer", "flex": 1},
+            {"field": "username", "headerName": "Benutzer", "flex": 1, "minWidth": 170},
             {"field": "role", "headerName": "Rolle"},
             {"field": "partner", "headerName": "Partner", "width": 100},
             {"field": "state", "headerName": "Status", "width": 110},
