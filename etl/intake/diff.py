@@ -156,6 +156,18 @@ class _Month:
     personnel_cents: int
     expenditure_cents: int
 
+    @classmethod
+    def of(cls, n_events: int, n_coachings: int, n_part: int, personnel: list[int],
+           spent: list[int]) -> _Month:
+        """The month from its row counts and its staff and expense amounts (cents)."""
+        return cls(
+            rows=n_events + n_coachings + n_part + len(personnel) + len(spent),
+            events=n_events,
+            coachings=n_coachings,
+            personnel_cents=sum(personnel),
+            expenditure_cents=sum(spent),
+        )
+
     def eligible(self, config: NetworkConfig) -> int:
         """Eligible cents of the month (personnel, flat overheads, material by the rules)."""
         return eligible_costs(
@@ -171,13 +183,7 @@ def _stored_month(conn: Connection, upload_id: int) -> _Month:
     personnel, spent = rows("personnel", "amount_cents"), rows("expenditure", "amount_cents")
     n_events, n_coachings = len(rows("events", "id")), len(rows("coachings", "id"))
     n_part = len(rows("participations", "id"))
-    return _Month(
-        rows=n_events + n_coachings + n_part + len(personnel) + len(spent),
-        events=n_events,
-        coachings=n_coachings,
-        personnel_cents=sum(personnel),
-        expenditure_cents=sum(spent),
-    )
+    return _Month.of(n_events, n_coachings, n_part, personnel, spent)
 
 
 def _report_month(report: Report, config: NetworkConfig) -> _Month:
@@ -185,13 +191,7 @@ def _report_month(report: Report, config: NetworkConfig) -> _Month:
     spent = [int(r["Betrag"]) for r in report.rows(expenditure.SHEET)]
     n_events, n_coachings = len(report.rows(events.SHEET)), len(report.rows(coachings.SHEET))
     n_part = len(report.rows(participants.SHEET))
-    return _Month(
-        rows=n_events + n_coachings + n_part + len(personnel) + len(spent),
-        events=n_events,
-        coachings=n_coachings,
-        personnel_cents=sum(personnel),
-        expenditure_cents=sum(spent),
-    )
+    return _Month.of(n_events, n_coachings, n_part, personnel, spent)
 
 
 def _more_than_half(old: int, new: int) -> bool:
