@@ -1,11 +1,11 @@
 /* Printing (assets/print.css): the page as drawn on screen, scaled onto A4 landscape.
    - The charts keep the width they were drawn with, so the scale is paper width / window
-     width (277 mm = 1047 CSS px, less a little for borders), never enlarging; a further 0.8
-     keeps a long page such as Finanzen within three sheets while text stays about 7.5 pt.
+     width (277 mm = 1047 CSS px, less a little for borders), never enlarging; a further 0.72
+     keeps a long page such as Finanzen within three sheets while text stays about 7 pt.
    - Before printing the charts are redrawn a third lower (plotly draws synchronously), and
      back at their height afterwards. */
 (function () {
-    var PAPER_PX = 1030 * 0.8;
+    var PAPER_PX = 1030 * 0.72;
     var SHORTER = 0.7;
     var resized = [];
 

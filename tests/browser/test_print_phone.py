@@ -90,7 +90,7 @@ def test_filter_bar_only_where_it_acts(app):
     app.open("/finanzen", "#finance-kpi-eligible-value")
     assert app.page.locator("#filter-partners").is_visible()
     app.page.click("#nav-collapse >> text=Freigabe")
-    app.wait_text("#approval-status")
+    app.wait_text("#approval-detail")
     assert not app.page.locator("#filter-partners").is_visible()
     assert app.page.locator("#filter-export").is_visible()  # the page's export stays
 
