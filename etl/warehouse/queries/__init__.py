@@ -14,6 +14,7 @@ and use the names below, its API:
 - :mod:`.upload_log`: received files, month approval state, audit log
 - :mod:`.finance`: finance plan versions and payment requests
 - :mod:`.months`: the month review (state of each partner-month, comments)
+- :mod:`.staff`: staff time per staff member and month (Stundennachweis)
 """
 
 from etl.warehouse.queries.facts import (
@@ -61,6 +62,7 @@ from etl.warehouse.queries.rows import (
     participation_rows,
     personnel_rows,
 )
+from etl.warehouse.queries.staff import staff_months
 from etl.warehouse.queries.upload_log import (
     audit_rows,
     latest_loaded_upload,
@@ -85,6 +87,7 @@ __all__ = [
     "company_reach_coded",
     "resolve_classes",
     "size_class_conflicts",
+    "staff_months",
     "event_counts",
     "event_rows",
     "expenditure_rows",
