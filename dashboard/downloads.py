@@ -1,5 +1,6 @@
 """File downloads: archived originals, marked-up error workbooks, blank templates, Excel
-exports of the pages, the proof of use, and the finance plan workbook.
+exports of the pages, the proof of use, staff-hours records, the Sachbericht draft, and the
+finance plan workbook.
 
 Each route checks the user's partner scope on the server (a partner account gets only its
 own partner's files) and writes an audit row.
@@ -28,6 +29,7 @@ from etl.intake import archive
 from etl.warehouse import audit, db, files
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 MAX_NAME = 150
 
 
@@ -167,6 +169,17 @@ def proof():
     from etl.documents.proof import file_name, proof_workbook, scope_of
 
     source = web_source()
+    scope = _document_scope(source, scope_of)
+    body = proof_workbook(
+        source.engine, source.config, scope, exported_by=source.user, stand=_stand(source)
+    )
+    _audit_document("nachweis", scope)
+    return _xlsx(body, file_name(scope))
+
+
+def _document_scope(source, scope_of):
+    """The partner (``?partner=DO``; a partner account: its own, another is a 404) and year
+    (``?jahr=2025``, none: the whole period) of a document download."""
     partner = request.args.get("partner", "").upper() or None
     year = request.args.get("jahr", "")
     if source.scope is not None:
@@ -174,14 +187,43 @@ def proof():
         if partner not in source.scope:
             abort(404)
     try:
-        scope = scope_of(source.config, partner, int(year) if year.isdigit() else None)
+        return scope_of(source.config, partner, int(year) if year.isdigit() else None)
     except ValueError:
         abort(404)
-    body = proof_workbook(
+
+
+def _audit_document(what: str, scope) -> None:
+    _audit(what, scope.partner, None, {"partner": scope.partner or "alle", "year": scope.year})
+
+
+def hours():
+    """Staff-hours records with timesheets and declarations (``?partner=DO&jahr=2025``)."""
+    from dashboard.exports.source import web_source
+    from etl.documents.hours import file_name, hours_workbook
+    from etl.documents.proof import scope_of
+
+    source = web_source()
+    scope = _document_scope(source, scope_of)
+    body = hours_workbook(
         source.engine, source.config, scope, exported_by=source.user, stand=_stand(source)
     )
-    _audit("nachweis", partner, None, {"partner": partner or "alle", "year": scope.year})
+    _audit_document("stunden", scope)
     return _xlsx(body, file_name(scope))
+
+
+def narrative():
+    """The Sachbericht draft as a Word file (``?partner=DO&jahr=2025``)."""
+    from dashboard.exports.source import web_source
+    from etl.documents.proof import scope_of
+    from etl.documents.sachbericht import file_name, sachbericht_docx
+
+    source = web_source()
+    scope = _document_scope(source, scope_of)
+    body = sachbericht_docx(
+        source.engine, source.config, scope, exported_by=source.user, stand=_stand(source)
+    )
+    _audit_document("sachbericht", scope)
+    return _send(body, file_name(scope), DOCX)
 
 
 def _stand(source) -> str:
@@ -287,6 +329,8 @@ def install(server: Flask) -> None:
     server.add_url_rule("/download/template", "download_template", template)
     server.add_url_rule("/download/export", "download_export", page_export)
     server.add_url_rule("/download/nachweis", "download_proof", proof)
+    server.add_url_rule("/download/stunden", "download_hours", hours)
+    server.add_url_rule("/download/sachbericht", "download_narrative", narrative)
     server.add_url_rule("/download/finanzplan", "download_plan", plan_workbook)
     server.add_url_rule("/download/daten", "download_records_csv", records_csv)
     server.add_url_rule(

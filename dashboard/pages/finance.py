@@ -383,4 +383,27 @@ def proof_links(search):
             ],
             className="mb-0",
         ),
+        *_report_links(config, query, who),
+    ]
+
+
+def _report_links(config, query: dict, who: str) -> list:
+    """Per year and for the whole period: staff-hours records (Excel) and the Sachbericht
+    draft (Word)."""
+    periods = [(str(y), {**query, "jahr": str(y)}) for y in config.years]
+    periods.append(("gesamte Laufzeit", query))
+    items = [
+        html.Li([
+            f"{label}: ",
+            html.A("Stundennachweise", href=f"/download/stunden{flt.to_search(q)}", download=""),
+            " · ",
+            html.A("Sachbericht-Entwurf", href=f"/download/sachbericht{flt.to_search(q)}",
+                   download=""),
+        ])
+        for label, q in periods
+    ]
+    return [
+        html.Div(f"Stundennachweise (Excel) und Sachbericht-Entwurf (Word) ({who}):",
+                 className="fw-semibold mb-1 mt-2"),
+        html.Ul(items, id="finance-reports", className="mb-0"),
     ]

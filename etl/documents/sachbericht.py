@@ -124,9 +124,10 @@ def _comments(engine, scope: Scope) -> pd.DataFrame:
     return df[[m.year in scope.years for m in df["month"]]] if not df.empty else df
 
 
-def content(engine, config: NetworkConfig, scope: Scope) -> Content:
-    """The draft's figures and rows for ``scope``, from the report and its source rows."""
-    rep = build_report(engine, config)
+def content(engine, config: NetworkConfig, scope: Scope, *, rep: dict | None = None) -> Content:
+    """The draft's figures and rows for ``scope``, from the report (``rep``: already built by
+    :func:`build_report`) and its source rows."""
+    rep = rep or build_report(engine, config)
     effective = plan.current_config(engine, config, rep["plan_version"])
     narrowing = {"partners": list(scope.partners), "years": list(scope.years)}
     return Content(
