@@ -18,7 +18,7 @@ from dashboard.figures import finance as figs
 from dashboard.figures import risk as risk_figs
 from dashboard.theme import partner_colors
 from dashboard.views import components as ui
-from dashboard.views import grids, tables
+from dashboard.views import documents, grids, tables
 from dashboard.views import payments as pv
 from etl.workflow import payments
 
@@ -383,27 +383,9 @@ def proof_links(search):
             ],
             className="mb-0",
         ),
-        *_report_links(config, query, who),
-    ]
-
-
-def _report_links(config, query: dict, who: str) -> list:
-    """Per year and for the whole period: staff-hours records (Excel) and the Sachbericht
-    draft (Word)."""
-    periods = [(str(y), {**query, "jahr": str(y)}) for y in config.years]
-    periods.append(("gesamte Laufzeit", query))
-    items = [
-        html.Li([
-            f"{label}: ",
-            html.A("Stundennachweise", href=f"/download/stunden{flt.to_search(q)}", download=""),
-            " · ",
-            html.A("Sachbericht-Entwurf", href=f"/download/sachbericht{flt.to_search(q)}",
-                   download=""),
-        ])
-        for label, q in periods
-    ]
-    return [
-        html.Div(f"Stundennachweise (Excel) und Sachbericht-Entwurf (Word) ({who}):",
-                 className="fw-semibold mb-1 mt-2"),
-        html.Ul(items, id="finance-reports", className="mb-0"),
+        *documents.report_links(
+            [(str(y), flt.to_search({**query, "jahr": str(y)})) for y in config.years]
+            + [("gesamte Laufzeit", flt.to_search(query))],
+            who,
+        ),
     ]

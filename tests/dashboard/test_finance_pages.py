@@ -124,3 +124,15 @@ def test_finance_links_the_proof_of_use(finance_user):
     assert "/download/nachweis?partner=BO'" in one  # Verwendungsnachweis of BO
     every = str(finance.proof_links(""))
     assert "/download/nachweis?jahr=2025" in every and "gesamtes Projekt" in every
+
+
+def test_finance_links_staff_hours_and_sachbericht(finance_user):
+    from dashboard.pages import finance
+
+    one = str(finance.proof_links("?partner=BO&jahr=2025"))
+    for year in (2024, 2025, 2026):
+        assert f"/download/stunden?partner=BO&jahr={year}" in one
+        assert f"/download/sachbericht?partner=BO&jahr={year}" in one
+    assert "/download/sachbericht?partner=BO'" in one  # the whole period
+    every = str(finance.proof_links(""))
+    assert "/download/stunden?jahr=2026" in every and "/download/sachbericht'" in every
