@@ -16,7 +16,7 @@ def report_links(periods: Sequence[tuple[str, str]], who: str) -> list:
                 f"{label}: ",
                 html.A("Stundennachweise", href=f"/download/stunden{query}", download=""),
                 " · ",
-                html.A("Sachbericht-Entwurf", href=f"/download/sachbericht{query}", download=""),
+                html.A("Sachbericht", href=f"/download/sachbericht{query}", download=""),
             ]
         )
         for label, query in periods
