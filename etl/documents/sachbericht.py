@@ -199,11 +199,11 @@ def _partner_col(c: Content) -> bool:
 
 
 def _widths(lead: list, widths: list[float]) -> list[float]:
-    """Column widths (cm, 17 in all); a leading Partner column takes from the widest."""
+    """Column widths (cm, 17 in all); a leading Partner column (2 cm) takes from the widest."""
     if not lead:
         return widths
     wide = widths.index(max(widths))
-    return [1.6, *(w - 1.6 if i == wide else w for i, w in enumerate(widths))]
+    return [2.0, *(w - 2.0 if i == wide else w for i, w in enumerate(widths))]
 
 
 def _events(doc: Document, c: Content, module: str) -> None:
