@@ -94,7 +94,9 @@ def test_demo_hours_equal_the_report(engine, config, settings):
             for r in hourly:
                 total = sum(Decimal(str(r[m])) for m in MONTHS if r[m] is not None)
                 assert Decimal(str(r["Summe Stunden"])) == total
-                assert r["Obergrenze"] == cap and r["Ausschöpfung"] == pytest.approx(float(total) / cap)
+                assert r["Obergrenze"] == cap and r["Ausschöpfung"] == pytest.approx(
+                    float(total) / cap
+                )
                 sheet, _total, _texts = _form(wb[f"Stundennachweis {r['Kürzel']} {r['Jahr']}"])
                 assert sum(Decimal(str(x["Projektstunden"] or 0)) for x in sheet) == total
             for r in monthly:
