@@ -8,6 +8,7 @@ own partner's files) and writes an audit row.
 from __future__ import annotations
 
 import io
+import os
 import re
 import unicodedata
 from datetime import date
@@ -28,6 +29,7 @@ from etl.intake import archive
 from etl.warehouse import audit, db, files
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PDF = "application/pdf"
 MAX_NAME = 150
 
 
@@ -161,8 +163,8 @@ def page_export():
 
 
 def proof():
-    """Zwischennachweis (``?partner=DO&jahr=2025``) or Verwendungsnachweis (no year); a
-    partner account gets only its own partner's."""
+    """Zwischennachweis (``?partner=DO&jahr=2025``) or Verwendungsnachweis (no year), as
+    Excel or with ``&format=pdf`` as PDF; a partner account gets only its own partner's."""
     from dashboard.exports.source import web_source
     from etl.documents.proof import file_name, proof_workbook, scope_of
 
@@ -177,11 +179,39 @@ def proof():
         scope = scope_of(source.config, partner, int(year) if year.isdigit() else None)
     except ValueError:
         abort(404)
+    fmt = "pdf" if request.args.get("format") == "pdf" else "xlsx"
     body = proof_workbook(
-        source.engine, source.config, scope, exported_by=source.user, stand=_stand(source)
+        source.engine, source.config, scope, exported_by=source.user, stand=_stand(source),
+        fmt=fmt,
     )
-    _audit("nachweis", partner, None, {"partner": partner or "alle", "year": scope.year})
-    return _xlsx(body, file_name(scope))
+    detail = {"partner": partner or "alle", "year": scope.year, "format": fmt}
+    _audit("nachweis", partner, None, detail)
+    return _send(body, file_name(scope, fmt), PDF if fmt == "pdf" else XLSX)
+
+
+def steering():
+    """The Steuerungspaket (PDF) for the filters of the query string, printed from the pages
+    with the user's own session (so with the user's partner scope); 503 with the reason in
+    German when Chromium is missing or cannot print."""
+    from dashboard import pack
+    from dashboard.exports.source import web_source
+
+    search = flt_search(request.args.to_dict())
+    source = web_source()
+    base = os.environ.get("PACK_BASE_URL") or request.host_url
+    try:
+        body = pack.steering_pack(source, base.rstrip("/"), dict(request.cookies), search)
+    except pack.PackError as exc:
+        return Response(str(exc), 503, mimetype="text/plain")
+    _audit("steuerung", None, None, {"query": search})
+    return _send(body, pack.file_name(source, search), PDF)
+
+
+def flt_search(params: dict[str, str]) -> str:
+    """The dashboard filters of ``params`` as a query string (``?partner=DO&jahr=2025``)."""
+    from dashboard import filters as flt
+
+    return flt.to_search({k: v for k, v in params.items() if k in flt.GLOBAL_KEYS})
 
 
 def _stand(source) -> str:
@@ -287,6 +317,7 @@ def install(server: Flask) -> None:
     server.add_url_rule("/download/template", "download_template", template)
     server.add_url_rule("/download/export", "download_export", page_export)
     server.add_url_rule("/download/nachweis", "download_proof", proof)
+    server.add_url_rule("/download/steuerung", "download_steering", steering)
     server.add_url_rule("/download/finanzplan", "download_plan", plan_workbook)
     server.add_url_rule("/download/daten", "download_records_csv", records_csv)
     server.add_url_rule(

@@ -1,4 +1,5 @@
-"""``python -m etl report|template|export``: the files and figures the product writes."""
+"""``python -m etl report|template``: the figures and the blank workbook (documents:
+:mod:`etl.cli.export`)."""
 
 from __future__ import annotations
 
@@ -41,38 +42,6 @@ def cmd_template(args) -> int:
     return 0
 
 
-def cmd_export(args) -> int:
-    _settings, config, engine = context(args)
-    return _export_proof(args, engine, config)
-
-
-def _export_proof(args, engine, config) -> int:
-    from etl.documents.proof import file_name, proof_workbook, scope_of
-
-    try:
-        scope = scope_of(config, args.partner and args.partner.upper(), args.year)
-    except ValueError as exc:
-        print(str(exc), file=sys.stderr)
-        return 2
-    data = proof_workbook(engine, config, scope, exported_by=args.user, stand=_stand(engine))
-    target = Path(args.output or file_name(scope))
-    target.write_bytes(data)
-    print(f"{scope.title} geschrieben: {target}")
-    return 0
-
-
-def _stand(engine) -> str:
-    from etl.warehouse import queries
-
-    uploads = queries.uploads(engine)
-    accepted = uploads[uploads["status"] == "accepted"]
-    if accepted.empty:
-        return "keine Monatsberichte"
-    return f"Monatsberichte bis {max(accepted['month']):%m/%Y}, Eingang bis " + (
-        f"{max(accepted['uploaded_at']):%d.%m.%Y %H:%M}"
-    )
-
-
 def register(sub) -> None:
     p = sub.add_parser("report", help="print the warehouse's figures")
     p.add_argument("--json", action="store_true")
@@ -84,10 +53,3 @@ def register(sub) -> None:
     p.add_argument("-o", "--output",
                    help="file to write (default: Monatsbericht_<PARTNER>_<YYYY-MM>.xlsx)")
     p.set_defaults(func=cmd_template)
-    p = sub.add_parser("export", help="the proof of use as an Excel workbook")
-    p.add_argument("kind", choices=["nachweis"])
-    p.add_argument("--partner", help="partner code (default: whole project)")
-    p.add_argument("--year", type=int, help="year (Zwischennachweis; default: all)")
-    p.add_argument("-o", "--output", help="file to write")
-    p.add_argument("--user", default="cli", help="named on the cover sheet")
-    p.set_defaults(func=cmd_export)
