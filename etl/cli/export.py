@@ -49,6 +49,7 @@ class Kind:
     formats: tuple[str, ...]  # the first is the default
     build: Callable[[Request], bytes]
     file_name: Callable[[Request], str]
+    title: Callable[[Request], str] | None = None  # what "... geschrieben" names
 
 
 def _proof_scope(req: Request):
@@ -71,6 +72,10 @@ def _proof_name(req: Request) -> str:
     from etl.documents.proof import file_name
 
     return file_name(_proof_scope(req), req.fmt)
+
+
+def _proof_title(req: Request) -> str:
+    return _proof_scope(req).title
 
 
 def _build_steering(req: Request) -> bytes:
@@ -108,11 +113,11 @@ def _steering_name(req: Request) -> str:
 KINDS: dict[str, Kind] = {
     "nachweis": Kind(
         "Zwischennachweis (--year) oder Verwendungsnachweis: Zahlenteil",
-        ("xlsx", "pdf"), _build_proof, _proof_name,
+        ("xlsx", "pdf"), _build_proof, _proof_name, _proof_title,
     ),
     "steuerung": Kind(
         "Steuerungspaket: Übersicht, Finanzen, Meldestand, Aufmerksamkeit (braucht Chromium)",
-        ("pdf",), _build_steering, _steering_name,
+        ("pdf",), _build_steering, _steering_name, lambda _req: "Steuerungspaket",
     ),
 }
 
@@ -166,11 +171,12 @@ def cmd_export(args) -> int:
                       args.query or "", args.db)
         data = kind.build(req)
         target = Path(args.output or kind.file_name(req))
+        title = kind.title(req) if kind.title else args.kind
     except ExportRefused as exc:
         print(str(exc), file=sys.stderr)
         return 2
     target.write_bytes(data)
-    print(f"{args.kind} geschrieben: {target}")
+    print(f"{title} geschrieben: {target}")
     return 0
 
 
