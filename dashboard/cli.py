@@ -58,6 +58,7 @@ def cmd_pack(args) -> int:
     cookies = auth.service_session(app.server, account)
     query = ("?" + args.query.lstrip("?")) if args.query else ""
     with _serving(app.server) as base:
+        os.environ["PACK_BASE_URL"] = base  # the route prints from this process's server
         request = urllib.request.Request(
             base + "/download/steuerung" + query,
             headers={"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())},

@@ -8,7 +8,6 @@ own partner's files) and writes an audit row.
 from __future__ import annotations
 
 import io
-import os
 import re
 import unicodedata
 from datetime import date
@@ -198,9 +197,8 @@ def steering():
 
     search = flt_search(request.args.to_dict())
     source = web_source()
-    base = os.environ.get("PACK_BASE_URL") or request.host_url
     try:
-        body = pack.steering_pack(source, base.rstrip("/"), dict(request.cookies), search)
+        body = pack.steering_pack(source, pack.base_url(), dict(request.cookies), search)
     except pack.PackError as exc:
         return Response(str(exc), 503, mimetype="text/plain")
     _audit("steuerung", None, None, {"query": search})

@@ -64,6 +64,18 @@ def chromium() -> str | None:
     return next((p for p in map(shutil.which, BROWSERS) if p), None)
 
 
+def base_url() -> str:
+    """Where Chromium reaches this app: ``PACK_BASE_URL``, else the address ``python app.py``
+    listens on (``HOST``/``PORT``). Never the request's Host header: a forged one would make
+    the server print pages of another host."""
+    named = os.environ.get("PACK_BASE_URL")
+    if named:
+        return named.rstrip("/")
+    host = os.environ.get("HOST", "127.0.0.1")
+    host = "127.0.0.1" if host in ("", "0.0.0.0", "::") else host
+    return f"http://{host}:{os.environ.get('PORT', '8050')}"
+
+
 def print_pages(base: str, cookies: dict[str, str], search: str) -> list[tuple[str, bytes]]:
     """Each section's page printed to PDF by Chromium, logged in with ``cookies``."""
     from playwright.sync_api import Error, sync_playwright
