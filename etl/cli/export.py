@@ -3,6 +3,8 @@
 Every document the command line writes is one entry of :data:`KINDS` (kind → builder,
 formats, file name). To add a document: write its builder in ``etl/documents/``, then add
 one :class:`Kind` here; the command's choices, ``--format`` check and help follow from it.
+A document made of :mod:`etl.documents.book` tables uses :func:`book_kind`: it returns the
+cover and tables, and gets Excel and PDF (:mod:`etl.documents.pdf`) without more code.
 
 Scope as on the web: ``--user NAME`` naming an account exports with that account's rights
 (a partner account: only its own partner; another ``--partner`` is refused). A name that is
@@ -18,8 +20,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from etl.cli.common import context
+
+if TYPE_CHECKING:
+    from etl.documents.book import Cover, Table
 
 
 class ExportRefused(ValueError):
@@ -50,6 +56,26 @@ class Kind:
     build: Callable[[Request], bytes]
     file_name: Callable[[Request], str]
     title: Callable[[Request], str] | None = None  # what "... geschrieben" names
+
+
+def book_kind(
+    help: str,
+    document: Callable[[Request], tuple[Cover, list[Table]]],
+    stem: Callable[[Request], str],
+    formats: tuple[str, ...] = ("xlsx", "pdf"),
+) -> Kind:
+    """A kind built from book tables: ``document`` gives the cover and tables, ``stem`` the
+    file name without extension; Excel and PDF come from the same tables."""
+
+    def build(req: Request) -> bytes:
+        from etl.documents import book, pdf
+
+        cover, tables = document(req)
+        if req.fmt == "pdf":
+            return pdf.document_bytes(cover, tables)
+        return book.workbook_bytes(cover, tables)
+
+    return Kind(help, formats, build, lambda req: f"{stem(req)}.{req.fmt}")
 
 
 def _proof_scope(req: Request):

@@ -84,3 +84,17 @@ def test_a_locked_account_exports_nothing(etl):
 def test_the_steering_pack_needs_an_account(etl):
     res = etl("export", "steuerung", "--user", "niemand")
     assert res.returncode == 2 and "kein aktives Konto" in res.stderr
+
+
+def test_a_book_kind_gets_excel_and_pdf_from_the_same_tables():
+    from etl.cli.export import Request, book_kind
+    from etl.documents.book import Column, Cover, Table
+
+    table = Table("Zahlen", [Column("Text"), Column("Betrag", "money", total=True)],
+                  [["a", 150], ["b", 250]])
+    kind = book_kind("Test", lambda req: (Cover("Testliste", stand="heute"), [table]),
+                     lambda req: f"Liste_{req.partner}")
+    assert kind.formats == ("xlsx", "pdf")
+    for fmt, magic in (("xlsx", b"PK"), ("pdf", b"%PDF")):
+        req = Request(None, None, "DO", None, fmt, "cli", None)
+        assert kind.build(req).startswith(magic) and kind.file_name(req) == f"Liste_DO.{fmt}"
