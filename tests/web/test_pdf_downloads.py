@@ -47,3 +47,9 @@ def test_steering_pack_without_chromium_says_so(client_as, monkeypatch):
     monkeypatch.delenv("CHROMIUM_PATH")
     if shutil.which("chromium"):
         assert shell.pack_link("?jahr=2025&tabelle=x") == "/download/steuerung?jahr=2025"
+
+
+def test_anonymous_gets_the_login_page_not_a_pack(site):
+    for path in ("/download/steuerung", "/download/nachweis?format=pdf"):
+        resp = site.test_client().get(path)
+        assert resp.status_code == 302 and resp.headers["Location"].startswith("/login"), path
