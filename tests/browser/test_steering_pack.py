@@ -69,6 +69,7 @@ def test_steering_pack_from_the_filter_bar(app, tmp_path):
     lead = app.text("#overview-lead")
     with app.page.expect_download(timeout=300_000) as download:
         app.page.click("#filter-pack")
+        assert app.text("#filter-pack").startswith("Wird erstellt")  # says it is working
     assert download.value.suggested_filename.startswith("Steuerungspaket_Projekt_")
     path = tmp_path / "pack.pdf"
     download.value.save_as(path)
