@@ -207,7 +207,9 @@ def cmd_export(args) -> int:
 
 
 def register(sub) -> None:
-    lines = "\n".join(f"  {k:<12} {v.help} ({', '.join(v.formats)})" for k, v in KINDS.items())
+    lines = "kinds:\n" + "\n".join(
+        f"  {k:<12} {v.help} ({', '.join(v.formats)})" for k, v in KINDS.items()
+    )
     p = sub.add_parser("export", help="write a document (see KINDS)", epilog=lines,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("kind", choices=list(KINDS))
