@@ -91,6 +91,19 @@ def _load_user(user_id: str):
     return SessionUser(**vars(user))
 
 
+def service_session(server: Flask, user: users.User) -> dict[str, str]:
+    """The cookies of a fresh session of ``user`` on ``server`` (signed like a login's), for
+    a command that prints the pages in Chromium on the user's behalf (``python -m dashboard
+    pack``); whoever runs it holds the warehouse and the secret key anyway."""
+    with server.test_request_context("/"):
+        login_user(SessionUser(**vars(user)))
+        session["gen"] = user.session_generation
+        session["seen"] = datetime.now().timestamp()
+        token = csrf_token()
+        value = server.session_interface.get_signing_serializer(server).dumps(dict(session))
+    return {server.config["SESSION_COOKIE_NAME"]: value, CSRF_COOKIE: token}
+
+
 def secret_key() -> str:
     """SECRET_KEY from the environment, else one generated once and kept in DATA_DIR (0600)."""
     if os.environ.get("SECRET_KEY"):

@@ -30,6 +30,7 @@ from etl.warehouse import audit, db, files
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PDF = "application/pdf"
 MAX_NAME = 150
 
 
@@ -163,18 +164,20 @@ def page_export():
 
 
 def proof():
-    """Zwischennachweis (``?partner=DO&jahr=2025``) or Verwendungsnachweis (no year); a
-    partner account gets only its own partner's."""
+    """Zwischennachweis (``?partner=DO&jahr=2025``) or Verwendungsnachweis (no year), as
+    Excel or with ``&format=pdf`` as PDF; a partner account gets only its own partner's."""
     from dashboard.exports.source import web_source
     from etl.documents.proof import file_name, proof_workbook, scope_of
 
     source = web_source()
     scope = _document_scope(source, scope_of)
+    fmt = "pdf" if request.args.get("format") == "pdf" else "xlsx"
     body = proof_workbook(
-        source.engine, source.config, scope, exported_by=source.user, stand=_stand(source)
+        source.engine, source.config, scope, exported_by=source.user, stand=_stand(source),
+        fmt=fmt,
     )
-    _audit_document("nachweis", scope)
-    return _xlsx(body, file_name(scope))
+    _audit_document("nachweis", scope, fmt)
+    return _send(body, file_name(scope, fmt), PDF if fmt == "pdf" else XLSX)
 
 
 def _document_scope(source, scope_of):
@@ -192,8 +195,9 @@ def _document_scope(source, scope_of):
         abort(404)
 
 
-def _audit_document(what: str, scope) -> None:
-    _audit(what, scope.partner, None, {"partner": scope.partner or "alle", "year": scope.year})
+def _audit_document(what: str, scope, fmt: str | None = None) -> None:
+    detail = {"partner": scope.partner or "alle", "year": scope.year}
+    _audit(what, scope.partner, None, detail | ({"format": fmt} if fmt else {}))
 
 
 def hours():
@@ -209,6 +213,30 @@ def hours():
     )
     _audit_document("stunden", scope)
     return _xlsx(body, file_name(scope))
+
+
+def steering():
+    """The Steuerungspaket (PDF) for the filters of the query string, printed from the pages
+    with the user's own session (so with the user's partner scope); 503 with the reason in
+    German when Chromium is missing or cannot print."""
+    from dashboard import pack
+    from dashboard.exports.source import web_source
+
+    search = flt_search(request.args.to_dict())
+    source = web_source()
+    try:
+        body = pack.steering_pack(source, pack.base_url(), dict(request.cookies), search)
+    except pack.PackError as exc:
+        return Response(str(exc), 503, mimetype="text/plain")
+    _audit("steuerung", None, None, {"query": search})
+    return _send(body, pack.file_name(source, search), PDF)
+
+
+def flt_search(params: dict[str, str]) -> str:
+    """The dashboard filters of ``params`` as a query string (``?partner=DO&jahr=2025``)."""
+    from dashboard import filters as flt
+
+    return flt.to_search({k: v for k, v in params.items() if k in flt.GLOBAL_KEYS})
 
 
 def narrative():
@@ -331,6 +359,7 @@ def install(server: Flask) -> None:
     server.add_url_rule("/download/nachweis", "download_proof", proof)
     server.add_url_rule("/download/stunden", "download_hours", hours)
     server.add_url_rule("/download/sachbericht", "download_narrative", narrative)
+    server.add_url_rule("/download/steuerung", "download_steering", steering)
     server.add_url_rule("/download/finanzplan", "download_plan", plan_workbook)
     server.add_url_rule("/download/daten", "download_records_csv", records_csv)
     server.add_url_rule(

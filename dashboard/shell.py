@@ -142,6 +142,26 @@ def _button_col(child, *, field: bool = True) -> dbc.Col:
     )
 
 
+def _pack_button() -> html.A:
+    """The Steuerungspaket (PDF) with the page's filters; without Chromium on the server the
+    button says so instead of failing (dashboard/pack.py)."""
+    from dashboard import pack
+
+    if pack.chromium() is None:
+        return html.A("Steuerungspaket (PDF): Chromium fehlt", id="filter-pack",
+                      className="btn btn-outline-secondary w-100 disabled", title=pack.MISSING,
+                      **{"aria-disabled": "true"})
+    return html.A(
+        "Steuerungspaket (PDF)",
+        id="filter-pack",
+        href="/download/steuerung",
+        download="",
+        className="btn btn-outline-success w-100",
+        title="Übersicht, Finanzen, Meldestand und alle Hinweise mit den gewählten Filtern als "
+        "PDF (A4); die Erstellung dauert etwa eine halbe Minute",
+    )
+
+
 def filter_bar() -> dbc.Card:
     """Partner, module and year filters shared by the pages they act on, and the export."""
     config = data.config()
@@ -168,6 +188,7 @@ def filter_bar() -> dbc.Card:
                         _dropdown("filter-years", "Jahre", years, "Alle Jahre"),
                         _button_col(reset),
                         _button_col(export, field=False),
+                        _button_col(_pack_button()),
                     ],
                     className="g-3 justify-content-end",
                 ),
@@ -269,6 +290,18 @@ def export_link(pathname, search):
     """The Excel export of the page as shown: its path and query string (filters and all)."""
     params = {"seite": pathname or "/", **flt.parse_search(search)}
     return "/download/export" + flt.to_search(params)
+
+
+@callback(Output("filter-pack", "href"), Input("url", "search"))
+def pack_link(search):
+    """The steering pack with the current filters (no link when Chromium is missing)."""
+    from dashboard import pack
+
+    if pack.chromium() is None:
+        return None
+    return "/download/steuerung" + flt.to_search(
+        {k: v for k, v in flt.parse_search(search).items() if k in flt.GLOBAL_KEYS}
+    )
 
 
 @callback(

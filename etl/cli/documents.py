@@ -1,4 +1,5 @@
-"""``python -m etl report|template|export``: the files and figures the product writes."""
+"""``python -m etl report|template``: the figures and the blank workbook (documents:
+:mod:`etl.cli.export`)."""
 
 from __future__ import annotations
 
@@ -41,53 +42,6 @@ def cmd_template(args) -> int:
     return 0
 
 
-def cmd_export(args) -> int:
-    from etl.documents.proof import scope_of
-
-    _settings, config, engine = context(args)
-    try:
-        scope = scope_of(config, args.partner and args.partner.upper(), args.year)
-    except ValueError as exc:
-        print(str(exc), file=sys.stderr)
-        return 2
-    export = {"nachweis": _proof, "stunden": _hours, "sachbericht": _narrative}[args.kind]
-    data, name, what = export(engine, config, scope, exported_by=args.user, stand=_stand(engine))
-    target = Path(args.output or name)
-    target.write_bytes(data)
-    print(f"{what} geschrieben: {target}")
-    return 0
-
-
-def _proof(engine, config, scope, **who) -> tuple[bytes, str, str]:
-    from etl.documents.proof import file_name, proof_workbook
-
-    return proof_workbook(engine, config, scope, **who), file_name(scope), scope.title
-
-
-def _hours(engine, config, scope, **who) -> tuple[bytes, str, str]:
-    from etl.documents.hours import file_name, hours_workbook, title
-
-    return hours_workbook(engine, config, scope, **who), file_name(scope), title(scope)
-
-
-def _narrative(engine, config, scope, **who) -> tuple[bytes, str, str]:
-    from etl.documents.sachbericht import file_name, sachbericht_docx, title
-
-    return sachbericht_docx(engine, config, scope, **who), file_name(scope), title(scope)
-
-
-def _stand(engine) -> str:
-    from etl.warehouse import queries
-
-    uploads = queries.uploads(engine)
-    accepted = uploads[uploads["status"] == "accepted"]
-    if accepted.empty:
-        return "keine Monatsberichte"
-    return f"Monatsberichte bis {max(accepted['month']):%m/%Y}, Eingang bis " + (
-        f"{max(accepted['uploaded_at']):%d.%m.%Y %H:%M}"
-    )
-
-
 def register(sub) -> None:
     p = sub.add_parser("report", help="print the warehouse's figures")
     p.add_argument("--json", action="store_true")
@@ -99,14 +53,3 @@ def register(sub) -> None:
     p.add_argument("-o", "--output",
                    help="file to write (default: Monatsbericht_<PARTNER>_<YYYY-MM>.xlsx)")
     p.set_defaults(func=cmd_template)
-    p = sub.add_parser(
-        "export",
-        help="nachweis: proof of use (.xlsx); stunden: staff-hours records and forms (.xlsx); "
-        "sachbericht: narrative report draft (.docx)",
-    )
-    p.add_argument("kind", choices=["nachweis", "stunden", "sachbericht"])
-    p.add_argument("--partner", help="partner code (default: whole project)")
-    p.add_argument("--year", type=int, help="year (Zwischennachweis; default: all)")
-    p.add_argument("-o", "--output", help="file to write")
-    p.add_argument("--user", default="cli", help="named on the cover sheet")
-    p.set_defaults(func=cmd_export)

@@ -22,6 +22,7 @@ from etl.core.config import NetworkConfig
 from etl.core.labels import ELIGIBLE_HEADERS
 from etl.core.money import hourly_rate
 from etl.documents.book import Column, Cover, Table, workbook_bytes
+from etl.documents.pdf import document_bytes
 from etl.documents.report import ELIGIBLE_KEYS, build_report
 from etl.warehouse import queries
 from etl.workflow import plan
@@ -65,11 +66,11 @@ def scope_of(config: NetworkConfig, partner: str | None, year: int | None) -> Sc
     )
 
 
-def file_name(scope: Scope) -> str:
-    """``Zwischennachweis_DO_2025.xlsx`` or ``Verwendungsnachweis_Projekt.xlsx``."""
+def file_name(scope: Scope, fmt: str = "xlsx") -> str:
+    """``Zwischennachweis_DO_2025.xlsx`` or ``Verwendungsnachweis_Projekt.pdf``."""
     kind = "Zwischennachweis" if scope.year else "Verwendungsnachweis"
     parts = [kind, scope.partner or "Projekt", *([str(scope.year)] if scope.year else [])]
-    return "_".join(parts) + ".xlsx"
+    return "_".join(parts) + f".{fmt}"
 
 
 def _cents(euros: str) -> int:
@@ -342,9 +343,14 @@ def proof_workbook(
     exported_by: str,
     stand: str,
     exported_at: datetime | None = None,
+    fmt: str = "xlsx",
 ) -> bytes:
-    """The proof-of-use workbook (.xlsx bytes) for ``scope``."""
+    """The proof of use for ``scope``: ``.xlsx`` bytes, or with ``fmt="pdf"`` the same cover
+    and tables as a paginated A4 PDF."""
     rep, tables = proof_tables(engine, config, scope)
     effective = plan.current_config(engine, config, rep["plan_version"])
     who = {"exported_by": exported_by, "stand": stand, "exported_at": exported_at or datetime.now()}
-    return workbook_bytes(_cover(engine, rep, effective, scope, **who), tables)
+    cover = _cover(engine, rep, effective, scope, **who)
+    if fmt == "pdf":
+        return document_bytes(cover, tables)
+    return workbook_bytes(cover, tables)
