@@ -360,10 +360,6 @@ def payment_position(search):
     return pv.position_table(position, "finance-position"), pv.request_rows(requests)
 
 
-def _with_pdf(query: str) -> str:
-    return query + ("&" if query else "?") + "format=pdf"
-
-
 @callback(Output("finance-proofs", "children"), Input("url", "search"))
 def proof_links(search):
     """Downloads of the proof of use: per year and for the whole period, for the one partner
@@ -379,21 +375,7 @@ def proof_links(search):
     ]
     links.append(("Verwendungsnachweis", flt.to_search(query)))
     return [
-        html.Div(f"Zahlenteil als Excel oder PDF ({who}):", className="fw-semibold mb-1"),
-        html.Ul(
-            [
-                html.Li(
-                    [
-                        html.A(label, href=f"/download/nachweis{q}", download=""),
-                        " · ",
-                        html.A("PDF", href=f"/download/nachweis{_with_pdf(q)}", download="",
-                               title=f"{label} als PDF (A4)"),
-                    ]
-                )
-                for label, q in links
-            ],
-            className="mb-0",
-        ),
+        *documents.proof_links(links, who),
         *documents.report_links(
             [(str(y), flt.to_search({**query, "jahr": str(y)})) for y in config.years]
             + [("gesamte Laufzeit", flt.to_search(query))],
