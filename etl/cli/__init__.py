@@ -9,10 +9,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from etl.cli import config, documents, intake, ops, plan, users
+from etl.cli import config, documents, intake, notify, ops, plan, users
 from etl.core.config import ConfigError
 
-GROUPS = (intake, documents, users, plan, ops, config)
+GROUPS = (intake, documents, users, plan, ops, config, notify)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -9,9 +9,11 @@ from etl.cli.common import context, month_arg
 
 
 def cmd_demo(args) -> int:
-    from etl.ops.demo import run_demo, run_review_demo
+    from etl.ops.demo import create_demo_accounts, run_demo, run_review_demo
 
     settings, config, engine = context(args)
+    for username, role, password in create_demo_accounts(engine, config):
+        print(f"Demo-Konto: {username} / {password} ({role}), E-Mail {username}@example.org")
     results = run_demo(engine, config, settings, until=args.until)
     run_review_demo(engine, config)
     counts: dict[str, int] = {}

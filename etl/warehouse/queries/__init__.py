@@ -14,6 +14,7 @@ and use the names below, its API:
 - :mod:`.upload_log`: received files, month approval state, audit log
 - :mod:`.finance`: finance plan versions and payment requests
 - :mod:`.months`: the month review (state of each partner-month, comments)
+- :mod:`.notify`: mail recipients, notification preferences, the outbox
 """
 
 from etl.warehouse.queries.facts import (
@@ -33,6 +34,14 @@ from etl.warehouse.queries.finance import (
     plan_versions,
 )
 from etl.warehouse.queries.months import month_comments, month_states
+from etl.warehouse.queries.notify import (
+    last_digests,
+    mail_recipients,
+    notification_prefs,
+    outbox_keys,
+    outbox_rows,
+    pending_mail,
+)
 from etl.warehouse.queries.reach import (
     REACH_CHUNK,
     activity_keys,
@@ -88,16 +97,22 @@ __all__ = [
     "event_counts",
     "event_rows",
     "expenditure_rows",
+    "last_digests",
     "latest_loaded_upload",
     "latest_plan_version_id",
     "latest_upload_id",
+    "mail_recipients",
     "money_months",
     "month_comments",
     "month_locks",
     "month_states",
     "month_status",
     "monthly_facts",
+    "notification_prefs",
+    "outbox_keys",
+    "outbox_rows",
     "participation_rows",
+    "pending_mail",
     "payment_requests",
     "personnel_by_group",
     "personnel_recorded",
