@@ -19,8 +19,10 @@ def _now(args) -> datetime:
 
 
 def _print_mail(msg) -> None:
+    from etl.workflow.notify.mail import body_of
+
     print(f"An: {msg['To']}\nBetreff: {msg['Subject']}\n")
-    print(msg.get_content().rstrip("\n"))
+    print(body_of(msg).rstrip("\n"))
     print("-" * 72)
 
 

@@ -20,7 +20,7 @@ from etl.core.money import format_eur
 
 PROOF_AHEAD = (60, 30, 7)  # days before a proof-of-use deadline
 APPROVED_LOOKBACK = 14  # an approval older than this many days is not announced any more
-LAST_REMINDER_WINDOW = 31  # the last overdue reminder is sent within this many days
+LAST_REMINDER_WINDOW = 10  # the last reminder goes out if notify runs within 10 days of it
 
 
 @dataclass(frozen=True)

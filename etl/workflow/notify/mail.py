@@ -9,7 +9,9 @@ from __future__ import annotations
 import contextlib
 import smtplib
 import ssl
-from email.message import EmailMessage
+from email.charset import QP, Charset
+from email.header import Header
+from email.mime.text import MIMEText
 from email.utils import formatdate, make_msgid
 from urllib.parse import unquote, urlsplit
 
@@ -54,15 +56,23 @@ def digest_subject(n: int, digest: str) -> str:
     return f"Fördercockpit: {n} Meldungen ({MODE_LABELS[digest]})"
 
 
-def message(*, sender: str, to: str, subject: str, body: str) -> EmailMessage:
-    """A plain-text UTF-8 mail marked as automatically generated."""
-    msg = EmailMessage()
-    msg["From"], msg["To"], msg["Subject"] = sender, to, subject
+def message(*, sender: str, to: str, subject: str, body: str) -> MIMEText:
+    """A plain-text UTF-8 mail (quoted-printable) marked as automatically generated. The
+    subject is encoded as whole RFC 2047 words, which every client joins without the stray
+    space that folding a half-encoded header can leave."""
+    charset = Charset("utf-8")
+    charset.body_encoding = QP
+    msg = MIMEText(body, "plain", charset)
+    msg["From"], msg["To"], msg["Subject"] = sender, to, Header(subject, "utf-8")
     msg["Date"] = formatdate(localtime=True)
     msg["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2].strip("> ") or None)
     msg["Auto-Submitted"] = "auto-generated"
-    msg.set_content(body)
     return msg
+
+
+def body_of(msg: MIMEText) -> str:
+    """The text of a mail made by :func:`message`."""
+    return msg.get_payload(decode=True).decode("utf-8")
 
 
 def parse_url(url: str) -> dict:
@@ -104,7 +114,7 @@ class SmtpSender:
             conn.login(c["user"], c["password"])
         return conn
 
-    def send(self, msg: EmailMessage) -> None:
+    def send(self, msg: MIMEText) -> None:
         """Hand one mail to the server; raises on refusal (the caller keeps it pending)."""
         try:
             if self.conn is None:

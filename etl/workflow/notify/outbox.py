@@ -53,7 +53,7 @@ class Summary:
     sent: int = 0
     failed: int = 0
     skipped: int = 0
-    mails: list = field(default_factory=list)  # EmailMessage of every mail sent / planned
+    mails: list = field(default_factory=list)  # the MIMEText of every mail sent or planned
 
 
 def recipients_of(event: Event, users: list[dict]) -> list[dict]:
