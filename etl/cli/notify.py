@@ -8,8 +8,10 @@ from datetime import date, datetime, time
 
 from etl.cli.common import context
 
-OFF = ("E-Mail-Benachrichtigungen sind ausgeschaltet: SMTP_URL und MAIL_FROM sind nicht "
-       "(beide) gesetzt. Es wurde nichts versendet.")
+OFF = (
+    "E-Mail-Benachrichtigungen sind ausgeschaltet: SMTP_URL und MAIL_FROM sind nicht "
+    "(beide) gesetzt. Es wurde nichts versendet."
+)
 
 
 def _now(args) -> datetime:
@@ -43,18 +45,25 @@ def cmd_notify(args) -> int:
             print(OFF.replace("Es wurde nichts versendet.", "Probelauf:") + "\n")
         for msg in summary.mails:
             _print_mail(msg)
-        print(f"Probelauf: {summary.events} Ereignisse, {summary.queued} neue Meldungen, "
-              f"{len(summary.mails)} E-Mails würden versendet. Nichts gespeichert.")
+        print(
+            f"Probelauf: {summary.events} Ereignisse, {summary.queued} neue Meldungen, "
+            f"{len(summary.mails)} E-Mails würden versendet. Nichts gespeichert."
+        )
         return 0
-    print(f"{summary.events} Ereignisse, {summary.queued} neue Meldungen, "
-          f"{summary.sent} E-Mails versendet, {summary.failed} fehlgeschlagen "
-          f"(werden beim nächsten Lauf wiederholt), {summary.skipped} abbestellt.")
+    print(
+        f"{summary.events} Ereignisse, {summary.queued} neue Meldungen, "
+        f"{summary.sent} E-Mails versendet, {summary.failed} fehlgeschlagen "
+        f"(werden beim nächsten Lauf wiederholt), {summary.skipped} abbestellt."
+    )
     return 1 if summary.failed else 0
 
 
 def register(sub) -> None:
     p = sub.add_parser("notify", help="send due e-mail notifications (cron / systemd timer)")
-    p.add_argument("--dry-run", action="store_true",
-                   help="print the mails that would be sent; store and send nothing")
+    p.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="print the mails that would be sent; store and send nothing",
+    )
     p.add_argument("--today", help="run as of this day (YYYY-MM-DD, 07:00), for tests")
     p.set_defaults(func=cmd_notify)

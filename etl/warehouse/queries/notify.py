@@ -36,8 +36,10 @@ def notification_prefs(engine: Engine, *, user_id: int | None = None) -> dict:
 def outbox_keys(engine: Engine) -> set[tuple[int, str]]:
     """(user_id, event_key) of every outbox row, whatever its state."""
     with engine.connect() as conn:
-        return {(r.user_id, r.event_key) for r in conn.execute(
-            select(outbox.c.user_id, outbox.c.event_key))}
+        return {
+            (r.user_id, r.event_key)
+            for r in conn.execute(select(outbox.c.user_id, outbox.c.event_key))
+        }
 
 
 def pending_mail(engine: Engine) -> list[dict]:

@@ -25,16 +25,21 @@ def enqueue(
     its state): True when it was added. Safe against a parallel run (ON CONFLICT)."""
     stmt = (
         _insert(conn, outbox)
-        .values(user_id=user_id, event_key=event_key, kind=kind, payload=payload,
-                created_at=at, state="pending", attempts=0)
+        .values(
+            user_id=user_id,
+            event_key=event_key,
+            kind=kind,
+            payload=payload,
+            created_at=at,
+            state="pending",
+            attempts=0,
+        )
         .on_conflict_do_nothing(index_elements=["user_id", "event_key"])
     )
     return conn.execute(stmt).rowcount == 1
 
 
-def mark_sent(
-    conn: Connection, *, ids: Sequence[int], at: datetime, digest: str | None
-) -> int:
+def mark_sent(conn: Connection, *, ids: Sequence[int], at: datetime, digest: str | None) -> int:
     """Pending rows ``ids`` are in a mail now; returns the rows changed."""
     c = outbox.c
     return conn.execute(

@@ -20,6 +20,7 @@ from etl.core.money import format_eur
 
 PROOF_AHEAD = (60, 30, 7)  # days before a proof-of-use deadline
 APPROVED_LOOKBACK = 14  # an approval older than this many days is not announced any more
+REVIEWERS = ("steering", "finance")
 LAST_REMINDER_WINDOW = 10  # the last reminder goes out if notify runs within 10 days of it
 
 
@@ -65,8 +66,9 @@ def proof_deadlines(config: NetworkConfig) -> list[tuple[str, str, date]]:
     out = []
     for year in config.years[:-1]:
         last = calendar.monthrange(year + 1, month)[1]
-        out.append((f"interim-{year}", f"Zwischennachweis {year}",
-                    date(year + 1, month, min(day, last))))
+        out.append(
+            (f"interim-{year}", f"Zwischennachweis {year}", date(year + 1, month, min(day, last)))
+        )
     final = _add_months(config.end, config.rules.final_proof_months)
     return [*out, ("final", "Verwendungsnachweis (Schlussnachweis)", final)]
 
@@ -104,17 +106,29 @@ def _missing_event(partner, month: date, due: date, stage: int, today: date) -> 
     if stage == 0:
         when = "heute" if due == today else f"seit dem {de(due)}"
         return Event(
-            f"due:{key}", "due", ("partner",), f"Monatsbericht {name} ist {when} fällig",
+            f"due:{key}",
+            "due",
+            ("partner",),
+            f"Monatsbericht {name} ist {when} fällig",
             (f"Der Monatsbericht {name} von {partner.name} ist am {de(due)} fällig.", ask),
-            link, partner.code, (due, partner.code),
+            link,
+            partner.code,
+            (due, partner.code),
         )
     days = (today - due).days
     return Event(
-        f"overdue:{key}:+{stage}", "overdue", ("partner",),
+        f"overdue:{key}:+{stage}",
+        "overdue",
+        ("partner",),
         f"Erinnerung: Monatsbericht {name} ist seit {days} Tagen überfällig",
-        (f"Der Monatsbericht {name} von {partner.name} war am {de(due)} fällig und ist noch "
-         "nicht eingegangen.", ask),
-        link, partner.code, (due, partner.code),
+        (
+            f"Der Monatsbericht {name} von {partner.name} war am {de(due)} fällig und ist noch "
+            "nicht eingegangen.",
+            ask,
+        ),
+        link,
+        partner.code,
+        (due, partner.code),
     )
 
 
@@ -124,43 +138,66 @@ def _stamp(at) -> str:
 
 def _last_question(comments: pd.DataFrame, code: str, month: date) -> str | None:
     rows = comments[
-        (comments["partner_code"] == code) & (comments["month"] == month)
+        (comments["partner_code"] == code)
+        & (comments["month"] == month)
         & (comments["kind"] == "question")
     ]
     return None if rows.empty else str(rows["text"].iloc[-1])
 
 
+def _query_event(p, r, comments: pd.DataFrame) -> Event:
+    """A Rückfrage waiting for the partner's answer (keyed by when it was asked)."""
+    name, text = month_name(r.month), _last_question(comments, p.code, r.month)
+    lines = (
+        f"Zum Monatsbericht {name} von {p.name} gibt es eine Rückfrage von {r.changed_by}.",
+        *([f"»{text}«"] if text else ()),
+        "Bitte antworten Sie im Meldestand oder laden Sie einen korrigierten Bericht hoch.",
+    )
+    key = f"query:{p.code}:{r.month:%Y-%m}:{_stamp(r.changed_at)}"
+    subject = f"Rückfrage zum Monatsbericht {name}"
+    link = f"/meldestand?partner={p.code}"
+    return Event(key, "query", ("partner",), subject, lines, link, p.code, (r.month, p.code))
+
+
+def _approved_event(p, r) -> Event:
+    """The partner's month was approved (keyed by when)."""
+    name, day = month_name(r.month), pd.Timestamp(r.approved_at).date()
+    lines = (
+        f"Der Monatsbericht {name} von {p.name} wurde am {de(day)} von {r.approved_by} "
+        "freigegeben.",
+    )
+    key = f"approved:{p.code}:{r.month:%Y-%m}:{_stamp(r.approved_at)}"
+    subject = f"Monatsbericht {name} freigegeben"
+    link = f"/meldestand?partner={p.code}"
+    return Event(key, "approved", ("partner",), subject, lines, link, p.code, (r.month, p.code))
+
+
+def _review_event(p, r) -> Event:
+    """A month awaiting review, for steering and finance (keyed by its submission)."""
+    name, day = month_name(r.month), pd.Timestamp(r.changed_at).date()
+    key = f"review:{p.code}:{r.month:%Y-%m}:{_stamp(r.changed_at)}"
+    subject = f"{p.name}: {name} wartet auf Freigabe"
+    lines = (f"Eingereicht am {de(day)} von {r.changed_by}.",)
+    link = f"/freigabe?partner={p.code}"
+    return Event(key, "review", REVIEWERS, subject, lines, link, None, (r.month, p.code))
+
+
 def _state_events(config, states: pd.DataFrame, comments: pd.DataFrame, today: date) -> list:
     """Rückfrage waiting and month approved (to the partner); awaiting review (reviewers)."""
+    recent = today - timedelta(days=APPROVED_LOOKBACK)
     out = []
     for r in states.itertuples(index=False):
-        p, name = config.partner(r.partner_code), month_name(r.month)
-        key = f"{p.code}:{r.month:%Y-%m}"
-        link = f"/meldestand?partner={p.code}"
+        p = config.partner(r.partner_code)
         if r.state == "query":
-            text = _last_question(comments, p.code, r.month)
-            lines = (f"Zum Monatsbericht {name} von {p.name} gibt es eine Rückfrage "
-                     f"von {r.changed_by}.", *([f"»{text}«"] if text else ()),
-                     "Bitte antworten Sie im Meldestand oder laden Sie einen korrigierten "
-                     "Bericht hoch.")
-            out.append(Event(f"query:{key}:{_stamp(r.changed_at)}", "query", ("partner",),
-                             f"Rückfrage zum Monatsbericht {name}", lines, link, p.code,
-                             (r.month, p.code)))
-        elif r.state == "approved" and r.approved_at is not None and \
-                pd.Timestamp(r.approved_at).date() >= today - timedelta(days=APPROVED_LOOKBACK):
-            out.append(Event(
-                f"approved:{key}:{_stamp(r.approved_at)}", "approved", ("partner",),
-                f"Monatsbericht {name} freigegeben",
-                (f"Der Monatsbericht {name} von {p.name} wurde am "
-                 f"{de(pd.Timestamp(r.approved_at).date())} von {r.approved_by} freigegeben.",),
-                link, p.code, (r.month, p.code)))
+            out.append(_query_event(p, r, comments))
+        elif (
+            r.state == "approved"
+            and r.approved_at is not None
+            and pd.Timestamp(r.approved_at).date() >= recent
+        ):
+            out.append(_approved_event(p, r))
         elif r.state == "submitted":
-            out.append(Event(
-                f"review:{key}:{_stamp(r.changed_at)}", "review", ("steering", "finance"),
-                f"{p.name}: {name} wartet auf Freigabe",
-                (f"Eingereicht am {de(pd.Timestamp(r.changed_at).date())} "
-                 f"von {r.changed_by}.",),
-                f"/freigabe?partner={p.code}", None, (r.month, p.code)))
+            out.append(_review_event(p, r))
     return out
 
 
@@ -172,12 +209,21 @@ def _payment_events(config, payments: pd.DataFrame) -> list:
             continue
         p = config.partner(r.partner_code)
         amount = format_eur(int(r.requested_cents))
-        out.append(Event(
-            f"payment:{r.id}", "payment", ("finance",),
-            f"Mittelabruf {p.name} über {amount} wartet auf Freigabe",
-            (f"Mittelabruf vom {de(r.requested_date)} für {month_name(r.period_start)} bis "
-             f"{month_name(r.period_end)}: {amount}.",),
-            "/mittelabrufe", None, (r.requested_date, p.code)))
+        out.append(
+            Event(
+                f"payment:{r.id}",
+                "payment",
+                ("finance",),
+                f"Mittelabruf {p.name} über {amount} wartet auf Freigabe",
+                (
+                    f"Mittelabruf vom {de(r.requested_date)} für {month_name(r.period_start)} bis "
+                    f"{month_name(r.period_end)}: {amount}.",
+                ),
+                "/mittelabrufe",
+                None,
+                (r.requested_date, p.code),
+            )
+        )
     return out
 
 
@@ -186,22 +232,42 @@ def _proof_events(config, today: date) -> list:
     out, first = [], PROOF_AHEAD[0]
     for key, label, due in proof_deadlines(config):
         # windows [due - 60, due - 30), [due - 30, due - 7), [due - 7, due)
-        stage = _stage(today, due - timedelta(days=first),
-                       tuple(first - a for a in PROOF_AHEAD), PROOF_AHEAD[-1])
+        stage = _stage(
+            today,
+            due - timedelta(days=first),
+            tuple(first - a for a in PROOF_AHEAD),
+            PROOF_AHEAD[-1],
+        )
         if stage is None:
             continue
         days = (due - today).days
-        out.append(Event(
-            f"proof:{key}:{first - stage}", "proof", ("finance",),
-            f"{label} ist am {de(due)} fällig (in {days} Tagen)",
-            (f"Frist für den {label}: {de(due)}.",
-             "Die Zahlen dazu stehen auf der Seite Finanzen (Download Nachweis)."),
-            "/finanzen", None, (due,)))
+        out.append(
+            Event(
+                f"proof:{key}:{first - stage}",
+                "proof",
+                ("finance",),
+                f"{label} ist am {de(due)} fällig (in {days} Tagen)",
+                (
+                    f"Frist für den {label}: {de(due)}.",
+                    "Die Zahlen dazu stehen auf der Seite Finanzen (Download Nachweis).",
+                ),
+                "/finanzen",
+                None,
+                (due,),
+            )
+        )
     return out
 
 
-def derive(config: NetworkConfig, *, states: pd.DataFrame, comments: pd.DataFrame,
-           payments: pd.DataFrame, today: date, overdue: tuple[int, ...]) -> list[Event]:
+def derive(
+    config: NetworkConfig,
+    *,
+    states: pd.DataFrame,
+    comments: pd.DataFrame,
+    payments: pd.DataFrame,
+    today: date,
+    overdue: tuple[int, ...],
+) -> list[Event]:
     """Every event of ``today``, sorted by kind and then by month/partner."""
     events = [
         *_missing(config, states, today, overdue),

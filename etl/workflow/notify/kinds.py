@@ -36,18 +36,30 @@ class Kind:
 KINDS = {
     k.key: k
     for k in (
-        Kind("due", "Bericht fällig", "am Abgabetag, solange der Monatsbericht fehlt",
-             PARTNER, "now"),
-        Kind("overdue", "Bericht überfällig", "Erinnerungen nach dem Abgabetag",
-             PARTNER, "now"),
-        Kind("query", "Rückfrage", "eine Rückfrage zu Ihrem Monatsbericht wartet auf Antwort",
-             PARTNER, "now"),
-        Kind("approved", "Monat freigegeben", "Ihr Monatsbericht wurde freigegeben",
-             PARTNER, "daily"),
-        Kind("review", "Zur Freigabe", "eingereichte Monate warten auf Prüfung",
-             REVIEWERS, "daily"),
-        Kind("proof", "Nachweisfristen", "Zwischen- und Verwendungsnachweis 60, 30 und 7 Tage "
-             "vor der Frist", FINANCE, "now"),
+        Kind(
+            "due", "Bericht fällig", "am Abgabetag, solange der Monatsbericht fehlt", PARTNER, "now"
+        ),
+        Kind("overdue", "Bericht überfällig", "Erinnerungen nach dem Abgabetag", PARTNER, "now"),
+        Kind(
+            "query",
+            "Rückfrage",
+            "eine Rückfrage zu Ihrem Monatsbericht wartet auf Antwort",
+            PARTNER,
+            "now",
+        ),
+        Kind(
+            "approved", "Monat freigegeben", "Ihr Monatsbericht wurde freigegeben", PARTNER, "daily"
+        ),
+        Kind(
+            "review", "Zur Freigabe", "eingereichte Monate warten auf Prüfung", REVIEWERS, "daily"
+        ),
+        Kind(
+            "proof",
+            "Nachweisfristen",
+            "Zwischen- und Verwendungsnachweis 60, 30 und 7 Tage vor der Frist",
+            FINANCE,
+            "now",
+        ),
         Kind("payment", "Mittelabrufe", "Mittelabrufe warten auf Freigabe", FINANCE, "daily"),
     )
 }

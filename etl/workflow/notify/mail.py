@@ -25,11 +25,21 @@ class MailConfigError(ValueError):
 
 
 def greeting(lines: list[str], footer_url: str, network: str) -> str:
-    return "\n".join([
-        "Guten Tag,", "", *lines, "", "-- ", f"Fördercockpit · {network}",
-        "Diese Nachricht wurde automatisch versendet. Welche Nachrichten Sie wann bekommen, "
-        f"stellen Sie hier ein: {footer_url}/einstellungen",
-    ]) + "\n"
+    return (
+        "\n".join(
+            [
+                "Guten Tag,",
+                "",
+                *lines,
+                "",
+                "-- ",
+                f"Fördercockpit · {network}",
+                "Diese Nachricht wurde automatisch versendet. Welche Nachrichten Sie wann "
+                f"bekommen, stellen Sie hier ein: {footer_url}/einstellungen",
+            ]
+        )
+        + "\n"
+    )
 
 
 def single_text(item: dict, base_url: str) -> list[str]:
@@ -47,8 +57,12 @@ def digest_text(items: list[dict], digest: str, base_url: str) -> list[str]:
         title = f"{kind.label} ({len(group)})"
         out += ["", title, "=" * len(title)]
         for item in group:
-            out += ["", f"* {item['subject']}", *(f"  {line}" for line in item["lines"]),
-                    f"  {base_url}{item['link']}"]
+            out += [
+                "",
+                f"* {item['subject']}",
+                *(f"  {line}" for line in item["lines"]),
+                f"  {base_url}{item['link']}",
+            ]
     return out
 
 
@@ -102,8 +116,9 @@ class SmtpSender:
     def _open(self) -> smtplib.SMTP:
         c = self.cfg
         if c["scheme"] == "smtps":
-            conn = smtplib.SMTP_SSL(c["host"], c["port"], timeout=self.timeout,
-                                    context=ssl.create_default_context())
+            conn = smtplib.SMTP_SSL(
+                c["host"], c["port"], timeout=self.timeout, context=ssl.create_default_context()
+            )
         else:
             conn = smtplib.SMTP(c["host"], c["port"], timeout=self.timeout)
             conn.ehlo()

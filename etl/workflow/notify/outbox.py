@@ -59,22 +59,28 @@ class Summary:
 def recipients_of(event: Event, users: list[dict]) -> list[dict]:
     """The accounts an event goes to: its roles, and its partner for partner accounts."""
     return [
-        u for u in users
+        u
+        for u in users
         if u["role"] in event.roles
         and (event.partner is None or u["partner_code"] == event.partner)
     ]
 
 
 def _payload(event: Event) -> str:
-    return json.dumps({"subject": event.subject, "lines": list(event.lines),
-                       "link": event.link}, ensure_ascii=False)
+    return json.dumps(
+        {"subject": event.subject, "lines": list(event.lines), "link": event.link},
+        ensure_ascii=False,
+    )
 
 
 def collect(engine: Engine, config: NetworkConfig, settings: Settings, now: datetime):
     """Today's events and their (user, event) pairs."""
     events = derive(
-        config, states=queries.month_states(engine), comments=queries.month_comments(engine),
-        payments=queries.payment_requests(engine), today=now.date(),
+        config,
+        states=queries.month_states(engine),
+        comments=queries.month_comments(engine),
+        payments=queries.payment_requests(engine),
+        today=now.date(),
         overdue=settings.overdue_days,
     )
     users = queries.mail_recipients(engine)
@@ -85,8 +91,9 @@ def enqueue(engine: Engine, pairs, now: datetime) -> int:
     """Write the outbox rows of ``pairs`` that do not exist yet; returns how many."""
     with db.writing(engine) as conn:
         return sum(
-            store.enqueue(conn, user_id=u["id"], event_key=e.key, kind=e.kind,
-                          payload=_payload(e), at=now)
+            store.enqueue(
+                conn, user_id=u["id"], event_key=e.key, kind=e.kind, payload=_payload(e), at=now
+            )
             for u, e in pairs
         )
 
@@ -95,8 +102,9 @@ def _due(mode: str, last: datetime | None, now: datetime) -> bool:
     return mode == "now" or last is None or now - last >= DIGEST_GAP[mode]
 
 
-def plan(pending: list[dict], users: dict[int, dict], prefs: dict, last: dict,
-         now: datetime) -> tuple[list[Batch], list[int]]:
+def plan(
+    pending: list[dict], users: dict[int, dict], prefs: dict, last: dict, now: datetime
+) -> tuple[list[Batch], list[int]]:
     """The mails to send now and the rows to skip (kind switched off or not for the role)."""
     batches, skipped = [], []
     for uid in sorted({r["user_id"] for r in pending}):
@@ -125,9 +133,12 @@ def compose(batch: Batch, settings: Settings, network: str):
     else:
         subject = mail.digest_subject(len(items), batch.digest)
         lines = mail.digest_text(items, batch.digest, base)
-    return mail.message(sender=settings.mail_from or "fördercockpit@localhost",
-                        to=batch.user["email"], subject=subject,
-                        body=mail.greeting(lines, base, network))
+    return mail.message(
+        sender=settings.mail_from or "fördercockpit@localhost",
+        to=batch.user["email"],
+        subject=subject,
+        body=mail.greeting(lines, base, network),
+    )
 
 
 def _send(engine: Engine, batch: Batch, msg, sender, now: datetime) -> bool:
@@ -137,16 +148,24 @@ def _send(engine: Engine, batch: Batch, msg, sender, now: datetime) -> bool:
         sender.send(msg)
     except Exception as exc:  # refused, timed out, connection lost: retried next run
         with db.writing(engine) as conn:
-            store.mark_failed_attempt(conn, ids=ids, error=f"{type(exc).__name__}: {exc}",
-                                      give_up_after=MAX_ATTEMPTS)
+            store.mark_failed_attempt(
+                conn, ids=ids, error=f"{type(exc).__name__}: {exc}", give_up_after=MAX_ATTEMPTS
+            )
         return False
     with db.writing(engine) as conn:
         store.mark_sent(conn, ids=ids, at=now, digest=batch.digest)
         audit.record(
-            conn, "mail_sent", username=batch.user["username"],
-            partner=batch.user["partner_code"], at=now,
-            detail={"to": batch.user["email"], "subject": str(msg["Subject"]),
-                    "digest": batch.digest, "events": [r["event_key"] for r in batch.rows]},
+            conn,
+            "mail_sent",
+            username=batch.user["username"],
+            partner=batch.user["partner_code"],
+            at=now,
+            detail={
+                "to": batch.user["email"],
+                "subject": str(msg["Subject"]),
+                "digest": batch.digest,
+                "events": [r["event_key"] for r in batch.rows],
+            },
         )
     return True
 
@@ -155,16 +174,31 @@ def _dry_pending(engine: Engine, pairs, now: datetime) -> list[dict]:
     """The pending rows a real run would see, without writing: stored ones + new ones."""
     have = queries.outbox_keys(engine)
     new = [
-        {"id": None, "user_id": u["id"], "event_key": e.key, "kind": e.kind,
-         "payload": _payload(e), "created_at": now, "attempts": 0}
-        for u, e in pairs if (u["id"], e.key) not in have
+        {
+            "id": None,
+            "user_id": u["id"],
+            "event_key": e.key,
+            "kind": e.kind,
+            "payload": _payload(e),
+            "created_at": now,
+            "attempts": 0,
+        }
+        for u, e in pairs
+        if (u["id"], e.key) not in have
     ]
     unique = {(r["user_id"], r["event_key"]): r for r in new}
     return [*queries.pending_mail(engine), *unique.values()]
 
 
-def run(engine: Engine, config: NetworkConfig, settings: Settings, *, now: datetime,
-        dry_run: bool = False, sender=None) -> Summary:
+def run(
+    engine: Engine,
+    config: NetworkConfig,
+    settings: Settings,
+    *,
+    now: datetime,
+    dry_run: bool = False,
+    sender=None,
+) -> Summary:
     """One notify run at ``now`` (see the module docstring); ``dry_run`` writes and sends
     nothing and returns the mails it would send."""
     events, pairs = collect(engine, config, settings, now)
@@ -176,8 +210,9 @@ def run(engine: Engine, config: NetworkConfig, settings: Settings, *, now: datet
         summary.queued = enqueue(engine, pairs, now)
         pending = queries.pending_mail(engine)
     users = {u["id"]: u for u in queries.mail_recipients(engine)}
-    batches, skipped = plan(pending, users, queries.notification_prefs(engine),
-                            queries.last_digests(engine), now)
+    batches, skipped = plan(
+        pending, users, queries.notification_prefs(engine), queries.last_digests(engine), now
+    )
     summary.skipped = len(skipped)
     if not dry_run and skipped:
         with db.writing(engine) as conn:

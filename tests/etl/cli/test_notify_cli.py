@@ -31,15 +31,32 @@ def etl(engine, tmp_path):
         base.pop(name, None)
 
     def run(*args: str, stdin: str = "", **env: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "etl", *args], env={**base, **env},
-                              input=stdin, capture_output=True, text=True, timeout=300)
+        return subprocess.run(
+            [sys.executable, "-m", "etl", *args],
+            env={**base, **env},
+            input=stdin,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
 
     return run
 
 
 def test_notify_is_off_without_smtp_and_sends_with_it(etl, smtp):
-    made = etl("user", "add", "anna", "--role", "partner", "--partner", "DO",
-               "--email", "anna@example.org", "--password-stdin", stdin="geheim-genug-123\n")
+    made = etl(
+        "user",
+        "add",
+        "anna",
+        "--role",
+        "partner",
+        "--partner",
+        "DO",
+        "--email",
+        "anna@example.org",
+        "--password-stdin",
+        stdin="geheim-genug-123\n",
+    )
     assert made.returncode == 0, made.stderr
     assert "anna@example.org" in etl("user", "list").stdout
     off = etl("notify", "--today", "2025-04-10")
@@ -67,7 +84,10 @@ def test_a_fresh_demo_has_mail_to_send(engine, config, settings, smtp):
     run_demo(engine, config, settings, until=date(2024, 9, 1))
     run_review_demo(engine, config)
     assert {u["email"] for u in queries.mail_recipients(engine)} >= {
-        "steuerung@example.org", "finanzen@example.org", "partner-do@example.org"}
+        "steuerung@example.org",
+        "finanzen@example.org",
+        "partner-do@example.org",
+    }
     live = replace(settings, smtp_url=smtp.url, mail_from="cockpit@example.org")
     summary = outbox.run(engine, config, live, now=datetime(2024, 10, 1, 7, 0))
     assert summary.sent == len(smtp.inbox.mails) > 0

@@ -26,8 +26,14 @@ class Inbox:
             self.refused += 1
             return "451 4.3.0 Bitte später erneut versuchen"
         msg = message_from_bytes(envelope.content, policy=policy.default)
-        self.mails.append({"to": list(envelope.rcpt_tos), "msg": msg,
-                           "subject": str(msg["Subject"]), "body": msg.get_content()})
+        self.mails.append(
+            {
+                "to": list(envelope.rcpt_tos),
+                "msg": msg,
+                "subject": str(msg["Subject"]),
+                "body": msg.get_content(),
+            }
+        )
         return "250 OK"
 
 

@@ -30,8 +30,12 @@ def smtp():
 
 @pytest.fixture
 def mail_settings(settings, smtp):
-    return replace(settings, smtp_url=smtp.url, mail_from="cockpit@example.org",
-                   public_url="https://cockpit.example.org")
+    return replace(
+        settings,
+        smtp_url=smtp.url,
+        mail_from="cockpit@example.org",
+        public_url="https://cockpit.example.org",
+    )
 
 
 @pytest.fixture
@@ -101,8 +105,10 @@ def test_reviewer_digest_collects_several_months_in_one_mail(
 ):
     account(engine, "stella", "steering")
     for code in ("DO", "BO", "HA"):
-        assert ingest(workbook(code, "2025-03", data=month_report(code, "2025-03"))).status \
+        assert (
+            ingest(workbook(code, "2025-03", data=month_report(code, "2025-03"))).status
             == "accepted"
+        )
     day = at(date(2025, 4, 1))
     outbox.run(engine, march_config, mail_settings, now=day)
     assert len(smtp.inbox.mails) == 1
@@ -114,8 +120,9 @@ def test_reviewer_digest_collects_several_months_in_one_mail(
         assert f"https://cockpit.example.org/freigabe?partner={code}" in digest["body"]
     assert audited(engine)[0]["digest"] == "daily" and len(audited(engine)[0]["events"]) == 3
     # one more month later the same day waits for tomorrow's digest
-    assert ingest(workbook("UN", "2025-03", data=month_report("UN", "2025-03"))).status \
-        == "accepted"
+    assert (
+        ingest(workbook("UN", "2025-03", data=month_report("UN", "2025-03"))).status == "accepted"
+    )
     outbox.run(engine, march_config, mail_settings, now=day + timedelta(hours=2))
     assert len(smtp.inbox.mails) == 1
     outbox.run(engine, march_config, mail_settings, now=day + timedelta(days=1))
@@ -170,8 +177,7 @@ def test_proof_deadlines_60_30_7_days_ahead(engine, config, mail_settings, smtp)
     for ahead in range(70, -2, -1):
         outbox.run(engine, config, mail_settings, now=at(due - timedelta(days=ahead)))
     subjects = [m["subject"] for m in smtp.inbox.mails if m["to"] == ["fiona@example.org"]]
-    assert subjects == [f"{label} ist am {due:%d.%m.%Y} fällig (in {n} Tagen)"
-                        for n in (60, 30, 7)]
+    assert subjects == [f"{label} ist am {due:%d.%m.%Y} fällig (in {n} Tagen)" for n in (60, 30, 7)]
     assert all(m["to"] == ["fiona@example.org"] for m in smtp.inbox.mails)
 
 
@@ -187,6 +193,10 @@ def test_smtp_url_forms():
     assert mail.parse_url("smtps://u%40x:p%3Aw@mail.example.org")["port"] == 465
     parsed = mail.parse_url("smtp+starttls://user:pw@mail.example.org:2525")
     assert (parsed["host"], parsed["port"], parsed["user"], parsed["password"]) == (
-        "mail.example.org", 2525, "user", "pw")
+        "mail.example.org",
+        2525,
+        "user",
+        "pw",
+    )
     with pytest.raises(mail.MailConfigError):
         mail.parse_url("http://mail.example.org")
