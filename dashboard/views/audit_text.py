@@ -26,6 +26,7 @@ ACTIONS = {
     "question": "Rückfrage",
     "comment": "Bemerkung",
     "proof_submitted": "Nachweis eingereicht",
+    "mail_sent": "E-Mail versendet",
 }
 DETAIL_LABELS = {
     "file": "Datei",
@@ -50,6 +51,11 @@ DETAIL_LABELS = {
     "previous": "vorher",
     "kind": "Art",
     "text": "Text",
+    "email": "E-Mail",
+    "to": "an",
+    "subject": "Betreff",
+    "digest": "Zusammenfassung",
+    "events": "Meldungen",
 }
 VALUE_LABELS = {
     **MONTH_STATE_LABELS,
@@ -67,6 +73,8 @@ VALUE_LABELS = {
     "accepted": "angenommen",
     "unchanged": "unverändert",
     "held": "zurückgehalten (Bestätigung nötig)",
+    "daily": "täglich",
+    "weekly": "wöchentlich",
 }
 
 

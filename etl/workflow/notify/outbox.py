@@ -163,8 +163,8 @@ def _send(engine: Engine, batch: Batch, msg, sender, now: datetime) -> bool:
             detail={
                 "to": batch.user["email"],
                 "subject": str(msg["Subject"]),
-                "digest": batch.digest,
-                "events": [r["event_key"] for r in batch.rows],
+                **({"digest": batch.digest} if batch.digest else {}),
+                "events": "; ".join(r["event_key"] for r in batch.rows),
             },
         )
     return True
