@@ -35,6 +35,7 @@ from etl.warehouse.queries.finance import (
 )
 from etl.warehouse.queries.months import month_comments, month_states
 from etl.warehouse.queries.notify import (
+    event_keys,
     last_digests,
     mail_recipients,
     notification_prefs,
@@ -95,6 +96,7 @@ __all__ = [
     "resolve_classes",
     "size_class_conflicts",
     "event_counts",
+    "event_keys",
     "event_rows",
     "expenditure_rows",
     "last_digests",

@@ -42,6 +42,13 @@ def outbox_keys(engine: Engine) -> set[tuple[int, str]]:
         }
 
 
+def event_keys(engine: Engine, *, kind: str) -> list[str]:
+    """The distinct event keys of ``kind`` in the outbox (whatever the recipient or state)."""
+    stmt = select(outbox.c.event_key).where(outbox.c.kind == kind).distinct()
+    with engine.connect() as conn:
+        return list(conn.execute(stmt).scalars())
+
+
 def pending_mail(engine: Engine) -> list[dict]:
     """One dict per pending outbox row (id, user_id, event_key, kind, payload, created_at,
     attempts), oldest first."""

@@ -47,7 +47,8 @@ def de(day: date) -> str:
     return f"{day:%d.%m.%Y}"
 
 
-def _add_months(day: date, n: int) -> date:
+def add_months(day: date, n: int) -> date:
+    """``day`` moved by ``n`` months, the day clamped to the target month's length."""
     index = day.year * 12 + day.month - 1 + n
     year, month = divmod(index, 12)
     return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
@@ -55,7 +56,7 @@ def _add_months(day: date, n: int) -> date:
 
 def due_date(month: date, due_day: int) -> date:
     """The day the report of ``month`` is due: ``due_day`` of the following month."""
-    nxt = _add_months(month.replace(day=1), 1)
+    nxt = add_months(month.replace(day=1), 1)
     return nxt.replace(day=min(due_day, calendar.monthrange(nxt.year, nxt.month)[1]))
 
 
@@ -69,7 +70,7 @@ def proof_deadlines(config: NetworkConfig) -> list[tuple[str, str, date]]:
         out.append(
             (f"interim-{year}", f"Zwischennachweis {year}", date(year + 1, month, min(day, last)))
         )
-    final = _add_months(config.end, config.rules.final_proof_months)
+    final = add_months(config.end, config.rules.final_proof_months)
     return [*out, ("final", "Verwendungsnachweis (Schlussnachweis)", final)]
 
 

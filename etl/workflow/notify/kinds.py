@@ -60,6 +60,14 @@ KINDS = {
             FINANCE,
             "now",
         ),
+        Kind(
+            "budget",
+            "Budgetabweichung",
+            "eine Budgetzeile überschreitet die Warn- oder "
+            "Zustimmungsschwelle (oder ist wieder im Rahmen)",
+            FINANCE,
+            "daily",
+        ),
         Kind("payment", "Mittelabrufe", "Mittelabrufe warten auf Freigabe", FINANCE, "daily"),
     )
 }

@@ -21,7 +21,9 @@ from typing import TYPE_CHECKING
 
 from etl.warehouse import audit, db, queries
 from etl.warehouse.store import notify as store
+from etl.workflow import plan as finance_plan
 from etl.workflow.notify import mail
+from etl.workflow.notify.budget import budget_events
 from etl.workflow.notify.events import Event, derive
 from etl.workflow.notify.kinds import kinds_for
 
@@ -83,6 +85,9 @@ def collect(engine: Engine, config: NetworkConfig, settings: Settings, now: date
         today=now.date(),
         overdue=settings.overdue_days,
     )
+    priced = finance_plan.current_config(engine, config)  # the budget of the current plan version
+    keys = queries.event_keys(engine, kind="budget")
+    events += budget_events(priced, queries.money_months(engine), keys, now.date())
     users = queries.mail_recipients(engine)
     return events, [(u, e) for e in events for u in recipients_of(e, users)]
 
