@@ -88,15 +88,17 @@ def _kind_row(kind, mode: str) -> dbc.Card:
 @callback(
     Output("settings-status", "children"),
     Output("settings-body", "children"),
+    Output("settings-save", "style"),
     Input("settings-body", "id"),
 )
 def show(_id):
     user = access.current_user
     modes = kinds.modes_of(data.engine(), user.id, user.role)
     rows = [_kind_row(k, modes[k.key]) for k in kinds.kinds_for(user.role)]
-    if not rows:
-        rows = [html.P("Für Ihre Rolle gibt es keine Benachrichtigungen.")]
-    return _status(user), rows
+    if not rows:  # administration: nothing to choose, nothing to save
+        none = html.P("Für Ihre Rolle gibt es keine Benachrichtigungen.")
+        return _status(user), [none], {"display": "none"}
+    return _status(user), rows, {}
 
 
 @callback(

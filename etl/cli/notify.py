@@ -52,9 +52,14 @@ def cmd_notify(args) -> int:
         return 0
     print(
         f"{summary.events} Ereignisse, {summary.queued} neue Meldungen, "
-        f"{summary.sent} E-Mails versendet, {summary.failed} fehlgeschlagen "
-        f"(werden beim nächsten Lauf wiederholt), {summary.skipped} abbestellt."
+        f"{summary.sent} E-Mails versendet, {summary.skipped} Meldungen abbestellt."
     )
+    if summary.failed:
+        print(
+            f"{summary.failed} E-Mails fehlgeschlagen; sie werden beim nächsten Lauf "
+            "wiederholt (Grund im Ausgang, notification_outbox.last_error).",
+            file=sys.stderr,
+        )
     return 1 if summary.failed else 0
 
 
