@@ -80,6 +80,7 @@ def _user_menu():
     return dbc.DropdownMenu(
         [
             dbc.DropdownMenuItem(f"Rolle: {access.ROLE_LABELS[user.role]}", header=True),
+            dbc.DropdownMenuItem("Benachrichtigungen", href="/einstellungen"),
             _logout_form(),
         ],
         label=user.username,

@@ -51,6 +51,7 @@ def _registry() -> dict[str, tuple[str, Exporter]]:
         "/finanzplan": ("Finanzplan", lists.plan),
         "/mittelabrufe": ("Mittelabrufe", lists.payments),
         "/kennzahlen": ("Kennzahlen", definitions.definitions),
+        "/einstellungen": ("Benachrichtigungen", lists.notifications),
     }
 
 

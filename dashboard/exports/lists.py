@@ -184,11 +184,25 @@ def audit(src: Source, _query: dict, _f: flt.Filters) -> PageExport:
 
 def accounts(src: Source, _query: dict, _f: flt.Filters) -> PageExport:
     rows = [
-        [u.username, ROLE_LABELS[u.role], u.partner_code, "aktiv" if u.is_active else "gesperrt"]
+        [u.username, u.email, ROLE_LABELS[u.role], u.partner_code,
+         "aktiv" if u.is_active else "gesperrt"]
         for u in users.list_users(src.engine)
     ]
-    cols = [Column("Benutzer"), Column("Rolle"), Column("Partner"), Column("Status")]
+    cols = [Column("Benutzer"), Column("E-Mail"), Column("Rolle"), Column("Partner"),
+            Column("Status")]
     return PageExport([Table("Benutzer", cols, rows)], filters_apply=())
+
+
+def notifications(src: Source, _query: dict, _f: flt.Filters) -> PageExport:
+    """The exporting user's notification choices (none on the command line)."""
+    from etl.workflow.notify import kinds
+
+    user = users.get_user(src.engine, src.user)
+    modes = kinds.modes_of(src.engine, user.id, user.role) if user else {}
+    rows = [[k.label, k.help, kinds.MODE_LABELS[modes[k.key]]]
+            for k in (kinds.kinds_for(user.role) if user else [])]
+    cols = [Column("Benachrichtigung"), Column("Wann"), Column("Zustellung")]
+    return PageExport([Table("Benachrichtigungen", cols, rows)], filters_apply=())
 
 
 # --- Finanzplan -----------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Benutzer: the admin creates accounts, resets passwords, and disables accounts."""
+"""Benutzer: the admin creates accounts, resets passwords, sets e-mail addresses (for
+notifications), and disables accounts."""
 
 from __future__ import annotations
 
@@ -36,6 +37,12 @@ def _account_form(config) -> list:
     return [
         html.H5("Benutzer anlegen oder Passwort setzen"),
         dbc.Input(id="admin-username", placeholder="Benutzername (E-Mail)"),
+        dbc.Input(
+            id="admin-email",
+            type="email",
+            className="mt-2",
+            placeholder="E-Mail-Adresse für Benachrichtigungen (optional)",
+        ),
         dbc.Label("Rolle", html_for="admin-role", className="mt-2"),
         dbc.Select(
             id="admin-role",
@@ -68,6 +75,9 @@ def _action_buttons() -> list:
         dbc.Button(
             "Passwort setzen", id="admin-reset", color="primary", outline=True, className="me-2"
         ),
+        dbc.Button(
+            "E-Mail setzen", id="admin-email-set", color="primary", outline=True, className="me-2"
+        ),
         dbc.Button("Sperren", id="admin-disable", color="danger", outline=True, className="me-2"),
         dbc.Button("Entsperren", id="admin-enable", color="success", outline=True),
     ]
@@ -80,6 +90,7 @@ def _account_grid() -> dag.AgGrid:
         rowData=[],
         columnDefs=[
             {"field": "username", "headerName": "Benutzer", "flex": 1, "minWidth": 170},
+            {"field": "email", "headerName": "E-Mail", "minWidth": 170},
             {"field": "role", "headerName": "Rolle"},
             {"field": "partner", "headerName": "Partner", "width": 100},
             {"field": "state", "headerName": "Status", "width": 110},
@@ -89,13 +100,19 @@ def _account_grid() -> dag.AgGrid:
     )
 
 
-def _do(action: str, username: str, role: str, partner: str | None, password: str) -> str:
+def _do(action: str, username: str, role: str, partner: str | None, password: str, email) -> str:
     engine, by = data.engine(), access.current_user.username
     if action == "admin-create":
+        users.check_email(email)  # before the account exists
         users.create_user(
             engine, username, password or "", role, partner if role == "partner" else None, by=by
         )
+        if email:
+            users.set_email(engine, username, email, by=by)
         return f"Benutzer '{username}' angelegt."
+    if action == "admin-email-set":
+        users.set_email(engine, username, email, by=by)
+        return f"E-Mail-Adresse von '{username}': {email or '(keine)'}."
     if action == "admin-reset":
         users.set_password(engine, username, password or "", by=by)
         return f"Passwort von '{username}' gesetzt."
@@ -109,19 +126,22 @@ def _do(action: str, username: str, role: str, partner: str | None, password: st
     Input("admin-reset", "n_clicks"),
     Input("admin-disable", "n_clicks"),
     Input("admin-enable", "n_clicks"),
+    Input("admin-email-set", "n_clicks"),
     State("admin-username", "value"),
     State("admin-role", "value"),
     State("admin-partner", "value"),
     State("admin-password", "value"),
+    State("admin-email", "value"),
     prevent_initial_call=True,
 )
-def manage(_c, _r, _d, _e, username, role, partner, password):
+def manage(_c, _r, _d, _e, _m, username, role, partner, password, email):
     if access.current_role() != "admin":
         return dbc.Alert("Keine Berechtigung.", color="danger")
     if not username:
         return dbc.Alert("Bitte einen Benutzernamen eingeben.", color="danger")
     try:
-        return dbc.Alert(_do(ctx.triggered_id, username, role, partner, password), color="success")
+        done = _do(ctx.triggered_id, username, role, partner, password, email)
+        return dbc.Alert(done, color="success")
     except users.UserError as exc:
         return dbc.Alert(str(exc), color="danger")
 
@@ -133,6 +153,7 @@ def user_rows(_message):
             "username": u.username,
             "role": ROLE_LABELS[u.role],
             "partner": u.partner_code or "–",
+            "email": u.email or "–",
             "state": "aktiv" if u.is_active else "gesperrt",
         }
         for u in users.list_users(data.engine())

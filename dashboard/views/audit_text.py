@@ -26,6 +26,7 @@ ACTIONS = {
     "question": "Rückfrage",
     "comment": "Bemerkung",
     "proof_submitted": "Nachweis eingereicht",
+    "mail_sent": "E-Mail versendet",
 }
 DETAIL_LABELS = {
     "file": "Datei",
@@ -52,6 +53,11 @@ DETAIL_LABELS = {
     "previous": "vorher",
     "kind": "Art",
     "text": "Text",
+    "email": "E-Mail",
+    "to": "an",
+    "subject": "Betreff",
+    "digest": "Zusammenfassung",
+    "events": "Meldungen",
 }
 VALUE_LABELS = {
     **MONTH_STATE_LABELS,
@@ -70,6 +76,8 @@ VALUE_LABELS = {
     "accepted": "angenommen",
     "unchanged": "unverändert",
     "held": "zurückgehalten (Bestätigung nötig)",
+    "daily": "täglich",
+    "weekly": "wöchentlich",
 }
 
 

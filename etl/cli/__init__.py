@@ -9,10 +9,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from etl.cli import config, documents, export, intake, ops, plan, users
+from etl.cli import config, documents, export, intake, notify, ops, plan, users
 from etl.core.config import ConfigError
 
-GROUPS = (intake, documents, export, users, plan, ops, config)
+GROUPS = (intake, documents, export, users, plan, ops, config, notify)
 
 
 def build_parser() -> argparse.ArgumentParser:

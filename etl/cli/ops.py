@@ -9,9 +9,12 @@ from etl.cli.common import context, month_arg
 
 
 def cmd_demo(args) -> int:
-    from etl.ops.demo import run_demo, run_review_demo
+    from etl.ops.demo import create_demo_accounts, run_demo, run_review_demo
 
     settings, config, engine = context(args)
+    made = create_demo_accounts(engine, config) if args.accounts else []
+    for username, role, password in made:
+        print(f"Demo-Konto: {username} / {password} ({role}), E-Mail {username}@example.org")
     results = run_demo(engine, config, settings, until=args.until)
     run_review_demo(engine, config)
     counts: dict[str, int] = {}
@@ -85,6 +88,11 @@ def register(sub) -> None:
         type=month_arg,
         default=None,
         help="last month to generate (default: the last complete month)",
+    )
+    p.add_argument(
+        "--accounts",
+        action="store_true",
+        help="also create the demo accounts (with example.org addresses), as app.py does",
     )
     p.set_defaults(func=cmd_demo)
     p = sub.add_parser("rebuild", help="rebuild an empty warehouse from the upload archive")

@@ -27,7 +27,12 @@ def cmd_user(args) -> int:
             user = users.create_user(
                 engine, args.username, _read_password(args), args.role, args.partner, by="cli"
             )
+            if args.email:
+                users.set_email(engine, user.username, args.email, by="cli")
             print(f"Benutzer '{user.username}' ({user.role}) angelegt.")
+        elif args.action == "email":
+            users.set_email(engine, args.username, args.email, by="cli")
+            print(f"E-Mail-Adresse von '{args.username}': {args.email or '(keine)'}.")
         elif args.action == "passwd":
             users.set_password(engine, args.username, _read_password(args), by="cli")
             print(f"Passwort von '{args.username}' geändert.")
@@ -41,7 +46,8 @@ def cmd_user(args) -> int:
         else:
             for u in users.list_users(engine):
                 state = "aktiv" if u.is_active else "gesperrt"
-                print(f"{u.username:<30} {u.role:<9} {u.partner_code or '-':<4} {state}")
+                print(f"{u.username:<30} {u.role:<9} {u.partner_code or '-':<4} {state:<8} "
+                      f"{u.email or '-'}")
     except users.UserError as exc:
         print(str(exc), file=sys.stderr)
         return 2
@@ -50,11 +56,14 @@ def cmd_user(args) -> int:
 
 def register(sub) -> None:
     p = sub.add_parser(
-        "user", help="manage user accounts (add, passwd, role, disable, enable, list)"
+        "user", help="manage user accounts (add, passwd, role, email, disable, enable, list)"
     )
-    p.add_argument("action", choices=["add", "passwd", "role", "disable", "enable", "list"])
+    p.add_argument(
+        "action", choices=["add", "passwd", "role", "email", "disable", "enable", "list"]
+    )
     p.add_argument("username", nargs="?", default="")
     p.add_argument("--role", choices=["admin", "steering", "finance", "partner"])
     p.add_argument("--partner", help="partner code (role partner only)")
+    p.add_argument("--email", help="e-mail address for notifications (add, email; '' removes)")
     p.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     p.set_defaults(func=cmd_user)

@@ -279,6 +279,7 @@ STAFF_ACCOUNTS = (
     ("finanzen", "finance", "demo-finanzen-2026"),
 )
 PARTNER_PASSWORD = "demo-partner-2026"
+DEMO_MAIL_DOMAIN = "example.org"  # reserved for examples: mail to it reaches nobody
 
 
 def demo_accounts(config: NetworkConfig) -> list[tuple[str, str, str | None, str]]:
@@ -295,7 +296,10 @@ def create_demo_accounts(engine, config: NetworkConfig) -> list[tuple[str, str, 
 
     made = []
     for username, role, partner, password in demo_accounts(config):
-        if users.get_user(engine, username) is None:
-            users.create_user(engine, username, password, role, partner, by="demo")
+        user = users.get_user(engine, username)
+        if user is None:
+            user = users.create_user(engine, username, password, role, partner, by="demo")
             made.append((username, role, password))
+        if not user.email:  # so that `python -m etl notify` has someone to write to
+            users.set_email(engine, username, f"{username}@{DEMO_MAIL_DOMAIN}", by="demo")
     return made

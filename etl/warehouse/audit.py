@@ -28,6 +28,7 @@ ACTIONS = (
     "question",
     "comment",
     "proof_submitted",
+    "mail_sent",
 )
 
 

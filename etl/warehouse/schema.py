@@ -263,6 +263,7 @@ users = Table(
     # Sessions carry the generation they were made in; bumping it ends them all (logout,
     # password, active state, role), although the signed session cookies live on in browsers.
     Column("session_generation", Integer, nullable=False, default=0, server_default="0"),
+    Column("email", String(254), nullable=True, comment="where notifications go (0009)"),
     comment="One row per user account; partner users are bound to one partner.",
 )
 
@@ -395,3 +396,5 @@ payment_requests = Table(
     Column("updated_at", DateTime(timezone=False), nullable=False),
     comment="One row per payment request (Mittelabruf) of a partner, with approval and payment.",
 )
+
+from etl.warehouse.schema_mail import notification_outbox, notification_prefs  # noqa: E402,F401

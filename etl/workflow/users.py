@@ -32,6 +32,7 @@ class User:
     partner_code: str | None
     is_active: bool
     session_generation: int = 0
+    email: str | None = None
 
     def can_read_partner(self, partner: str) -> bool:
         """Whether the user may see the rows of ``partner``."""
@@ -46,7 +47,7 @@ class User:
 def _user(row: Row) -> User:
     return User(
         row.id, row.username, row.role, row.partner_code, bool(row.is_active),
-        row.session_generation,
+        row.session_generation, row.email,
     )
 
 
@@ -144,6 +145,29 @@ def set_role(
         audit.record(
             conn, "user_changed", username=by, partner=partner,
             detail={"user": username, "role": role},
+        )
+
+
+def check_email(email: str | None) -> str | None:
+    """The cleaned address (None: none given); raises :class:`UserError` for a malformed one."""
+    email = (email or "").strip()
+    if not email:
+        return None
+    local, _, domain = email.rpartition("@")
+    if not local or "." not in domain or any(c in email for c in " ,;<>\"\r\n") \
+            or len(email) > 254:
+        raise UserError(f"'{email}' ist keine gültige E-Mail-Adresse.")
+    return email
+
+
+def set_email(engine: Engine, username: str, email: str | None, *, by: str | None = None) -> None:
+    """Give an account an e-mail address for notifications (empty: remove it)."""
+    username, email = username.strip().lower(), check_email(email)
+    with db.writing(engine) as conn:
+        if accounts.set_email(conn, username=username, email=email) != 1:
+            raise UserError(f"Den Benutzer '{username}' gibt es nicht.")
+        audit.record(
+            conn, "user_changed", username=by, detail={"user": username, "email": email or ""}
         )
 
 

@@ -27,6 +27,7 @@ EXPECTED = {
     "/benutzer": {"admin"},
     "/finanzplan": {"finance", "steering"},
     "/kennzahlen": None,
+    "/einstellungen": None,  # Benachrichtigungen: every user's own choices
     "/404": None,  # the German "Seite nicht gefunden" inside the shell
 }
 

@@ -17,7 +17,7 @@ PAGE_ROLES = {
     "reporting": EVERYONE, "records": EVERYONE, "upload": EVERYONE, "definitions": EVERYONE,
     "approval": {"finance", "steering"}, "audit": {"admin", "steering", "finance"},
     "admin": {"admin"},
-    "plan": {"finance", "steering"}, "payments": {"finance"},
+    "plan": {"finance", "steering"}, "payments": {"finance"}, "settings": EVERYONE,
 }
 SHELL = ("url", "nav", "filter", "drill", "pages")
 

@@ -23,13 +23,13 @@ REFUSED = "Sicherheitsprüfung fehlgeschlagen"
 def _create_user(client, username: str, headers: dict | None = None):
     """The admin page's "Anlegen" button, as the browser posts it."""
     state = {"admin-username": username, "admin-role": "steering", "admin-partner": None,
-             "admin-password": "ein-langes-passwort"}
+             "admin-password": "ein-langes-passwort", "admin-email": None}
     body = {
         "output": "admin-message.children",
         "outputs": {"id": "admin-message", "property": "children"},
         "inputs": [{"id": "admin-create", "property": "n_clicks", "value": 1},
                    *({"id": f"admin-{b}", "property": "n_clicks", "value": None}
-                     for b in ("reset", "disable", "enable"))],
+                     for b in ("reset", "disable", "enable", "email-set"))],
         "state": [{"id": k, "property": "value", "value": v} for k, v in state.items()],
         "changedPropIds": ["admin-create.n_clicks"],
     }

@@ -15,6 +15,7 @@ and use the names below, its API:
 - :mod:`.finance`: finance plan versions and payment requests
 - :mod:`.months`: the month review (state of each partner-month, comments)
 - :mod:`.staff`: staff time per staff member and month (Stundennachweis)
+- :mod:`.notify`: mail recipients, notification preferences, the outbox
 """
 
 from etl.warehouse.queries.facts import (
@@ -34,6 +35,15 @@ from etl.warehouse.queries.finance import (
     plan_versions,
 )
 from etl.warehouse.queries.months import month_comments, month_states
+from etl.warehouse.queries.notify import (
+    event_keys,
+    last_digests,
+    mail_recipients,
+    notification_prefs,
+    outbox_keys,
+    outbox_rows,
+    pending_mail,
+)
 from etl.warehouse.queries.reach import (
     REACH_CHUNK,
     activity_keys,
@@ -89,18 +99,25 @@ __all__ = [
     "size_class_conflicts",
     "staff_months",
     "event_counts",
+    "event_keys",
     "event_rows",
     "expenditure_rows",
+    "last_digests",
     "latest_loaded_upload",
     "latest_plan_version_id",
     "latest_upload_id",
+    "mail_recipients",
     "money_months",
     "month_comments",
     "month_locks",
     "month_states",
     "month_status",
     "monthly_facts",
+    "notification_prefs",
+    "outbox_keys",
+    "outbox_rows",
     "participation_rows",
+    "pending_mail",
     "payment_requests",
     "personnel_by_group",
     "personnel_recorded",

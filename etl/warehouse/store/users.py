@@ -73,6 +73,13 @@ def set_role(conn: Connection, *, username: str, role: str, partner: str | None)
     ).rowcount
 
 
+def set_email(conn: Connection, *, username: str, email: str | None) -> int:
+    """Set (None: remove) one account's e-mail address; returns the rows changed."""
+    return conn.execute(
+        s.users.update().where(s.users.c.username == username).values(email=email)
+    ).rowcount
+
+
 def end_sessions(conn: Connection, *, username: str) -> int:
     """End every session of the (normalised) account by bumping its generation, inside the
     caller's transaction; returns the rows changed (0: no such user)."""

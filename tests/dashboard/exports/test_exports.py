@@ -207,7 +207,8 @@ def test_finance_page_export_matches_the_warehouse(engine, config, reported):
 
 def test_every_page_exports(engine, config, reported):
     for path in ("/", "/aktivitaeten", "/meldestand", "/daten", "/hochladen", "/freigabe",
-                 "/protokoll", "/benutzer", "/finanzplan", "/mittelabrufe", "/kennzahlen"):
+                 "/protokoll", "/benutzer", "/finanzplan", "/mittelabrufe", "/kennzahlen",
+                 "/einstellungen"):
         wb = _page(engine, config, path, "?partner=DO")
         assert wb.sheetnames[0] == "Deckblatt" and len(wb.sheetnames) >= 2, path
         for ws in wb.worksheets[1:]:
