@@ -113,3 +113,20 @@ def comparison(
             }
         )
     return pd.DataFrame(rows)
+
+
+NOTE_COLUMNS = ["month", "partner_code", "kind", "author", "at", "text"]
+
+
+def month_notes(
+    comments: pd.DataFrame, partners: tuple[str, ...], years: tuple[int, ...]
+) -> pd.DataFrame:
+    """One row per comment on a month of ``partners`` in ``years`` (empty: all years), by
+    month, then oldest first: what the trend charts mark."""
+    if comments.empty:
+        return pd.DataFrame(columns=NOTE_COLUMNS)
+    df = comments[comments["partner_code"].isin(partners)]
+    df = df.assign(month=[_month(m) for m in df["month"]])
+    if years:
+        df = df[[m.year in years for m in df["month"]]]
+    return df.sort_values(["month", "id"], kind="stable")[NOTE_COLUMNS].reset_index(drop=True)
