@@ -49,7 +49,8 @@ def burn(
     traces = _burn_traces(curve, scale)
     if notes is not None:
         actual = zip(curve["month"], curve["actual"], strict=True)
-        spent = {m: scale(v) for m, v in actual if not pd.isna(v)}
+        spent = {m.date(): scale(v) for m, v in actual if not pd.isna(v)}
+        notes = notes[notes["month"].isin(list(spent))]  # none on months without an actual
         traces += note_trace(notes, spent, lambda _p, _m: "", x_of=month_end)
     return build(
         traces,
