@@ -4,7 +4,7 @@ links are in dashboard.views.actions).
 - partner: months whose report is overdue (``overdue``) or due soon (``due``: the month is
   over, its due day not yet passed), and months with a Rückfrage to answer (``query``);
 - steering and finance: the review queue (``review``: submitted months, one action per
-  partner);
+  partner; with two review steps the second role's queue is the checked months);
 - finance besides: proof-of-use deadlines with partners that have not submitted yet
   (``proof``), payment requests to approve (``pay_approve``) and to pay (``pay_out``);
 - admin: nothing.
@@ -83,9 +83,16 @@ def query_actions(states: pd.DataFrame, comments: pd.DataFrame) -> list[Action]:
     return sorted(out, key=lambda a: (a.months[0], a.partner))
 
 
-def review_actions(states: pd.DataFrame) -> list[Action]:
-    """The review queue: one action per partner with submitted months (oldest first)."""
-    rows = states[states["state"] == "submitted"]
+def waiting_for(role: str, steps: tuple[str, ...] = ()) -> str:
+    """The state of the months waiting for ``role``: submitted ones, or with two review steps
+    the checked ones for the second role."""
+    return "checked" if steps and role == steps[1] else "submitted"
+
+
+def review_actions(states: pd.DataFrame, wanted: str = "submitted") -> list[Action]:
+    """The review queue: one action per partner with months in state ``wanted`` (oldest
+    first)."""
+    rows = states[states["state"] == wanted]
     out = []
     for partner, part in rows.groupby("partner_code", sort=True):
         months = tuple(sorted(_month(m) for m in part["month"]))
@@ -140,6 +147,7 @@ def open_actions(
     config: NetworkConfig,
     partners: tuple[str, ...],
     today: date,
+    steps: tuple[str, ...] = (),
 ) -> list[Action]:
     """The open actions of ``role`` over ``partners`` (the user's scope), most urgent first
     within each group (see the module docstring)."""
@@ -150,7 +158,7 @@ def open_actions(
         return query_actions(mine, comments) + report_actions(matrix)
     if role not in REVIEWERS:
         return []
-    out = review_actions(states)
+    out = review_actions(states, waiting_for(role, steps))
     if role == "finance":
         out += proof_actions(states, config, today)
         out += payment_actions(requests) if requests is not None else []

@@ -10,8 +10,9 @@ import pandas as pd
 
 from etl.core.config import NetworkConfig
 
-AWAITING = ("submitted", "query")  # states that wait for a reviewer or the partner
-STATES = ("due", "submitted", "query", "approved", "proof")
+# states that wait for a reviewer or the partner (checked: the second of two review steps)
+AWAITING = ("submitted", "query", "checked")
+STATES = ("due", "submitted", "query", "checked", "approved", "proof")
 COMPARED = ("events", "participants", "coachings", "eligible")
 QUEUE_COLUMNS = [
     "key",

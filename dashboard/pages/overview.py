@@ -94,10 +94,10 @@ def update(search):
 @callback(
     Output("overview-actions", "children"),
     Output("overview-actions-card", "style"),
-    Input("url", "search"),
+    Input("url", "pathname"),  # not the filters: the actions are the user's, not the selection's
 )
-def actions(_search):
-    """The open actions of the logged-in role (whatever the filter: they are the user's)."""
+def actions(_path):
+    """The open actions of the logged-in role."""
     role, config, today = access.current_role(), data.config(), data.today()
     if role not in ("partner", *todo.REVIEWERS):
         return None, {"display": "none"}
@@ -111,6 +111,7 @@ def actions(_search):
         config=config,
         partners=tuple(scope) if scope is not None else config.partner_codes,
         today=today,
+        steps=config.review_steps,
     )
     return action_view.action_list(items, role, today), {}
 

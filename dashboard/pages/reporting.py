@@ -49,7 +49,7 @@ def layout(**_query) -> html.Div:
             ui.section(
                 "Monatsberichte je Partner und Monat",
                 legend,
-                rv.state_legend(),
+                rv.state_legend(bool(data.config().review_steps)),
                 html.Div(html.Div(id="reporting-matrix"), className="matrix-scroll"),
                 hint="Datum = Eingang der ersten angenommenen Fassung; Farbe = Eingang, "
                 "Symbol = Stand der Prüfung. Zelle anklicken: die Bemerkungen des Monats "

@@ -172,8 +172,9 @@ def note_field(field_id: str, placeholder: str) -> dbc.Textarea:
     return dbc.Textarea(id=field_id, placeholder=placeholder, rows=2, maxLength=4000)
 
 
-def state_legend() -> html.Div:
-    """The legend of the review states (symbols and colours of the Meldestand cells)."""
+def state_legend(two_steps: bool = False) -> html.Div:
+    """The legend of the review states (symbols and colours of the Meldestand cells);
+    'geprüft' only with two review steps."""
     return html.Div(
         [html.Span("Status: ", className="fw-semibold me-2")]
         + [
@@ -182,6 +183,7 @@ def state_legend() -> html.Div:
                 className="me-3 d-inline-block",
             )
             for k, text in MONTH_STATE_LABELS.items()
+            if two_steps or k != "checked"
         ]
         + [html.Span([html.Span("✎", className="comment-mark me-1"), "Bemerkung"])],
         className="state-legend report-legend mb-3",

@@ -28,6 +28,7 @@ ACTIONS = (
     "question",
     "comment",
     "proof_submitted",
+    "check",  # the first of two review steps (etl.workflow.months)
 )
 
 

@@ -120,3 +120,23 @@ def test_report_actions_by_hand():
         ("overdue", "A", (date(2025, 1, 1),), date(2025, 2, 10)),
         ("due", "A", (date(2025, 3, 1),), date(2025, 4, 10)),
     ]
+
+
+def test_each_role_sees_the_months_waiting_for_its_step(engine, config, ingest):
+    """Two review steps: steering checks submitted months, finance approves checked ones."""
+    steps = ("steering", "finance")
+    _report(ingest, "DO", "2025-03")
+    _report(ingest, "DO", "2025-04")
+    done, refused = months.approve_many(engine, [("DO", date(2025, 3, 1))], STEERING, steps)
+    assert done == [("DO", date(2025, 3, 1))] and not refused
+
+    def queue(role):
+        got = actions.open_actions(
+            role, uploads=queries.uploads(engine), states=queries.month_states(engine),
+            comments=queries.month_comments(engine), requests=None, config=config,
+            partners=config.partner_codes, today=date(2025, 6, 1), steps=steps,
+        )  # fmt: skip
+        return [(a.partner, a.months) for a in got if a.kind == "review"]
+
+    assert queue("steering") == [("DO", (date(2025, 4, 1),))]  # submitted: its step
+    assert queue("finance") == [("DO", (date(2025, 3, 1),))]  # checked: waits for finance
