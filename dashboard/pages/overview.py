@@ -36,11 +36,14 @@ def layout(**_query) -> html.Div:
     return html.Div(
         [
             ui.page_header("Übersicht", "overview-lead"),
-            ui.section(
-                "Meine Aufgaben",
-                html.Div(id="overview-actions"),
-                id="overview-actions-card",
-                style={"display": "none"},  # shown by actions() for roles that have some
+            html.Div(  # the user's to-do list, not part of the printed page
+                ui.section(
+                    "Meine Aufgaben",
+                    html.Div(id="overview-actions"),
+                    id="overview-actions-card",
+                    style={"display": "none"},  # shown by actions() for roles that have some
+                ),
+                className="d-print-none",
             ),
             dbc.Row(id="overview-cards", className="g-3"),
             dbc.Row(
