@@ -15,6 +15,7 @@ from dashboard.views.review import note_hash
 SHOWN = 8  # more actions than this: the most urgent ones and a line saying how many more
 MONTHS_LISTED = 3
 QUOTE = 90  # characters of a Rückfrage quoted in the list
+PARTNERS_LISTED = 10  # partners named in one line
 
 
 def _months(months: tuple[date, ...]) -> str:
@@ -36,8 +37,9 @@ def _overdue(a: Action) -> tuple[str, str]:
 
 
 def _due(a: Action) -> tuple[str, str]:
+    word = "Monatsbericht" if a.count == 1 else "Monatsberichte"
     return (
-        f"Monatsbericht {_months(a.months)} fällig bis {fmt.de_date(a.due)} – hochladen",
+        f"{word} {_months(a.months)} fällig bis {fmt.de_date(a.due)} – hochladen",
         "/hochladen",
     )
 
@@ -60,9 +62,6 @@ def _review(a: Action) -> tuple[str, str]:
     )
 
 
-PARTNERS_LISTED = 10
-
-
 def review_line(actions: list[Action]) -> html.Li:
     """The review queue in one line: the total, linked to Freigabe, then each partner's count
     linked to Freigabe narrowed to that partner (the oldest months first)."""
@@ -78,8 +77,11 @@ def review_line(actions: list[Action]) -> html.Li:
     return html.Li(
         [
             html.Span("●", className="attention-dot attention-info"),
-            dcc.Link(f"{fmt.de_int(total)} {word} zu prüfen", href="/freigabe",
-                     id="overview-action-review"),  # fmt: skip
+            dcc.Link(
+                f"{fmt.de_int(total)} {word} zu prüfen",
+                href="/freigabe",
+                id="overview-action-review",
+            ),
             html.Span([": ", *links], className="action-partners"),
         ],
         className="attention-item",
@@ -90,12 +92,10 @@ def review_line(actions: list[Action]) -> html.Li:
 def _proof(a: Action, today: date) -> tuple[str, str]:
     name = f"Zwischennachweis {a.year}" if a.text == "interim" else "Schlussnachweis"
     when = "überfällig seit" if a.due < today else "fällig am"
-    return (
-        f"{name} {when} {fmt.de_date(a.due)}: noch nicht eingereicht für "
-        f"{', '.join(a.partners[: MONTHS_LISTED * 2])}"
-        + (f" und {len(a.partners) - MONTHS_LISTED * 2} weitere" if len(a.partners) > 6 else ""),
-        "/freigabe",
-    )
+    names = ", ".join(a.partners[:PARTNERS_LISTED])
+    more = len(a.partners) - PARTNERS_LISTED
+    names += f" und {fmt.de_int(more)} weitere" if more > 0 else ""
+    return f"{name} {when} {fmt.de_date(a.due)}: noch nicht eingereicht für {names}", "/freigabe"
 
 
 def _payment(a: Action) -> tuple[str, str]:
