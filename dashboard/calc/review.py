@@ -124,10 +124,10 @@ def month_notes(
 ) -> pd.DataFrame:
     """One row per comment on a month of ``partners`` in ``years`` (empty: all years), by
     month, then oldest first: what the trend charts mark."""
-    if comments.empty:
+    df = comments[comments["partner_code"].isin(partners)] if len(comments) else comments
+    if df.empty:  # (a list mask of nothing would select no columns below)
         return pd.DataFrame(columns=NOTE_COLUMNS)
-    df = comments[comments["partner_code"].isin(partners)]
     df = df.assign(month=[_month(m) for m in df["month"]])
     if years:
-        df = df[[m.year in years for m in df["month"]]]
+        df = df[df["month"].map(lambda m: m.year in years).astype(bool)]
     return df.sort_values(["month", "id"], kind="stable")[NOTE_COLUMNS].reset_index(drop=True)

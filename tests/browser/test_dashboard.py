@@ -91,9 +91,11 @@ def test_finance_equals_the_report(app, report):
     grant_card = app.text("#finance-kpi-grant")
     for key in ("eu_eur", "state_eur", "own_eur"):
         assert format_eur(cents(t[key])) in grant_card
-    # the burn chart has drawn its four lines, with German month names on the axis
+    # the burn chart has drawn its four lines and the markers of the months with comments
+    # (the demo comments on its last months), with German month names on the axis
     app.page.wait_for_selector("#finance-burn .scatterlayer .trace")
-    assert app.page.locator("#finance-burn .scatterlayer .trace").count() == 4
+    assert app.page.locator("#finance-burn .scatterlayer .trace").count() == 4 + 1
+    assert app.page.locator("#finance-burn .legendtext").all_text_contents()[-1] == "Bemerkung"
     ticks = " ".join(app.page.locator("#finance-burn .xtick text").all_text_contents())
     assert "Okt" in ticks and "Oct" not in ticks
     yticks = app.page.locator("#finance-burn .ytick text").all_text_contents()

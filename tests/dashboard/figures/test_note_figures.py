@@ -45,6 +45,9 @@ def test_notes_of_the_selected_partners_and_years_only():
     assert sorted(set(notes["month"])) == [FEB, MAR]  # C and 2024 are outside the selection
     assert list(notes[notes["month"] == FEB]["text"]) == ["<b>fett</b> & gut", LONG]
     assert month_notes(COMMENTS.iloc[0:0], ("A",), ()).empty
+    # no comment of the selected partners: an empty frame with the columns (no error)
+    assert list(month_notes(COMMENTS, ("Z",), (2025,)).columns) == list(notes.columns)
+    assert month_notes(COMMENTS, ("A",), (2023,)).empty
 
 
 def _marker(fig) -> dict:
