@@ -40,10 +40,12 @@ MONTH_STATE_LABELS = {
     "due": "fällig",
     "submitted": "eingereicht",
     "query": "Rückfrage",
+    "checked": "geprüft",  # only with two review steps ([review] steps)
     "approved": "freigegeben",
     "proof": "im Nachweis",
 }
-MONTH_STATE_SYMBOLS = {"due": "–", "submitted": "◔", "query": "?", "approved": "✓", "proof": "■"}
+MONTH_STATE_SYMBOLS = {"due": "–", "submitted": "◔", "query": "?", "checked": "◑",
+                       "approved": "✓", "proof": "■"}
 COMMENT_KIND_LABELS = {
     "note": "Bemerkung",
     "question": "Rückfrage",

@@ -10,8 +10,9 @@ import pandas as pd
 
 from etl.core.config import NetworkConfig
 
-AWAITING = ("submitted", "query")  # states that wait for a reviewer or the partner
-STATES = ("due", "submitted", "query", "approved", "proof")
+# states that wait for a reviewer or the partner (checked: the second of two review steps)
+AWAITING = ("submitted", "query", "checked")
+STATES = ("due", "submitted", "query", "checked", "approved", "proof")
 COMPARED = ("events", "participants", "coachings", "eligible")
 QUEUE_COLUMNS = [
     "key",
@@ -113,3 +114,20 @@ def comparison(
             }
         )
     return pd.DataFrame(rows)
+
+
+NOTE_COLUMNS = ["month", "partner_code", "kind", "author", "at", "text"]
+
+
+def month_notes(
+    comments: pd.DataFrame, partners: tuple[str, ...], years: tuple[int, ...]
+) -> pd.DataFrame:
+    """One row per comment on a month of ``partners`` in ``years`` (empty: all years), by
+    month, then oldest first: what the trend charts mark."""
+    df = comments[comments["partner_code"].isin(partners)] if len(comments) else comments
+    if df.empty:  # (a list mask of nothing would select no columns below)
+        return pd.DataFrame(columns=NOTE_COLUMNS)
+    df = df.assign(month=[_month(m) for m in df["month"]])
+    if years:
+        df = df[df["month"].map(lambda m: m.year in years).astype(bool)]
+    return df.sort_values(["month", "id"], kind="stable")[NOTE_COLUMNS].reset_index(drop=True)

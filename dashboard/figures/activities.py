@@ -4,7 +4,8 @@ a plain dict (see dashboard.figures.build)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date
 from fractions import Fraction
 
 import pandas as pd
@@ -12,6 +13,7 @@ import plotly.graph_objects as go
 
 from dashboard import fmt
 from dashboard.figures import build, empty
+from dashboard.figures.notes import note_trace
 from dashboard.labels import MEASURE_LABELS
 from dashboard.theme import FORMAT_COLORS, LINE_COLORS, SIZE_COLORS
 
@@ -139,10 +141,13 @@ def monthly_bars(
     colors: Mapping[str, str],
     links: Mapping[tuple, str],
     legend_title: str | None = None,
+    notes: pd.DataFrame | None = None,
+    note_link: Callable[[str, date], str] | None = None,
     plain: bool = False,
 ) -> go.Figure | dict:
     """Monthly values per partner (frame: month, partner_code, value), stacked; an optional
-    title above the legend."""
+    title above the legend; a marker above each month with comments (``notes``, see
+    :func:`dashboard.figures.notes.note_trace`)."""
     if frame.empty or int(frame["value"].sum()) == 0:
         return _none(measure, height=380, plain=plain)
     label = MEASURE_LABELS[measure]
@@ -172,7 +177,11 @@ def monthly_bars(
                 "hovertemplate": HOVER,
             }
         )
-    top = int(frame.groupby("month")["value"].sum().max())
+    per_month = frame.groupby("month")["value"].sum()
+    top = int(per_month.max())
+    if notes is not None and note_link is not None:
+        above = {m: int(v) + top * 0.06 for m, v in per_month.items()}
+        traces += note_trace(notes, above, note_link)
     legend = {"title": {"text": legend_title, "side": "top"}} if legend_title else {}
     return build(
         traces,
@@ -186,9 +195,16 @@ def monthly_bars(
 
 
 def cumulative(
-    actual: pd.Series, target: pd.Series, *, measure: str, plain: bool = False
+    actual: pd.Series,
+    target: pd.Series,
+    *,
+    measure: str,
+    notes: pd.DataFrame | None = None,
+    note_link: Callable[[str, date], str] | None = None,
+    plain: bool = False,
 ) -> go.Figure | dict:
-    """Cumulative actual against the cumulative target line (both indexed by month)."""
+    """Cumulative actual against the cumulative target line (both indexed by month), with a
+    marker on the actual line at each month with comments (``notes``)."""
     if actual.empty or int(actual.sum()) == 0:
         return _none(measure, height=380, plain=plain)
     goal = target.cumsum()
@@ -216,6 +232,8 @@ def cumulative(
             "hovertemplate": "%{customdata}",
         },
     ]
+    if notes is not None and note_link is not None:
+        traces += note_trace(notes, cum.to_dict(), note_link)
     return build(
         traces,
         380,

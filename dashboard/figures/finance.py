@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 from dashboard import fmt
 from dashboard.calc.periods import month_end
 from dashboard.figures import build, empty, millions, thousands
+from dashboard.figures.notes import note_trace
 from dashboard.figures.partners import (
     average_label,
     largest,
@@ -34,16 +35,25 @@ CURVES = (
 )
 
 
-def burn(curve: pd.DataFrame, as_of: date, plain: bool = False) -> go.Figure | dict:
-    """Cumulative eligible costs against plan, linear time line and forecast (Mio. €)."""
+def burn(
+    curve: pd.DataFrame, as_of: date, notes: pd.DataFrame | None = None, plain: bool = False
+) -> go.Figure | dict:
+    """Cumulative eligible costs against plan, linear time line and forecast (Mio. €), with a
+    marker on the actual line at each month with comments (``notes``)."""
     if curve.empty or curve["actual"].dropna().empty:
         return empty(NO_MONEY, plain=plain)
     # Million euros for the grant, thousand euros for a small selection (no repeated ticks).
     big = int(curve["plan"].max()) >= 100_000_000
     scale, unit = (millions, "Mio. €") if big else (thousands, "Tsd. €")
     stand = month_end(as_of)
+    traces = _burn_traces(curve, scale)
+    if notes is not None:
+        actual = zip(curve["month"], curve["actual"], strict=True)
+        spent = {m.date(): scale(v) for m, v in actual if not pd.isna(v)}
+        notes = notes[notes["month"].isin(list(spent))]  # none on months without an actual
+        traces += note_trace(notes, spent, lambda _p, _m: "", x_of=month_end)
     return build(
-        _burn_traces(curve, scale),
+        traces,
         440,
         plain=plain,
         hovermode="x unified",

@@ -11,12 +11,13 @@ from dash import Input, Output, callback, html
 
 from dashboard import access, data, drill, fmt, planning
 from dashboard import filters as flt
-from dashboard.calc import activity, overview
+from dashboard.calc import activity, overview, review
 from dashboard.calc import sizes as size_calc
 from dashboard.figures import activities as figs
 from dashboard.labels import MEASURE_LABELS
 from dashboard.theme import module_colors, partner_colors
 from dashboard.views import components as ui
+from dashboard.views.review import note_hash
 from etl.core.normalise import SIZE_CLASSES
 
 dash.register_page(
@@ -111,11 +112,12 @@ def update_trend(search, measure, group):
     f = flt.from_search(search, config)
     months, reach_f = overview.selection(*data.frames("activity_months", "reach_coded"), f)
     per_month = activity.monthly_by_partner(months, reach_f, measure)
+    notes = review.month_notes(data.month_comments(), f.partner_list(config), f.year_list(config))
     # plain figure dicts: the same figures without plotly's validation and copies
     return (
         bars(months, reach_f, config, f, measure, group),
-        monthly(per_month, config, f, measure),
-        cumulative(per_month, config, f, measure),
+        monthly(per_month, config, f, measure, notes),
+        cumulative(per_month, config, f, measure, notes),
         lead(config, f, measure),
     )
 
@@ -220,7 +222,13 @@ def _arg(column: str) -> str:
     return {"partner_code": "partner", "module": "module", "year": "year"}[column]
 
 
-def monthly(frame, config, f, measure):
+def note_link(partner: str, month) -> str:
+    """A comment marker opens the month's thread on Meldestand."""
+    where = flt.href("/meldestand", flt.Filters((partner,), (), (month.year,)))
+    return where + note_hash(partner, month)
+
+
+def monthly(frame, config, f, measure, notes=None):
     partners, rest, frame = activity.top_partners(
         frame, "value", f.partner_list(config), TOP_PARTNERS
     )
@@ -245,15 +253,19 @@ def monthly(frame, config, f, measure):
         colors=partner_colors(config.partner_codes),
         links=links,
         legend_title=f"die {len(partners)} größten von {n} Partnern" if rest else None,
+        notes=notes,
+        note_link=note_link,
         plain=True,
     )
 
 
-def cumulative(frame, config, f, measure):
+def cumulative(frame, config, f, measure, notes=None):
     actual = frame.groupby("month")["value"].sum() if not frame.empty else frame["value"]
     targets = flt.apply(activity.targets_frame(config), f)
     goal = activity.monthly_target(targets, config, measure, f.year_list(config))
-    return figs.cumulative(actual, goal, measure=measure, plain=True)
+    return figs.cumulative(
+        actual, goal, measure=measure, notes=notes, note_link=note_link, plain=True
+    )
 
 
 def lead(config, f, measure) -> str:

@@ -31,6 +31,7 @@ STATE_FILTER = [
     {"label": "wartet (eingereicht + Rückfrage)", "value": "open"},
     {"label": "eingereicht", "value": "submitted"},
     {"label": "Rückfrage", "value": "query"},
+    {"label": "geprüft (1. Prüfschritt)", "value": "checked"},
     {"label": "freigegeben", "value": "approved"},
     {"label": "im Nachweis", "value": "proof"},
     {"label": "alle", "value": "all"},
@@ -215,12 +216,27 @@ def _approve(selected: list | None) -> dbc.Alert:
     keys = [r["key"] for r in selected or []]
     if not keys:
         return dbc.Alert("Bitte mindestens einen Monat in der Liste anhaken.", color="danger")
+    steps = data.config().review_steps
     done, refused = months.approve_many(
-        data.engine(), [review.parse_key(k) for k in keys], _actor()
+        data.engine(), [review.parse_key(k) for k in keys], _actor(), steps
     )
-    text = [html.Div(f"{len(done)} Monat(e) freigegeben und gesperrt.")]
+    text = [html.Div(_approved_text(done, steps))]
     text += [html.Div(msg) for msg in refused]
     return dbc.Alert(text, color="success" if not refused else "warning")
+
+
+def _approved_text(done: list, steps: tuple[str, ...]) -> str:
+    """What an approval did: months approved (locked) and, with two review steps, checked."""
+    if not steps:
+        return f"{len(done)} Monat(e) freigegeben und gesperrt."
+    states = data.month_states()
+    keys = zip(states["partner_code"], states["month"], strict=True)
+    now = dict(zip(keys, states["state"], strict=True))
+    checked = sum(1 for k in done if now.get(k) == months.CHECKED)
+    return (
+        f"{len(done) - checked} Monat(e) freigegeben und gesperrt, {checked} Monat(e) geprüft "
+        f"(Freigabe durch die {months.ROLE_NAMES[steps[1]]})."
+    )
 
 
 def _on_month(action: str, key: str | None, text: str | None) -> dbc.Alert:

@@ -12,6 +12,7 @@ from dash import Input, Output, State, callback, html, no_update
 
 from dashboard import access, data, drill, fmt, planning
 from dashboard import filters as flt
+from dashboard.calc import review
 from dashboard.calc import spending as sp
 from dashboard.calc.forecast import WINDOW
 from dashboard.figures import finance as figs
@@ -167,6 +168,11 @@ def payments_section() -> dbc.Card:
     )
 
 
+def _notes(partners, years):
+    """The comments on the months of the selection (marked on the burn curve)."""
+    return review.month_notes(data.month_comments(), partners, years)
+
+
 @callback(
     Output("finance-lead", "children"),
     Output("finance-cards", "children"),
@@ -192,7 +198,7 @@ def update(search):
         lead(model, config, f, version),
         cards(model, f),
         # plain figure dicts: the same figures without plotly's validation and copies
-        figs.burn(model.burn, model.as_of, plain=True),
+        figs.burn(model.burn, model.as_of, _notes(partners, f.year_list(config)), plain=True),
         # the plan tick of each bar is the plan to date (the current year pro rata)
         figs.plan_actual(
             model.lines.assign(plan=model.lines["compare"]),

@@ -10,9 +10,11 @@ from dash import Input, Output, callback, dcc, html
 
 from dashboard import access, data, drill, fmt, planning
 from dashboard import filters as flt
+from dashboard.calc import actions as todo
 from dashboard.calc import overview as ov
 from dashboard.calc.activity import MEASURES, attainment_flag
 from dashboard.labels import ATTAINMENT_LABELS
+from dashboard.views import actions as action_view
 from dashboard.views import components as ui
 from dashboard.views.attention import text as attention_text
 from etl.core import figures
@@ -34,6 +36,15 @@ def layout(**_query) -> html.Div:
     return html.Div(
         [
             ui.page_header("Übersicht", "overview-lead"),
+            html.Div(  # the user's to-do list, not part of the printed page
+                ui.section(
+                    "Meine Aufgaben",
+                    html.Div(id="overview-actions"),
+                    id="overview-actions-card",
+                    style={"display": "none"},  # shown by actions() for roles that have some
+                ),
+                className="d-print-none",
+            ),
             dbc.Row(id="overview-cards", className="g-3"),
             dbc.Row(
                 [
@@ -81,6 +92,31 @@ def update(search):
         attention_list(model.items, f),
         partner_table(model, f, config.rules),
     )
+
+
+@callback(
+    Output("overview-actions", "children"),
+    Output("overview-actions-card", "style"),
+    Input("url", "pathname"),  # not the filters: the actions are the user's, not the selection's
+)
+def actions(_path):
+    """The open actions of the logged-in role."""
+    role, config, today = access.current_role(), data.config(), data.today()
+    if role not in ("partner", *todo.REVIEWERS):
+        return None, {"display": "none"}
+    scope = access.partner_scope()
+    items = todo.open_actions(
+        role,
+        uploads=data.frame("uploads"),
+        states=data.month_states(),
+        comments=data.month_comments(),
+        requests=data.payment_requests() if role == "finance" else None,
+        config=config,
+        partners=tuple(scope) if scope is not None else config.partner_codes,
+        today=today,
+        steps=config.review_steps,
+    )
+    return action_view.action_list(items, role, today), {}
 
 
 def lead(model: ov.Overview, config) -> str:

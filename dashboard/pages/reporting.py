@@ -3,6 +3,8 @@ the on-time rate per partner."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, ctx, html
@@ -47,12 +49,13 @@ def layout(**_query) -> html.Div:
             ui.section(
                 "Monatsberichte je Partner und Monat",
                 legend,
-                rv.state_legend(),
+                rv.state_legend(bool(data.config().review_steps)),
                 html.Div(html.Div(id="reporting-matrix"), className="matrix-scroll"),
                 hint="Datum = Eingang der ersten angenommenen Fassung; Farbe = Eingang, "
-                "Symbol = Stand der Prüfung. Zelle anklicken: die eingegangenen Dateien "
-                "dieses Monats.",
+                "Symbol = Stand der Prüfung. Zelle anklicken: die Bemerkungen des Monats "
+                "lesen und ergänzen, seine eingegangenen Dateien öffnen.",
             ),
+            rv.note_dialog(),
             ui.section(
                 "Bemerkungen",
                 _note_panel(),
@@ -122,12 +125,86 @@ def rates_style(rates) -> dict:
 
 
 def cell_link(f: flt.Filters):
+    """A cell opens the month's comment dialog on this page (the address fragment, so the
+    filters and the matrix stay as they are)."""
+    here = flt.href("/meldestand", f)
+
     def link(partner: str, month) -> str:
-        return drill.records_href(
-            flt.Filters((partner,), (), ()), "eingaenge", monat=f"{month:%Y-%m}"
-        )
+        return here + rv.note_hash(partner, month)
 
     return link
+
+
+def _month_key(hash_: str | None) -> tuple[str, date] | None:
+    """The partner-month named in the address fragment, if the user may see it."""
+    key = rv.key_of_hash(hash_)
+    try:
+        partner, month = parse_key(key) if key else (None, None)
+    except ValueError:
+        return None
+    config, scope = data.config(), access.partner_scope()
+    if partner not in config.partner_codes or (scope is not None and partner not in scope):
+        return None
+    return (partner, month) if month in config.months() else None
+
+
+def _save(partner: str, month: date, text: str | None) -> tuple[dbc.Alert, bool]:
+    """Store a comment; the message and whether it was stored."""
+    user = access.current_user
+    actor = wf.Actor(user.username, access.current_role(), user.partner_code, request.remote_addr)
+    try:
+        kind = wf.comment(data.engine(), partner, month, text, actor)
+    except wf.ApprovalError as exc:
+        return dbc.Alert(str(exc), color="danger"), False
+    said = (
+        "Antwort gespeichert: der Monat ist wieder eingereicht."
+        if kind == "answer"
+        else "Bemerkung gespeichert."
+    )
+    return dbc.Alert(said, color="success"), True
+
+
+@callback(
+    Output("reporting-dialog", "is_open"),
+    Output("reporting-dialog-title", "children"),
+    Output("reporting-dialog-state", "children"),
+    Output("reporting-dialog-thread", "children"),
+    Output("reporting-dialog-files", "href"),
+    Output("reporting-dialog-message", "children"),
+    Output("reporting-dialog-text", "value"),
+    Input("url", "hash"),
+    Input("reporting-dialog-save", "n_clicks"),
+    Input("reporting-dialog-close", "n_clicks"),
+    State("reporting-dialog-text", "value"),
+)
+def dialog(hash_, _save_clicks, _close, text):
+    """A cell's month: its state, comment thread and files; saving adds a comment."""
+    found = _month_key(hash_)
+    if found is None or ctx.triggered_id == "reporting-dialog-close":
+        return (False, *[dash.no_update] * 6)
+    partner, month = found
+    message, value = None, ""
+    if ctx.triggered_id == "reporting-dialog-save":
+        message, stored = _save(partner, month, text)
+        value = "" if stored else dash.no_update
+    states = data.month_states()
+    row = states[(states["partner_code"] == partner) & (states["month"] == month)]
+    state = row["state"].iloc[0] if len(row) else "due"
+    files = drill.records_href(flt.Filters((partner,)), "eingaenge", monat=f"{month:%Y-%m}")
+    title = f"Bemerkungen · {partner} · {fmt.month_long(month)}"
+    thread = rv.thread(data.month_comments(partner, month))
+    return True, title, rv.state_badge(state), thread, files, message, value
+
+
+@callback(
+    Output("url", "hash"),
+    Input("reporting-dialog", "is_open"),
+    State("url", "hash"),
+    prevent_initial_call=True,
+)
+def forget_month(is_open, hash_):
+    """A closed dialog drops the fragment, so the same cell opens it again."""
+    return "" if not is_open and rv.key_of_hash(hash_) else dash.no_update
 
 
 def lead(config, f: flt.Filters, today) -> str:

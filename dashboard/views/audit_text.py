@@ -11,6 +11,7 @@ ACTIONS = {
     "upload": "Upload",
     "restore": "Fassung wiederhergestellt",
     "approve": "Freigabe",
+    "check": "geprüft (1. Prüfschritt)",
     "reopen": "Wiederöffnung",
     "login": "Anmeldung",
     "login_failed": "Anmeldung fehlgeschlagen",

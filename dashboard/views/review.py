@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from datetime import date
 from fractions import Fraction
+from urllib.parse import quote, unquote
 
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import html
+from dash import dcc, html
 
 from dashboard import fmt
 from dashboard.labels import COMMENT_KIND_LABELS, MONTH_STATE_LABELS, MONTH_STATE_SYMBOLS
@@ -171,8 +172,9 @@ def note_field(field_id: str, placeholder: str) -> dbc.Textarea:
     return dbc.Textarea(id=field_id, placeholder=placeholder, rows=2, maxLength=4000)
 
 
-def state_legend() -> html.Div:
-    """The legend of the review states (symbols and colours of the Meldestand cells)."""
+def state_legend(two_steps: bool = False) -> html.Div:
+    """The legend of the review states (symbols and colours of the Meldestand cells);
+    'geprüft' only with two review steps."""
     return html.Div(
         [html.Span("Status: ", className="fw-semibold me-2")]
         + [
@@ -181,6 +183,7 @@ def state_legend() -> html.Div:
                 className="me-3 d-inline-block",
             )
             for k, text in MONTH_STATE_LABELS.items()
+            if two_steps or k != "checked"
         ]
         + [html.Span([html.Span("✎", className="comment-mark me-1"), "Bemerkung"])],
         className="state-legend report-legend mb-3",
@@ -224,6 +227,60 @@ def note_panel(partners: list[dict], months: list[dict], month: str) -> html.Div
             dbc.Button("Bemerkung speichern", id="reporting-note-save", className="mt-2"),
             html.Div(id="reporting-note-message", className="mt-2"),
         ]
+    )
+
+
+NOTE_HASH = "#bemerkung="
+
+
+def note_hash(partner: str, month: date) -> str:
+    """The Meldestand address fragment that opens a month's comment thread."""
+    return NOTE_HASH + quote(f"{partner}|{month:%Y-%m}", safe="")
+
+
+def key_of_hash(hash_: str | None) -> str | None:
+    """``'#bemerkung=DO%7C2025-03'`` -> ``'DO|2025-03'`` (None for any other fragment)."""
+    if not hash_ or not hash_.startswith(NOTE_HASH):
+        return None
+    return unquote(hash_[len(NOTE_HASH) :]) or None
+
+
+def note_dialog() -> dbc.Modal:
+    """Meldestand: the dialog a matrix cell opens – the month's comment thread, a link to its
+    files and a field to add a comment (filled by the page's callback)."""
+    return dbc.Modal(
+        [
+            dbc.ModalHeader(dbc.ModalTitle(id="reporting-dialog-title")),
+            dbc.ModalBody(
+                [
+                    html.Div(id="reporting-dialog-state", className="mb-2"),
+                    html.Div(id="reporting-dialog-thread", className="mb-3"),
+                    dbc.Label("Neue Bemerkung", html_for="reporting-dialog-text"),
+                    note_field(
+                        "reporting-dialog-text",
+                        "Bemerkung oder Antwort auf eine Rückfrage zu diesem Monat",
+                    ),
+                    html.Div(id="reporting-dialog-message", className="mt-2"),
+                ]
+            ),
+            dbc.ModalFooter(
+                [
+                    dcc.Link(
+                        "Eingegangene Dateien dieses Monats",
+                        id="reporting-dialog-files",
+                        href="/daten",
+                        className="me-auto",
+                    ),
+                    dbc.Button("Bemerkung speichern", id="reporting-dialog-save"),
+                    dbc.Button("Schließen", id="reporting-dialog-close", color="secondary"),
+                ],
+                className="flex-wrap gap-2",
+            ),
+        ],
+        id="reporting-dialog",
+        is_open=False,
+        size="lg",
+        scrollable=True,
     )
 
 

@@ -78,6 +78,9 @@ class NetworkConfig:
     # per-module-and-year "companies" targets count a company once per module and year
     unique_company_targets: dict[str, int] = field(default_factory=dict)
     network_unique_target: int | None = None
+    # [review] steps: () = one step (steering or finance approve a month); two roles = the
+    # first checks a month ("geprüft"), the second approves it (etl.workflow.months)
+    review_steps: tuple[str, ...] = ()
 
     @property
     def partner_codes(self) -> tuple[str, ...]:
@@ -221,6 +224,22 @@ def _unique_targets(raw: dict, codes: set[str]) -> tuple[dict[str, int], int | N
     return out, network
 
 
+REVIEW_ROLES = ("steering", "finance")
+
+
+def _review_steps(raw: dict) -> tuple[str, ...]:
+    """``[review] steps``: none (one step) or two different reviewer roles, in order."""
+    steps = tuple(str(r).strip() for r in raw.get("steps", ()))
+    if not steps:
+        return ()
+    if len(steps) != 2 or len(set(steps)) != 2 or not set(steps) <= set(REVIEW_ROLES):
+        raise ConfigError(
+            "review.steps: entweder weglassen (ein Prüfschritt) oder zwei verschiedene Rollen "
+            'in Reihenfolge, z. B. ["steering", "finance"].'
+        )
+    return steps
+
+
 def parse_config(raw: dict) -> NetworkConfig:
     """Validate a parsed TOML document and return the network configuration."""
     net = raw.get("network") or {}
@@ -260,7 +279,12 @@ def parse_config(raw: dict) -> NetworkConfig:
         targets=_targets(raw.get("targets") or {}, codes, set(modules)),
     )
     unique, network = _unique_targets(raw.get("unique_company_targets") or {}, codes)
-    cfg = replace(cfg, unique_company_targets=unique, network_unique_target=network)
+    cfg = replace(
+        cfg,
+        unique_company_targets=unique,
+        network_unique_target=network,
+        review_steps=_review_steps(raw.get("review") or {}),
+    )
     cfg.rate_table()  # fails early when no table applies
     found = problems(cfg)
     if found:

@@ -29,6 +29,7 @@ ACTIONS = (
     "comment",
     "proof_submitted",
     "mail_sent",
+    "check",  # the first of two review steps (etl.workflow.months)
 )
 
 

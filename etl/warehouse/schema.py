@@ -269,7 +269,7 @@ users = Table(
 
 # The state of a partner-month (migration 0008). No row: ``fällig`` (nothing received).
 # submitted = eingereicht, query = Rückfrage, approved = freigegeben, proof = im Nachweis.
-MONTH_STATES = ("submitted", "query", "approved", "proof")
+MONTH_STATES = ("submitted", "query", "checked", "approved", "proof")  # checked: 2-step review
 LOCKED_STATES = ("approved", "proof")  # uploads are refused
 PROOF_KINDS = ("interim", "final")
 

@@ -5,6 +5,9 @@ States (no row = ``due``)::
     due (fällig) --upload--> submitted (eingereicht) --ask--> query (Rückfrage)
     query --upload or partner's answer--> submitted
     submitted | query --approve--> approved (freigegeben, locked)
+    with two review steps (``[review] steps`` in the configuration):
+    submitted | query --approve (first role)--> checked (geprüft) --approve (second role)-->
+    approved; checked --ask--> query; checked --upload--> submitted
     any month of a year --proof (finance)--> proof (im Nachweis, locked)
     approved --reopen (steering, finance)--> submitted;  proof --reopen (finance)--> submitted
 
@@ -27,10 +30,12 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine, Row
 
 DUE, SUBMITTED, QUERY, APPROVED, PROOF = "due", "submitted", "query", "approved", "proof"
+CHECKED = "checked"  # the first of two review steps done
 STATE_NAMES = {
     DUE: "fällig",
     SUBMITTED: "eingereicht",
     QUERY: "Rückfrage",
+    CHECKED: "geprüft",
     APPROVED: "freigegeben",
     PROOF: "im Nachweis",
 }
@@ -97,7 +102,26 @@ def _audit(conn, action: str, actor: Actor, partner: str, month: date, **detail)
     )
 
 
-def _approve_one(conn: Connection, partner: str, month: date, actor: Actor, now: datetime):
+def _step(current: str, actor: Actor, steps: tuple[str, ...], label: str) -> str:
+    """The state an approval leads to: with two review steps the first role's approval checks
+    a month (geprüft), the second role's approves a checked one; one step: approved."""
+    if not steps:
+        return APPROVED
+    first, second = steps
+    wanted, target = (second, APPROVED) if current == CHECKED else (first, CHECKED)
+    if actor.role is not None and actor.role != wanted:
+        what = "freigeben" if target == APPROVED else "als Erste prüfen"
+        state_now = "geprüften" if current == CHECKED else "eingereichten"
+        raise ApprovalError(
+            f"{label}: einen {state_now} Monat darf nur die {ROLE_NAMES[wanted]} {what}."
+        )
+    return target
+
+
+def _approve_one(
+    conn: Connection, partner: str, month: date, actor: Actor, now: datetime,
+    steps: tuple[str, ...] = (),
+) -> str:  # fmt: skip
     current = state(conn, partner, month)
     if current in (APPROVED, PROOF):
         raise ApprovalError(f"{_label(partner, month)} ist bereits freigegeben.")
@@ -106,11 +130,19 @@ def _approve_one(conn: Connection, partner: str, month: date, actor: Actor, now:
         raise ApprovalError(
             f"Für {_label(partner, month)} liegt noch kein angenommener Bericht vor."
         )
+    if _step(current, actor, steps, _label(partner, month)) == CHECKED:
+        store.set_state(
+            conn, partner=partner, month=month, state=CHECKED, by=actor.by, at=now,
+            upload_id=upload_id,
+        )  # fmt: skip
+        _audit(conn, "check", actor, partner, month, upload_id=upload_id, previous=current)
+        return CHECKED
     store.set_state(
         conn, partner=partner, month=month, state=APPROVED, by=actor.by, at=now,
         upload_id=upload_id, approved_by=actor.by, approved_at=now,
     )  # fmt: skip
     _audit(conn, "approve", actor, partner, month, upload_id=upload_id, previous=current)
+    return APPROVED
 
 
 def approve(
@@ -121,27 +153,30 @@ def approve(
     by: str,
     ip: str | None = None,
     role: str | None = None,
-) -> None:
-    """Approve (lock) a submitted or queried partner-month on its current upload."""
+    steps: tuple[str, ...] = (),
+) -> str:
+    """Approve (lock) a submitted or queried partner-month on its current upload; with two
+    review ``steps`` one step of it (see :func:`_step`). Returns the new state."""
     actor = Actor(by, role, ip=ip)
     _may("approve", actor)
     with db.writing(engine) as conn:
         db.lock_partner(conn, partner)
-        _approve_one(conn, partner, month, actor, datetime.now())
+        return _approve_one(conn, partner, month, actor, datetime.now(), steps)
 
 
 def approve_many(
-    engine: Engine, items: list[tuple[str, date]], actor: Actor
+    engine: Engine, items: list[tuple[str, date]], actor: Actor, steps: tuple[str, ...] = ()
 ) -> tuple[list[tuple[str, date]], list[str]]:
     """Approve several partner-months in one action, each on its own (one refusal does not
-    stop the others); returns (approved, German messages of those refused)."""
+    stop the others); returns (approved, German messages of those refused). With two review
+    ``steps``, "approved" includes the months this approval checked (state ``checked``)."""
     _may("approve", actor)
     done, refused = [], []
     for partner, month in items:
         try:
             with db.writing(engine) as conn:
                 db.lock_partner(conn, partner)
-                _approve_one(conn, partner, month, actor, datetime.now())
+                _approve_one(conn, partner, month, actor, datetime.now(), steps)
             done.append((partner, month))
         except ApprovalError as exc:
             refused.append(str(exc))
@@ -155,7 +190,7 @@ def ask(engine: Engine, partner: str, month: date, text: str | None, actor: Acto
     with db.writing(engine) as conn:
         db.lock_partner(conn, partner)
         current = state(conn, partner, month)
-        if current != SUBMITTED:
+        if current not in (SUBMITTED, CHECKED):
             raise ApprovalError(
                 f"Eine Rückfrage ist nur zu einem eingereichten Monat möglich; "
                 f"{_label(partner, month)} ist {STATE_NAMES[current]}."

@@ -91,9 +91,11 @@ def test_finance_equals_the_report(app, report):
     grant_card = app.text("#finance-kpi-grant")
     for key in ("eu_eur", "state_eur", "own_eur"):
         assert format_eur(cents(t[key])) in grant_card
-    # the burn chart has drawn its four lines, with German month names on the axis
+    # the burn chart has drawn its four lines and the markers of the months with comments
+    # (the demo comments on its last months), with German month names on the axis
     app.page.wait_for_selector("#finance-burn .scatterlayer .trace")
-    assert app.page.locator("#finance-burn .scatterlayer .trace").count() == 4
+    assert app.page.locator("#finance-burn .scatterlayer .trace").count() == 4 + 1
+    assert app.page.locator("#finance-burn .legendtext").all_text_contents()[-1] == "Bemerkung"
     ticks = " ".join(app.page.locator("#finance-burn .xtick text").all_text_contents())
     assert "Okt" in ticks and "Oct" not in ticks
     yticks = app.page.locator("#finance-burn .ytick text").all_text_contents()
@@ -224,8 +226,13 @@ def test_reporting_matrix(app, demo_dir):
     assert late_cells == late_total > 0
     assert app.page.locator(".report-matrix a").count() == 0  # the cells are the links
     cell = app.page.locator("#reporting-matrix-2025 td.rs-late").first
-    href = cell.get_attribute("data-href")
-    cell.click()
+    cell.click()  # opens the month's comment dialog, which links to its files
+    app.page.wait_for_selector(".modal.show #reporting-dialog-files")
+    app.page.wait_for_function(
+        "() => document.querySelector('#reporting-dialog-files').getAttribute('href')"
+        ".includes('monat=')")
+    href = app.page.get_attribute("#reporting-dialog-files", "href")
+    app.page.click("#reporting-dialog-files")
     app.page.wait_for_url("**/daten?**")
     assert query(app.page.url) == query(href)
     assert query(app.page.url)["tabelle"] == "eingaenge"
@@ -234,9 +241,10 @@ def test_reporting_matrix(app, demo_dir):
 
 
 def test_matrix_cell_navigates_without_reloading(app):
-    """A click and Enter on a focused cell both switch to the Daten page inside the
-    single-page app (assets/matrix-links.js): the page is not reloaded, a marker set on
-    window survives; future months are no link."""
+    """A click and Enter on a focused cell both open the month's comment dialog inside the
+    single-page app (assets/matrix-links.js, the address fragment): the page is not reloaded,
+    a marker set on window survives; future months are no link; the dialog's link to the
+    month's files switches to the Daten page without reloading either."""
     app.open("/meldestand?jahr=2025", "#reporting-lead")
     matrix = "#reporting-matrix-2025"
     app.page.wait_for_selector(f"{matrix} td[data-href]")
@@ -250,24 +258,23 @@ def test_matrix_cell_navigates_without_reloading(app):
     app.page.evaluate("() => { window.__marker = 'still here'; }")
 
     href = cell.get_attribute("data-href")
+    assert "#bemerkung=" in href
     cell.click()
-    app.page.wait_for_url("**/daten?**")
-    assert query(app.page.url) == query(href)
-    app.wait_text("[data-total=rows]")
+    app.page.wait_for_function("h => location.href.endsWith(h)", arg=href)
+    app.wait_text(".modal.show #reporting-dialog-title")
     assert app.page.evaluate("() => window.__marker") == "still here"
+    app.page.click("#reporting-dialog-close")
+    app.page.wait_for_function("() => !document.querySelector('.modal.show')")
 
-    app.page.wait_for_load_state("networkidle")  # Daten settled before going back
-    app.page.go_back()  # the Meldestand page again, from the history pushState wrote
-    app.page.wait_for_url("**/meldestand?**")
     cell = app.page.locator(f"{matrix} td[data-href]").last
-    cell.wait_for()
-    app.page.wait_for_load_state("networkidle")
     href = cell.get_attribute("data-href")
     cell.focus()
     assert app.page.evaluate("() => document.activeElement.dataset.href") == href
     app.page.keyboard.press("Enter")
+    app.page.wait_for_function("h => location.href.endsWith(h)", arg=href)
+    app.wait_text(".modal.show #reporting-dialog-title")
+    app.page.click("#reporting-dialog-files")
     app.page.wait_for_url("**/daten?**")
-    assert query(app.page.url) == query(href)
     app.wait_text("[data-total=rows]")
     assert app.page.evaluate("() => window.__marker") == "still here"
 

@@ -116,10 +116,11 @@ def test_reporting_marks_a_late_report(warehouse, ingest):
     assert "rs-late" in cell and "20.06." in cell
     assert "rs-missing" in cell  # January, February, April are due and missing
     assert "0 %" in str(table)
-    # the cell is the link to the month's files: one component per cell, no dcc.Link inside
+    # the cell is the link to the month's comment dialog (which links to its files): one
+    # component per cell, no dcc.Link inside
     march = matrix[0].children[1].children[0]["props"]["children"][3]
     assert march["props"]["className"] == "rs rs-late"
-    assert march["props"]["data-href"] == "/daten?partner=DO&tabelle=eingaenge&monat=2025-03"
+    assert march["props"]["data-href"] == "/meldestand?partner=DO&jahr=2025#bemerkung=DO%7C2025-03"
     assert "'Link'" not in cell
     assert components(matrix) == 3 + 13 + 1 + 2 + 12  # head, Tbody, row DO: 12 cells
 

@@ -116,3 +116,26 @@ def test_queue_lists_the_waiting_months_of_the_filter(site, client_as, dash_app,
         ("BO|2025-03", "? Rückfrage")
     ]
     assert rows[0]["n_comments"] == 1 and rows[0]["last_comment"] == "Bitte Beleg nachreichen."
+
+
+def _dialog(client, dash_app, key: str, text: str):
+    """Save ``text`` in the Meldestand cell dialog of ``key`` (the address fragment)."""
+    values = {"url.hash": "#bemerkung=" + key.replace("|", "%7C"),
+              "reporting-dialog-save.n_clicks": 1, "reporting-dialog-text.value": text}
+    return call(client, dash_app, "reporting-dialog.is_open", "reporting-dialog-save.n_clicks",
+                values)
+
+
+def test_the_cell_dialog_comments_only_on_the_partners_own_months(site, client_as, dash_app,
+                                                                  engine):
+    partner = client_as("partner")
+    status, text = _dialog(partner, dash_app, "BO|2025-03", "Fremder Monat!")
+    assert status == 200 and "Fremder Monat" not in text  # the dialog stays closed
+    assert month_comments(engine, partner="BO").empty
+    status, text = _dialog(partner, dash_app, "DO|2025-03", "Veranstaltung im April nachgeholt.")
+    assert status == 200 and "Bemerkung gespeichert" in text and "im April nachgeholt" in text
+    status, text = _dialog(client_as("steering"), dash_app, "BO|2025-03", "Danke, passt so.")
+    assert status == 200 and "Bemerkung gespeichert" in text
+    got = month_comments(engine)
+    assert list(zip(got["partner_code"], got["kind"], strict=True)) == [("DO", "note"),
+                                                                       ("BO", "reply")]
