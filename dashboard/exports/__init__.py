@@ -36,7 +36,7 @@ Exporter = Callable[[Source, dict[str, str], flt.Filters], PageExport]
 
 
 def _registry() -> dict[str, tuple[str, Exporter]]:
-    from dashboard.exports import analysis, definitions, lists, money
+    from dashboard.exports import analysis, definitions, indicators, lists, money
 
     return {
         "/": ("Übersicht", analysis.overview),
@@ -51,6 +51,7 @@ def _registry() -> dict[str, tuple[str, Exporter]]:
         "/finanzplan": ("Finanzplan", lists.plan),
         "/mittelabrufe": ("Mittelabrufe", lists.payments),
         "/kennzahlen": ("Kennzahlen", definitions.definitions),
+        "/indikatoren": ("Indikatoren", indicators.indicators),
     }
 
 

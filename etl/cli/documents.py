@@ -43,7 +43,25 @@ def cmd_template(args) -> int:
 
 def cmd_export(args) -> int:
     _settings, config, engine = context(args)
+    if args.kind == "indikatoren":
+        return _export_indicators(args, engine, config)
     return _export_proof(args, engine, config)
+
+
+def _export_indicators(args, engine, config) -> int:
+    from etl.documents.indicators import file_name, indicator_workbook
+
+    partner = args.partner and args.partner.upper()
+    try:
+        data = indicator_workbook(engine, config, partner=partner, year=args.year,
+                                  exported_by=args.user, stand=_stand(engine))
+    except ValueError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    target = Path(args.output or file_name(partner, args.year))
+    target.write_bytes(data)
+    print(f"Indikatorenbericht geschrieben: {target}")
+    return 0
 
 
 def _export_proof(args, engine, config) -> int:
@@ -84,8 +102,8 @@ def register(sub) -> None:
     p.add_argument("-o", "--output",
                    help="file to write (default: Monatsbericht_<PARTNER>_<YYYY-MM>.xlsx)")
     p.set_defaults(func=cmd_template)
-    p = sub.add_parser("export", help="the proof of use as an Excel workbook")
-    p.add_argument("kind", choices=["nachweis"])
+    p = sub.add_parser("export", help="proof of use or EU indicators as an Excel workbook")
+    p.add_argument("kind", choices=["nachweis", "indikatoren"])
     p.add_argument("--partner", help="partner code (default: whole project)")
     p.add_argument("--year", type=int, help="year (Zwischennachweis; default: all)")
     p.add_argument("-o", "--output", help="file to write")

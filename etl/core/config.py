@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from etl.core.config_check import problems
+from etl.core.indicators import DEFAULT_INDICATORS, Indicator, parse_indicators
 
 COST_CATEGORIES = ("personnel", "overheads", "material")
 TARGET_MEASURES = ("events", "participants", "coachings", "companies")
@@ -78,6 +79,8 @@ class NetworkConfig:
     # per-module-and-year "companies" targets count a company once per module and year
     unique_company_targets: dict[str, int] = field(default_factory=dict)
     network_unique_target: int | None = None
+    # the EU output indicators (etl.core.indicators); default RCO01 and RCO04
+    indicators: tuple[Indicator, ...] = DEFAULT_INDICATORS
 
     @property
     def partner_codes(self) -> tuple[str, ...]:
@@ -261,6 +264,11 @@ def parse_config(raw: dict) -> NetworkConfig:
     )
     unique, network = _unique_targets(raw.get("unique_company_targets") or {}, codes)
     cfg = replace(cfg, unique_company_targets=unique, network_unique_target=network)
+    try:
+        indicators = parse_indicators(raw.get("indicators"), raw.get("indicator_targets"))
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from exc
+    cfg = replace(cfg, indicators=indicators)
     cfg.rate_table()  # fails early when no table applies
     found = problems(cfg)
     if found:

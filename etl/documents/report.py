@@ -11,6 +11,7 @@ from etl.core import figures
 from etl.core.config import NetworkConfig
 from etl.core.labels import ELIGIBLE_HEADERS
 from etl.core.money import eligible_costs, eur, format_eur, rules_summary
+from etl.documents.indicators import indicator_report
 from etl.warehouse import queries
 from etl.workflow import plan
 
@@ -199,6 +200,7 @@ def build_report(engine: Engine, config: NetworkConfig, *, version_id: int | Non
         "unique_companies": queries.unique_companies(engine),
         "rules": rules_summary(config),
         "sme": sme(engine, config),
+        "indicators": indicator_report(engine, config),
     }
 
 
