@@ -36,7 +36,7 @@ Exporter = Callable[[Source, dict[str, str], flt.Filters], PageExport]
 
 
 def _registry() -> dict[str, tuple[str, Exporter]]:
-    from dashboard.exports import analysis, definitions, indicators, lists, money
+    from dashboard.exports import analysis, cuts, definitions, indicators, lists, money
 
     return {
         "/": ("Übersicht", analysis.overview),
@@ -52,6 +52,7 @@ def _registry() -> dict[str, tuple[str, Exporter]]:
         "/mittelabrufe": ("Mittelabrufe", lists.payments),
         "/kennzahlen": ("Kennzahlen", definitions.definitions),
         "/indikatoren": ("Indikatoren", indicators.indicators),
+        "/kuerzungen": ("Kürzungen", cuts.cut_page),
     }
 
 

@@ -12,12 +12,14 @@ from dash import Input, Output, State, callback, html, no_update
 
 from dashboard import access, data, drill, fmt, planning
 from dashboard import filters as flt
+from dashboard.calc import cuts as cut_calc
 from dashboard.calc import spending as sp
 from dashboard.calc.forecast import WINDOW
 from dashboard.figures import finance as figs
 from dashboard.figures import risk as risk_figs
 from dashboard.theme import partner_colors
 from dashboard.views import components as ui
+from dashboard.views import cuts as cut_views
 from dashboard.views import grids, tables
 from dashboard.views import payments as pv
 from etl.workflow import payments
@@ -185,11 +187,13 @@ def update(search):
     version = planning.version_from(flt.parse_search(search))
     config, today = planning.config(version), data.today()
     f = flt.from_search(search, config)
-    model = sp.spending(data.frame("money_months"), config, f, today)
+    accepted = data.accepted_money_months()  # the funding body's cuts taken off
+    model = sp.spending(accepted, config, f, today)
     partners = f.partner_list(config)
     colors = partner_colors(config.partner_codes)
+    cut = cut_calc.comparison(data.frame("money_months"), accepted, config, partners, f.years)
     return (
-        lead(model, config, f, version),
+        [lead(model, config, f, version), cut_views.finance_note(cut, search)],
         cards(model, f),
         # plain figure dicts: the same figures without plotly's validation and copies
         figs.burn(model.burn, model.as_of, plain=True),
@@ -356,7 +360,7 @@ def payment_position(search):
     config = planning.config()
     partners = flt.from_search(search, config).partner_list(config)
     requests = data.payment_requests(list(partners))
-    position = payments.position(data.frame("money_months"), requests, config, partners)
+    position = payments.position(data.accepted_money_months(), requests, config, partners)
     return pv.position_table(position, "finance-position"), pv.request_rows(requests)
 
 

@@ -26,6 +26,8 @@ ACTIONS = {
     "question": "Rückfrage",
     "comment": "Bemerkung",
     "proof_submitted": "Nachweis eingereicht",
+    "cut_recorded": "Kürzung erfasst",
+    "cut_removed": "Kürzung aufgehoben",
 }
 DETAIL_LABELS = {
     "file": "Datei",
@@ -50,6 +52,11 @@ DETAIL_LABELS = {
     "previous": "vorher",
     "kind": "Art",
     "text": "Text",
+    "sheet": "Blatt",
+    "row": "Beleg/Kürzel",
+    "claimed": "beantragt",
+    "accepted": "anerkannt",
+    "decided_on": "Prüfung vom",
 }
 VALUE_LABELS = {
     **MONTH_STATE_LABELS,

@@ -28,6 +28,8 @@ ACTIONS = (
     "question",
     "comment",
     "proof_submitted",
+    "cut_recorded",
+    "cut_removed",
 )
 
 

@@ -13,9 +13,11 @@ and use the names below, its API:
 - :mod:`.records`: the Daten grid (datasets narrowed, filtered, paged and summed in SQL)
 - :mod:`.upload_log`: received files, month approval state, audit log
 - :mod:`.finance`: finance plan versions and payment requests
+- :mod:`.cuts`: cuts of the funding body's check, with the amounts claimed
 - :mod:`.months`: the month review (state of each partner-month, comments)
 """
 
+from etl.warehouse.queries.cuts import audit_cuts
 from etl.warehouse.queries.facts import (
     ACTIVITY_MEASURES,
     activity_months,
@@ -76,6 +78,7 @@ __all__ = [
     "RECORD_DATASETS",
     "RECORD_ORDER",
     "activity_keys",
+    "audit_cuts",
     "activity_months",
     "audit_rows",
     "code_reach",
