@@ -35,6 +35,7 @@ def layout(**_query) -> html.Div:
     return html.Div(
         [
             ui.page_header("Finanzen", "finance-lead"),
+            html.Div(id="finance-cuts", className="text-muted mb-2"),
             plan_picker(),
             dbc.Row(id="finance-cards", className="g-3"),
             ui.section(
@@ -187,13 +188,11 @@ def update(search):
     version = planning.version_from(flt.parse_search(search))
     config, today = planning.config(version), data.today()
     f = flt.from_search(search, config)
-    accepted = data.accepted_money_months()  # the funding body's cuts taken off
-    model = sp.spending(accepted, config, f, today)
+    model = sp.spending(data.accepted_money_months(), config, f, today)  # after the cuts
     partners = f.partner_list(config)
     colors = partner_colors(config.partner_codes)
-    cut = cut_calc.comparison(data.frame("money_months"), accepted, config, partners, f.years)
     return (
-        [lead(model, config, f, version), cut_views.finance_note(cut, search)],
+        lead(model, config, f, version),
         cards(model, f),
         # plain figure dicts: the same figures without plotly's validation and copies
         figs.burn(model.burn, model.as_of, plain=True),
@@ -348,6 +347,16 @@ def choose_plan(value, search):
     if wanted:
         params[planning.PLAN_KEY] = wanted
     return flt.to_search(params)
+
+
+@callback(Output("finance-cuts", "children"), Input("url", "search"))
+def cut_note(search):
+    """Claimed and accepted where the funding body's cuts make them differ (link: Kürzungen)."""
+    config = planning.config(planning.version_from(flt.parse_search(search)))
+    f = flt.from_search(search, config)
+    claimed, accepted = data.frame("money_months"), data.accepted_money_months()
+    cut = cut_calc.comparison(claimed, accepted, config, f.partner_list(config), f.years)
+    return cut_views.finance_note(cut, search)
 
 
 @callback(

@@ -186,11 +186,11 @@ def finance_note(cmp: pd.DataFrame, search: str | None) -> html.Span:
     and a link to the page Kürzungen (where finance records them)."""
     link = dcc.Link("Kürzungen", href="/kuerzungen" + (search or ""), id="finance-cuts-link")
     if cmp.empty:
-        return html.Span([" · ", link, " des Fördergebers: keine"], id="finance-cuts-note")
+        return html.Span([link, " des Fördergebers: keine"], id="finance-cuts-note")
     claimed, accepted = int(cmp["claimed_eligible"].sum()), int(cmp["accepted_eligible"].sum())
     return html.Span(
         [
-            f" · nach Kürzungen des Fördergebers: förderfähig anerkannt {fmt.eur(accepted)} von "
+            f"Nach Kürzungen des Fördergebers: förderfähig anerkannt {fmt.eur(accepted)} von "
             f"beantragt {fmt.eur(claimed)}, Zuwendung {fmt.eur(int(cmp['accepted_grant'].sum()))} "
             f"statt {fmt.eur(int(cmp['claimed_grant'].sum()))} (",
             link,

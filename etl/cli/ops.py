@@ -9,11 +9,12 @@ from etl.cli.common import context, month_arg
 
 
 def cmd_demo(args) -> int:
-    from etl.ops.demo import run_demo, run_review_demo
+    from etl.ops.demo import run_cut_demo, run_demo, run_review_demo
 
     settings, config, engine = context(args)
     results = run_demo(engine, config, settings, until=args.until)
     run_review_demo(engine, config)
+    run_cut_demo(engine, config)
     counts: dict[str, int] = {}
     for r in results:
         counts[r.status] = counts.get(r.status, 0) + 1

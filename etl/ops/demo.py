@@ -267,10 +267,17 @@ def run_demo(
 def run_review_demo(engine, config: NetworkConfig) -> None:
     """After :func:`run_demo`: months in every review state and a few comments
     (:mod:`etl.ops.demo_review`)."""
-    from etl.ops import demo_cuts, demo_review
+    from etl.ops import demo_review
 
     demo_review.run_review_demo(engine, config, late=_roles(config)[1])
-    demo_cuts.run_cut_demo(engine, config)  # a few cuts of the funding body's check
+
+
+def run_cut_demo(engine, config: NetworkConfig) -> None:
+    """After :func:`run_review_demo`: a few cuts of the funding body's check
+    (:mod:`etl.ops.demo_cuts`; they change only the report's ``accepted`` figures)."""
+    from etl.ops import demo_cuts
+
+    demo_cuts.run_cut_demo(engine, config)
 
 
 # Demo accounts, created together with the demo data only (never with SEED_DEMO=0).
