@@ -116,6 +116,13 @@ def row_choices(partner, month, sheet):
 )
 def save(_s, _r, partner, month, sheet, row, amount, reason, day):
     """Record or remove the cut of the chosen row (finance only, checked again below)."""
+    action = "remove" if ctx.triggered_id == "cuts-remove" else "save"
+    message = act(action, partner, month, sheet, row, amount, reason, day)
+    return message, (f"{action}|{row}|{_s}|{_r}" if message.color != "danger" else dash.no_update)
+
+
+def act(action, partner, month, sheet, row, amount, reason, day) -> dbc.Alert:
+    """'save' or 'remove' the cut of a row as the logged-in user; the outcome as an alert."""
     try:
         if not (partner and month and sheet and row):
             raise cuts.CutError("Bitte Partner, Monat, Blatt und Zeile wählen.")
@@ -125,9 +132,9 @@ def save(_s, _r, partner, month, sheet, row, amount, reason, day):
             "role": access.current_role(),
             "ip": request.remote_addr,
         }
-        if ctx.triggered_id == "cuts-remove":
+        if action == "remove":
             cuts.remove_cut(data.engine(), data.config(), key, **who)
-            return dbc.Alert(f"Kürzung für {row} aufgehoben.", color="info"), row
+            return dbc.Alert(f"Kürzung für {row} aufgehoben.", color="info")
         cuts.record_cut(
             data.engine(),
             data.config(),
@@ -138,8 +145,8 @@ def save(_s, _r, partner, month, sheet, row, amount, reason, day):
             **who,
         )
     except cuts.CutError as exc:
-        return dbc.Alert(str(exc), color="danger"), dash.no_update
-    return dbc.Alert(f"Kürzung für {row} gespeichert.", color="success"), f"{row}{_s}{_r}"
+        return dbc.Alert(str(exc), color="danger")
+    return dbc.Alert(f"Kürzung für {row} gespeichert.", color="success")
 
 
 def _cents(value: str | None) -> int:

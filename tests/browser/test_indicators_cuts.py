@@ -53,11 +53,14 @@ def test_finance_records_a_cut_and_finance_follows_it(app_as, report):
     assert "gespeichert" in app.wait_text("#cuts-message .alert")
     page.wait_for_function(
         "r => { const e = document.querySelector('#cuts-list');"
-        " return e && e.textContent.includes(r); }", arg=receipt)
+        " return e && e.textContent.includes(r); }",
+        arg=receipt,
+    )
     claimed = int(label.rsplit(" · ", 1)[1].replace(" €", "").replace(".", "").replace(",", ""))
     # material as booked: the eligible costs fall by exactly the receipt
-    assert _eligible_kpi(app) == format_eur(cents(
-        report["accepted"]["eligible_total"]["eligible_eur"]) - claimed)
+    assert _eligible_kpi(app) == format_eur(
+        cents(report["accepted"]["eligible_total"]["eligible_eur"]) - claimed
+    )
     assert "Nach Kürzungen des Fördergebers" in app.text("#finance-cuts")
     app.open("/kuerzungen", "#cuts-lead")
     page.select_option("#cuts-partner", "HAM")

@@ -27,6 +27,8 @@ EXPECTED = {
     "/benutzer": {"admin"},
     "/finanzplan": {"finance", "steering"},
     "/kennzahlen": None,
+    "/indikatoren": None,
+    "/kuerzungen": None,  # everyone reads (a partner its own); only finance records
     "/404": None,  # the German "Seite nicht gefunden" inside the shell
 }
 

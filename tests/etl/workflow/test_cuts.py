@@ -25,8 +25,16 @@ CHECKED = date(2025, 9, 30)
 
 
 def _cut(engine, config, key, cents, reason="Prüfung: nicht belegt", role="finance"):
-    cuts.record_cut(engine, config, key, accepted_cents=cents, reason=reason,
-                    decided_on=CHECKED, by="finanzen", role=role)
+    cuts.record_cut(
+        engine,
+        config,
+        key,
+        accepted_cents=cents,
+        reason=reason,
+        decided_on=CHECKED,
+        by="finanzen",
+        role=role,
+    )
 
 
 def _do_2025(rep: dict, key: str = "accepted") -> dict:
@@ -49,13 +57,17 @@ def test_the_grant_follows_the_accepted_amounts(engine, config, cut):
     # personnel 6.755,12 − 225,12; material 1.324,46 − 234,56; overheads 15 % of 6.530,00
     assert acc["cut_personnel_eur"] == "225.12" and acc["cut_expenditure_eur"] == "234.56"
     assert (acc["personnel_eur"], acc["material_eur"], acc["overhead_eur"]) == (
-        "6530.00", "1089.90", "979.50")
+        "6530.00",
+        "1089.90",
+        "979.50",
+    )
     assert acc["eligible_eur"] == "8599.40"  # 6.530,00 + 979,50 + 1.089,90
     assert acc["grant_eur"] == "6879.52"  # 80 %
     assert (acc["eu_eur"], acc["state_eur"], acc["own_eur"]) == ("3439.76", "3439.76", "1719.88")
     assert rep["accepted"]["cuts"] == rep["accepted"]["applied"] == 2
-    position = payments.position(cuts.accepted_months(engine), queries.payment_requests(engine),
-                                 config, ("DO",))
+    position = payments.position(
+        cuts.accepted_months(engine), queries.payment_requests(engine), config, ("DO",)
+    )
     assert int(position["grant"].iloc[0]) == 687_952
 
 
@@ -96,8 +108,7 @@ def test_rules_of_a_cut_and_its_audit(engine, config, cut):
 
 
 def test_the_proof_of_use_shows_claimed_and_accepted(engine, config, cut):
-    data = proof_workbook(engine, config, scope_of(config, "DO", 2025), exported_by="t",
-                          stand="s")
+    data = proof_workbook(engine, config, scope_of(config, "DO", 2025), exported_by="t", stand="s")
     wb = load_workbook(io.BytesIO(data))
     header, row = (list(r) for r in wb["Finanzierung"].iter_rows(max_row=2, values_only=True))
     assert header[3] == "Förderfähig beantragt"
