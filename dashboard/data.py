@@ -253,6 +253,11 @@ def audit_cuts() -> pd.DataFrame:
     return queries.audit_cuts(engine(), partners=access.partner_scope())
 
 
+def change_requests() -> pd.DataFrame:
+    """Every change request (Änderungsantrag) for a plan reallocation, newest first."""
+    return queries.change_requests(engine())
+
+
 def accepted_money_months() -> pd.DataFrame:
     """The ``money_months`` frame with the cuts taken off: the accepted amounts, on which
     Finanzen computes the grant (the same frame when nothing is cut)."""

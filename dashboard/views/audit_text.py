@@ -28,6 +28,9 @@ ACTIONS = {
     "proof_submitted": "Nachweis eingereicht",
     "cut_recorded": "Kürzung erfasst",
     "cut_removed": "Kürzung aufgehoben",
+    "change_requested": "Änderungsantrag gestellt",
+    "change_decided": "Änderungsantrag entschieden",
+    "change_linked": "Änderungsantrag mit Planfassung verknüpft",
 }
 DETAIL_LABELS = {
     "file": "Datei",
@@ -56,7 +59,9 @@ DETAIL_LABELS = {
     "row": "Beleg/Kürzel",
     "claimed": "beantragt",
     "accepted": "anerkannt",
-    "decided_on": "Prüfung vom",
+    "decided_on": "Entscheidung/Prüfung vom",
+    "change": "Antrag-Nr.",
+    "decision": "Entscheidung",
 }
 VALUE_LABELS = {
     **MONTH_STATE_LABELS,

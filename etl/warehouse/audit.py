@@ -30,6 +30,9 @@ ACTIONS = (
     "proof_submitted",
     "cut_recorded",
     "cut_removed",
+    "change_requested",
+    "change_decided",
+    "change_linked",
 )
 
 

@@ -1,5 +1,6 @@
-"""The table of cuts (Kürzungen) of the funding body's check, part of :mod:`etl.warehouse.schema`
-(same metadata; re-exported there as ``schema.audit_cuts``)."""
+"""The funding body's check: cuts (Kürzungen) and change requests (Änderungsanträge), part of
+:mod:`etl.warehouse.schema` (same metadata; re-exported there as ``schema.audit_cuts`` and
+``schema.change_requests``)."""
 
 from __future__ import annotations
 
@@ -46,4 +47,37 @@ audit_cuts = Table(
     comment="One row per cut (Kürzung) of a funding body's check: a receipt or staff row of a "
     "partner-month and the amount accepted; keyed by the row's identity, so it survives "
     "re-uploads of the month.",
+)
+
+CHANGE_STATUSES = ("requested", "approved", "rejected")
+
+change_requests = Table(
+    "change_requests",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "based_on",
+        Integer,
+        ForeignKey("plan_versions.id"),
+        nullable=False,
+        comment="the plan version the reallocation starts from",
+    ),
+    Column("description", Text, nullable=False, comment="what is to be reallocated, and why"),
+    Column("requested_on", Date, nullable=False, comment="date sent to the funding body"),
+    Column("status", String(12), nullable=False, comment="requested, approved, rejected"),
+    Column("decided_on", Date, nullable=True),
+    Column("decision_note", Text, nullable=False, default=""),
+    Column(
+        "plan_version_id",
+        Integer,
+        ForeignKey("plan_versions.id"),
+        nullable=True,
+        comment="the plan version the approved request became",
+    ),
+    Column("created_by", String(100), nullable=False),
+    Column("created_at", DateTime(timezone=False), nullable=False),
+    Column("updated_by", String(100), nullable=False),
+    Column("updated_at", DateTime(timezone=False), nullable=False),
+    comment="One row per change request (Änderungsantrag) for a plan reallocation that needs "
+    "the funding body's consent: its date, the decision and its date, the plan version it became.",
 )

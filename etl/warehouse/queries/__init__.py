@@ -27,6 +27,7 @@ from etl.warehouse.queries.facts import (
     personnel_by_group,
 )
 from etl.warehouse.queries.finance import (
+    change_requests,
     latest_plan_version_id,
     payment_requests,
     personnel_recorded,
@@ -79,6 +80,7 @@ __all__ = [
     "RECORD_ORDER",
     "activity_keys",
     "audit_cuts",
+    "change_requests",
     "activity_months",
     "audit_rows",
     "code_reach",
