@@ -60,3 +60,28 @@ def test_only_finance_records_cuts(web, user):
     message = cuts.act("save", *FORM)
     assert "nur die Finanzabteilung" in str(message)
     assert queries.audit_cuts(data.engine()).empty
+
+
+def test_finanzplan_files_and_decides_a_change_request(web):
+    from dashboard.pages import plan
+
+    web(STEERING)
+    plan.change_list(None, None, "/finanzplan")  # opening the page makes plan version 1
+    form = {
+        "base": "1",
+        "day": "2025-04-02",
+        "text": "DO Sachausgaben 2024 nach 2026",
+        "pick": None,
+        "decision": "approved",
+        "decided": "2025-05-02",
+        "version": None,
+        "note": "",
+    }
+    assert "nur die Finanzabteilung" in str(plan.change_act("file", **form))
+    web(FINANCE)
+    assert "Nr. 1 erfasst" in str(plan.change_act("file", **form))
+    assert "gespeichert" in str(plan.change_act("decide", **{**form, "pick": "1"}))
+    table, bases, _versions, picks = plan.change_list(None, None, "/finanzplan")
+    assert "genehmigt" in str(table) and "DO Sachausgaben 2024 nach 2026" in str(table)
+    assert picks == [{"label": "Nr. 1 (genehmigt)", "value": "1"}]
+    assert bases[0]["value"] == "1"
