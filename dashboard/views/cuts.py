@@ -39,11 +39,14 @@ NOWRAP = {"whiteSpace": "nowrap"}
 
 
 def _cell(header: str, value: str) -> html.Td:
-    money = value.endswith(" €") or header in ("Monat", "Prüfung vom")
-    return html.Td(value, style=NOWRAP if money else None, **{"data-label": header})
+    money = value.endswith(" €") or header in ("Monat", "Prüfung vom", "Beleg/Kürzel")
+    # a reason keeps a readable width (the table scrolls on a phone instead of squeezing it)
+    style = NOWRAP if money else ({"minWidth": "16rem"} if header == "Grund" else None)
+    return html.Td(value, style=style, **{"data-label": header})
 
 
 def _table(headers, rows, table_id: str) -> dbc.Table:
+    """A small table (on a phone it scrolls sideways)."""
     body = [html.Tr([_cell(h, c) for h, c in zip(headers, r, strict=True)]) for r in rows]
     return dbc.Table(
         [html.Thead(html.Tr([html.Th(h) for h in headers])), html.Tbody(body)],
