@@ -19,6 +19,8 @@ from sqlalchemy import (
 
 from etl.warehouse.schema import metadata
 
+__all__ = ["CHANGE_STATUSES", "CUT_SHEETS", "audit_cuts", "change_requests"]
+
 CUT_SHEETS = ("Ausgaben", "Personal")
 
 audit_cuts = Table(
