@@ -28,7 +28,7 @@ def _prepare_warehouse() -> None:
     """Migrate the warehouse and, when it holds no upload yet, load the demo data."""
     from etl.core.config import get_config
     from etl.core.settings import get_settings
-    from etl.ops.demo import create_demo_accounts, run_demo, run_review_demo
+    from etl.ops.demo import create_demo_accounts, run_cut_demo, run_demo, run_review_demo
     from etl.warehouse import db
 
     settings = get_settings()
@@ -42,6 +42,7 @@ def _prepare_warehouse() -> None:
         print("Warehouse is empty: loading demo data (takes a few seconds) ...", flush=True)
         results = run_demo(engine, config, settings)
         run_review_demo(engine, config)  # months in every review state, a few comments
+        run_cut_demo(engine, config)  # a few cuts of the funding body's check
         print(f"Demo data loaded: {len(results)} workbooks.", flush=True)
 
 

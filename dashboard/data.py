@@ -31,6 +31,7 @@ from flask_caching import Cache
 from dashboard import access
 from dashboard.derived import DERIVED
 from etl.core.config import NetworkConfig, get_config
+from etl.core.money import accepted_money, cut_reductions
 from etl.core.settings import get_settings
 from etl.warehouse import db, queries
 
@@ -244,6 +245,23 @@ def record_page(dataset: str, narrowing: dict, *, start: int, end: int, sort=Non
 def payment_requests(partners: list[str] | None = None) -> pd.DataFrame:
     """One row per payment request (of ``partners``, default all), straight from the warehouse."""
     return queries.payment_requests(engine(), partners=partners)
+
+
+def audit_cuts() -> pd.DataFrame:
+    """The cuts of the funding body's check the user may see, with the amounts claimed (a
+    small table, read fresh: recording a cut loads no upload)."""
+    return queries.audit_cuts(engine(), partners=access.partner_scope())
+
+
+def change_requests() -> pd.DataFrame:
+    """Every change request (Änderungsantrag) for a plan reallocation, newest first."""
+    return queries.change_requests(engine())
+
+
+def accepted_money_months() -> pd.DataFrame:
+    """The ``money_months`` frame with the cuts taken off: the accepted amounts, on which
+    Finanzen computes the grant (the same frame when nothing is cut)."""
+    return accepted_money(frame("money_months"), cut_reductions(audit_cuts()))
 
 
 def month_status(partner: str, month: date) -> dict:

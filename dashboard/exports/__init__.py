@@ -36,7 +36,7 @@ Exporter = Callable[[Source, dict[str, str], flt.Filters], PageExport]
 
 
 def _registry() -> dict[str, tuple[str, Exporter]]:
-    from dashboard.exports import analysis, definitions, lists, money
+    from dashboard.exports import analysis, cuts, definitions, indicators, lists, money
 
     return {
         "/": ("Übersicht", analysis.overview),
@@ -52,6 +52,8 @@ def _registry() -> dict[str, tuple[str, Exporter]]:
         "/mittelabrufe": ("Mittelabrufe", lists.payments),
         "/kennzahlen": ("Kennzahlen", definitions.definitions),
         "/einstellungen": ("Benachrichtigungen", lists.notifications),
+        "/indikatoren": ("Indikatoren", indicators.indicators),
+        "/kuerzungen": ("Kürzungen", cuts.cut_page),
     }
 
 

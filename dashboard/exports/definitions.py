@@ -22,7 +22,7 @@ def definitions(src: Source, _query: dict, _f: flt.Filters) -> PageExport:
             ", ".join(f.sources),
             figures.rule_text(f, config),
         ]
-        for f in figures.FIGURES.values()
+        for f in [*figures.FIGURES.values(), *figures.indicator_figures(config)]
     ]
     cols = [
         Column("Bereich"),

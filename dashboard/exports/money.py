@@ -19,7 +19,7 @@ from etl.core import figures
 from etl.core.labels import ELIGIBLE_LABELS
 from etl.documents.book import Column, Table
 from etl.warehouse import queries
-from etl.workflow import payments
+from etl.workflow import cuts, payments
 
 
 def _money_cols(*names: str, total: bool = True) -> list[Column]:
@@ -164,7 +164,7 @@ def request_table(requests: pd.DataFrame) -> Table:
 
 def payment_data(src: Source, config, partners: tuple[str, ...]):
     """(position per partner, payment requests) of ``partners``."""
-    (money,) = src.frames("money_months")
+    money = cuts.accepted_months(src.engine, src.frames("money_months")[0])  # as the page
     requests = src.visible(queries.payment_requests(src.engine, partners=list(partners)))
     return payments.position(money, requests, config, partners), requests
 
@@ -172,7 +172,7 @@ def payment_data(src: Source, config, partners: tuple[str, ...]):
 def finance(src: Source, query: dict, f: flt.Filters) -> PageExport:
     version = planning.version_from(query)
     config = src.plan_config(version)
-    (money,) = src.frames("money_months")
+    money = cuts.accepted_months(src.engine, src.frames("money_months")[0])  # as the page
     model = sp.spending(money, config, f, src.today)
     t = model.totals
     cards = Table(

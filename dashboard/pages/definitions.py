@@ -46,12 +46,15 @@ def update(_pathname):
         html.Span("i", className="fig-info"),
         " an Karten und Spalten zeigt die Definition von hier.",
     ]
-    return lead, [group_section(group, config) for group in figures.GROUPS]
+    sections = [group_section(group, config) for group in figures.GROUPS]
+    indicators = figures.indicator_figures(config)
+    return lead, [*sections, group_section(figures.INDICATOR_GROUP, config, indicators)]
 
 
-def group_section(group: str, config) -> dbc.Card:
-    """One card with the figures of ``group``."""
-    rows = [figure_row(f, config) for f in figures.FIGURES.values() if f.group == group]
+def group_section(group: str, config, listed=None) -> dbc.Card:
+    """One card with the figures of ``group`` (``listed``: these instead of the registry's)."""
+    listed = figures.FIGURES.values() if listed is None else listed
+    rows = [figure_row(f, config) for f in listed if f.group == group]
     head = html.Thead(html.Tr([html.Th(c) for c in COLUMNS]))
     table = html.Table(
         [head, html.Tbody(rows)],

@@ -12,6 +12,7 @@ from dash import Input, Output, State, callback, html, no_update
 
 from dashboard import access, data, drill, fmt, planning
 from dashboard import filters as flt
+from dashboard.calc import cuts as cut_calc
 from dashboard.calc import review
 from dashboard.calc import spending as sp
 from dashboard.calc.forecast import WINDOW
@@ -19,6 +20,7 @@ from dashboard.figures import finance as figs
 from dashboard.figures import risk as risk_figs
 from dashboard.theme import partner_colors
 from dashboard.views import components as ui
+from dashboard.views import cuts as cut_views
 from dashboard.views import documents, grids, tables
 from dashboard.views import payments as pv
 from etl.workflow import payments
@@ -34,6 +36,7 @@ def layout(**_query) -> html.Div:
     return html.Div(
         [
             ui.page_header("Finanzen", "finance-lead"),
+            html.Div(id="finance-cuts", className="text-muted mb-2"),
             plan_picker(),
             dbc.Row(id="finance-cards", className="g-3"),
             ui.section(
@@ -191,7 +194,7 @@ def update(search):
     version = planning.version_from(flt.parse_search(search))
     config, today = planning.config(version), data.today()
     f = flt.from_search(search, config)
-    model = sp.spending(data.frame("money_months"), config, f, today)
+    model = sp.spending(data.accepted_money_months(), config, f, today)  # after the cuts
     partners = f.partner_list(config)
     colors = partner_colors(config.partner_codes)
     return (
@@ -352,6 +355,16 @@ def choose_plan(value, search):
     return flt.to_search(params)
 
 
+@callback(Output("finance-cuts", "children"), Input("url", "search"))
+def cut_note(search):
+    """Claimed and accepted where the funding body's cuts make them differ (link: Kürzungen)."""
+    config = planning.config(planning.version_from(flt.parse_search(search)))
+    f = flt.from_search(search, config)
+    claimed, accepted = data.frame("money_months"), data.accepted_money_months()
+    cut = cut_calc.comparison(claimed, accepted, config, f.partner_list(config), f.years)
+    return cut_views.finance_note(cut, search)
+
+
 @callback(
     Output("finance-payments", "children"),
     Output("finance-requests", "rowData"),
@@ -362,7 +375,7 @@ def payment_position(search):
     config = planning.config()
     partners = flt.from_search(search, config).partner_list(config)
     requests = data.payment_requests(list(partners))
-    position = payments.position(data.frame("money_months"), requests, config, partners)
+    position = payments.position(data.accepted_money_months(), requests, config, partners)
     return pv.position_table(position, "finance-position"), pv.request_rows(requests)
 
 
@@ -373,18 +386,4 @@ def proof_links(search):
     config = data.config()
     f = flt.from_search(search, config)
     partner = f.partners[0] if len(f.partners) == 1 else None
-    who = partner or "gesamtes Projekt"
-    query = {"partner": partner} if partner else {}
-    links = [
-        (f"Zwischennachweis {y}", flt.to_search({**query, "jahr": str(y)}))
-        for y in config.years[:-1]
-    ]
-    links.append(("Verwendungsnachweis", flt.to_search(query)))
-    return [
-        *documents.proof_links(links, who),
-        *documents.report_links(
-            [(str(y), flt.to_search({**query, "jahr": str(y)})) for y in config.years]
-            + [("gesamte Laufzeit", flt.to_search(query))],
-            who,
-        ),
-    ]
+    return documents.finance_documents(config, partner)

@@ -294,7 +294,8 @@ def _requested(request_id: int) -> int:
 def refresh(_m1, _m2, _path):
     config = planning.config()
     requests = data.payment_requests()
-    position = payments.position(data.frame("money_months"), requests, config, config.partner_codes)
+    money = data.accepted_money_months()  # the grant follows the amounts accepted after cuts
+    position = payments.position(money, requests, config, config.partner_codes)
     options = [
         {
             "label": f"Nr. {r['id']} · {r['partner']} · {r['period']} · "

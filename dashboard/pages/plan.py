@@ -5,21 +5,23 @@ from __future__ import annotations
 
 import base64
 import binascii
+from datetime import date
 
 import dash
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, dcc, html, no_update
+from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 from flask import request
 
 from dashboard import access, data, planning
 from dashboard import filters as flt
+from dashboard.views import change_requests as changes_view
 from dashboard.views import components as ui
 from dashboard.views import grids
 from dashboard.views import plan as view
 from etl.core.errors import Issue
 from etl.core.settings import get_settings
-from etl.workflow import plan
+from etl.workflow import change_requests, plan
 from etl.workflow.plan.diff import diff
 from etl.workflow.plan.upload import PlanResult, upload_plan
 
@@ -55,6 +57,14 @@ def layout(**_query) -> html.Div:
                 id="plan-diff-card",
             ),
             ui.section(
+                "Änderungsanträge (Zustimmung des Fördergebers)",
+                changes_forms(),
+                html.Div(id="plan-changes"),
+                hint="Eine Umschichtung, die die Zustimmung des Fördergebers braucht: Antrag mit "
+                "Datum, Entscheidung mit Datum, und die Planfassung, die daraus wurde.",
+                id="plan-changes-card",
+            ),
+            ui.section(
                 "Planfassungen",
                 dag.AgGrid(
                     id="plan-versions",
@@ -70,6 +80,14 @@ def layout(**_query) -> html.Div:
             ),
         ]
     )
+
+
+def changes_forms() -> html.Div:
+    """Finance's forms for change requests (hidden for steering, refused on the server too)."""
+    forms = changes_view.forms(data.today())
+    if access.current_role() not in WRITERS:
+        forms.style = {"display": "none"}
+    return forms
 
 
 def download_card() -> dbc.Card:
@@ -248,3 +266,81 @@ def show_diff(frm, to):
     except plan.PlanError as exc:
         return dbc.Alert(str(exc), color="warning")
     return view.diff_table(diff(old.data, new.data, config))
+
+
+@callback(
+    Output("plan-changes", "children"),
+    Output("plan-change-base", "options"),
+    Output("plan-change-version", "options"),
+    Output("plan-change-pick", "options"),
+    Input("plan-change-message", "children"),
+    Input("plan-result", "children"),
+    Input("url", "pathname"),
+)
+def change_list(_message, _result, _path):
+    """The change requests and the choices of the forms."""
+    rows = data.change_requests()
+    versions = [{"label": v.label, "value": str(v.id)} for v in planning.versions()]
+    picks = [{"label": f"Nr. {r.id} ({change_requests.STATUS_LABELS[r.status]})",
+              "value": str(r.id)} for r in rows.itertuples(index=False)]
+    return changes_view.table(rows), versions, versions, picks
+
+
+@callback(
+    Output("plan-change-message", "children"),
+    Input("plan-change-file", "n_clicks"),
+    Input("plan-change-decide", "n_clicks"),
+    Input("plan-change-link", "n_clicks"),
+    State("plan-change-base", "value"),
+    State("plan-change-date", "date"),
+    State("plan-change-text", "value"),
+    State("plan-change-pick", "value"),
+    State("plan-change-decision", "value"),
+    State("plan-change-decided", "date"),
+    State("plan-change-version", "value"),
+    State("plan-change-note", "value"),
+    prevent_initial_call=True,
+)
+def change_step(_f, _d, _l, base, day, text, pick, decision, decided, version, note):
+    """File, decide or link a change request (finance only)."""
+    step = {"plan-change-file": "file", "plan-change-decide": "decide"}.get(
+        ctx.triggered_id, "link")
+    return change_act(step, base=base, day=day, text=text, pick=pick, decision=decision,
+                      decided=decided, version=version, note=note)
+
+
+def change_act(step: str, **form) -> dbc.Alert:
+    """One step on change requests as the logged-in user; the outcome as an alert."""
+    who = {"by": access.current_user.username, "role": access.current_role(),
+           "ip": request.remote_addr}
+    engine = data.engine()
+    try:
+        if step == "file":
+            rid = change_requests.file_request(
+                engine, based_on=_number(form["base"], "Planfassung"), description=form["text"],
+                requested_on=_iso(form["day"]), **who)
+            return dbc.Alert(f"Änderungsantrag Nr. {rid} erfasst.", color="success")
+        rid = _number(form["pick"], "Antrag")
+        if step == "decide":
+            change_requests.decide(engine, rid, approved=form["decision"] == "approved",
+                                   decided_on=_iso(form["decided"]), note=form["note"] or "",
+                                   **who)
+            return dbc.Alert(f"Entscheidung zu Antrag Nr. {rid} gespeichert.", color="success")
+        change_requests.link(engine, rid, version_id=_number(form["version"], "Planfassung"),
+                             **who)
+        return dbc.Alert(f"Antrag Nr. {rid} ist mit der Planfassung verknüpft.", color="success")
+    except change_requests.ChangeRequestError as exc:
+        return dbc.Alert(str(exc), color="danger")
+
+
+def _number(value: str | None, what: str) -> int:
+    if not (value or "").isdigit():
+        raise change_requests.ChangeRequestError(f"Bitte {what} wählen.")
+    return int(value)
+
+
+def _iso(value: str | None):
+    try:
+        return date.fromisoformat(value or "")
+    except ValueError:
+        raise change_requests.ChangeRequestError("Bitte ein gültiges Datum wählen.") from None

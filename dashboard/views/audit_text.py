@@ -28,6 +28,11 @@ ACTIONS = {
     "comment": "Bemerkung",
     "proof_submitted": "Nachweis eingereicht",
     "mail_sent": "E-Mail versendet",
+    "cut_recorded": "Kürzung erfasst",
+    "cut_removed": "Kürzung aufgehoben",
+    "change_requested": "Änderungsantrag gestellt",
+    "change_decided": "Änderungsantrag entschieden",
+    "change_linked": "Änderungsantrag mit Planfassung verknüpft",
 }
 DETAIL_LABELS = {
     "file": "Datei",
@@ -59,6 +64,13 @@ DETAIL_LABELS = {
     "subject": "Betreff",
     "digest": "Zusammenfassung",
     "events": "Meldungen",
+    "sheet": "Blatt",
+    "row": "Beleg/Kürzel",
+    "claimed": "beantragt",
+    "accepted": "anerkannt",
+    "decided_on": "Entscheidung/Prüfung vom",
+    "change": "Antrag-Nr.",
+    "decision": "Entscheidung",
 }
 VALUE_LABELS = {
     **MONTH_STATE_LABELS,

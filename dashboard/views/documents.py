@@ -7,6 +7,8 @@ from collections.abc import Sequence
 
 from dash import html
 
+from dashboard import filters as flt
+
 
 def report_links(periods: Sequence[tuple[str, str]], who: str) -> list:
     """Per period (label, query string such as ``?partner=DO&jahr=2025``): the staff-hours
@@ -51,4 +53,18 @@ def proof_links(links: Sequence[tuple[str, str]], who: str) -> list:
     return [
         html.Div(f"Zahlenteil als Excel oder PDF ({who}):", className="fw-semibold mb-1"),
         html.Ul(items, className="mb-0"),
+    ]
+
+
+def finance_documents(config, partner: str | None) -> list:
+    """The document downloads on Finanzen for one partner (None: the whole project): the
+    proof of use per year and for the period, staff-hours records and Sachbericht."""
+    who = partner or "gesamtes Projekt"
+    query = {"partner": partner} if partner else {}
+    per_year = [(y, flt.to_search({**query, "jahr": str(y)})) for y in config.years]
+    whole = flt.to_search(query)
+    proofs = [(f"Zwischennachweis {y}", q) for y, q in per_year[:-1]]
+    return [
+        *proof_links([*proofs, ("Verwendungsnachweis", whole)], who),
+        *report_links([(str(y), q) for y, q in per_year] + [("gesamte Laufzeit", whole)], who),
     ]

@@ -162,6 +162,22 @@ def _scoped(module: str) -> tuple[Callable[[Request], str], Callable[[Request], 
     return doc("file_name"), doc("title")
 
 
+def _indicators(req: Request):
+    from etl.documents.indicators import indicator_document
+
+    try:
+        return indicator_document(req.engine, req.config, partner=req.partner, year=req.year,
+                                  exported_by=req.user, stand=stand(req.engine))
+    except ValueError as exc:
+        raise ExportRefused(str(exc)) from None
+
+
+def _indicator_stem(req: Request) -> str:
+    from etl.documents.indicators import file_name
+
+    return file_name(req.partner, req.year).rsplit(".", 1)[0]
+
+
 # kind -> document. Add a kind here (others: belegliste, stunden, indikatoren, sachbericht).
 KINDS: dict[str, Kind] = {
     "nachweis": Kind(
@@ -175,6 +191,10 @@ KINDS: dict[str, Kind] = {
     "sachbericht": Kind(
         "Sachbericht-Entwurf (Word) je Partner und Jahr oder für das Projekt",
         ("docx",), _build_narrative, *_scoped("sachbericht"),
+    ),
+    "indikatoren": book_kind(
+        "EU-Outputindikatoren (RCO01 nach Größenklasse, RCO04): Soll und Ist je Jahr",
+        _indicators, _indicator_stem,
     ),
     "steuerung": Kind(
         "Steuerungspaket: Übersicht, Finanzen, Meldestand, Aufmerksamkeit (braucht Chromium)",

@@ -9,7 +9,7 @@ from etl.cli.common import context, month_arg
 
 
 def cmd_demo(args) -> int:
-    from etl.ops.demo import create_demo_accounts, run_demo, run_review_demo
+    from etl.ops.demo import create_demo_accounts, run_cut_demo, run_demo, run_review_demo
 
     settings, config, engine = context(args)
     made = create_demo_accounts(engine, config) if args.accounts else []
@@ -17,6 +17,7 @@ def cmd_demo(args) -> int:
         print(f"Demo-Konto: {username} / {password} ({role}), E-Mail {username}@example.org")
     results = run_demo(engine, config, settings, until=args.until)
     run_review_demo(engine, config)
+    run_cut_demo(engine, config)
     counts: dict[str, int] = {}
     for r in results:
         counts[r.status] = counts.get(r.status, 0) + 1

@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from etl.core.config_check import problems
+from etl.core.indicators import DEFAULT_INDICATORS, Indicator, parse_indicators
 
 COST_CATEGORIES = ("personnel", "overheads", "material")
 TARGET_MEASURES = ("events", "participants", "coachings", "companies")
@@ -81,6 +82,8 @@ class NetworkConfig:
     # [review] steps: () = one step (steering or finance approve a month); two roles = the
     # first checks a month ("geprüft"), the second approves it (etl.workflow.months)
     review_steps: tuple[str, ...] = ()
+    # the EU output indicators (etl.core.indicators); default RCO01 and RCO04
+    indicators: tuple[Indicator, ...] = DEFAULT_INDICATORS
 
     @property
     def partner_codes(self) -> tuple[str, ...]:
@@ -285,6 +288,11 @@ def parse_config(raw: dict) -> NetworkConfig:
         network_unique_target=network,
         review_steps=_review_steps(raw.get("review") or {}),
     )
+    try:
+        indicators = parse_indicators(raw.get("indicators"), raw.get("indicator_targets"))
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from exc
+    cfg = replace(cfg, indicators=indicators)
     cfg.rate_table()  # fails early when no table applies
     found = problems(cfg)
     if found:

@@ -100,8 +100,21 @@ def _budget(cfg: NetworkConfig) -> Iterator[Problem]:
             yield f"targets.{'.'.join(map(str, key))}: Zielwert {value} ist negativ."
 
 
+def _indicators(cfg: NetworkConfig) -> Iterator[Problem]:
+    years = set(cfg.years)
+    for ind in cfg.indicators:
+        for year, value in sorted(ind.targets.items()):
+            if year not in years:
+                yield f"indicators.{ind.code}.targets.{year}: Jahr liegt außerhalb der Laufzeit."
+            if value < 0:
+                yield f"indicators.{ind.code}.targets.{year}: Zielwert {value} ist negativ."
+        for module in ind.modules:
+            if module not in cfg.modules:
+                yield f"indicators.{ind.code}.modules: unbekanntes Modul '{module}'."
+
+
 CHECKS: tuple[Callable[[NetworkConfig], Iterator[Problem]], ...] = (
-    _partners, _modules, _shares, _period, _budget,
+    _partners, _modules, _shares, _period, _budget, _indicators,
 )
 
 

@@ -316,6 +316,23 @@ def definition(key: str) -> str:
     return FIGURES[key].definition
 
 
+INDICATOR_GROUP = "EU-Indikatoren"
+
+
+def indicator_figures(config: NetworkConfig) -> list[Figure]:
+    """The network's EU output indicators (configuration, etl.core.indicators) as figures of
+    the group ``INDICATOR_GROUP``: the Kennzahlen page lists them with the others."""
+    return [
+        Figure(
+            i.code, INDICATOR_GROUP, f"{i.code} {i.name}", i.definition, i.counting_text(),
+            (PARTICIPANTS,),
+            "Ziele je Jahr: " + (", ".join(f"{y}: {n}" for y, n in sorted(i.targets.items()))
+                                 or "keine (indicator_targets in der Konfiguration)"),
+        )
+        for i in config.indicators
+    ]
+
+
 def _pct(value: Decimal) -> str:
     """A configured share as a German percentage: ``Decimal('0.15')`` -> ``'15 %'``."""
     return format((Decimal(value) * 100).normalize(), "f").replace(".", ",") + " %"

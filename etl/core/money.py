@@ -180,6 +180,42 @@ def monthly_amounts(
 
 
 MONEY_MONTH_COLUMNS = ["partner_code", "year", "month", "personnel", "expenditure"]
+CUT_MEASURES = {"Personal": "personnel", "Ausgaben": "expenditure"}  # sheet -> money column
+
+
+def cut_reductions(cuts: pd.DataFrame) -> pd.DataFrame:
+    """Per partner x month (first day) the cents the funding body's cuts take off personnel
+    and expenditure: claimed − accepted of each cut whose row is in the current upload. A cut
+    never raises an amount (accepted above claimed takes nothing off); a cut whose row is
+    gone applies to nothing. ``cuts``: queries.audit_cuts."""
+    cols = ["partner_code", "month", "personnel", "expenditure"]
+    live = cuts[cuts["claimed_cents"].notna()] if not cuts.empty else cuts
+    if live.empty:
+        return pd.DataFrame(columns=cols).astype({"personnel": "int64", "expenditure": "int64"})
+    claimed = live["claimed_cents"].astype("int64")
+    off = (claimed - np.minimum(live["accepted_cents"].astype("int64"), claimed)).clip(lower=0)
+    frame = pd.DataFrame({"partner_code": live["partner_code"].to_numpy(),
+                          "month": pd.to_datetime(live["month"]).to_numpy(),
+                          "measure": live["sheet"].map(CUT_MEASURES).to_numpy(),
+                          "off": off.to_numpy()})
+    wide = frame.pivot_table(index=["partner_code", "month"], columns="measure", values="off",
+                             aggfunc="sum", fill_value=0)
+    out = wide.reindex(columns=["personnel", "expenditure"], fill_value=0).reset_index()
+    return out.astype({"personnel": "int64", "expenditure": "int64"})[cols]
+
+
+def accepted_money(money: pd.DataFrame, reductions: pd.DataFrame) -> pd.DataFrame:
+    """A money-months frame (:data:`MONEY_MONTH_COLUMNS`) with the cuts of
+    :func:`cut_reductions` taken off: the amounts the funding body accepted, on which the
+    grant is computed. Unchanged (the same object) when there is no cut."""
+    if reductions.empty or money.empty:
+        return money
+    keyed = reductions.assign(month=pd.to_datetime(reductions["month"]))
+    out = money.assign(month=pd.to_datetime(money["month"])).merge(
+        keyed, on=["partner_code", "month"], how="left", suffixes=("", "_off"))
+    for col in ("personnel", "expenditure"):
+        out[col] = out[col].astype("int64") - out[f"{col}_off"].fillna(0).astype("int64")
+    return out[list(money.columns)]
 
 
 def money_months_frame(partner_codes, months, personnel, expenditure) -> pd.DataFrame:

@@ -21,6 +21,7 @@ import pandas as pd
 from etl.core.config import NetworkConfig
 from etl.core.labels import ELIGIBLE_HEADERS
 from etl.core.money import hourly_rate
+from etl.documents import proof_cuts
 from etl.documents.book import Column, Cover, Table, workbook_bytes
 from etl.documents.pdf import document_bytes
 from etl.documents.report import ELIGIBLE_KEYS, build_report
@@ -82,13 +83,19 @@ def _inside(scope: Scope, row: dict) -> bool:
 
 
 def _financing(rep: dict, config: NetworkConfig, scope: Scope) -> Table:
+    """Per partner x year on the accepted amounts; with the claimed eligible costs beside
+    them when a cut of the funding body changes any (proof_cuts)."""
+    accepted = proof_cuts.accepted_rows(rep)
+    claimed = proof_cuts.differs(rep, lambda r: _inside(scope, r))
     rows = [
         [r["partner"], r["year"], config.partner(r["partner"]).funding_rate]
-        + [_cents(r[f"{f}_eur"]) for f in ELIGIBLE_KEYS]
+        + ([_cents(r["eligible_eur"])] if claimed else [])
+        + [_cents(accepted[(r["partner"], r["year"])][f"{f}_eur"]) for f in ELIGIBLE_KEYS]
         for r in rep["eligible"]
         if _inside(scope, r)
     ]
     columns = [Column("Partner"), Column("Jahr", "id"), Column("Förderquote", "pct")]
+    columns += [Column("Förderfähig beantragt", "money", total=True)] if claimed else []
     columns += [Column(h, "money", total=True) for h in ELIGIBLE_HEADERS]
     return Table(
         "Finanzierung",
@@ -143,6 +150,8 @@ def _personnel(rep: dict, config: NetworkConfig, scope: Scope) -> Table:
 
 def _receipts(engine: Engine, scope: Scope, sheet: str, note: str) -> Table:
     df = queries.expenditure_rows(engine, partners=list(scope.partners), years=list(scope.years))
+    cuts = proof_cuts.scoped_cuts(engine, scope.partners, scope.years)
+    extra_cols, extra = proof_cuts.receipt_columns(cuts, df)
     rows = [
         [
             r.partner_code,
@@ -155,8 +164,9 @@ def _receipts(engine: Engine, scope: Scope, sheet: str, note: str) -> Table:
             r.description,
             r.file_name,
             int(r.source_row),
+            *more,
         ]
-        for r in df.itertuples(index=False)
+        for r, more in zip(df.itertuples(index=False), extra, strict=True)
     ]
     columns = [
         Column("Partner"),
@@ -169,7 +179,10 @@ def _receipts(engine: Engine, scope: Scope, sheet: str, note: str) -> Table:
         Column("Beschreibung", width=40),
         Column("Datei", width=36),
         Column("Zeile", "id"),
+        *extra_cols,
     ]
+    if extra_cols:
+        columns[5] = Column("Betrag (beantragt)", "money", total=True)
     return Table(sheet, columns, rows, note=note)
 
 
@@ -331,6 +344,7 @@ def proof_tables(engine: Engine, config: NetworkConfig, scope: Scope) -> tuple[d
         *_material(engine, rep, effective, scope),
         _payments(engine, scope),
         _activities(rep, effective, scope),
+        *proof_cuts.cut_table(proof_cuts.scoped_cuts(engine, scope.partners, scope.years)),
     ]
     return rep, tables
 

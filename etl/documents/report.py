@@ -11,8 +11,9 @@ from etl.core import figures
 from etl.core.config import NetworkConfig
 from etl.core.labels import ELIGIBLE_HEADERS
 from etl.core.money import eligible_costs, eur, format_eur, rules_summary
+from etl.documents.indicators import indicator_report
 from etl.warehouse import queries
-from etl.workflow import plan
+from etl.workflow import cuts, plan
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -166,6 +167,31 @@ def eligible(money: dict[str, dict], config: NetworkConfig) -> list[dict]:
     return rows
 
 
+def accepted(engine: Engine, money: dict[str, dict], config: NetworkConfig) -> dict:
+    """The figures after the funding body's check (``report --json``'s ``accepted``): the
+    cuts recorded, and per partner x project year the cents cut off personnel and booked
+    material and the eligible costs and their financing on the accepted amounts (the grant
+    due); equal to ``eligible`` where nothing was cut."""
+    recorded, off = cuts.cuts_by_year(engine)
+    rows = []
+    for p in config.partners:
+        for y in config.years:
+            p_off, e_off = off.get((p.code, y), (0, 0))
+            e = eligible_costs(
+                int(money["personnel_cents"].get((p.code, y), 0)) - p_off,
+                int(money["expenditure_cents"].get((p.code, y), 0)) - e_off,
+                p.funding_rate,
+                config.rules,
+            )
+            rows.append({"partner": p.code, "year": y, "cut_personnel_eur": eur(p_off),
+                         "cut_expenditure_eur": eur(e_off),
+                         **{f"{k}_eur": eur(v) for k, v in _renamed(e.as_dict()).items()}})
+    keys = [k for k in rows[0] if k.endswith("_eur")] if rows else []
+    totals = {k: eur(sum(int(Decimal(r[k]) * 100) for r in rows)) for k in keys}
+    applied = int(recorded["claimed_cents"].notna().sum()) if not recorded.empty else 0
+    return {"cuts": len(recorded), "applied": applied, "eligible": rows, "eligible_total": totals}
+
+
 def _renamed(amounts: dict[str, int]) -> dict[str, int]:
     names = {"overheads": "overhead"}
     return {names.get(k, k): v for k, v in amounts.items()}
@@ -199,6 +225,8 @@ def build_report(engine: Engine, config: NetworkConfig, *, version_id: int | Non
         "unique_companies": queries.unique_companies(engine),
         "rules": rules_summary(config),
         "sme": sme(engine, config),
+        "indicators": indicator_report(engine, config),
+        "accepted": accepted(engine, money, config),
     }
 
 

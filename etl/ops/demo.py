@@ -272,6 +272,14 @@ def run_review_demo(engine, config: NetworkConfig) -> None:
     demo_review.run_review_demo(engine, config, late=_roles(config)[1])
 
 
+def run_cut_demo(engine, config: NetworkConfig) -> None:
+    """After :func:`run_review_demo`: a few cuts of the funding body's check
+    (:mod:`etl.ops.demo_cuts`; they change only the report's ``accepted`` figures)."""
+    from etl.ops import demo_cuts
+
+    demo_cuts.run_cut_demo(engine, config)
+
+
 # Demo accounts, created together with the demo data only (never with SEED_DEMO=0).
 STAFF_ACCOUNTS = (
     ("admin", "admin", "demo-admin-2026"),

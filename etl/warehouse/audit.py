@@ -30,6 +30,11 @@ ACTIONS = (
     "proof_submitted",
     "mail_sent",
     "check",  # the first of two review steps (etl.workflow.months)
+    "cut_recorded",
+    "cut_removed",
+    "change_requested",
+    "change_decided",
+    "change_linked",
 )
 
 

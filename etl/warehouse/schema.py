@@ -398,3 +398,4 @@ payment_requests = Table(
 )
 
 from etl.warehouse.schema_mail import notification_outbox, notification_prefs  # noqa: E402,F401
+from etl.warehouse.schema_cuts import *  # noqa: E402, F403 (cuts, change requests; size limit)

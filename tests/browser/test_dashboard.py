@@ -24,6 +24,7 @@ PAGES = [
     ("/meldestand", "Meldestand", "#reporting-lead"),
     ("/daten", "Daten", "[data-total=rows]"),
     ("/kennzahlen", "Kennzahlen", "tr.figure-row"),
+    ("/indikatoren", "Indikatoren", "#indicators-total-RCO01"),
 ]
 MONEY = re.compile(r"^-?\d{1,3}(\.\d{3})*,\d{2} €$")
 DATE = re.compile(r"^\d{2}\.\d{2}\.\d{4}$")
@@ -85,7 +86,7 @@ def test_overview_equals_the_report(app, report):
 
 def test_finance_equals_the_report(app, report):
     app.open("/finanzen", "#finance-kpi-eligible-value")
-    t = report["eligible_total"]
+    t = report["accepted"]["eligible_total"]  # Finanzen: after the funding body's cuts
     assert app.text("#finance-kpi-eligible-value") == format_eur(cents(t["eligible_eur"]))
     assert app.text("#finance-kpi-grant-value") == format_eur(cents(t["grant_eur"]))
     grant_card = app.text("#finance-kpi-grant")

@@ -28,6 +28,8 @@ EXPECTED = {
     "/finanzplan": {"finance", "steering"},
     "/kennzahlen": None,
     "/einstellungen": None,  # Benachrichtigungen: every user's own choices
+    "/indikatoren": None,
+    "/kuerzungen": None,  # everyone reads (a partner its own); only finance records
     "/404": None,  # the German "Seite nicht gefunden" inside the shell
 }
 

@@ -18,6 +18,7 @@ PAGE_ROLES = {
     "approval": {"finance", "steering"}, "audit": {"admin", "steering", "finance"},
     "admin": {"admin"},
     "plan": {"finance", "steering"}, "payments": {"finance"}, "settings": EVERYONE,
+    "indicators": EVERYONE, "cuts": EVERYONE,  # cuts: recording is refused but to finance
 }
 SHELL = ("url", "nav", "filter", "drill", "pages")
 

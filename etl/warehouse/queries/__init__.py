@@ -13,11 +13,13 @@ and use the names below, its API:
 - :mod:`.records`: the Daten grid (datasets narrowed, filtered, paged and summed in SQL)
 - :mod:`.upload_log`: received files, month approval state, audit log
 - :mod:`.finance`: finance plan versions and payment requests
+- :mod:`.cuts`: cuts of the funding body's check, with the amounts claimed
 - :mod:`.months`: the month review (state of each partner-month, comments)
 - :mod:`.staff`: staff time per staff member and month (Stundennachweis)
 - :mod:`.notify`: mail recipients, notification preferences, the outbox
 """
 
+from etl.warehouse.queries.cuts import audit_cuts
 from etl.warehouse.queries.facts import (
     ACTIVITY_MEASURES,
     activity_months,
@@ -27,6 +29,7 @@ from etl.warehouse.queries.facts import (
     personnel_by_group,
 )
 from etl.warehouse.queries.finance import (
+    change_requests,
     latest_plan_version_id,
     payment_requests,
     personnel_recorded,
@@ -88,6 +91,8 @@ __all__ = [
     "RECORD_DATASETS",
     "RECORD_ORDER",
     "activity_keys",
+    "audit_cuts",
+    "change_requests",
     "activity_months",
     "audit_rows",
     "code_reach",

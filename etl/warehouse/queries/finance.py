@@ -59,3 +59,9 @@ def personnel_recorded(engine: Engine) -> bool:
     t = s.personnel
     with engine.connect() as conn:
         return conn.execute(_current(t).with_only_columns(t.c.id).limit(1)).first() is not None
+
+
+def change_requests(engine: Engine) -> pd.DataFrame:
+    """One row per change request (Änderungsantrag) for a plan reallocation, newest first."""
+    t = s.change_requests
+    return _frame(engine, select(t).order_by(t.c.requested_on.desc(), t.c.id.desc()))
