@@ -186,7 +186,7 @@ def budget_card(model: ov.Overview, f: flt.Filters) -> dbc.Card:
     )
     return dcc.Link(
         body,
-        href=drill.records_href(flt.Filters(f.partners, (), f.years), "kosten"),
+        href=drill.records_href(flt.Filters(f.partners, (), f.years, f.stand), "kosten"),
         className="kpi-link",
         id="overview-kpi-money",
     )
