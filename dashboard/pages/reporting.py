@@ -97,7 +97,8 @@ def update(search):
     matrix, rates, note = reporting.focus(matrix, rates, TOP_PARTNERS)
     matrix = reporting.with_states(matrix, data.month_states(), data.month_comments())
     as_of = f.as_of(config, today)
-    matrix = matrix.assign(provisional=[periods.is_provisional(m, as_of) for m in matrix["month"]])
+    later = matrix["month"].map(lambda m: periods.is_provisional(m, as_of)).astype(bool)
+    matrix = matrix.assign(provisional=matrix["first_at"].notna() & later)  # a report came
     colors = partner_colors(config.partner_codes)
     if note:
         colors = {**colors, rates["partner_code"].iloc[-1]: OTHERS_COLOR}
