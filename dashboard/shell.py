@@ -155,8 +155,9 @@ def _stand_filter() -> dbc.Col:
             ),
         ],
         xs=12,
-        md=2,
-        className="filter-field",
+        md=True,
+        xxl=3,
+        className="filter-field filter-stand-field",
     )
 
 

@@ -144,7 +144,8 @@ def show_rows(search):
         columns(dataset),
         summary(dataset, data.record_totals(dataset, narrowing)),
         chips(query),
-        f"{drill.DATASETS[dataset]} · {ui.selection_text(config, f)} · {ui.stand_text(as_of)}",
+        f"{drill.DATASETS[dataset]} · {ui.selection_text(config, f)} · {ui.stand_text(as_of)}"
+        " – ihre Zeilen gelb hinterlegt",
         CSV_PATH + (search or ""),
         provisional_rows(as_of),
     )
