@@ -102,11 +102,12 @@ def test_elapsed_marker_follows_the_stand_and_the_selected_years(early_june, con
     lead_all = overview.update("")[0]
     whole = periods.time_elapsed(config, date(2025, 5, 1))
     assert f"{round(whole * 100)} % der Laufzeit verstrichen" in lead_all
-    assert "100 % der Laufzeit verstrichen" in overview.update("?jahr=2024")[0]
+    assert "100 % der Projektmonate 2024 verstrichen" in overview.update("?jahr=2024")[0]
     # 2025 by the end of May: 5 of 12 months
-    assert f"{round(5 / 12 * 100)} % der Laufzeit verstrichen" in overview.update("?jahr=2025")[0]
-    # a chosen Stand moves it
-    assert "100 % der Laufzeit verstrichen" not in overview.update("?stand=2024-06&jahr=2024")[0]
+    lead_2025 = overview.update("?jahr=2025")[0]
+    assert f"{round(5 / 12 * 100)} % der Projektmonate 2025 verstrichen" in lead_2025
+    # a chosen Stand moves it: June 2024 is half of 2024
+    assert "50 % der Projektmonate 2024" in overview.update("?stand=2024-06&jahr=2024")[0]
 
 
 def _cells(tables) -> list[dict]:
