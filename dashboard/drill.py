@@ -38,6 +38,7 @@ def narrowed(
         partners=(partner,) if partner else f.partners,
         modules=(module,) if module else f.modules,
         years=(int(year),) if year else f.years,
+        stand=f.stand,
     )
 
 

@@ -1,6 +1,7 @@
-"""The global filters (partners, modules, years) and their home in the URL's query string.
+"""The global filters (partners, modules, years, Stand) and their home in the URL's query string.
 
-A link such as ``/finanzen?partner=DO,BO&jahr=2025`` reproduces a view. Empty means "all".
+A link such as ``/finanzen?partner=DO,BO&jahr=2025&stand=2026-06`` reproduces a view. Empty
+means "all" (and, for the Stand, the default Stand: :func:`etl.core.stand.default_stand`).
 Pages may carry further keys of their own (``/daten?tabelle=kosten&monat=2025-03``);
 changing a global filter keeps them.
 """
@@ -9,24 +10,28 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from urllib.parse import parse_qsl, unquote, urlencode
 
 import pandas as pd
 
 from dashboard import access
+from etl.core import stand as berichtsstand
 from etl.core.config import NetworkConfig
 
-PARTNER_KEY, MODULE_KEY, YEAR_KEY = "partner", "modul", "jahr"
-GLOBAL_KEYS = (PARTNER_KEY, MODULE_KEY, YEAR_KEY)
+PARTNER_KEY, MODULE_KEY, YEAR_KEY, STAND_KEY = "partner", "modul", "jahr", "stand"
+GLOBAL_KEYS = (PARTNER_KEY, MODULE_KEY, YEAR_KEY, STAND_KEY)
 
 
 @dataclass(frozen=True)
 class Filters:
-    """Selected partners, modules and years; an empty tuple selects everything."""
+    """Selected partners, modules and years (an empty tuple selects everything) and the
+    chosen Stand (None: the default Stand)."""
 
     partners: tuple[str, ...] = ()
     modules: tuple[str, ...] = ()
     years: tuple[int, ...] = ()
+    stand: date | None = None
 
     @property
     def is_active(self) -> bool:
@@ -44,12 +49,18 @@ class Filters:
         """The selected years, or every project year."""
         return self.years or config.years
 
+    def as_of(self, config: NetworkConfig, today: date) -> date:
+        """The Stand the figures stand at (first day of a month): the chosen one when it may
+        be chosen on ``today``, else the default (:func:`etl.core.stand.resolve`)."""
+        return berichtsstand.resolve(config, today, self.stand)
+
     def query(self) -> dict[str, str]:
         """The non-empty filters as query parameters."""
         out = {
             PARTNER_KEY: join_values(self.partners),
             MODULE_KEY: join_values(self.modules),
             YEAR_KEY: join_values(str(y) for y in self.years),
+            STAND_KEY: f"{self.stand:%Y-%m}" if self.stand else "",
         }
         return {k: v for k, v in out.items() if v}
 
@@ -83,6 +94,12 @@ def _visible_partners(picked: list[str], config: NetworkConfig) -> tuple[str, ..
     return tuple(p for p in config.partner_codes if p in scope)
 
 
+def _stand(raw: str | None, config: NetworkConfig) -> date | None:
+    """``'2026-06'`` -> the first of that month when it is a project month, else None."""
+    wanted = (raw or "").strip()
+    return next((m for m in config.months() if f"{m:%Y-%m}" == wanted), None)
+
+
 def from_query(query: Mapping[str, str], config: NetworkConfig) -> Filters:
     """Filters from query parameters; unknown values are dropped, configuration order kept.
 
@@ -92,6 +109,7 @@ def from_query(query: Mapping[str, str], config: NetworkConfig) -> Filters:
         partners=_visible_partners(_pick(query.get(PARTNER_KEY), config.partner_codes), config),
         modules=tuple(_pick(query.get(MODULE_KEY), config.modules)),
         years=tuple(int(y) for y in _pick(query.get(YEAR_KEY), config.years)),
+        stand=_stand(query.get(STAND_KEY), config),
     )
 
 

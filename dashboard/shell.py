@@ -7,9 +7,10 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import ALL, ClientsideFunction, Input, Output, State, callback, ctx, dcc, html, no_update
 
-from dashboard import access, auth, data, drill, errors
+from dashboard import access, auth, data, drill, errors, fmt
 from dashboard import filters as flt
 from dashboard.views import components as ui
+from etl.core import stand
 
 
 def navbar() -> dbc.Navbar:
@@ -163,8 +164,27 @@ def _pack_button() -> html.A:
     )
 
 
+def _stand_filter() -> dbc.Col:
+    """The Berichtsstand: one month (options and the default as placeholder filled by
+    :func:`stand_options`); empty means the default Stand."""
+    return dbc.Col(
+        [
+            dbc.Label("Berichtsstand", html_for="filter-stand", className="filter-label"),
+            dcc.Dropdown(
+                id="filter-stand", options=[], multi=False, clearable=True, searchable=False,
+                placeholder="Standard", className="filter-dropdown filter-stand",
+            ),
+        ],
+        xs=12,
+        md=True,
+        xxl=3,
+        className="filter-field filter-stand-field",
+    )
+
+
 def filter_bar() -> dbc.Card:
-    """Partner, module and year filters shared by the pages they act on, and the export."""
+    """Partner, module, year and Stand filters shared by the pages they act on, and the
+    export."""
     config = data.config()
     modules = [{"label": m, "value": m} for m in config.modules]
     years = [{"label": str(y), "value": y} for y in config.years]
@@ -187,6 +207,7 @@ def filter_bar() -> dbc.Card:
                         _partner_filter(config),
                         _dropdown("filter-modules", "Module", modules, "Alle Module"),
                         _dropdown("filter-years", "Jahre", years, "Alle Jahre"),
+                        _stand_filter(),
                         _button_col(reset),
                         _button_col(export, field=False),
                         _button_col(_pack_button()),
@@ -239,13 +260,15 @@ def _partner_note(search: str | None, f: flt.Filters) -> str:
     Output("filter-partners", "value"),
     Output("filter-modules", "value"),
     Output("filter-years", "value"),
+    Output("filter-stand", "value"),
     Input("url", "search"),
     Input("filter-partners", "value"),
     Input("filter-modules", "value"),
     Input("filter-years", "value"),
+    Input("filter-stand", "value"),
     Input("filter-reset", "n_clicks"),
 )
-def sync_filters(search, partners, modules, years, _reset):
+def sync_filters(search, partners, modules, years, stand, _reset):
     """URL -> dropdowns when the address changed; dropdowns -> URL when the user filtered.
 
     A partner account's dropdown shows its own partner even when the link names others (the
@@ -253,16 +276,39 @@ def sync_filters(search, partners, modules, years, _reset):
     config = data.config()
     if ctx.triggered_id in (None, "url"):
         f = flt.from_search(search, config)
-        return no_update, list(f.partners), list(f.modules), list(f.years)
+        chosen = f"{f.stand:%Y-%m}" if f.stand else None
+        return no_update, list(f.partners), list(f.modules), list(f.years), chosen
     if ctx.triggered_id == "filter-reset":
         own = flt.from_query({}, config).partners  # a partner account keeps its own partner
-        return flt.merge_search(search, flt.Filters()), list(own), [], []
+        return flt.merge_search(search, flt.Filters()), list(own), [], [], None
     chosen = {
         flt.PARTNER_KEY: flt.join_values(partners or []),
         flt.MODULE_KEY: flt.join_values(modules or []),
         flt.YEAR_KEY: flt.join_values(str(y) for y in years or []),
+        flt.STAND_KEY: stand or "",
     }
-    return flt.merge_search(search, flt.from_query(chosen, config)), no_update, no_update, no_update
+    new = flt.merge_search(search, flt.from_query(chosen, config))
+    return new, no_update, no_update, no_update, no_update
+
+
+@callback(
+    Output("filter-stand", "options"),
+    Output("filter-stand", "placeholder"),
+    Input("url", "pathname"),
+)
+def stand_options(_pathname):
+    """The months one may choose as Stand (latest first, the default marked) and the
+    default as the empty field's text."""
+    config, today = data.config(), data.today()
+    default = stand.default_stand(config, today)
+    options = [
+        {
+            "label": fmt.month_long(m) + (" (Standard)" if m == default else ""),
+            "value": f"{m:%Y-%m}",
+        }
+        for m in stand.stand_choices(config, today)
+    ]
+    return options, f"{fmt.month_long(default)} (Standard)"
 
 
 @callback(
@@ -282,7 +328,8 @@ def filter_bar_state(pathname, search):
         return "mb-3 filter-bar filters-off", None, None
     config = data.config()
     f = flt.from_search(search, config)
-    printed = "Filter: " + ui.selection_text(config, f)
+    as_of = f.as_of(config, data.today())
+    printed = f"Filter: {ui.selection_text(config, f)} · Stand: {fmt.month_long(as_of)}"
     return "mb-4 filter-bar shadow-sm", printed, _partner_note(search, f) or None
 
 

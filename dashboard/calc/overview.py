@@ -163,9 +163,13 @@ def overview(
     f: flt.Filters,
     today: date,
 ) -> Overview:
-    """Everything the overview shows for the filters ``f`` as of ``today`` (frames from
-    activity.activity_months, finance.money_months, company reach and uploads)."""
-    as_of = periods.as_of_month(config, today)
+    """Everything the overview shows for the filters ``f`` at their Stand (frames from
+    activity.activity_months, finance.money_months, company reach and uploads); months after
+    the Stand are vorläufig and count nowhere. ``today`` judges the reports' punctuality."""
+    as_of = f.as_of(config, today)
+    activity_months = periods.settled(activity_months, as_of)
+    money_months = periods.settled(money_months, as_of)
+    reach = periods.settled(reach, as_of)
     months, reach_f = selection(activity_months, reach, f)
     elig, budget = money(money_months, config, f)
     shares = finance.year_shares(config, f.year_list(config), as_of)
@@ -186,7 +190,7 @@ def overview(
     sums = finance.totals(elig)
     return Overview(
         as_of=as_of,
-        elapsed=periods.time_elapsed(config, as_of),
+        elapsed=periods.elapsed_in(config, f.year_list(config), as_of),
         kpis=kpis(months, reach_f, config, f, as_of, grain),
         contacts=contacts_kpi(grain, config, f, as_of),
         hours=months["coaching_hours"].sum() if not months.empty else 0,

@@ -7,43 +7,41 @@ from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 
+import pandas as pd
+
+from dashboard.calc import memo
 from etl.core.config import NetworkConfig
+from etl.core.stand import (  # noqa: F401  (re-exported: the calculations' month arithmetic)
+    add_months,
+    default_stand,
+    due_date,
+    first_of,
+    is_provisional,
+    latest_stand,
+    month_end,
+    reported_through,
+    stand_choices,
+)
 
 
-def first_of(day: date) -> date:
-    """First day of ``day``'s month."""
-    return day.replace(day=1)
+@memo.per_frames
+def settled(frame: pd.DataFrame, as_of: date) -> pd.DataFrame:
+    """The rows of ``frame`` whose month (column ``month``, else ``activity_date``) is not
+    after the Stand ``as_of``: what every figure counts; later months are vorläufig. The
+    frame itself when it has no later row (the same object: results cached on it stay
+    valid)."""
+    column = next((c for c in ("month", "activity_date") if c in frame.columns), None)
+    if frame.empty or column is None:
+        return frame
+    inside = pd.to_datetime(frame[column]) < pd.Timestamp(add_months(first_of(as_of), 1))
+    return frame if bool(inside.all()) else frame[inside.to_numpy()].reset_index(drop=True)
 
 
-def add_months(day: date, n: int) -> date:
-    """``day`` moved by ``n`` months; the day is clamped to the length of the target month."""
-    index = day.year * 12 + day.month - 1 + n
-    year, month = divmod(index, 12)
-    last = calendar.monthrange(year, month + 1)[1]
-    return date(year, month + 1, min(day.day, last))
-
-
-def month_end(month: date) -> date:
-    """Last day of ``month``'s month."""
-    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
-
-
-def due_date(month: date, due_day: int) -> date:
-    """The day a monthly report for ``month`` is due: ``due_day`` of the following month."""
-    nxt = add_months(first_of(month), 1)
-    return nxt.replace(day=min(due_day, calendar.monthrange(nxt.year, nxt.month)[1]))
-
-
-def reported_through(today: date, due_day: int) -> date:
-    """First day of the latest month whose report was due on or before ``today``."""
-    month = add_months(first_of(today), -1)
-    return month if due_date(month, due_day) <= today else add_months(month, -1)
-
-
-def as_of_month(config: NetworkConfig, today: date) -> date:
-    """The month the figures stand at: reports due by ``today``, within the project period."""
-    month = reported_through(today, config.report_due_day)
-    return min(max(month, add_months(first_of(config.start), -1)), first_of(config.end))
+def elapsed_in(config: NetworkConfig, years, as_of: date) -> Fraction:
+    """Share of the project's months in ``years`` that have passed by the end of ``as_of``
+    (every project year: :func:`time_elapsed`); a closed year is 100 %."""
+    months = [m for m in config.months() if m.year in set(years)]
+    return Fraction(months_elapsed(months, as_of), len(months)) if months else Fraction(0)
 
 
 def months_elapsed(months: list[date], as_of: date) -> int:

@@ -20,7 +20,9 @@ from dashboard.calc.periods import add_months, due_date
 from etl.core.config import NetworkConfig
 
 ACCEPTED = ("accepted", "superseded")  # superseded versions were accepted when they arrived
-COLUMNS = ["partner_code", "month", "due", "first_at", "status", "corrected", "n_rejected"]
+COLUMNS = [
+    "partner_code", "month", "due", "first_at", "status", "corrected", "n_rejected", "is_due"
+]
 
 
 def _status(first_at, month: date, due: date, today: date) -> str:
@@ -84,8 +86,7 @@ def report_matrix(
     first_day = first.dt.normalize()
     due_ts = np.tile(pd.to_datetime(pd.Series([dues[m] for m in months])).to_numpy(), n_p)
     on_time = (first_day.to_numpy() <= due_ts) & arrived
-    ends = {m: add_months(m, 1) > today for m in months}
-    future = np.array([ends[m] for m in months] * n_p, dtype=bool)
+    future = np.array([add_months(m, 1) > today for m in months] * n_p, dtype=bool)
     overdue = np.array([dues[m] < today for m in months] * n_p, dtype=bool)
     out["status"] = np.select(
         [arrived & on_time, arrived, future, overdue],
@@ -95,6 +96,7 @@ def report_matrix(
     out["first_at"] = first.astype(object).where(arrived, None) if not arrived.any() else first
     out["corrected"] = out["corrected"].eq(True).to_numpy(dtype=bool)
     out["n_rejected"] = out["n_rejected"].fillna(0).to_numpy(dtype=np.int64)
+    out["is_due"] = np.array([dues[m] <= today for m in months] * n_p, dtype=bool)  # "fällig"
     return out[COLUMNS]
 
 
@@ -128,12 +130,15 @@ RATE_COLUMNS = ["partner_code", "due", "on_time", "late", "missing", "corrected"
 
 
 def on_time_rates(matrix: pd.DataFrame) -> pd.DataFrame:
-    """One row per partner: reports due, on time, late, missing, corrected, and the on-time
-    rate = on time / due (None when nothing was due yet)."""
+    """One row per partner: reports due (months whose due date has passed; a report that
+    came early for a month not yet due counts once it is), on time, late, missing,
+    corrected, and the on-time rate = on time / due (None when nothing was due yet)."""
     if matrix.empty:
         return pd.DataFrame(columns=RATE_COLUMNS)
     codes = pd.unique(matrix["partner_code"])
     status = matrix["status"]
+    if "is_due" in matrix:  # only months due (a matrix built by hand may leave it out)
+        status = status.where(matrix["is_due"].astype(bool), "")
     counts = pd.DataFrame(
         {
             "partner_code": matrix["partner_code"],

@@ -34,7 +34,8 @@ def spending(
     """Everything the finance page shows for the partners and years in ``f`` (money per
     partner x month from finance.money_months)."""
     partners, years = f.partner_list(config), f.year_list(config)
-    money = flt.apply(money_months, f, module=None, year=None)
+    as_of = f.as_of(config, today)  # later months are vorläufig: in no figure or forecast
+    money = flt.apply(periods.settled(money_months, as_of), f, module=None, year=None)
     elig = finance.eligible_table(money, config, partners, years)
     whole = finance.budget_lines(config, partners, config.years)
     budget = (
@@ -48,7 +49,6 @@ def spending(
     chosen = [m for m in all_months if m.year in years]
     plan_by_year = budget.groupby("year")["plan"].sum().to_dict()
     chosen_monthly = monthly[monthly["month"].dt.year.isin(years)] if not monthly.empty else monthly
-    as_of = periods.as_of_month(config, today)
     shares = finance.year_shares(config, years, as_of)
     return Spending(
         as_of=as_of,

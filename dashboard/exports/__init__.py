@@ -76,11 +76,21 @@ def page_file_name(path: str, today: date) -> str:
     return f"Export_{title}_{today:%Y-%m-%d}.xlsx"
 
 
-def stand(source: Source) -> str:
-    """What the figures stand at: reports due by today, and the latest file received."""
+def stand(source: Source, f: flt.Filters | None = None) -> str:
+    """What the figures stand at: the Berichtsstand of ``f`` (the default Stand: reports
+    due by today) and the latest file received."""
     (uploads,) = source.frames("uploads")
-    as_of = periods.as_of_month(source.config, source.today)
-    text = f"Monatsberichte bis {fmt.month_long(as_of)} (fällig bis {fmt.de_date(source.today)})"
+    as_of = (f or flt.Filters()).as_of(source.config, source.today)
+    default = periods.default_stand(source.config, source.today)
+    how = (
+        f"Standard: fällig bis {fmt.de_date(source.today)}"
+        if as_of == default
+        else f"gewählt; Standard wäre {fmt.month_long(default)}"
+    )
+    text = (
+        f"Monatsberichte bis {fmt.month_long(as_of)} ({how}); spätere Monate vorläufig, "
+        "in keiner Kennzahl gezählt"
+    )
     accepted = uploads[uploads["status"] == "accepted"] if not uploads.empty else uploads
     if not accepted.empty:
         text += f"; letzter angenommener Eingang {max(accepted['uploaded_at']):%d.%m.%Y %H:%M}"
@@ -105,7 +115,7 @@ def export_page(path: str, search: str, *, source: Source) -> bytes:
     query = flt.parse_search(search)
     f = flt.from_query(query, source.config)
     if source.scope is not None and not f.partners:
-        f = flt.Filters(tuple(source.scope), f.modules, f.years)  # a partner sees its own
+        f = flt.Filters(tuple(source.scope), f.modules, f.years, f.stand)  # a partner sees its own
     result = exporter(source, query, f)
     address = _normal(path) + flt.to_search(query)
     cover = Cover(
@@ -115,7 +125,7 @@ def export_page(path: str, search: str, *, source: Source) -> bytes:
             *_filter_fields(f, result.filters_apply),
             *result.fields,
         ],
-        stand=stand(source),
+        stand=stand(source, f),
         exported_by=source.user,
         exported_at=datetime.now(),
         network=source.config.name,

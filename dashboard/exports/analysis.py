@@ -11,7 +11,7 @@ from fractions import Fraction
 import pandas as pd
 
 from dashboard import filters as flt
-from dashboard.calc import activity
+from dashboard.calc import activity, periods
 from dashboard.calc import overview as ov
 from dashboard.calc import reporting as rp
 from dashboard.calc import sizes as size_calc
@@ -209,7 +209,9 @@ def _monthly(months, reach) -> Table:
 
 def activities(src: Source, _query: dict, f: flt.Filters) -> PageExport:
     config = src.plan_config(None)
-    months, reach = ov.selection(*src.frames("activity_months", "reach"), f)
+    as_of = f.as_of(src.config, src.today)  # later months are vorläufig: not exported
+    frames = [periods.settled(x, as_of) for x in src.frames("activity_months", "reach")]
+    months, reach = ov.selection(*frames, f)
     (events,) = src.frames("events")
     sizes = size_calc.companies_by_size(reach, SIZE_CLASSES)
     formats = activity.format_counts(flt.apply(activity.with_year(events), f), FORMATS)

@@ -11,7 +11,7 @@ from dash import Input, Output, callback, html
 
 from dashboard import access, data, drill, fmt, planning
 from dashboard import filters as flt
-from dashboard.calc import activity, overview, review
+from dashboard.calc import activity, overview, periods, review
 from dashboard.calc import sizes as size_calc
 from dashboard.figures import activities as figs
 from dashboard.labels import MEASURE_LABELS
@@ -110,7 +110,9 @@ def _side_by_side(left, right) -> dbc.Row:
 def update_trend(search, measure, group):
     config = planning.config()
     f = flt.from_search(search, config)
-    months, reach_f = overview.selection(*data.frames("activity_months", "reach_coded"), f)
+    as_of = f.as_of(config, data.today())  # later months are vorläufig: not shown
+    frames = [periods.settled(x, as_of) for x in data.frames("activity_months", "reach_coded")]
+    months, reach_f = overview.selection(*frames, f)
     per_month = activity.monthly_by_partner(months, reach_f, measure)
     notes = review.month_notes(data.month_comments(), f.partner_list(config), f.year_list(config))
     # plain figure dicts: the same figures without plotly's validation and copies
@@ -131,7 +133,8 @@ def update_trend(search, measure, group):
 def update_mix(search):
     config = data.config()
     f = flt.from_search(search, config)
-    reach, events = data.frames("reach_coded", "event_formats")
+    as_of = f.as_of(config, data.today())
+    reach, events = (periods.settled(x, as_of) for x in data.frames("reach_coded", "event_formats"))
     reach_f = flt.apply(reach, f)
     sizes = size_calc.companies_by_size(reach_f, SIZE_CLASSES)
     links = {c: drill.records_href(f, "teilnahmen", groesse=c) for c in SIZE_CLASSES}
@@ -275,7 +278,8 @@ def lead(config, f, measure) -> str:
         if measure == "companies"
         else ""
     )
-    return f"{MEASURE_LABELS[measure]}{note} · {ui.selection_text(config, f)}"
+    as_of = ui.stand_text(f.as_of(config, data.today()))
+    return f"{MEASURE_LABELS[measure]}{note} · {ui.selection_text(config, f)} · {as_of}"
 
 
 def sme_line(reach) -> str:

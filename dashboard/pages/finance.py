@@ -235,7 +235,7 @@ def line_link(f: flt.Filters):
     def link(partner: str, year: int, category: str) -> str:
         kind = "ausgaben" if category == "material" else "personal"
         return drill.records_href(
-            flt.Filters((partner,), (), (int(year),)), "kosten", kategorie=kind
+            flt.Filters((partner,), (), (int(year),), f.stand), "kosten", kategorie=kind
         )
 
     return link
@@ -243,7 +243,7 @@ def line_link(f: flt.Filters):
 
 def partner_link(f: flt.Filters):
     def link(partner: str) -> str:
-        return drill.records_href(flt.Filters((partner,), (), f.years), "kosten")
+        return drill.records_href(flt.Filters((partner,), (), f.years, f.stand), "kosten")
 
     return link
 
@@ -252,7 +252,7 @@ def lead(model: sp.Spending, config, f: flt.Filters, version: int | None = None)
     plan = planning.chosen(version)
     text = (
         f"Stand: Monatsberichte bis {fmt.month_long(model.as_of)} · Planstand {plan.label} · "
-        f"{ui.selection_text(config, flt.Filters(f.partners, (), f.years))}"
+        f"{ui.selection_text(config, flt.Filters(f.partners, (), f.years, f.stand))}"
     )
     if f.modules:
         text += " · Kosten werden je Partner und Jahr abgerechnet: der Modulfilter gilt hier nicht"
@@ -263,7 +263,7 @@ def cards(model: sp.Spending, f: flt.Filters) -> list:
     t, fc, plan = model.totals, model.forecast, model.plan
     forecast, risk = int(fc["forecast"].sum()), int(fc["at_risk"].sum())
     share = Fraction(t["eligible"], plan) if plan else None
-    href = drill.records_href(flt.Filters(f.partners, (), f.years), "kosten")
+    href = drill.records_href(flt.Filters(f.partners, (), f.years, f.stand), "kosten")
     horizon = "zum Laufzeitende" if not f.years else "zum Ende der gewählten Jahre"
     return [
         ui.kpi_card(

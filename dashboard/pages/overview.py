@@ -86,7 +86,7 @@ def update(search):
     frames = data.frames("activity_months", "money_months", "reach_coded", "uploads")
     model = ov.overview(*frames, config, f, data.today())
     return (
-        lead(model, config),
+        lead(model, config, f),
         [activity_card(model, k, f) for k in model.kpis.values()],
         budget_card(model, f),
         attention_list(model.items, f),
@@ -119,11 +119,14 @@ def actions(_path):
     return action_view.action_list(items, role, today), {}
 
 
-def lead(model: ov.Overview, config) -> str:
+def lead(model: ov.Overview, config, f: flt.Filters | None = None) -> str:
+    """The Stand, the project period and the time elapsed (of the selected years, if any)."""
+    years = f.years if f else ()
+    span = f"der Projektmonate {', '.join(map(str, years))}" if years else "der Laufzeit"
     return (
         f"Stand: Monatsberichte bis {fmt.month_long(model.as_of)} · Laufzeit "
         f"{fmt.de_date(config.start)} – {fmt.de_date(config.end)} · "
-        f"{fmt.de_pct(model.elapsed)} der Laufzeit verstrichen (roter Strich in den Balken)"
+        f"{fmt.de_pct(model.elapsed)} {span} verstrichen (roter Strich in den Balken)"
     )
 
 
@@ -222,7 +225,7 @@ def budget_card(model: ov.Overview, f: flt.Filters) -> dbc.Card:
     )
     return dcc.Link(
         body,
-        href=drill.records_href(flt.Filters(f.partners, (), f.years), "kosten"),
+        href=drill.records_href(flt.Filters(f.partners, (), f.years, f.stand), "kosten"),
         className="kpi-link",
         id="overview-kpi-money",
     )

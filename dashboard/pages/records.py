@@ -13,6 +13,7 @@ from dash import ClientsideFunction, Input, Output, State, callback, dcc, html, 
 
 from dashboard import data, drill, fmt
 from dashboard import filters as flt
+from dashboard.calc import periods
 from dashboard.calc import records as rec
 from dashboard.labels import UPLOAD_STATUS_LABELS
 from dashboard.views import components as ui
@@ -129,20 +130,31 @@ def _selection(search: str | None) -> tuple[str, dict]:
     Output("records-chips", "children"),
     Output("records-lead", "children"),
     Output("records-csv", "href"),
+    Output("records-grid", "rowClassRules"),
     Input("url", "search"),
 )
 def show_rows(search):
-    """Columns, totals (SQL aggregates), chips and lead; the rows follow block by block."""
+    """Columns, totals (SQL aggregates), chips and lead; the rows follow block by block.
+    Rows of months after the Stand are shown, marked vorläufig (no figure counts them)."""
     config, query = data.config(), flt.parse_search(search)
     dataset, narrowing = _selection(search)
     f = flt.from_query(query, config)
+    as_of = f.as_of(config, data.today())
     return (
         columns(dataset),
         summary(dataset, data.record_totals(dataset, narrowing)),
         chips(query),
-        f"{drill.DATASETS[dataset]} · {ui.selection_text(config, f)}",
+        f"{drill.DATASETS[dataset]} · {ui.selection_text(config, f)} · {ui.stand_text(as_of)}"
+        " – ihre Zeilen gelb hinterlegt",
         CSV_PATH + (search or ""),
+        provisional_rows(as_of),
     )
+
+
+def provisional_rows(as_of) -> dict:
+    """AG Grid row classes: rows whose month lies after the Stand ``as_of`` are vorläufig."""
+    last = f"{periods.month_end(as_of):%Y-%m-%d}"
+    return {"row-provisional": f"params.data && params.data.month > '{last}'"}
 
 
 @callback(

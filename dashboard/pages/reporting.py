@@ -40,7 +40,10 @@ def layout(**_query) -> html.Div:
             html.Span([html.Span(className=f"legend-swatch rs-{k}"), text], className="me-4")
             for k, text in LEGEND
         ]
-        + [html.Span([html.Span("korr.", className="cell-mark me-1"), "später korrigiert"])],
+        + [html.Span([html.Span("korr.", className="cell-mark me-1"), "später korrigiert"],
+                     className="me-4")]
+        + [html.Span([html.Span(className="legend-swatch report-provisional"),
+                      "vorläufig (nach dem Berichtsstand, in keiner Kennzahl gezählt)"])],
         className="report-legend mb-3",
     )
     return html.Div(
@@ -96,6 +99,9 @@ def update(search):
     rates = reporting.on_time_rates(matrix)
     matrix, rates, note = reporting.focus(matrix, rates, TOP_PARTNERS)
     matrix = reporting.with_states(matrix, data.month_states(), data.month_comments())
+    as_of = f.as_of(config, today)
+    later = matrix["month"].map(lambda m: periods.is_provisional(m, as_of)).astype(bool)
+    matrix = matrix.assign(provisional=matrix["first_at"].notna() & later)  # a report came
     colors = partner_colors(config.partner_codes)
     if note:
         colors = {**colors, rates["partner_code"].iloc[-1]: OTHERS_COLOR}
@@ -208,15 +214,24 @@ def forget_month(is_open, hash_):
 
 
 def lead(config, f: flt.Filters, today) -> str:
+    """Due day, today, the last month due (never past the project's end) and the Stand."""
     text = (
         f"Fällig jeweils am {config.report_due_day}. des Folgemonats · heute "
-        f"{fmt.de_date(today)} · Berichte fällig bis "
-        f"{fmt.month_long(periods.reported_through(today, config.report_due_day))} · "
-        f"{ui.selection_text(config, flt.Filters(f.partners, (), f.years))}"
+        f"{fmt.de_date(today)} · {due_text(config, today)} · "
+        f"{ui.selection_text(config, flt.Filters(f.partners, (), f.years, f.stand))} · "
+        f"{ui.stand_text(f.as_of(config, today))}"
     )
     if f.modules:
         text += " · Berichte gelten für alle Module: der Modulfilter gilt hier nicht"
     return text
+
+
+def due_text(config, today) -> str:
+    """"Berichte fällig bis <month>": the last month due by ``today`` within the project."""
+    due = periods.default_stand(config, today)
+    if due < config.start:
+        return "noch kein Bericht fällig"
+    return f"Berichte fällig bis {fmt.month_long(due)}"
 
 
 def _note_panel() -> html.Div:
@@ -227,7 +242,7 @@ def _note_panel() -> html.Div:
         for p in config.partners
         if scope is None or p.code in scope
     ]
-    due = periods.as_of_month(config, today)
+    due = periods.default_stand(config, today)
     shown = [m for m in config.months() if m <= max(due, config.start)][::-1]
     options = [{"label": fmt.month_long(m), "value": f"{m:%Y-%m}"} for m in shown]
     return rv.note_panel(partners, options, options[0]["value"] if options else None)

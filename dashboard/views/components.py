@@ -7,6 +7,7 @@ from fractions import Fraction
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from dashboard import fmt
 from dashboard.theme import GRAPH_CONFIG
 from etl.core import figures
 from etl.core.errors import Issue
@@ -118,6 +119,13 @@ def selection_text(config, f) -> str:
         f"Jahre: {', '.join(str(y) for y in f.years)}" if f.years else "alle Jahre",
     ]
     return " · ".join(parts)
+
+
+def stand_text(as_of) -> str:
+    """The Berichtsstand in words, and what it means for later months."""
+    return (
+        f"Stand: {fmt.month_long(as_of)} (spätere Monate vorläufig, in keiner Kennzahl gezählt)"
+    )
 
 
 def issue_table(issues: list[Issue], kind: str) -> dbc.Table:

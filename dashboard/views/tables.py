@@ -159,7 +159,10 @@ def _cell(r, link) -> dict:
     if getattr(r, "n_comments", 0):
         marks["data-comments"] = str(r.n_comments)
         title += f" · {r.n_comments} Bemerkung(en)"
-    props = {"className": f"rs rs-{r.status}", "title": title, **marks}
+    provisional = " report-provisional" if getattr(r, "provisional", False) else ""
+    if provisional:
+        title += " · vorläufig: nach dem Berichtsstand, in keiner Kennzahl gezählt"
+    props = {"className": f"rs rs-{r.status}{provisional}", "title": title, **marks}
     if r.status != "future":
         props.update({"data-href": link(r.partner_code, r.month), "role": "link", "tabIndex": 0})
     return node("Td", content, **props)

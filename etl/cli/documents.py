@@ -13,10 +13,20 @@ from etl.core.settings import get_settings
 
 
 def cmd_report(args) -> int:
+    """The figures at the Stand (``--stand YYYY-MM``, default :func:`default_stand`): a month
+    that has not ended, or one outside the project, is refused with a German message."""
+    from datetime import date
+
+    from etl.core.stand import default_stand, first_of, stand_error
     from etl.documents.report import build_report, render_text
 
     _settings, config, engine = context(args)
-    rep = build_report(engine, config)
+    today = date.today()
+    if args.stand is not None and (problem := stand_error(config, args.stand, today)):
+        print(problem, file=sys.stderr)
+        return 2
+    stand = first_of(args.stand) if args.stand else default_stand(config, today)
+    rep = build_report(engine, config, stand=stand)
     print(json.dumps(rep, ensure_ascii=False, indent=2) if args.json else render_text(rep))
     return 0
 
@@ -45,6 +55,9 @@ def cmd_template(args) -> int:
 def register(sub) -> None:
     p = sub.add_parser("report", help="print the warehouse's figures")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--stand", type=month_arg, default=None,
+                   help="Berichtsstand YYYY-MM: figures of the months up to it (default: the "
+                   "last month whose reports are due, within the project period)")
     p.set_defaults(func=cmd_report)
     p = sub.add_parser("template", help="write a blank monthly workbook")
     p.add_argument("--partner", required=True, help="partner code, e.g. DO")

@@ -266,7 +266,8 @@ _MONEY = (
 _REPORTING = (
     Figure(
         "reports_due", "Meldestand", "fällig",
-        "Monatsberichte, deren Frist abgelaufen ist.",
+        "Monatsberichte, deren Frist abgelaufen ist (nie über das Projektende hinaus; ein vor "
+        "der Frist eingegangener Bericht zählt erst ab seiner Frist).",
         "Projektmonate, deren Berichtsfrist (Tag {report_due_day} des Folgemonats) vorbei ist",
         (UPLOADS, CONFIG),
     ),
@@ -285,8 +286,20 @@ _REPORTING = (
     ),
     Figure(
         "elapsed", "Zeit", "verstrichene Laufzeit",
-        "Anteil der Projektmonate bis zum Berichtsstand.",
-        "Projektmonate bis einschließlich Berichtsstand ÷ Projektmonate",
+        "Anteil der Projektmonate (der gewählten Jahre) bis zum Berichtsstand; ein "
+        "abgeschlossenes Jahr ist ganz verstrichen.",
+        "Projektmonate der gewählten Jahre bis einschließlich Berichtsstand ÷ Projektmonate "
+        "der gewählten Jahre",
+        (CONFIG,),
+    ),
+    Figure(
+        "stand", "Zeit", "Berichtsstand",
+        "Der Monat, bis zu dem jede Kennzahl, Prognose und jeder Export zählt. Ohne Wahl im "
+        "Filter: der letzte Monat, dessen Bericht fällig ist, höchstens der letzte "
+        "Projektmonat. Spätere Monate sind vorläufig: auf Meldestand und Daten markiert, "
+        "sonst nicht gezählt.",
+        "letzter Projektmonat, dessen Berichtsfrist (Tag {report_due_day} des Folgemonats) "
+        "vorbei ist; wählbar: jeder abgeschlossene Projektmonat",
         (CONFIG,),
     ),
 )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
@@ -18,6 +18,7 @@ import pandas as pd
 
 from etl.core.config import NetworkConfig
 from etl.core.indicators import SIZE_CLASSES, Indicator, YearCount, count, total_target
+from etl.core.stand import add_months, first_of
 from etl.documents.book import Column, Cover, Table, workbook_bytes
 from etl.warehouse import queries
 
@@ -67,10 +68,16 @@ def _size_total(counts: list[YearCount]) -> dict[str, int]:
     return {c: sum(y.by_size[c] for y in counts) for c in SIZE_CLASSES}
 
 
-def indicator_report(engine: Engine, config: NetworkConfig) -> list[dict]:
+def indicator_report(
+    engine: Engine, config: NetworkConfig, stand: date | None = None
+) -> list[dict]:
     """The network's indicators for ``report --json``: per year target, actual (companies
-    first reached in the year), both cumulated, by size class where split; and the totals."""
+    first reached in the year), both cumulated, by size class where split; and the totals.
+    With a Stand (first of a month) only activities up to its end count."""
     reach = queries.company_reach_by_group(engine)
+    if stand is not None and not reach.empty:
+        end = pd.Timestamp(add_months(first_of(stand), 1))
+        reach = reach[pd.to_datetime(reach["activity_date"]) < end]
     out = []
     for ind, counts in results(config, reach):
         out.append(

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from etl.core import figures
+from etl.core import stand as berichtsstand
 from etl.core.config import NetworkConfig
 from etl.core.labels import ELIGIBLE_HEADERS
 from etl.core.money import eligible_costs, eur, format_eur, rules_summary
@@ -26,6 +28,15 @@ CATEGORY_MEASURES = {
 }
 
 
+def _settled(frame: pd.DataFrame, column: str, stand: date | None) -> pd.DataFrame:
+    """The rows of ``frame`` whose ``column`` (a date in a month) is not after the Stand
+    ``stand`` (all rows without one): later months are vorläufig and count nowhere."""
+    if stand is None or frame.empty:
+        return frame
+    end = pd.Timestamp(berichtsstand.add_months(berichtsstand.first_of(stand), 1))
+    return frame[pd.to_datetime(frame[column]) < end]
+
+
 def _sum(frame: pd.DataFrame, keys: list[str], measure: str) -> dict:
     part = frame[frame["measure"] == measure]
     out: dict = {}
@@ -35,11 +46,12 @@ def _sum(frame: pd.DataFrame, keys: list[str], measure: str) -> dict:
     return out
 
 
-def activities(engine: Engine, config: NetworkConfig) -> list[dict]:
-    """One row per partner x module x year of the project (zeros where nothing was reported)."""
-    facts = queries.monthly_facts(engine, measures=COUNT_MEASURES)
+def activities(engine: Engine, config: NetworkConfig, stand: date | None = None) -> list[dict]:
+    """One row per partner x module x year of the project (zeros where nothing was
+    reported), of the months up to ``stand`` (all months without one)."""
+    facts = _settled(queries.monthly_facts(engine, measures=COUNT_MEASURES), "month", stand)
     sums = {m: _sum(facts, ["partner_code", "module", "year"], m) for m in COUNT_MEASURES}
-    reach = queries.company_reach(engine)
+    reach = _settled(queries.company_reach(engine), "activity_date", stand)
     companies = (
         reach.groupby(["partner_code", "module", "year"])["company_id"].nunique().to_dict()
         if not reach.empty
@@ -65,11 +77,12 @@ def activities(engine: Engine, config: NetworkConfig) -> list[dict]:
     return rows
 
 
-def sme(engine: Engine, config: NetworkConfig) -> dict:
+def sme(engine: Engine, config: NetworkConfig, stand: date | None = None) -> dict:
     """Distinct companies and SMEs (not 'Groß'), per partner by the classes it reported
     itself and network-wide by the latest report across partners (activity date, then the
-    newer upload), and the companies reported with conflicting classes."""
-    reach = queries.company_reach_by_group(engine)
+    newer upload), and the companies reported with conflicting classes (companies reached
+    up to ``stand``; the conflicts of every month)."""
+    reach = _settled(queries.company_reach_by_group(engine), "activity_date", stand)
     own = reach.drop_duplicates(["partner_code", "company_id"])
     network = reach.drop_duplicates("company_id")
     partners = [
@@ -96,9 +109,9 @@ def sme(engine: Engine, config: NetworkConfig) -> dict:
     }
 
 
-def personnel(engine: Engine) -> list[dict]:
-    """One row per partner x year x pay group x billing type."""
-    df = queries.personnel_by_group(engine)
+def personnel(engine: Engine, stand: date | None = None) -> list[dict]:
+    """One row per partner x year x pay group x billing type (months up to ``stand``)."""
+    df = _settled(queries.personnel_by_group(engine), "month", stand)
     out: dict[tuple, list] = {}
     for r in df.itertuples(index=False):
         key = (r.partner_code, int(r.year), int(r.pay_group), r.billing)
@@ -118,12 +131,14 @@ def personnel(engine: Engine) -> list[dict]:
     ]
 
 
-def money_by_partner_year(engine: Engine) -> dict[str, dict]:
+def money_by_partner_year(engine: Engine, stand: date | None = None) -> dict[str, dict]:
     """Measure -> (partner, year) -> cents summed from fact_monthly (personnel, expenditure and
-    its cost categories): what :func:`eligible` and :func:`expenditure` take."""
+    its cost categories) of the months up to ``stand``: what :func:`eligible` and
+    :func:`expenditure` take."""
     facts = queries.monthly_facts(
         engine, measures=["personnel_cents", "expenditure_cents", *CATEGORY_MEASURES]
     )
+    facts = _settled(facts, "month", stand)
     return {
         m: _sum(facts, ["partner_code", "year"], m)
         for m in ("personnel_cents", "expenditure_cents", *CATEGORY_MEASURES)
@@ -197,11 +212,41 @@ def _renamed(amounts: dict[str, int]) -> dict[str, int]:
     return {names.get(k, k): v for k, v in amounts.items()}
 
 
-def build_report(engine: Engine, config: NetworkConfig, *, version_id: int | None = None) -> dict:
+def unique_companies(engine: Engine, stand: date | None = None) -> int:
+    """Distinct companies reached by a current participation up to ``stand``."""
+    if stand is None:
+        return queries.unique_companies(engine)
+    reach = queries.company_reach(engine)
+    settled = _settled(reach, "activity_date", stand)
+    if len(settled) == len(reach):
+        return queries.unique_companies(engine)
+    return int(settled["company_id"].nunique())
+
+
+def provisional(engine: Engine, stand: date) -> list[dict]:
+    """The partner-months after the Stand with an accepted report: vorläufig, counted in no
+    figure of the report."""
+    ups = queries.uploads(engine)
+    ups = ups[ups["status"] == "accepted"] if not ups.empty else ups
+    later = ups[pd.to_datetime(ups["month"]) > pd.Timestamp(stand)] if not ups.empty else ups
+    keys = sorted({(r.partner_code, pd.Timestamp(r.month)) for r in later.itertuples()})
+    return [{"partner": p, "month": f"{m:%Y-%m}"} for p, m in keys]
+
+
+def build_report(
+    engine: Engine,
+    config: NetworkConfig,
+    *,
+    version_id: int | None = None,
+    stand: date | None = None,
+) -> dict:
     """Everything ``report --json`` prints; money as strings with two decimals.
 
     Funding rates and material mode come from the current finance plan version (or
-    ``version_id``), see :func:`etl.workflow.plan.current_config`.
+    ``version_id``), see :func:`etl.workflow.plan.current_config`. With a Stand (the first
+    of a month, :mod:`etl.core.stand`) the figures count the months up to it only; the
+    report names it (``stand``) and the vorläufig partner-months after it
+    (``provisional``). Without one, every month received counts.
     """
     chosen = (
         plan.plan_as_of(engine, config, version_id)
@@ -210,24 +255,28 @@ def build_report(engine: Engine, config: NetworkConfig, *, version_id: int | Non
     )
     version = chosen.version.id
     config = plan.apply(config, chosen.data)
-    money = money_by_partner_year(engine)
+    money = money_by_partner_year(engine, stand)
     elig = eligible(money, config)
     keys = [k for k in elig[0] if k.endswith("_eur")] if elig else []
     totals = {k: eur(sum(int(Decimal(r[k]) * 100) for r in elig)) for k in keys}
-    return {
+    rep = {
         "network": config.name,
         "plan_version": version,
-        "activities": activities(engine, config),
-        "personnel": personnel(engine),
+        "activities": activities(engine, config, stand),
+        "personnel": personnel(engine, stand),
         "expenditure": expenditure(money),
         "eligible": elig,
         "eligible_total": totals,
-        "unique_companies": queries.unique_companies(engine),
+        "unique_companies": unique_companies(engine, stand),
         "rules": rules_summary(config),
-        "sme": sme(engine, config),
-        "indicators": indicator_report(engine, config),
+        "sme": sme(engine, config, stand),
+        "indicators": indicator_report(engine, config, stand),
         "accepted": accepted(engine, money, config),
     }
+    if stand is not None:
+        rep["stand"] = f"{stand:%Y-%m}"
+        rep["provisional"] = provisional(engine, stand)
+    return rep
 
 
 def _table(headers: list[str], rows: list[list[str]]) -> str:
@@ -311,11 +360,27 @@ def _sme_line(sme_rep: dict) -> str:
     return line
 
 
+def _stand_line(rep: dict) -> str:
+    """The Stand and the vorläufig partner-months after it (empty without a Stand)."""
+    if "stand" not in rep:
+        return ""
+    year, month = rep["stand"].split("-")
+    line = f"Berichtsstand: Monatsberichte bis {month}/{year}"
+    if rep["provisional"]:
+        later = ", ".join(f"{p['partner']} {p['month'][5:]}/{p['month'][:4]}"
+                          for p in rep["provisional"])
+        line += f"; vorläufig (nicht gezählt): {later}"
+    return line
+
+
 def render_text(rep: dict) -> str:
     """A readable German rendering of :func:`build_report`."""
+    head = f"Bericht: {rep['network']}"
+    if rep.get("stand"):
+        head += "\n" + _stand_line(rep)
     return "\n\n".join(
         [
-            f"Bericht: {rep['network']}",
+            head,
             _activity_section(rep),
             _eligible_section(rep),
             _totals_line(rep),

@@ -93,7 +93,7 @@ def test_records_show_the_cost_rows_behind_a_bar(warehouse, ingest):
 
     ingest(workbook())
     search = "?tabelle=kosten&partner=DO&jahr=2025&kategorie=personal"
-    columns, summary, chips, _lead, csv = records.show_rows(search)
+    columns, summary, chips, _lead, csv, _classes = records.show_rows(search)
     block = records.rows_block({"startRow": 0, "endRow": 100}, search)
     rows = block["rowData"]
     assert block["rowCount"] == 2

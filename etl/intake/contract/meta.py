@@ -8,6 +8,7 @@ from datetime import date
 from etl.core.config import NetworkConfig
 from etl.core.errors import Issue
 from etl.core.normalise import CellError, clean_text, header_key, parse_int, parse_month
+from etl.core.stand import add_months, month_end
 from etl.intake.contract.engine import Col, SheetSpec, is_blank, parse_sheet
 from etl.intake.reader import RawSheet
 
@@ -45,6 +46,14 @@ def _month(value: object, config: NetworkConfig, today: date) -> date:
         )
     if month > today.replace(day=1):
         raise CellError(f"Der Berichtsmonat {month:%m/%Y} liegt in der Zukunft.")
+    if month == today.replace(day=1):
+        # a month that has not ended has no complete report: refused, not kept as a draft
+        # (a draft would be a second kind of figure that the Stand would have to hide)
+        raise CellError(
+            f"Der Berichtsmonat {month:%m/%Y} ist noch nicht abgeschlossen (er endet am "
+            f"{month_end(month):%d.%m.%Y}). Bitte den Bericht nach Monatsende hochladen, "
+            f"ab {add_months(month, 1):%d.%m.%Y}."
+        )
     return month
 
 

@@ -27,9 +27,9 @@ def test_reported_through_counts_months_due_by_today():
 def test_time_elapsed_in_months(small_config):
     # 24 project months; as of October 2025 22 have passed.
     assert periods.time_elapsed(small_config, date(2025, 10, 1)) == Fraction(22, 24)
-    assert periods.as_of_month(small_config, date(2023, 6, 1)) == date(2023, 12, 1)
+    assert periods.default_stand(small_config, date(2023, 6, 1)) == date(2023, 12, 1)
     assert periods.time_elapsed(small_config, date(2023, 12, 1)) == 0
-    assert periods.as_of_month(small_config, date(2030, 1, 1)) == date(2025, 12, 1)
+    assert periods.default_stand(small_config, date(2030, 1, 1)) == date(2025, 12, 1)
 
 
 def test_share_of_a_year_elapsed(small_config):

@@ -146,6 +146,7 @@ def test_all_errors_are_reported_at_once(config):
         ({"month": "März 2025"}, "kein Berichtsmonat"),
         ({"month": "2023-12"}, "außerhalb der Projektlaufzeit"),
         ({"month": "2025-07"}, "in der Zukunft"),
+        ({"month": "2025-06"}, "noch nicht abgeschlossen (er endet am 30.06.2025)"),
         ({"template_version": 2}, "Vorlagenversion 2"),
     ],
 )
