@@ -102,8 +102,23 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the schema to ``revision`` through the Alembic migrations."""
     from alembic import command
 
-    with writing(engine) as conn:
-        command.upgrade(_alembic_config(conn), revision)
+    with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        raw = conn.connection.dbapi_connection
+        if sqlite:
+            # A migration may rebuild a table others refer to (copy, drop, rename: SQLite's
+            # ALTER TABLE cannot drop a constraint); that needs foreign keys off, which SQLite
+            # only switches outside a transaction. They are verified before COMMIT instead.
+            raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            conn.execution_options(writer=True)
+            with conn.begin():
+                command.upgrade(_alembic_config(conn), revision)
+                if sqlite and conn.exec_driver_sql("PRAGMA foreign_key_check").first():
+                    raise RuntimeError("Migration hinterlässt verwaiste Fremdschlüssel.")
+        finally:
+            if sqlite:
+                raw.execute("PRAGMA foreign_keys=ON")
 
 
 def sync_reference(engine: Engine, config: NetworkConfig) -> None:
