@@ -146,7 +146,7 @@ def test_all_errors_are_reported_at_once(config):
         ({"month": "März 2025"}, "kein Berichtsmonat"),
         ({"month": "2023-12"}, "außerhalb der Projektlaufzeit"),
         ({"month": "2025-07"}, "in der Zukunft"),
-        ({"template_version": 2}, "Vorlagenversion 2"),
+        ({"template_version": 3}, "Vorlagenversion 3"),
     ],
 )
 def test_meta_rules(config, kwargs, words):
