@@ -27,13 +27,18 @@ def cmd_template(args) -> int:
     config = get_config(get_settings().config_path)
     partner = args.partner.upper()
     if partner not in config.partner_codes:
-        print(f"Unbekannter Partner '{args.partner}'. Bekannt: {', '.join(config.partner_codes)}",
-              file=sys.stderr)
+        print(
+            f"Unbekannter Partner '{args.partner}'. Bekannt: {', '.join(config.partner_codes)}",
+            file=sys.stderr,
+        )
         return 2
     if not config.start <= args.month <= config.end:
-        print(f"Der Monat {args.month:%m/%Y} liegt außerhalb der Projektlaufzeit "
-              f"({config.start:%m/%Y} bis {config.end:%m/%Y}); eine Vorlage dafür würde beim "
-              "Hochladen abgelehnt.", file=sys.stderr)
+        print(
+            f"Der Monat {args.month:%m/%Y} liegt außerhalb der Projektlaufzeit "
+            f"({config.start:%m/%Y} bis {config.end:%m/%Y}); eine Vorlage dafür würde beim "
+            "Hochladen abgelehnt.",
+            file=sys.stderr,
+        )
         return 2
     target = Path(args.output or report_file_name(partner, args.month))
     write_template(target, config, partner, args.month)
@@ -43,7 +48,30 @@ def cmd_template(args) -> int:
 
 def cmd_export(args) -> int:
     _settings, config, engine = context(args)
+    if args.kind == "belegliste":
+        return _export_receipts(args, engine, config)
     return _export_proof(args, engine, config)
+
+
+def _export_receipts(args, engine, config) -> int:
+    from etl.documents.belegliste import belegliste_workbook, file_name, scope_of
+
+    try:
+        scope = scope_of(
+            config,
+            args.partner and args.partner.upper(),
+            args.year,
+            getattr(args, "from_month", None),
+            getattr(args, "to_month", None),
+        )
+    except ValueError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    data = belegliste_workbook(engine, config, scope, exported_by=args.user, stand=_stand(engine))
+    target = Path(args.output or file_name(scope))
+    target.write_bytes(data)
+    print(f"{scope.title} geschrieben: {target}")
+    return 0
 
 
 def _export_proof(args, engine, config) -> int:
@@ -79,15 +107,33 @@ def register(sub) -> None:
     p.set_defaults(func=cmd_report)
     p = sub.add_parser("template", help="write a blank monthly workbook")
     p.add_argument("--partner", required=True, help="partner code, e.g. DO")
-    p.add_argument("--month", required=True, type=month_arg,
-                   help="reporting month YYYY-MM, inside the project period")
-    p.add_argument("-o", "--output",
-                   help="file to write (default: Monatsbericht_<PARTNER>_<YYYY-MM>.xlsx)")
+    p.add_argument(
+        "--month",
+        required=True,
+        type=month_arg,
+        help="reporting month YYYY-MM, inside the project period",
+    )
+    p.add_argument(
+        "-o", "--output", help="file to write (default: Monatsbericht_<PARTNER>_<YYYY-MM>.xlsx)"
+    )
     p.set_defaults(func=cmd_template)
-    p = sub.add_parser("export", help="the proof of use as an Excel workbook")
-    p.add_argument("kind", choices=["nachweis"])
+    p = sub.add_parser("export", help="the proof of use or the list of receipts (Excel)")
+    p.add_argument(
+        "kind",
+        choices=["nachweis", "belegliste"],
+        help="nachweis: proof of use; belegliste: receipts per cost position",
+    )
     p.add_argument("--partner", help="partner code (default: whole project)")
     p.add_argument("--year", type=int, help="year (Zwischennachweis; default: all)")
+    p.add_argument(
+        "--from",
+        dest="from_month",
+        type=month_arg,
+        help="belegliste: first reporting month YYYY-MM (instead of --year)",
+    )
+    p.add_argument(
+        "--to", dest="to_month", type=month_arg, help="belegliste: last reporting month YYYY-MM"
+    )
     p.add_argument("-o", "--output", help="file to write")
     p.add_argument("--user", default="cli", help="named on the cover sheet")
     p.set_defaults(func=cmd_export)

@@ -103,11 +103,12 @@ def identifiers() -> dict[tuple[str, str], str]:
     return out
 
 
-def _payee(description: str) -> str | None:
+def _payee(description: str, code: str) -> str | None:
+    """The payee of a receipt: fixed per partner and item (each partner has its caterer)."""
     text = description.removeprefix("Gutschrift ")
     for start, payees in PAYEES.items():
         if text.startswith(start):
-            return payees[sum(map(ord, text)) % len(payees)]
+            return payees[sum(map(ord, text + code)) % len(payees)]
     return None
 
 
@@ -124,7 +125,7 @@ def fill(code: str, month: date, sheets: dict[str, list[dict]]) -> None:
     rng = random.Random(f"demo-v2-{code}-{month:%Y-%m}")
     for row in sheets["Ausgaben"]:
         row["Zahlungsdatum"] = _paid(rng, row["Datum"])
-        row["Zahlungsempfänger"] = _payee(row["Beschreibung"] or "")
+        row["Zahlungsempfänger"] = _payee(row["Beschreibung"] or "", code)
         invoice = f"RE-{month:%Y}-{rng.randrange(100, 9999):04d}"
         what = (row["Beschreibung"] or "").removeprefix("Gutschrift ")
         kind = "Gutschrift zu Rechnung" if row["Betrag"] < 0 else "Rechnung"

@@ -60,6 +60,7 @@ from etl.warehouse.queries.rows import (
     expenditure_rows,
     participation_rows,
     personnel_rows,
+    receipt_rows,
 )
 from etl.warehouse.queries.upload_log import (
     audit_rows,
@@ -102,6 +103,7 @@ __all__ = [
     "personnel_by_group",
     "personnel_recorded",
     "personnel_rows",
+    "receipt_rows",
     "plan_content",
     "plan_version",
     "plan_versions",
