@@ -184,6 +184,33 @@ def proof():
     return _xlsx(body, file_name(scope))
 
 
+def receipts():
+    """Belegliste (``?partner=DO&jahr=2025``, or ``von=2025-03&bis=2025-06``, or neither: the
+    whole period); a partner account gets only its own partner's, like the proof of use."""
+    from dashboard.exports.source import web_source
+    from etl.documents.belegliste import belegliste_workbook, file_name, scope_of
+
+    source = web_source()
+    partner = request.args.get("partner", "").upper() or None
+    if source.scope is not None:
+        partner = partner or source.scope[0]
+        if partner not in source.scope:
+            abort(404)
+    year = request.args.get("jahr", "")
+    try:
+        months = [
+            parse_month(v) if v else None for v in (request.args.get(k, "") for k in ("von", "bis"))
+        ]
+        scope = scope_of(source.config, partner, int(year) if year.isdigit() else None, *months)
+    except (ValueError, CellError):
+        abort(404)
+    body = belegliste_workbook(
+        source.engine, source.config, scope, exported_by=source.user, stand=_stand(source)
+    )
+    _audit("belegliste", partner, None, {"partner": partner or "alle", "period": scope.period})
+    return _xlsx(body, file_name(scope))
+
+
 def _stand(source) -> str:
     from dashboard.exports import stand
 
@@ -287,6 +314,7 @@ def install(server: Flask) -> None:
     server.add_url_rule("/download/template", "download_template", template)
     server.add_url_rule("/download/export", "download_export", page_export)
     server.add_url_rule("/download/nachweis", "download_proof", proof)
+    server.add_url_rule("/download/belegliste", "download_receipts", receipts)
     server.add_url_rule("/download/finanzplan", "download_plan", plan_workbook)
     server.add_url_rule("/download/daten", "download_records_csv", records_csv)
     server.add_url_rule(

@@ -362,25 +362,28 @@ def payment_position(search):
 
 @callback(Output("finance-proofs", "children"), Input("url", "search"))
 def proof_links(search):
-    """Downloads of the proof of use: per year and for the whole period, for the one partner
-    chosen (a partner account: its own), else for the whole project."""
+    """Downloads of the proof of use and of the Belegliste: per year and for the whole
+    period, for the one partner chosen (a partner account: its own), else the whole project."""
     config = data.config()
     f = flt.from_search(search, config)
     partner = f.partners[0] if len(f.partners) == 1 else None
     who = partner or "gesamtes Projekt"
     query = {"partner": partner} if partner else {}
-    links = [
-        (f"Zwischennachweis {y}", flt.to_search({**query, "jahr": str(y)}))
-        for y in config.years[:-1]
-    ]
-    links.append(("Verwendungsnachweis", flt.to_search(query)))
+    years = [(y, flt.to_search({**query, "jahr": str(y)})) for y in config.years]
+    proofs = [(f"Zwischennachweis {y}", q) for y, q in years[:-1]]
+    proofs.append(("Verwendungsnachweis", flt.to_search(query)))
+    receipts = [(f"Belegliste {y}", q) for y, q in years]
+    receipts.append(("Belegliste gesamte Laufzeit", flt.to_search(query)))
     return [
         html.Div(f"Zahlenteil als Excel ({who}):", className="fw-semibold mb-1"),
-        html.Ul(
-            [
-                html.Li(html.A(label, href=f"/download/nachweis{q}", download=""))
-                for label, q in links
-            ],
-            className="mb-0",
-        ),
+        _links(proofs, "/download/nachweis"),
+        html.Div(f"Belege je Kostenposition ({who}):", className="fw-semibold mb-1 mt-2"),
+        _links(receipts, "/download/belegliste"),
     ]
+
+
+def _links(links: list[tuple[str, str]], path: str) -> html.Ul:
+    return html.Ul(
+        [html.Li(html.A(label, href=f"{path}{q}", download="")) for label, q in links],
+        className="mb-0",
+    )

@@ -63,6 +63,7 @@ VALUE_LABELS = {
     "template": "Vorlage",
     "export": "Excel-Export",
     "nachweis": "Verwendungs-/Zwischennachweis",
+    "belegliste": "Belegliste",
     "finanzplan": "Finanzplan",
     "accepted": "angenommen",
     "unchanged": "unverändert",

@@ -73,7 +73,7 @@ def participation_rows(
         {
             **_base(r, report, upload_id),
             "activity_id": ids[r["Aktivität"].casefold()],
-            "company_id": company_ids[_company(r)],
+            "company_id": company_ids[company_of(r)],
             "company_name": r["Unternehmen"],
             "plz": r["PLZ"],
             "size_class": r["Größenklasse"],
@@ -122,7 +122,8 @@ def expenditure_rows(report: Report, upload_id: int) -> list[dict]:
     ]
 
 
-def _company(row: dict) -> tuple[str, str, str]:
+def company_of(row: dict) -> tuple[str, str, str]:
+    """(name key, PLZ, identifier or '') of a Teilnehmende row."""
     return company_key(row["Unternehmen"]), row["PLZ"], row.get("Unternehmenskennung") or ""
 
 
@@ -130,7 +131,8 @@ def companies_of(report: Report) -> dict[tuple[str, str, str], tuple[str, str]]:
     """(name key, PLZ, identifier or '') -> (display name, size class) of every company row
     of the report (last wins)."""
     return {
-        _company(r): (r["Unternehmen"], r["Größenklasse"]) for r in report.rows(participants.SHEET)
+        company_of(r): (r["Unternehmen"], r["Größenklasse"])
+        for r in report.rows(participants.SHEET)
     }
 
 
