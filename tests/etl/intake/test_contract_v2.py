@@ -26,8 +26,11 @@ def _v2_sheets() -> dict:
     """The base report with every version 2 column filled."""
     data = sheets()
     data["Ausgaben"][0].update(
-        {"Zahlungsdatum": "20.03.2025", "Zahlungsempfänger": "Kulturzentrum Lindenbrauerei",
-         "Verwendungszweck": "Raummiete Netzwerktreffen, Rechnung RE-2025-0815"}
+        {
+            "Zahlungsdatum": "20.03.2025",
+            "Zahlungsempfänger": "Kulturzentrum Lindenbrauerei",
+            "Verwendungszweck": "Raummiete Netzwerktreffen, Rechnung RE-2025-0815",
+        }
     )
     data["Ausgaben"][1].update({"Zahlungsdatum": date(2025, 3, 31), "Zahlungsempfänger": "DB"})
     data["Teilnehmende"][0]["Unternehmenskennung"] = HRB
@@ -62,8 +65,10 @@ def test_version_1_stays_accepted_and_ignores_newer_columns(config):
 
 
 def test_version_2_without_the_new_columns_is_valid(config):
-    headers = {"Ausgaben": ["Belegnummer", "Datum", "Kostenart", "Betrag", "Modul"],
-               "Teilnehmende": ["Aktivität", "Unternehmen", "PLZ", "Größenklasse", "Personen"]}
+    headers = {
+        "Ausgaben": ["Belegnummer", "Datum", "Kostenart", "Betrag", "Modul"],
+        "Teilnehmende": ["Aktivität", "Unternehmen", "PLZ", "Größenklasse", "Personen"],
+    }
     rep = check(workbook(headers=headers), config)
     assert rep.errors == [] and rep.notices == []
 
@@ -92,8 +97,14 @@ def test_vat_check_digit_is_iso_7064():
 
 
 def _participant(activities: list, name: str, plz: str, ident: str | None, at: int = 0) -> dict:
-    return {"Aktivität": activities[at]["ID"], "Unternehmen": name, "PLZ": plz, "Größenklasse": "Klein",
-            "Personen": 1, "Unternehmenskennung": ident}
+    return {
+        "Aktivität": activities[at]["ID"],
+        "Unternehmen": name,
+        "PLZ": plz,
+        "Größenklasse": "Klein",
+        "Personen": 1,
+        "Unternehmenskennung": ident,
+    }
 
 
 def _report(month: str, people: list[tuple]) -> bytes:
@@ -106,17 +117,22 @@ def _report(month: str, people: list[tuple]) -> bytes:
 def _companies(engine) -> list[tuple]:
     c = s.companies.c
     with engine.connect() as conn:
-        return [tuple(r) for r in conn.execute(
-            select(c.display_name, c.plz, c.identifier).order_by(c.id))]
+        return [
+            tuple(r)
+            for r in conn.execute(select(c.display_name, c.plz, c.identifier).order_by(c.id))
+        ]
 
 
 def test_identifier_decides_company_identity(ingest, engine):
     # March: two spellings and addresses of one firm with one identifier; two different firms
     # of the same name and PLZ told apart by their identifiers; one firm without identifier
-    march = [("Müller Metallbau GmbH", "44135", HRB), ("Metallbau Müller", "44139", HRB, 1),
-             ("Schulte GmbH", "44787", "HRB 1, Amtsgericht Bochum"),
-             ("Schulte GmbH", "44787", "HRB 2, Amtsgericht Bochum"),
-             ("Kemper KG", "58089", None)]
+    march = [
+        ("Müller Metallbau GmbH", "44135", HRB),
+        ("Metallbau Müller", "44139", HRB, 1),
+        ("Schulte GmbH", "44787", "HRB 1, Amtsgericht Bochum"),
+        ("Schulte GmbH", "44787", "HRB 2, Amtsgericht Bochum"),
+        ("Kemper KG", "58089", None),
+    ]
     assert ingest(_report("2025-03", march)).status == "accepted"
     assert queries.unique_companies(engine) == 4
     # April: the firm without identifier now with one (it gains it), again without, and the
@@ -161,8 +177,12 @@ def test_new_columns_are_stored(ingest, engine):
             select(e.receipt_no, e.payment_date, e.payee, e.purpose).order_by(e.receipt_no)
         ).all()
         idents = set(conn.scalars(select(p.company_identifier)))
-    assert receipts[0] == ("DO-2025-0001", date(2025, 3, 20), "Kulturzentrum Lindenbrauerei",
-                           "Raummiete Netzwerktreffen, Rechnung RE-2025-0815")
+    assert receipts[0] == (
+        "DO-2025-0001",
+        date(2025, 3, 20),
+        "Kulturzentrum Lindenbrauerei",
+        "Raummiete Netzwerktreffen, Rechnung RE-2025-0815",
+    )
     assert receipts[1] == ("DO-2025-0002", date(2025, 3, 31), "DB", None)
     assert idents == {"HRB 4711 DORTMUND", "DE123456788", None}
 
