@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import io
+import math
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -295,6 +296,8 @@ def _add_instructions(wb: Workbook, lines: list[tuple[str, str]]) -> None:
         cell = ws.cell(row=row, column=1, value=text)
         cell.font = fonts[style]
         cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if style == "text":  # a height for the wrapped lines (LibreOffice does not fit it)
+            ws.row_dimensions[row].height = 15 * max(1, math.ceil(len(text) / 105))
         row += 1
     wb.active = 0
 
