@@ -58,7 +58,9 @@ def attachment_name(name: str, fallback: str = "download") -> str:
 def _send(body: bytes, name: str, mimetype: str | None = None):
     """``body`` as a download named ``name`` (sanitised)."""
     return send_file(
-        io.BytesIO(body), as_attachment=True, download_name=attachment_name(name),
+        io.BytesIO(body),
+        as_attachment=True,
+        download_name=attachment_name(name),
         mimetype=mimetype,
     )
 
@@ -173,7 +175,11 @@ def proof():
     scope = _document_scope(source, scope_of)
     fmt = "pdf" if request.args.get("format") == "pdf" else "xlsx"
     body = proof_workbook(
-        source.engine, source.config, scope, exported_by=source.user, stand=_stand(source),
+        source.engine,
+        source.config,
+        scope,
+        exported_by=source.user,
+        stand=_stand(source),
         fmt=fmt,
     )
     _audit_document("nachweis", scope, fmt)
@@ -252,6 +258,48 @@ def narrative():
     )
     _audit_document("sachbericht", scope)
     return _send(body, file_name(scope), DOCX)
+
+
+def receipts():
+    """Belegliste (``?partner=DO&jahr=2025``, or ``von=2025-03&bis=2025-06``, or neither: the
+    whole period); a partner account gets only its own partner's, like the proof of use."""
+    from dashboard.exports.source import web_source
+    from etl.documents.belegliste import (
+        belegliste_document,
+        belegliste_workbook,
+        file_name,
+        scope_of,
+    )
+    from etl.documents.pdf import document_bytes as pdf_document
+
+    source = web_source()
+    partner = request.args.get("partner", "").upper() or None
+    if source.scope is not None:
+        partner = partner or source.scope[0]
+        if partner not in source.scope:
+            abort(404)
+    year = request.args.get("jahr", "")
+    try:
+        months = [
+            parse_month(v) if v else None for v in (request.args.get(k, "") for k in ("von", "bis"))
+        ]
+        scope = scope_of(source.config, partner, int(year) if year.isdigit() else None, *months)
+    except (ValueError, CellError):
+        abort(404)
+    who = {"exported_by": source.user, "stand": _stand(source)}
+    pdf = request.args.get("format") == "pdf"
+    if pdf:
+        body = pdf_document(*belegliste_document(source.engine, source.config, scope, **who))
+    else:
+        body = belegliste_workbook(source.engine, source.config, scope, **who)
+    detail = {
+        "partner": partner or "alle",
+        "period": scope.period,
+        "format": "pdf" if pdf else "xlsx",
+    }
+    _audit("belegliste", partner, None, detail)
+    name = file_name(scope)
+    return _send(body, name[:-4] + "pdf", PDF) if pdf else _xlsx(body, name)
 
 
 def _stand(source) -> str:
@@ -360,6 +408,7 @@ def install(server: Flask) -> None:
     server.add_url_rule("/download/stunden", "download_hours", hours)
     server.add_url_rule("/download/sachbericht", "download_narrative", narrative)
     server.add_url_rule("/download/steuerung", "download_steering", steering)
+    server.add_url_rule("/download/belegliste", "download_receipts", receipts)
     server.add_url_rule("/download/finanzplan", "download_plan", plan_workbook)
     server.add_url_rule("/download/daten", "download_records_csv", records_csv)
     server.add_url_rule(

@@ -381,8 +381,8 @@ def payment_position(search):
 
 @callback(Output("finance-proofs", "children"), Input("url", "search"))
 def proof_links(search):
-    """Downloads of the proof of use: per year and for the whole period, for the one partner
-    chosen (a partner account: its own), else for the whole project."""
+    """Downloads of the proof of use and of the Belegliste: per year and for the whole
+    period, for the one partner chosen (a partner account: its own), else the whole project."""
     config = data.config()
     f = flt.from_search(search, config)
     partner = f.partners[0] if len(f.partners) == 1 else None

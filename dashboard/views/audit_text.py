@@ -84,6 +84,7 @@ VALUE_LABELS = {
     "template": "Vorlage",
     "export": "Excel-Export",
     "nachweis": "Verwendungs-/Zwischennachweis",
+    "belegliste": "Belegliste",
     "finanzplan": "Finanzplan",
     "steuerung": "Steuerungspaket (PDF)",
     "accepted": "angenommen",

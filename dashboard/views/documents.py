@@ -37,21 +37,24 @@ def _with_pdf(query: str) -> str:
     return query + ("&" if query else "?") + "format=pdf"
 
 
-def proof_links(links: Sequence[tuple[str, str]], who: str) -> list:
-    """Per proof of use (label, query string): the Excel download and its PDF."""
+def proof_links(
+    links: Sequence[tuple[str, str]], who: str, path: str = "/download/nachweis",
+    heading: str = "Zahlenteil als Excel oder PDF",
+) -> list:
+    """Per document (label, query string): the Excel download and its PDF."""
     items = [
         html.Li(
             [
-                html.A(label, href=f"/download/nachweis{q}", download=""),
+                html.A(label, href=f"{path}{q}", download=""),
                 " · ",
-                html.A("PDF", href=f"/download/nachweis{_with_pdf(q)}", download="",
+                html.A("PDF", href=f"{path}{_with_pdf(q)}", download="",
                        title=f"{label} als PDF (A4)"),
             ]
         )
         for label, q in links
     ]
     return [
-        html.Div(f"Zahlenteil als Excel oder PDF ({who}):", className="fw-semibold mb-1"),
+        html.Div(f"{heading} ({who}):", className="fw-semibold mb-1 mt-2"),
         html.Ul(items, className="mb-0"),
     ]
 
@@ -64,7 +67,10 @@ def finance_documents(config, partner: str | None) -> list:
     per_year = [(y, flt.to_search({**query, "jahr": str(y)})) for y in config.years]
     whole = flt.to_search(query)
     proofs = [(f"Zwischennachweis {y}", q) for y, q in per_year[:-1]]
+    receipts = [(f"Belegliste {y}", q) for y, q in per_year]
     return [
         *proof_links([*proofs, ("Verwendungsnachweis", whole)], who),
+        *proof_links([*receipts, ("Belegliste gesamte Laufzeit", whole)], who,
+                     "/download/belegliste", "Belege je Kostenposition, Excel oder PDF"),
         *report_links([(str(y), q) for y, q in per_year] + [("gesamte Laufzeit", whole)], who),
     ]

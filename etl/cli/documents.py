@@ -38,13 +38,18 @@ def cmd_template(args) -> int:
     config = get_config(get_settings().config_path)
     partner = args.partner.upper()
     if partner not in config.partner_codes:
-        print(f"Unbekannter Partner '{args.partner}'. Bekannt: {', '.join(config.partner_codes)}",
-              file=sys.stderr)
+        print(
+            f"Unbekannter Partner '{args.partner}'. Bekannt: {', '.join(config.partner_codes)}",
+            file=sys.stderr,
+        )
         return 2
     if not config.start <= args.month <= config.end:
-        print(f"Der Monat {args.month:%m/%Y} liegt außerhalb der Projektlaufzeit "
-              f"({config.start:%m/%Y} bis {config.end:%m/%Y}); eine Vorlage dafür würde beim "
-              "Hochladen abgelehnt.", file=sys.stderr)
+        print(
+            f"Der Monat {args.month:%m/%Y} liegt außerhalb der Projektlaufzeit "
+            f"({config.start:%m/%Y} bis {config.end:%m/%Y}); eine Vorlage dafür würde beim "
+            "Hochladen abgelehnt.",
+            file=sys.stderr,
+        )
         return 2
     target = Path(args.output or report_file_name(partner, args.month))
     write_template(target, config, partner, args.month)
@@ -61,8 +66,13 @@ def register(sub) -> None:
     p.set_defaults(func=cmd_report)
     p = sub.add_parser("template", help="write a blank monthly workbook")
     p.add_argument("--partner", required=True, help="partner code, e.g. DO")
-    p.add_argument("--month", required=True, type=month_arg,
-                   help="reporting month YYYY-MM, inside the project period")
-    p.add_argument("-o", "--output",
-                   help="file to write (default: Monatsbericht_<PARTNER>_<YYYY-MM>.xlsx)")
+    p.add_argument(
+        "--month",
+        required=True,
+        type=month_arg,
+        help="reporting month YYYY-MM, inside the project period",
+    )
+    p.add_argument(
+        "-o", "--output", help="file to write (default: Monatsbericht_<PARTNER>_<YYYY-MM>.xlsx)"
+    )
     p.set_defaults(func=cmd_template)

@@ -18,11 +18,11 @@ import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from etl.cli.common import context
+from etl.cli.common import context, month_arg
 
 if TYPE_CHECKING:
     from etl.documents.book import Cover, Table
@@ -45,6 +45,8 @@ class Request:
     scope: tuple[str, ...] | None  # None: every partner
     query: str = ""  # dashboard filters (steuerung), e.g. "modul=Innovation"
     db: str | None = None
+    first: date | None = None  # belegliste: a period of reporting months instead of a year
+    last: date | None = None
 
 
 @dataclass(frozen=True)
@@ -178,11 +180,36 @@ def _indicator_stem(req: Request) -> str:
     return file_name(req.partner, req.year).rsplit(".", 1)[0]
 
 
+def _receipt_scope(req: Request):
+    from etl.documents.belegliste import scope_of
+
+    try:
+        return scope_of(req.config, req.partner, req.year, req.first, req.last)
+    except ValueError as exc:
+        raise ExportRefused(str(exc)) from None
+
+
+def _receipts(req: Request):
+    from etl.documents.belegliste import belegliste_document
+
+    return belegliste_document(req.engine, req.config, _receipt_scope(req),
+                               exported_by=req.user, stand=stand(req.engine))
+
+
+def _receipts_stem(req: Request) -> str:
+    from etl.documents.belegliste import file_name
+
+    return file_name(_receipt_scope(req)).rsplit(".", 1)[0]
+
+
 # kind -> document. Add a kind here (others: belegliste, stunden, indikatoren, sachbericht).
 KINDS: dict[str, Kind] = {
     "nachweis": Kind(
         "Zwischennachweis (--year) oder Verwendungsnachweis: Zahlenteil",
         ("xlsx", "pdf"), _build_proof, _proof_name, _proof_title,
+    ),
+    "belegliste": book_kind(
+        "Belegliste je Kostenposition (--year oder --from/--to)", _receipts, _receipts_stem
     ),
     "stunden": Kind(
         "Stundennachweise: Stunden je Kürzel und Monat, Stundenzettel, Erklärungen",
@@ -249,7 +276,7 @@ def cmd_export(args) -> int:
         partner = args.partner.upper() if args.partner else None
         partner, scope = scoped_partner(engine, args.user, partner)
         req = Request(engine, config, partner, args.year, fmt, args.user, scope,
-                      args.query or "", args.db)
+                      args.query or "", args.db, args.from_month, args.to_month)
         data = kind.build(req)
         target = Path(args.output or kind.file_name(req))
         title = kind.title(req) if kind.title else args.kind
@@ -272,6 +299,10 @@ def register(sub) -> None:
     p.add_argument("--year", type=int, help="year (default: all)")
     p.add_argument("--format", choices=sorted({f for k in KINDS.values() for f in k.formats}),
                    help="file format (default: the kind's first)")
+    p.add_argument("--from", dest="from_month", type=month_arg,
+                   help="belegliste: first reporting month YYYY-MM (instead of --year)")
+    p.add_argument("--to", dest="to_month", type=month_arg,
+                   help="belegliste: last reporting month YYYY-MM")
     p.add_argument("--query", help="steuerung: further dashboard filters, e.g. modul=Innovation")
     p.add_argument("-o", "--output", help="file to write")
     p.add_argument("--user", default="cli",

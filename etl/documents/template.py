@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import io
+import math
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -30,6 +31,7 @@ from etl.documents.workbook import (
     META_SHEET,
     SHEET_COLUMNS,
     SIZE_CLASSES,
+    TEMPLATE_VERSION,
     TEXT_FORMAT,
     build_workbook,
     column_format,
@@ -42,7 +44,6 @@ from etl.documents.workbook import (
 from etl.intake.contract import INSTRUCTIONS_SHEET, LISTS_SHEET
 
 TEMPLATE_ROWS = 500  # data rows prepared with dropdowns and formats
-TEMPLATE_VERSION = 1
 
 
 # (header, type, operator, formula1, formula2, German error message)
@@ -163,6 +164,11 @@ def _add_date_checks(wb: Workbook, month: date) -> None:
             )
             dv.prompt, dv.promptTitle, dv.showInputMessage = text, "Datum (TT.MM.JJJJ)", True
             _validation(wb[sheet], sheet, "Datum", dv)
+    paid = f"Bezahlt bis spätestens {last:%d.%m.%Y}, nicht vor dem Belegdatum; leer, wenn offen."
+    dv = DataValidation(type="date", operator="lessThanOrEqual",
+                        formula1=str(int(to_excel(last))), allow_blank=True, error=paid)
+    dv.prompt, dv.promptTitle, dv.showInputMessage = paid, "Zahlungsdatum (TT.MM.JJJJ)", True
+    _validation(wb["Ausgaben"], "Ausgaben", "Zahlungsdatum", dv)
 
 
 def _preformat(wb: Workbook) -> None:
@@ -201,7 +207,10 @@ INSTRUCTIONS: tuple[tuple[str, str], ...] = (
         "text",
         "Teilnehmende: je Veranstaltung oder Coaching (Spalte „Aktivität“ = deren ID) eine "
         "Zeile je teilnehmendem Unternehmen, mit PLZ (5 Ziffern), Größenklasse und "
-        "Personen.",
+        "Personen. Unternehmenskennung (freiwillig): Handelsregisternummer mit "
+        "Registergericht (z. B. „HRB 12345, Amtsgericht Dortmund“) oder USt-IdNr. (DE und 9 "
+        "Ziffern); ist sie angegeben, zählt das Unternehmen auch bei anderer Schreibweise oder "
+        "neuer Anschrift als dasselbe.",
     ),
     (
         "text",
@@ -212,7 +221,9 @@ INSTRUCTIONS: tuple[tuple[str, str], ...] = (
     (
         "text",
         "Ausgaben: sonstige Ausgaben mit Belegnummer, Datum, Kostenart und Betrag in Euro; "
-        "Gutschriften und Korrekturen mit Minus.",
+        "Gutschriften und Korrekturen mit Minus. Für die Belegliste außerdem "
+        "Zahlungsdatum (nicht vor dem Belegdatum, nicht nach dem Monatsende; leer, solange "
+        "nicht bezahlt), Zahlungsempfänger und Verwendungszweck.",
     ),
     ("head", "Regeln"),
     (
@@ -285,6 +296,8 @@ def _add_instructions(wb: Workbook, lines: list[tuple[str, str]]) -> None:
         cell = ws.cell(row=row, column=1, value=text)
         cell.font = fonts[style]
         cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if style == "text":  # a height for the wrapped lines (LibreOffice does not fit it)
+            ws.row_dimensions[row].height = 15 * max(1, math.ceil(len(text) / 105))
         row += 1
     wb.active = 0
 

@@ -27,14 +27,38 @@ from openpyxl.worksheet.worksheet import Worksheet
 META_SHEET = "Meta"
 DATA_SHEETS = ("Veranstaltungen", "Coachings", "Teilnehmende", "Personal", "Ausgaben")
 
+# The columns of the current template version (2); version 1 lacks those of NEW_COLUMNS.
 SHEET_COLUMNS: dict[str, list[str]] = {
     "Meta": ["Feld", "Wert"],
     "Veranstaltungen": ["ID", "Datum", "Titel", "Modul", "Format", "Teilnehmende", "davon Frauen"],
     "Coachings": ["ID", "Datum", "Unternehmen", "Modul", "Stunden", "Thema"],
-    "Teilnehmende": ["Aktivität", "Unternehmen", "PLZ", "Größenklasse", "Personen"],
+    "Teilnehmende": [
+        "Aktivität", "Unternehmen", "PLZ", "Größenklasse", "Personen", "Unternehmenskennung",
+    ],
     "Personal": ["Kürzel", "Leistungsgruppe", "Abrechnung", "Umfang", "Modul"],
-    "Ausgaben": ["Belegnummer", "Datum", "Kostenart", "Betrag", "Modul", "Beschreibung"],
+    "Ausgaben": [
+        "Belegnummer", "Datum", "Kostenart", "Betrag", "Modul", "Beschreibung",
+        "Zahlungsdatum", "Zahlungsempfänger", "Verwendungszweck",
+    ],
 }
+TEMPLATE_VERSION = 2
+NEW_COLUMNS = {
+    2: {
+        "Teilnehmende": ("Unternehmenskennung",),
+        "Ausgaben": ("Zahlungsdatum", "Zahlungsempfänger", "Verwendungszweck"),
+    }
+}
+
+
+def sheet_columns(version: object = TEMPLATE_VERSION) -> dict[str, list[str]]:
+    """The header rows of a template version (any version but 1: the current one)."""
+    if version != 1:
+        return SHEET_COLUMNS
+    new = {(sheet, h) for cols in NEW_COLUMNS.values() for sheet, hs in cols.items() for h in hs}
+    return {
+        sheet: [h for h in headers if (sheet, h) not in new]
+        for sheet, headers in SHEET_COLUMNS.items()
+    }
 
 META_FIELDS = ("Partner", "Berichtsmonat", "Ansprechperson", "Vorlagenversion")
 
@@ -54,6 +78,7 @@ TEXT_FORMAT = "@"
 # Number format per column header (matched without a bracketed unit, case-insensitively).
 COLUMN_FORMATS: dict[str, str] = {
     "datum": DATE_FORMAT,
+    "zahlungsdatum": DATE_FORMAT,
     "betrag": MONEY_FORMAT,
     "stunden": DECIMAL_FORMAT,
     "umfang": DECIMAL_FORMAT,
@@ -74,6 +99,10 @@ COLUMN_WIDTHS: dict[str, float] = {
     "unternehmen": 40,
     "thema": 36,
     "beschreibung": 40,
+    "zahlungsdatum": 14,
+    "zahlungsempfänger": 30,
+    "verwendungszweck": 40,
+    "unternehmenskennung": 32,
     "modul": 14,
     "format": 11,
     "kostenart": 16,
@@ -194,7 +223,7 @@ def build_workbook(
     partner: object,
     month: object,
     contact: object = None,
-    template_version: object = 1,
+    template_version: object = TEMPLATE_VERSION,
     sheets: Mapping[str, Iterable[Row]] | None = None,
     omit_sheets: Iterable[str] = frozenset(),
     headers: Mapping[str, Sequence[str]] | None = None,
@@ -203,7 +232,8 @@ def build_workbook(
 
     ``sheets`` maps a sheet name to its data rows (lists in column order, or dicts keyed by
     header). ``sheets["Meta"]`` replaces the generated Meta rows. ``headers`` overrides
-    the header row of a sheet (e.g. ``Betrag (EUR)``, a missing or an extra column); dict
+    the header row of a sheet (e.g. ``Betrag (EUR)``, a missing or an extra column; by default
+    the columns of ``template_version``, see :func:`sheet_columns`); dict
     keys are matched to it ignoring case, spaces and brackets, keys without a column are
     dropped (that is how a test leaves a column out).
     Sheets not named in :data:`SHEET_COLUMNS` are written as given (the first row as header).
@@ -212,11 +242,12 @@ def build_workbook(
     headers = dict(headers or {})
     omit = set(omit_sheets)
     sheets.setdefault(META_SHEET, meta_rows(partner, month, contact, template_version))
+    columns = sheet_columns(template_version)
     wb = Workbook()
     wb.remove(wb.active)
     for name in (META_SHEET, *DATA_SHEETS):
         if name not in omit:
-            add_sheet(wb, name, sheets.get(name, ()), headers.get(name, SHEET_COLUMNS[name]))
+            add_sheet(wb, name, sheets.get(name, ()), headers.get(name, columns[name]))
     for name, rows in sheets.items():
         if name not in SHEET_COLUMNS and name not in omit:
             rows = [list(r) for r in rows]
@@ -267,7 +298,7 @@ def write_report(
     partner: object,
     month: object,
     contact: object = None,
-    template_version: object = 1,
+    template_version: object = TEMPLATE_VERSION,
     sheets: Mapping[str, Iterable[Row]] | None = None,
     omit_sheets: Iterable[str] = frozenset(),
     headers: Mapping[str, Sequence[str]] | None = None,

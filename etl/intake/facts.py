@@ -61,7 +61,8 @@ def coaching_rows(report: Report, upload_id: int) -> list[dict]:
 def participation_rows(
     report: Report, upload_id: int, company_ids: dict, history: History
 ) -> list[dict]:
-    """One row per company per activity; ``company_ids`` maps (name key, PLZ) to company id.
+    """One row per company per activity; ``company_ids`` maps (name key, PLZ, identifier or
+    '') to company id (see :func:`companies_of`).
 
     The activity id is stored as the activity itself spells it, so joins are exact.
     """
@@ -72,11 +73,12 @@ def participation_rows(
         {
             **_base(r, report, upload_id),
             "activity_id": ids[r["Aktivität"].casefold()],
-            "company_id": company_ids[(company_key(r["Unternehmen"]), r["PLZ"])],
+            "company_id": company_ids[company_of(r)],
             "company_name": r["Unternehmen"],
             "plz": r["PLZ"],
             "size_class": r["Größenklasse"],
             "n_persons": r["Personen"],
+            "company_identifier": r.get("Unternehmenskennung"),
         }
         for r in report.rows(participants.SHEET)
     ]
@@ -112,15 +114,24 @@ def expenditure_rows(report: Report, upload_id: int) -> list[dict]:
             "amount_cents": r["Betrag"],
             "module": r["Modul"],
             "description": r["Beschreibung"],
+            "payment_date": r.get("Zahlungsdatum"),
+            "payee": r.get("Zahlungsempfänger"),
+            "purpose": r.get("Verwendungszweck"),
         }
         for r in report.rows(expenditure.SHEET)
     ]
 
 
-def companies_of(report: Report) -> dict[tuple[str, str], tuple[str, str]]:
-    """(name key, PLZ) -> (display name, size class) of every company in the report (last wins)."""
+def company_of(row: dict) -> tuple[str, str, str]:
+    """(name key, PLZ, identifier or '') of a Teilnehmende row."""
+    return company_key(row["Unternehmen"]), row["PLZ"], row.get("Unternehmenskennung") or ""
+
+
+def companies_of(report: Report) -> dict[tuple[str, str, str], tuple[str, str]]:
+    """(name key, PLZ, identifier or '') -> (display name, size class) of every company row
+    of the report (last wins)."""
     return {
-        (company_key(r["Unternehmen"]), r["PLZ"]): (r["Unternehmen"], r["Größenklasse"])
+        company_of(r): (r["Unternehmen"], r["Größenklasse"])
         for r in report.rows(participants.SHEET)
     }
 

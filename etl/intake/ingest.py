@@ -30,7 +30,7 @@ from etl.intake import archive
 from etl.intake.contract import Report, validate_workbook
 from etl.intake.crosscheck import check_against_history, load_history
 from etl.intake.diff import Drop, measure_drop
-from etl.intake.load import write_facts
+from etl.intake.load import company_issues, write_facts
 from etl.intake.outcome import FileOutcome
 from etl.intake.reader import read_workbook
 from etl.intake.reader.messages import _msg_too_large
@@ -159,6 +159,7 @@ def _decide(
         return None
     history = load_history(conn, report.partner, report.month)
     result.errors = check_against_history(report, history, hours_cap=config.rules.hours_per_year)
+    result.errors += company_issues(conn, report)
     if result.errors:
         result.status = "rejected"
         return None

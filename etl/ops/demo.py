@@ -23,6 +23,7 @@ from datetime import date, datetime, timedelta
 
 from etl.core.config import NetworkConfig
 from etl.documents.workbook import DATA_SHEETS, report_bytes, report_file_name
+from etl.ops import demo_v2
 from etl.ops.demo_data import USERS, WRITES_FULL_NAME
 from etl.ops.demo_report import ReportGenerator, Sheets
 
@@ -169,6 +170,7 @@ class _Uploads:
             partner=partner,
             month=f"{month:%Y-%m}",
             contact=user and user[1],
+            template_version=demo_v2.template_version(code, month),
             sheets=sheets,
             omit_sheets=omit,
             timestamp=saved,
@@ -217,6 +219,8 @@ def build_demo(config: NetworkConfig, *, until: date, seed: int = 42) -> list[De
         for index, month in enumerate(months)
         for code in config.partner_codes
     }
+    for (code, month), sheets in reports.items():
+        demo_v2.fill(code, month, sheets)
     stories = _plan_stories(rng, reports, months)
     files = _Uploads(config, rng, late)
     uploads = [

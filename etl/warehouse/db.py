@@ -98,12 +98,42 @@ def _alembic_config(connection: Connection):
     return cfg
 
 
+@contextmanager
+def _migrating(engine: Engine) -> Iterator[Connection]:
+    """A write transaction for Alembic. On SQLite with foreign keys off: a migration may
+    rebuild a table others refer to (copy, drop, rename: SQLite's ALTER TABLE cannot drop a
+    constraint), and SQLite only switches them outside a transaction; they are verified
+    before COMMIT instead."""
+    with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        raw = conn.connection.dbapi_connection
+        if sqlite:
+            raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            conn.execution_options(writer=True)
+            with conn.begin():
+                yield conn
+                if sqlite and conn.exec_driver_sql("PRAGMA foreign_key_check").first():
+                    raise RuntimeError("Migration hinterlässt verwaiste Fremdschlüssel.")
+        finally:
+            if sqlite:
+                raw.execute("PRAGMA foreign_keys=ON")
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the schema to ``revision`` through the Alembic migrations."""
     from alembic import command
 
-    with writing(engine) as conn:
+    with _migrating(engine) as conn:
         command.upgrade(_alembic_config(conn), revision)
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    """Take the schema back to ``revision`` (tests of migrations that fill data)."""
+    from alembic import command
+
+    with _migrating(engine) as conn:
+        command.downgrade(_alembic_config(conn), revision)
 
 
 def sync_reference(engine: Engine, config: NetworkConfig) -> None:

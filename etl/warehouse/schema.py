@@ -69,13 +69,8 @@ uploads = Table(
     Column("uploaded_by", String(100), nullable=False),
     Column("uploaded_at", DateTime(timezone=False), nullable=False),
     Column("file_format", String(8), nullable=True),
-    Column(
-        "previous_id",
-        Integer,
-        ForeignKey("uploads.id"),
-        nullable=True,
-        comment="accepted: the upload it replaced; unchanged: the identical current upload",
-    ),
+    Column("previous_id", Integer, ForeignKey("uploads.id"), nullable=True,
+           comment="accepted: the upload it replaced; unchanged: the identical current upload"),
     Column("n_events", Integer, nullable=False, default=0),
     Column("n_coachings", Integer, nullable=False, default=0),
     Column("n_participants", Integer, nullable=False, default=0),
@@ -97,9 +92,13 @@ companies = Table(
     Column("display_name", String(300), nullable=False),
     Column("size_class", String(16), nullable=False,
            comment="SME class of the first report; figures use participations.size_class"),
-    UniqueConstraint("name_key", "plz"),
-    comment="One row per distinct company (normalised name x postal code), across partners.",
+    Column("identifier", String(80), nullable=False, server_default="",
+           comment="register number with court or USt-IdNr. (canonical); '' when none"),
+    UniqueConstraint("name_key", "plz", "identifier"),
+    comment="One row per distinct company across partners: identifier, else name x PLZ.",
 )
+Index("uq_companies_identifier", companies.c.identifier, unique=True,
+      sqlite_where=companies.c.identifier != "", postgresql_where=companies.c.identifier != "")
 
 
 def _fact_columns() -> list[Column]:
@@ -151,6 +150,7 @@ participations = Table(
     Column("plz", String(5), nullable=False),
     Column("size_class", String(16), nullable=False),
     Column("n_persons", Integer, nullable=False),
+    Column("company_identifier", String(80), nullable=True, comment="as reported (version 2)"),
     Index("ix_participations_partner_activity", "partner_code", "activity_id"),
     comment="One row per company per activity (sheet Teilnehmende) per upload.",
 )
@@ -179,6 +179,9 @@ expenditure = Table(
     Column("amount_cents", BigInteger, nullable=False),
     Column("module", String(50), nullable=True),
     Column("description", String(500), nullable=True),
+    Column("payment_date", Date, nullable=True, comment="Zahlungsdatum (version 2)"),
+    Column("payee", String(200), nullable=True, comment="Zahlungsempfänger (version 2)"),
+    Column("purpose", String(500), nullable=True, comment="Verwendungszweck (version 2)"),
     Index("ix_expenditure_partner_receipt", "partner_code", "receipt_no"),
     comment="One row per booked receipt (sheet Ausgaben) per upload.",
 )
@@ -192,10 +195,8 @@ fact_monthly = Table(
     Column("measure", String(32), primary_key=True),
     Column("value", Numeric(16, 4), nullable=False),
     Column("upload_id", Integer, ForeignKey("uploads.id"), nullable=False),
-    comment=(
-        "One row per partner x month x module x measure, current uploads only; "
-        "rebuilt for a partner-month in the transaction that loads it."
-    ),
+    comment="One row per partner x month x module x measure, current uploads only; "
+    "rebuilt for a partner-month in the transaction that loads it.",
 )
 
 fact_reach = Table(

@@ -124,6 +124,10 @@ def test_finance_links_the_proof_of_use(finance_user):
     assert "/download/nachweis?partner=BO'" in one  # Verwendungsnachweis of BO
     every = str(finance.proof_links(""))
     assert "/download/nachweis?jahr=2025" in every and "gesamtes Projekt" in every
+    # beside it, the Belegliste of every year and of the whole period
+    assert "/download/belegliste?partner=BO&jahr=2026" in one and "Belegliste 2026" in one
+    assert "/download/belegliste?partner=BO'" in one and "Belegliste gesamte Laufzeit" in one
+    assert "/download/belegliste?jahr=2024" in every
 
 
 def test_finance_links_staff_hours_and_sachbericht(finance_user):

@@ -397,9 +397,9 @@ FORMULAS_LINKS_MACROS = [
 
 TEMPLATE_VERSION = [
     Case(
-        "template-version-2",
-        lambda: workbook(template_version=2),
-        Located("Meta", 5, "Wert", "Vorlagenversion 2 wird nicht unterstützt"),
+        "template-version-3",
+        lambda: workbook(template_version=3),
+        Located("Meta", 5, "Wert", "Vorlagenversion 3 wird nicht unterstützt"),
     ),
     Case(
         "template-version-text",

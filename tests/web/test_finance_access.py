@@ -140,3 +140,30 @@ def test_partner_gets_only_its_own_proof_of_use(client_as):
     resp = client_as("finance").get("/download/nachweis")
     assert "Verwendungsnachweis_Projekt.xlsx" in resp.headers["Content-Disposition"]
     assert client_as("finance").get("/download/nachweis?partner=XX").status_code == 404
+
+
+def _overview_partners(data: bytes) -> set[str]:
+    rows = load_workbook(io.BytesIO(data))["Übersicht"].iter_rows(min_row=2, values_only=True)
+    return {r[0] for r in rows if r[0] and r[1]}  # partner rows carry a year; totals do not
+
+
+def test_partner_gets_only_its_own_belegliste(client_as, engine):
+    partner = client_as("partner")
+    assert partner.get("/download/belegliste?partner=BO&jahr=2025").status_code == 404
+    resp = partner.get("/download/belegliste?jahr=2025")
+    assert resp.status_code == 200 and resp.mimetype == XLSX
+    assert "Belegliste_DO_2025.xlsx" in resp.headers["Content-Disposition"]
+    wb = load_workbook(io.BytesIO(resp.data))
+    assert wb["Deckblatt"]["A1"].value == "Belegliste DO – 2025"
+    assert _overview_partners(resp.data) == {"DO"}
+    assert wb["Sachkosten"]["A2"].value == "DO-2025-0001"
+    finance = client_as("finance")
+    every = finance.get("/download/belegliste?von=2025-03&bis=2025-03")
+    assert "Belegliste_Projekt_2025-03_bis_2025-03.xlsx" in every.headers["Content-Disposition"]
+    assert _overview_partners(every.data) == {"DO", "BO", "HA", "HAM", "UN"}
+    listed = load_workbook(io.BytesIO(every.data))["Sachkosten"].iter_rows(min_row=2, max_col=1)
+    assert {c.value for (c,) in listed} >= {"DO", "BO"}
+    for bad in ("partner=XX", "jahr=2030", "von=Mai"):
+        assert finance.get(f"/download/belegliste?{bad}").status_code == 404, bad
+    details = queries.audit_rows(engine)["detail"]
+    assert details.str.contains('"what": "belegliste"').any()

@@ -23,6 +23,14 @@ SHEET_ORDER = [meta.SHEET] + [m.SHEET for m in DATA_SHEETS]
 # instructions and the hidden dropdown lists. Expected, so no notice on every upload.
 INSTRUCTIONS_SHEET, LISTS_SHEET = "Anleitung", "Auswahllisten"
 TEMPLATE_SHEETS = frozenset(header_key(n) for n in (INSTRUCTIONS_SHEET, LISTS_SHEET))
+# (sheet, header key) -> the template version that introduced the column
+VERSION_COLUMNS = {
+    (m.SHEET, key): version
+    for m in (participants, expenditure)
+    for version, cols in m.SINCE.items()
+    for col in cols
+    for key in col.header_keys()
+}
 
 
 @dataclass
@@ -32,6 +40,7 @@ class Report:
     partner: str | None = None
     month: date | None = None
     contact: str | None = None
+    version: int | None = None
     sheets: dict[str, ParsedSheet] = field(default_factory=dict)
     errors: list[Issue] = field(default_factory=list)
     notices: list[Issue] = field(default_factory=list)
@@ -77,10 +86,23 @@ def _sheets_present(raw: RawWorkbook, report: Report) -> dict[str, RawSheet]:
     return found
 
 
+def _newer_column(issue: Issue, ctx: Context) -> Issue:
+    """The notice for an extra column, saying so when the column belongs to a newer version."""
+    since = VERSION_COLUMNS.get((issue.sheet, header_key(issue.column or "")))
+    if since is None or since <= ctx.version:
+        return issue
+    message = (
+        f"Die Spalte gehört zur Vorlagenversion {since} und wird bei Vorlagenversion "
+        f"{ctx.version} ignoriert. Bitte die aktuelle Vorlage verwenden (oder im Blatt Meta "
+        f"die Vorlagenversion {since} eintragen)."
+    )
+    return Issue(issue.sheet, issue.row, issue.column, message)
+
+
 def _data_sheet(module, sheet: RawSheet, ctx: Context, report: Report) -> ParsedSheet:
     parsed = parse_sheet(module.spec(ctx), sheet)
     report.errors += parsed.errors
-    report.notices += parsed.notices
+    report.notices += [_newer_column(n, ctx) for n in parsed.notices]
     report.sheets[module.SHEET] = parsed
     return parsed
 
@@ -92,9 +114,10 @@ def validate_workbook(raw: RawWorkbook, config: NetworkConfig, *, today: date) -
     if meta.SHEET in found:
         head = meta.read_meta(found[meta.SHEET], config, today)
         report.partner, report.month, report.contact = head.partner, head.month, head.contact
+        report.version = head.version
         report.errors += head.errors
         report.notices += head.notices
-    ctx = Context(config, report.month)
+    ctx = Context(config, report.month, report.version or meta.CURRENT_VERSION)
     for module in DATA_SHEETS:
         if module.SHEET in found:
             _data_sheet(module, found[module.SHEET], ctx, report)

@@ -15,9 +15,16 @@ from etl.core.normalise import clean_text, parse_choice
 class Context:
     config: NetworkConfig
     month: date | None  # first day of the reporting month; None when Meta is unusable
+    version: int = 2  # Vorlagenversion (the newest when Meta does not say)
 
     def module(self, value: object) -> str:
         return parse_choice(value, self.config.modules, "Modul")
+
+    def month_end(self) -> date | None:
+        """The last day of the reporting month (None when it is unknown)."""
+        if self.month is None:
+            return None
+        return self.month.replace(day=calendar.monthrange(self.month.year, self.month.month)[1])
 
     def outside_month(self, sheet: str, row: dict, column: str) -> Issue | None:
         """An error when the row's date is not inside the reporting month."""

@@ -1,4 +1,7 @@
-"""Sheet ``Ausgaben``: one row per receipt booked in the reporting month."""
+"""Sheet ``Ausgaben``: one row per receipt booked in the reporting month.
+
+Version 2 adds ``Zahlungsdatum`` (not before the receipt date, not after the reporting
+month), ``Zahlungsempfänger`` and ``Verwendungszweck``, all optional."""
 
 from __future__ import annotations
 
@@ -28,7 +31,22 @@ def _category(value: object) -> str:
     return parse_choice(value, COST_CATEGORIES, "Kostenart")
 
 
+# Columns by the template version that introduced them.
+SINCE = {
+    2: (
+        Col("Zahlungsdatum", parse_date, required=False, header_required=False,
+            aliases=("Bezahlt am", "Zahldatum")),
+        Col("Zahlungsempfänger", required=False, header_required=False,
+            aliases=("Zahlungsempfaenger", "Empfänger", "Empfaenger"),
+            stored_as=s.expenditure.c.payee),
+        Col("Verwendungszweck", required=False, header_required=False,
+            stored_as=s.expenditure.c.purpose),
+    )
+}
+
+
 def spec(ctx: Context) -> SheetSpec:
+    newer = tuple(c for v, cols in SINCE.items() if v <= ctx.version for c in cols)
     return SheetSpec(
         SHEET,
         (
@@ -47,6 +65,7 @@ def spec(ctx: Context) -> SheetSpec:
                 header_required=False,
                 stored_as=s.expenditure.c.description,
             ),
+            *newer,
         ),
     )
 
@@ -73,6 +92,7 @@ def check(sheet: ParsedSheet, ctx: Context) -> list[Issue]:
     issues = duplicates(SHEET, sheet.rows, "Belegnummer", "Die Belegnummer")
     for row in sheet.rows:
         issues += [i for i in [ctx.outside_month(SHEET, row, "Datum")] if i]
+        issues += _payment_date(row, ctx)
         issues += bound(
             SHEET,
             row,
@@ -90,6 +110,26 @@ def check(sheet: ParsedSheet, ctx: Context) -> list[Issue]:
         f"{format_eur(MAX_REPORT_EXPENDITURE_CENTS)} (Höchstwert je Bericht, Gutschriften "
         "mitgezählt). Bitte die Beträge prüfen.",
     )
+
+
+def _payment_date(row: dict, ctx: Context) -> list[Issue]:
+    """A receipt is paid on or after its date, and within the reporting month."""
+    paid, booked, last = row.get("Zahlungsdatum"), row["Datum"], ctx.month_end()
+    if paid is None:
+        return []
+    if booked is not None and paid < booked:
+        message = (
+            f"Das Zahlungsdatum {paid:%d.%m.%Y} liegt vor dem Belegdatum {booked:%d.%m.%Y}. "
+            "Bitte prüfen: ein Beleg wird frühestens an seinem Datum bezahlt."
+        )
+    elif last is not None and paid > last:
+        message = (
+            f"Das Zahlungsdatum {paid:%d.%m.%Y} liegt nach dem Berichtsmonat {ctx.month:%m/%Y}. "
+            "Ist der Beleg bis zum Monatsende noch nicht bezahlt, das Zahlungsdatum leer lassen."
+        )
+    else:
+        return []
+    return [Issue(SHEET, row["_row"], "Zahlungsdatum", message)]
 
 
 def credit_notices(sheet: ParsedSheet) -> list[Issue]:

@@ -14,7 +14,8 @@ from etl.intake.reader import RawSheet
 
 SHEET = "Meta"
 SPEC = SheetSpec(SHEET, (Col("Feld"), Col("Wert", required=False)))
-SUPPORTED_VERSIONS = (1,)
+SUPPORTED_VERSIONS = (1, 2)
+CURRENT_VERSION = SUPPORTED_VERSIONS[-1]
 
 
 @dataclass
@@ -22,6 +23,7 @@ class Meta:
     partner: str | None = None
     month: date | None = None
     contact: str | None = None
+    version: int | None = None
     errors: list[Issue] = field(default_factory=list)
     notices: list[Issue] = field(default_factory=list)
 
@@ -62,7 +64,7 @@ def _version(value: object, _config: NetworkConfig, _today: date) -> int:
     if version not in SUPPORTED_VERSIONS:
         raise CellError(
             f"Vorlagenversion {version} wird nicht unterstützt. Bitte die aktuelle Vorlage "
-            "(Version 1) verwenden."
+            f"(Version {CURRENT_VERSION}) verwenden."
         )
     return version
 
@@ -114,4 +116,5 @@ def read_meta(sheet: RawSheet, config: NetworkConfig, today: date) -> Meta:
     meta.partner = values.get("partner")
     meta.month = values.get("berichtsmonat")
     meta.contact = values.get("ansprechperson")
+    meta.version = values.get("vorlagenversion")
     return meta

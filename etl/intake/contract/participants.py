@@ -1,8 +1,12 @@
-"""Sheet ``Teilnehmende``: one row per participating company per activity."""
+"""Sheet ``Teilnehmende``: one row per participating company per activity.
+
+Version 2 adds the optional ``Unternehmenskennung`` (register number with court, or
+USt-IdNr.): when given, it decides which company a row is (see :func:`company_identity`)."""
 
 from __future__ import annotations
 
 from etl.core.errors import Issue
+from etl.core.identifiers import parse_company_id
 from etl.core.normalise import company_key, de_number, parse_int, parse_plz, parse_size_class
 from etl.intake.contract.context import Context, bound
 from etl.intake.contract.engine import Col, ParsedSheet, SheetSpec
@@ -18,7 +22,24 @@ SHEET = "Teilnehmende"
 NAME_KEY_LENGTH = s.companies.c.name_key.type.length  # the matching key of a company name
 
 
-def spec(_ctx: Context) -> SheetSpec:
+# Columns by the template version that introduced them.
+SINCE = {
+    2: (
+        Col("Unternehmenskennung", parse_company_id, required=False, header_required=False,
+            aliases=("Kennung", "Registernummer", "Handelsregisternummer", "HR-Nummer",
+                     "USt-IdNr.", "USt-IdNr", "Umsatzsteuer-ID")),
+    )
+}
+
+
+def company_identity(row: dict) -> tuple:
+    """What makes a row's company one company: its identifier when given, else name x PLZ."""
+    ident = row.get("Unternehmenskennung")
+    return ("id", ident) if ident else ("name", company_key(row["Unternehmen"]), row["PLZ"])
+
+
+def spec(ctx: Context) -> SheetSpec:
+    newer = tuple(c for v, cols in SINCE.items() if v <= ctx.version for c in cols)
     return SheetSpec(
         SHEET,
         (
@@ -31,6 +52,7 @@ def spec(_ctx: Context) -> SheetSpec:
             Col("PLZ", parse_plz),
             Col("Größenklasse", parse_size_class, aliases=("Groessenklasse", "Grössenklasse")),
             Col("Personen", parse_int),
+            *newer,
         ),
     )
 
@@ -68,7 +90,7 @@ def check(sheet: ParsedSheet, _ctx: Context) -> list[Issue]:
         issues += _key_too_long(row)
         if None in (row["Aktivität"], row["Unternehmen"], row["PLZ"]):
             continue
-        key = (row["Aktivität"].casefold(), company_key(row["Unternehmen"]), row["PLZ"])
+        key = (row["Aktivität"].casefold(), company_identity(row))
         if key in seen:
             issues.append(
                 Issue(

@@ -74,6 +74,7 @@ from etl.warehouse.queries.rows import (
     expenditure_rows,
     participation_rows,
     personnel_rows,
+    receipt_rows,
 )
 from etl.warehouse.queries.staff import staff_months
 from etl.warehouse.queries.upload_log import (
@@ -127,6 +128,7 @@ __all__ = [
     "personnel_by_group",
     "personnel_recorded",
     "personnel_rows",
+    "receipt_rows",
     "plan_content",
     "plan_version",
     "plan_versions",

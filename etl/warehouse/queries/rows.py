@@ -113,3 +113,15 @@ def expenditure_rows(
     order = ("partner_code", "booking_date", "receipt_no")
     return _table_rows(engine, s.expenditure, "Ausgaben", names, order,
                        partners=partners, years=years)
+
+
+def receipt_rows(
+    engine: Engine, *, partners: Sequence[str] | None = None, years: Sequence[int] | None = None
+) -> pd.DataFrame:
+    """One row per current receipt (Ausgaben row) with its payment columns (contract version
+    2; empty for version 1 files), cents, and its source row: what the Belegliste lists."""
+    names = ("partner_code", "month", "receipt_no", "booking_date", "cost_category",
+             "amount_cents", "description", "payment_date", "payee", "purpose")
+    order = ("booking_date", "partner_code", "receipt_no")
+    return _table_rows(engine, s.expenditure, "Ausgaben", names, order,
+                       partners=partners, years=years)

@@ -20,6 +20,7 @@ from etl.documents.workbook import (
     MONEY_FORMAT,
     SHEET_COLUMNS,
     report_bytes,
+    sheet_columns,
     write_report,
 )
 from etl.ops.demo import DemoUpload, build_demo, last_complete_month, run_demo
@@ -58,6 +59,7 @@ def test_sheet_columns_are_the_contract():
         "PLZ",
         "Größenklasse",
         "Personen",
+        "Unternehmenskennung",
     ]
     assert SHEET_COLUMNS["Personal"] == [
         "Kürzel",
@@ -73,7 +75,15 @@ def test_sheet_columns_are_the_contract():
         "Betrag",
         "Modul",
         "Beschreibung",
+        "Zahlungsdatum",
+        "Zahlungsempfänger",
+        "Verwendungszweck",
     ]
+    # version 1 (still accepted): without the columns version 2 added
+    old = sheet_columns(1)
+    assert old["Teilnehmende"] == SHEET_COLUMNS["Teilnehmende"][:5]
+    assert old["Ausgaben"] == SHEET_COLUMNS["Ausgaben"][:6]
+    assert sheet_columns(2) == SHEET_COLUMNS
 
 
 def _sample() -> bytes:
@@ -122,7 +132,7 @@ def test_write_report_round_trip_headers_and_meta():
         ("Partner", "DO"),
         ("Berichtsmonat", "2025-03"),
         ("Ansprechperson", "Anna Müller"),
-        ("Vorlagenversion", 1),
+        ("Vorlagenversion", 2),
     ]
     assert wb["Teilnehmende"].max_row == 1  # not given: header only
 
@@ -232,7 +242,7 @@ def test_template_sheets_meta_and_headers(template, tmp_path, config):
         ("Partner", "HA"),
         ("Berichtsmonat", "2024-02"),
         ("Ansprechperson", None),
-        ("Vorlagenversion", 1),
+        ("Vorlagenversion", 2),
     ]
     for sheet in DATA_SHEETS:
         assert [c.value for c in template[sheet][1]] == SHEET_COLUMNS[sheet]

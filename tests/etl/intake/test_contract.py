@@ -42,6 +42,15 @@ def _append_copy(sheet: str, index: int, **changes):
     return mutate
 
 
+def _same_company_twice(data):
+    """One company, by its identifier, twice at one activity under another name and PLZ."""
+    data["Teilnehmende"][0]["Unternehmenskennung"] = "HRB 4711, Amtsgericht Dortmund"
+    data["Teilnehmende"].append(
+        {**data["Teilnehmende"][0], "Unternehmen": "Metallbau Müller", "PLZ": "44139",
+         "Unternehmenskennung": "Amtsgericht Dortmund HRB 4711", "Personen": 1}
+    )
+
+
 RULES = [
     # (mutation, sheet, row, column, words the message must contain)
     (
@@ -110,6 +119,41 @@ RULES = [
     (_set("Ausgaben", 0, "Betrag", 0), "Ausgaben", 2, "Betrag", "0,00"),
     (_set("Ausgaben", 0, "Datum", "01.02.2025"), "Ausgaben", 2, "Datum", "Berichtsmonat"),
     (_set("Ausgaben", 0, "Modul", "Sonstiges"), "Ausgaben", 2, "Modul", "Informieren"),
+    # contract version 2 (the default of the factories): the new optional columns
+    (
+        _set("Ausgaben", 0, "Zahlungsdatum", date(2025, 3, 11)),  # receipt of 12.03.
+        "Ausgaben",
+        2,
+        "Zahlungsdatum",
+        "liegt vor dem Belegdatum 12.03.2025",
+    ),
+    (
+        _set("Ausgaben", 1, "Zahlungsdatum", "01.04.2025"),
+        "Ausgaben",
+        3,
+        "Zahlungsdatum",
+        "liegt nach dem Berichtsmonat 03/2025",
+    ),
+    (_set("Ausgaben", 0, "Zahlungsdatum", "bald"), "Ausgaben", 2, "Zahlungsdatum", "kein gültiges"),
+    (_set("Ausgaben", 0, "Zahlungsempfänger", "x" * 201), "Ausgaben", 2, "Zahlungsempfänger",
+     "höchstens 200 Zeichen"),
+    (_set("Ausgaben", 1, "Verwendungszweck", "y" * 501), "Ausgaben", 3, "Verwendungszweck",
+     "höchstens 500 Zeichen"),
+    (_set("Teilnehmende", 0, "Unternehmenskennung", "HRB 4711"), "Teilnehmende", 2,
+     "Unternehmenskennung", "das Registergericht fehlt"),
+    (_set("Teilnehmende", 1, "Unternehmenskennung", "DE12345678"), "Teilnehmende", 3,
+     "Unternehmenskennung", "genau 9 Ziffern"),
+    (_set("Teilnehmende", 1, "Unternehmenskennung", "DE123456789"), "Teilnehmende", 3,
+     "Unternehmenskennung", "Prüfziffer"),
+    (_set("Teilnehmende", 2, "Unternehmenskennung", "Müller GmbH"), "Teilnehmende", 4,
+     "Unternehmenskennung", "weder eine Handelsregisternummer"),
+    (
+        _same_company_twice,
+        "Teilnehmende",
+        5,
+        "Unternehmen",
+        "steht für diese Aktivität schon in Zeile 2",
+    ),
 ]
 
 
@@ -147,7 +191,7 @@ def test_all_errors_are_reported_at_once(config):
         ({"month": "2023-12"}, "außerhalb der Projektlaufzeit"),
         ({"month": "2025-07"}, "in der Zukunft"),
         ({"month": "2025-06"}, "noch nicht abgeschlossen (er endet am 30.06.2025)"),
-        ({"template_version": 2}, "Vorlagenversion 2"),
+        ({"template_version": 3}, "Vorlagenversion 3"),
     ],
 )
 def test_meta_rules(config, kwargs, words):

@@ -81,7 +81,6 @@ def test_staff_upload_keeps_the_partner_the_file_names(engine, config, settings,
 def test_migration_moves_rows_planted_before(engine, ingest):
     """Migration 0006: a partner account's rejected file recorded under the partner its Meta
     claimed (as every upload did before) moves to the account's partner; staff files stay."""
-    from alembic import command
 
     from etl.warehouse import db
     from etl.workflow import users
@@ -95,8 +94,7 @@ def test_migration_moves_rows_planted_before(engine, ingest):
     with engine.begin() as conn:
         conn.execute(s.uploads.update().where(s.uploads.c.id == junk.upload_id)
                      .values(partner_code=None))
-    with db.writing(engine) as conn:
-        command.downgrade(db._alembic_config(conn), "0005")
+    db.downgrade(engine, "0005")
     db.upgrade(engine)
     with engine.connect() as conn:
         owners = dict(conn.execute(select(s.uploads.c.id, s.uploads.c.partner_code)).all())

@@ -1,7 +1,7 @@
 """audit cuts and change requests: the funding body's check
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 Create Date: 2026-12-04 15:40:00
 
 One row per cut (Kürzung): partner, reporting month, sheet (Ausgaben or Personal) and the
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 
 revision = '0011'
-down_revision = '0009'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 
