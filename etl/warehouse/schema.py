@@ -110,7 +110,6 @@ def _fact_columns() -> list[Column]:
         Column("month", Date, nullable=False),
     ]
 
-
 events = Table(
     "events",
     metadata,
@@ -245,7 +244,6 @@ def current_uploads():
     """Select of the ids of the accepted (current) upload of each partner-month."""
     return select(uploads.c.id).where(uploads.c.status == "accepted")
 
-
 # --- access control and approval (migration 0002) -------------------------------------------
 
 ROLES = ("admin", "steering", "finance", "partner")
@@ -319,7 +317,6 @@ audit_log = Table(
     Column("detail", Text, nullable=False, default=""),
     comment="One row per audited event: upload, approve, reopen, login, login_failed, user_*.",
 )
-
 
 # --- finance plan versions and payment requests (migration 0003) -------------------------------
 
