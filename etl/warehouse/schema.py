@@ -395,5 +395,5 @@ payment_requests = Table(
     comment="One row per payment request (Mittelabruf) of a partner, with approval and payment.",
 )
 
-from etl.warehouse.schema_mail import notification_outbox, notification_prefs  # noqa: E402,F401
 from etl.warehouse.schema_cuts import *  # noqa: E402, F403 (cuts, change requests; size limit)
+from etl.warehouse.schema_mail import notification_outbox, notification_prefs  # noqa: E402,F401
