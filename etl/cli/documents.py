@@ -16,7 +16,7 @@ def cmd_report(args) -> int:
 
     _settings, config, engine = context(args)
     rep = build_report(engine, config)
-    print(json.dumps(rep, ensure_ascii=False, indent=2) if args.json else render_text(rep))
+    print(json.dumps(rep, ensure_ascii=False, indent=2) if args.json else render_text(rep, config))
     return 0
 
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from etl.core.config import NetworkConfig
-from etl.core.labels import ELIGIBLE_HEADERS
+from etl.core.labels import eligible_headers
 from etl.core.money import hourly_rate
 from etl.documents.book import Column, Cover, Table, workbook_bytes
 from etl.documents.report import ELIGIBLE_KEYS, build_report
@@ -88,15 +88,16 @@ def _financing(rep: dict, config: NetworkConfig, scope: Scope) -> Table:
         if _inside(scope, r)
     ]
     columns = [Column("Partner"), Column("Jahr", "id"), Column("Förderquote", "pct")]
-    columns += [Column(h, "money", total=True) for h in ELIGIBLE_HEADERS]
+    columns += [Column(h, "money", total=True) for h in eligible_headers(config)]
     return Table(
         "Finanzierung",
         columns,
         rows,
         note="Gemeinkosten = "
         f"{config.rules.overhead_rate * 100:.0f} % der Personalausgaben; EU-Anteil = "
-        f"{config.rules.eu_share * 100:.0f} % der förderfähigen Ausgaben; Land = "
-        "Zuwendung − EU; Eigenanteil = förderfähig − Zuwendung.",
+        f"{config.rules.eu_share * 100:.0f} % der förderfähigen Ausgaben; "
+        f"{config.state_name} = Zuwendung − {config.eu_name}; Eigenanteil = förderfähig − "
+        "Zuwendung.",
     )
 
 

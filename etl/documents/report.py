@@ -9,8 +9,8 @@ import pandas as pd
 
 from etl.core import figures
 from etl.core.config import NetworkConfig
-from etl.core.labels import ELIGIBLE_HEADERS
-from etl.core.money import eligible_costs, eur, format_eur, rules_summary
+from etl.core.labels import ELIGIBLE_HEADERS, eligible_headers
+from etl.core.money import eligible_costs, eur, format_eur, partner_years, rules_summary
 from etl.warehouse import queries
 from etl.workflow import plan
 
@@ -149,13 +149,14 @@ def eligible(money: dict[str, dict], config: NetworkConfig) -> list[dict]:
     """One row per partner x project year: eligible costs and their financing."""
     rows = []
     for p in config.partners:
-        for y in config.years:
-            e = eligible_costs(
+        sums = {
+            y: (
                 int(money["personnel_cents"].get((p.code, y), 0)),
                 int(money["expenditure_cents"].get((p.code, y), 0)),
-                p.funding_rate,
-                config.rules,
             )
+            for y in config.years
+        }
+        for y, e in partner_years(config, p.code, sums).items():
             rows.append(
                 {
                     "partner": p.code,
@@ -163,6 +164,36 @@ def eligible(money: dict[str, dict], config: NetworkConfig) -> list[dict]:
                     **{f"{k}_eur": eur(v) for k, v in _renamed(e.as_dict()).items()},
                 }
             )
+    return rows
+
+
+def grant_caps(money: dict[str, dict], config: NetworkConfig) -> list[dict]:
+    """One row per partner whose grant is capped (a ceiling, or no funding): the ceiling, the
+    grant the funding rate gives, the grant after the cap, and whether the cap bites."""
+    rows = []
+    for p in config.partners:
+        cap = p.grant_cap_cents
+        if cap is None:
+            continue
+        uncapped = sum(
+            eligible_costs(
+                int(money["personnel_cents"].get((p.code, y), 0)),
+                int(money["expenditure_cents"].get((p.code, y), 0)),
+                p.funding_rate,
+                config.rules,
+            ).grant
+            for y in config.years
+        )
+        rows.append(
+            {
+                "partner": p.code,
+                "funded": p.funded,
+                "ceiling_eur": eur(cap),
+                "by_rate_eur": eur(uncapped),
+                "grant_eur": eur(min(uncapped, cap) if uncapped > 0 else uncapped),
+                "capped": uncapped > cap,
+            }
+        )
     return rows
 
 
@@ -188,6 +219,7 @@ def build_report(engine: Engine, config: NetworkConfig, *, version_id: int | Non
     elig = eligible(money, config)
     keys = [k for k in elig[0] if k.endswith("_eur")] if elig else []
     totals = {k: eur(sum(int(Decimal(r[k]) * 100) for r in elig)) for k in keys}
+    caps = grant_caps(money, config)  # only for networks that cap a grant (a new key)
     return {
         "network": config.name,
         "plan_version": version,
@@ -199,6 +231,7 @@ def build_report(engine: Engine, config: NetworkConfig, *, version_id: int | Non
         "unique_companies": queries.unique_companies(engine),
         "rules": rules_summary(config),
         "sme": sme(engine, config),
+        **({"grant_caps": caps} if caps else {}),
     }
 
 
@@ -255,14 +288,14 @@ def _activity_section(rep: dict) -> str:
     return "Aktivitäten\n" + _table(ACTIVITY_HEADERS, rows)
 
 
-def _eligible_section(rep: dict) -> str:
-    """The eligible-costs table: one line per partner x year."""
+def _eligible_section(rep: dict, headers: tuple[str, ...] = ELIGIBLE_HEADERS) -> str:
+    """The eligible-costs table: one line per partner x year (``headers``: the money
+    columns' names, the funding sources as the network names them)."""
     rows = [
         [r["partner"], str(r["year"]), *(_euro_text(r[f"{k}_eur"]) for k in ELIGIBLE_KEYS)]
         for r in rep["eligible"]
     ]
-    headers = ["Partner", "Jahr", *ELIGIBLE_HEADERS]
-    return f"{figures.name('eligible')}\n" + _table(headers, rows)
+    return f"{figures.name('eligible')}\n" + _table(["Partner", "Jahr", *headers], rows)
 
 
 def _totals_line(rep: dict) -> str:
@@ -283,13 +316,14 @@ def _sme_line(sme_rep: dict) -> str:
     return line
 
 
-def render_text(rep: dict) -> str:
-    """A readable German rendering of :func:`build_report`."""
+def render_text(rep: dict, config: NetworkConfig | None = None) -> str:
+    """A readable German rendering of :func:`build_report` (``config`` names the funding
+    sources; default: the registry's names)."""
     return "\n\n".join(
         [
             f"Bericht: {rep['network']}",
             _activity_section(rep),
-            _eligible_section(rep),
+            _eligible_section(rep, eligible_headers(config) if config else ELIGIBLE_HEADERS),
             _totals_line(rep),
             f"{figures.name('unique_companies')}: {_de_int(rep['unique_companies'])}",
             _sme_line(rep["sme"]),
