@@ -29,6 +29,7 @@ LEGEND = (
     ("late", "verspätet"),
     ("missing", "fehlt"),
     ("open", "noch nicht fällig"),
+    ("exempt", "kein Bericht nötig (Beitritt, Austritt, Quartals- oder keine Meldepflicht)"),
 )
 
 

@@ -112,7 +112,11 @@ def _arrived(r) -> bool:
 
 def _cell_title(r) -> str:
     month = fmt.month_long(r.month)
-    if not _arrived(r):
+    if r.due is None or pd.isna(r.due):  # the partner need not report the month
+        text = f"{month}: {STATUS_LABELS['exempt']}"
+        if _arrived(r):
+            text += f", eingegangen am {fmt.de_date(r.first_at)}"
+    elif not _arrived(r):
         text = f"{month}: kein angenommener Bericht (fällig {fmt.de_date(r.due)})"
     else:
         text = (
@@ -146,7 +150,7 @@ def _cell(r, link) -> dict:
     label = (
         f"{r.first_at:%d.%m.}"
         if _arrived(r)
-        else {"missing": "fehlt", "open": "offen"}.get(r.status, "")
+        else {"missing": "fehlt", "open": "offen", "exempt": "–"}.get(r.status, "")
     )
     content = [label, node("Span", "korr.", className="cell-mark")] if r.corrected else label
     # The review state and comments are data attributes (symbols drawn by assets/review.css),

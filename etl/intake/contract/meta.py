@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from etl.core.config import NetworkConfig
+from etl.core.duty import membership_problem
 from etl.core.errors import Issue
 from etl.core.normalise import CellError, clean_text, header_key, parse_int, parse_month
 from etl.intake.contract.engine import Col, SheetSpec, is_blank, parse_sheet
@@ -105,4 +106,8 @@ def read_meta(sheet: RawSheet, config: NetworkConfig, today: date) -> Meta:
     meta.partner = values.get("partner")
     meta.month = values.get("berichtsmonat")
     meta.contact = values.get("ansprechperson")
+    if meta.partner and meta.month:
+        outside = membership_problem(config, meta.partner, meta.month)
+        if outside:
+            meta.errors.append(Issue(SHEET, None, "Wert", outside))
     return meta
