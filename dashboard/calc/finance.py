@@ -99,6 +99,20 @@ def _with_caps(
     return out
 
 
+def grant_caps(
+    money: pd.DataFrame, config: NetworkConfig, partners: tuple[str, ...]
+) -> list[tuple[str, int, int]]:
+    """Per partner of ``partners`` whose grant is capped (a ceiling, or no funding): code,
+    ceiling and the grant the funding rate alone gives over the whole project (cents)."""
+    caps = {p: config.partner(p).grant_cap_cents for p in dict.fromkeys(partners)}
+    caps = {p: cap for p, cap in caps.items() if cap is not None}
+    if not caps:
+        return []
+    full = _rate_table(money, config, tuple(caps), config.years)
+    by_rate = full.groupby("partner_code")["grant"].sum()
+    return [(code, cap, int(by_rate.get(code, 0))) for code, cap in caps.items()]
+
+
 def _rate_table(
     money: pd.DataFrame, config: NetworkConfig, partners: tuple[str, ...], years: tuple[int, ...]
 ) -> pd.DataFrame:

@@ -283,6 +283,7 @@ def cards(model: sp.Spending, f: flt.Filters, config) -> list:
                 f"{config.eu_name} {fmt.eur(t['eu'])}",
                 f"{config.state_name} {fmt.eur(t['state'])}",
                 f"Eigenanteil {fmt.eur(t['own'])}",
+                *tables.cap_notes(model.caps),
             ],
             None,
         ),

@@ -215,3 +215,20 @@ def rates_table(rates: pd.DataFrame) -> dbc.Table:
         for r in rates.itertuples(index=False)
     ]
     return dbc.Table([head, html.Tbody(rows)], className="money-table mb-0", hover=True)
+
+
+def cap_notes(caps) -> list[str]:
+    """One line per partner whose grant is capped: no funding, or the grant notice's ceiling
+    (and whether the funding rate would give more)."""
+    lines = []
+    for code, cap, by_rate in caps:
+        if cap == 0:
+            lines.append(f"{code}: ohne Förderung (Zuwendung 0 €)")
+        elif by_rate > cap:
+            lines.append(
+                f"{code}: gedeckelt auf den Höchstbetrag {fmt.eur(cap)} (nach Förderquote "
+                f"{fmt.eur(by_rate)})"
+            )
+        else:
+            lines.append(f"{code}: Höchstbetrag {fmt.eur(cap)}, noch nicht erreicht")
+    return lines

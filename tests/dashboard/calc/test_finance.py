@@ -234,3 +234,12 @@ def test_grant_ceiling_caps_the_table_whatever_years_are_shown(small_config):
     monthly = monthly_amounts(money, config, ("eligible", "grant", "own"))
     assert int(monthly["grant"].sum()) == 10_000
     assert int(monthly["own"].sum()) == int(full["own"].sum())
+    # Finanzen names the cap under the grant card
+    from dashboard.views.tables import cap_notes
+
+    caps = finance.grant_caps(money, config, ("A", "B"))
+    assert caps == [("A", 10_000, 36_800)]
+    assert cap_notes(caps) == [
+        "A: gedeckelt auf den Höchstbetrag 100,00 € (nach Förderquote 368,00 €)"
+    ]
+    assert cap_notes([("B", 0, 5)]) == ["B: ohne Förderung (Zuwendung 0 €)"]
