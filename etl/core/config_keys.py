@@ -9,6 +9,7 @@ a module name and a project year.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 REQUIRED = None  # the default of a key that must be given
@@ -124,6 +125,42 @@ def default(path: str) -> str | None:
     return BY_PATH[path].default
 
 
+_PLACEHOLDER = {"<CODE>": r"[^.]+", "<year>": r"\d{4}", "<module>": r".+?"}
+
+
+def _pattern(path: str) -> re.Pattern[str]:
+    text = re.escape(path)
+    for name, rx in _PLACEHOLDER.items():
+        text = text.replace(re.escape(name), rx)
+    return re.compile(f"^{text}$")
+
+
+_PATTERNS = tuple(_pattern(k.path) for k in KEYS)
+
+
+def is_known(path: str) -> bool:
+    """Whether ``path`` (``partners[].role``, ``budget.DO.2025.material``) is a defined key."""
+    return any(p.match(path) for p in _PATTERNS)
+
+
+def unknown_keys(raw: dict, prefix: str = "") -> list[str]:
+    """The key paths of a parsed TOML document that no :data:`KEYS` entry defines (a typo,
+    or a key of another version); a defined key's value is not looked into."""
+    out: list[str] = []
+    for name, value in raw.items():
+        path = f"{prefix}{name}"
+        if is_known(path):
+            continue
+        if isinstance(value, dict):
+            out += unknown_keys(value, f"{path}.")
+        elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            for item in value:
+                out += [k for k in unknown_keys(item, f"{path}[].") if k not in out]
+        else:
+            out.append(path)
+    return out
+
+
 def _literal(path: str) -> str:
     """The default of ``path`` as the parser uses it: the TOML literal without its quotes."""
     value = default(path)
@@ -135,6 +172,19 @@ def _literal(path: str) -> str:
 def text_default(path: str) -> str:
     """The default of a text or decimal key as the parser reads it (``'"0.15"'`` -> ``'0.15'``)."""
     return _literal(path)
+
+
+def _shown(value: str | None) -> str:
+    """A default as the reference table shows it: a TOML literal in code style, another key
+    by name, anything else as the sentence it is."""
+    if value is None:
+        return "required"
+    if value in BY_PATH:
+        return f"as `{value}`"
+    if value == "none":
+        return "none (no limit / no target)"
+    literal = value.startswith('"') or value in ("true", "false") or value.isdigit()
+    return f"`{value}`" if literal else value
 
 
 def reference_markdown() -> str:
@@ -155,12 +205,6 @@ def reference_markdown() -> str:
         "|---|---|---|---|",
     ]
     for key in KEYS:
-        shown = "required" if key.default is None else f"`{key.default}`"
-        if (
-            key.default is not None
-            and (" " in key.default or "." in key.default)
-            and (not key.default.startswith('"'))
-        ):
-            shown = key.default  # a sentence or another key, not a literal
+        shown = _shown(key.default)
         lines.append(f"| `{key.path}` | {key.kind} | {shown} | {key.meaning} |")
     return "\n".join(lines) + "\n"
