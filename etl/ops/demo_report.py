@@ -173,12 +173,13 @@ class ReportGenerator:
         st = self.partners[code]
         events, event_people = self._events(st, month, index)
         coachings, coaching_people = self._coachings(st, month, index)
+        funded = self.cfg.partner(code).funded  # an unfunded partner books no costs
         return {
             "Veranstaltungen": events,
             "Coachings": coachings,
             "Teilnehmende": event_people + coaching_people,
-            "Personal": self._personnel(code, month),
-            "Ausgaben": self._expenses(code, month, index),
+            "Personal": self._personnel(code, month) if funded else [],
+            "Ausgaben": self._expenses(code, month, index) if funded else [],
         }
 
     def _expected(
