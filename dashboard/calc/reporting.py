@@ -3,8 +3,8 @@
 A month's report is due on ``report_due_day`` of the following month. Its status is taken
 from the first version that was accepted (a later correction does not make it late):
 on_time, late (arrived after the due day), missing (due and nothing accepted), open (month
-over, not yet due, nothing accepted), future (month not over) or exempt (the partner need not
-report the month: :func:`with_duty`, etl.core.duty). ``corrected`` marks a
+over, not yet due, nothing accepted), future (month not over), exempt or extra (the partner
+need not report the month; extra: it did anyway; :func:`with_duty`, etl.core.duty). ``corrected`` marks a
 partner-month whose first accepted version was later replaced (status superseded).
 """
 
@@ -102,8 +102,8 @@ def report_matrix(
 
 def with_duty(matrix: pd.DataFrame, config: NetworkConfig, today: date) -> pd.DataFrame:
     """The matrix with each partner's reporting duty (etl.core.duty): a month the partner need
-    not report (before joining, after leaving, ``reporting = "none"``) is ``exempt`` unless a
-    report arrived, and a quarterly partner's months are due after the quarter. Partners
+    not report (before joining, after leaving, ``reporting = "none"``) is ``exempt``, or
+    ``extra`` when a report arrived anyway (neither counts as due), and a quarterly partner's months are due after the quarter. Partners
     reporting monthly through the whole period are left as they are."""
     special = [
         p.code
@@ -120,7 +120,7 @@ def with_duty(matrix: pd.DataFrame, config: NetworkConfig, today: date) -> pd.Da
         due = dues[r["partner_code"]].get(r["month"])
         first_at = r["first_at"] if pd.notna(r["first_at"]) else None
         if due is None:
-            status = "exempt" if first_at is None else "on_time"
+            status = "exempt" if first_at is None else "extra"
         else:
             status = _status(first_at, r["month"], due, today)
         out.iat[i, out.columns.get_loc("status")] = status

@@ -29,7 +29,8 @@ LEGEND = (
     ("late", "verspätet"),
     ("missing", "fehlt"),
     ("open", "noch nicht fällig"),
-    ("exempt", "kein Bericht nötig (Beitritt, Austritt, Quartals- oder keine Meldepflicht)"),
+    ("exempt", "kein Bericht nötig (vor Beitritt, nach Austritt, ohne Meldepflicht)"),
+    ("extra", "freiwillig eingegangen"),
 )
 
 

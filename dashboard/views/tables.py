@@ -173,12 +173,21 @@ def report_matrix(matrix: pd.DataFrame, year: int, link) -> html.Table:
     """Partner x month table of one year: arrival date of the report, coloured by status."""
     part = matrix[[m.year == year for m in matrix["month"]]]
     months = sorted(set(part["month"]))
-    head = html.Thead(
-        html.Tr([html.Th(str(year)), *[html.Th(fmt.MONTHS_SHORT[m.month - 1]) for m in months]])
-    )
     cells: dict = {}
     for r in part.itertuples(index=False):
         cells.setdefault(r.partner_code, []).append(_cell(r, link))
+    # the table's layout is fixed: the code column as wide as the longest code (upper case
+    # letters are about 1.2 "0"-widths), at least the 70 px of short codes
+    longest = max((len(str(code)) for code in cells), default=0)
+    width = {"width": f"max(70px, calc({longest * 1.2:.1f}ch + .75rem))"}
+    head = html.Thead(
+        html.Tr(
+            [
+                html.Th(str(year), style=width),
+                *[html.Th(fmt.MONTHS_SHORT[m.month - 1]) for m in months],
+            ]
+        )
+    )
     rows = [node("Tr", [node("Th", code, scope="row"), *row]) for code, row in cells.items()]
     return html.Table(
         [head, html.Tbody(rows)], className="report-matrix", id=f"reporting-matrix-{year}"
@@ -203,7 +212,7 @@ def rates_table(rates: pd.DataFrame) -> dbc.Table:
     rows = [
         html.Tr(
             [
-                html.Td(r.partner_code),
+                html.Td(r.partner_code, className="text-nowrap"),
                 *[
                     html.Td(fmt.de_int(getattr(r, c)), className="num")
                     for c in ("due", "on_time", "late", "missing", "corrected")
@@ -214,7 +223,9 @@ def rates_table(rates: pd.DataFrame) -> dbc.Table:
         )
         for r in rates.itertuples(index=False)
     ]
-    return dbc.Table([head, html.Tbody(rows)], className="money-table mb-0", hover=True)
+    return dbc.Table(
+        [head, html.Tbody(rows)], className="money-table mb-0", hover=True, responsive=True
+    )
 
 
 def cap_notes(caps) -> list[str]:
