@@ -121,16 +121,12 @@ class ReportGenerator:
             self._months_cache[(code, year)] = known
         return known
 
-    def _per_month(self, code: str, year: int, configured: object, default: float) -> float:
-        """A configured yearly amount spread over the partner's months of the year, a default
-        (per whole year) over twelve."""
+    def _plan_month(self, code: str, year: int, category: str, default: float) -> float:
+        """A planned yearly amount over the partner's months of the year (a default: twelve)."""
+        configured = self.cfg.budget.get((code, year, category))
         if configured is None:
             return default / 12
         return float(configured) / self._months_in(code, year)
-
-    def _plan_month(self, code: str, year: int, category: str, default: float) -> float:
-        configured = self.cfg.budget.get((code, year, category))
-        return self._per_month(code, year, configured, default)
 
     def level(self, code: str, year: int) -> float:
         """The partner's spending level in ``year`` relative to its plan (drawn once)."""
