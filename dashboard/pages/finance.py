@@ -178,9 +178,9 @@ def payments_section() -> dbc.Card:
     Output("finance-risk", "figure"),
     Output("finance-forecast", "children"),
     Output("finance-deadline-box", "children"),
+    Output("finance-lines", "columnDefs"),
     Output("finance-lines", "rowData"),
     Output("finance-lines-hint", "children"),
-    Output("finance-lines", "columnDefs"),
     Input("url", "search"),
 )
 def update(search):
@@ -210,9 +210,9 @@ def update(search):
         risk_figs.at_risk(model.forecast, partners, colors, plain=True),
         [tables.forecast_table(model.forecast), tables.at_risk_note(model.forecast)],
         tables.deadlines_list(model.deadlines, today),
+        grids.fitted(grids.BUDGET_COLUMNS, config),
         grids.budget_rows(model.lines),
         thresholds(config.rules),
-        grids.fitted(grids.BUDGET_COLUMNS, config),
     )
 
 
