@@ -265,11 +265,11 @@ def json_rows_of(rows: list[dict], columns: list[str]) -> list[dict]:
 
 # Widths of the columns that show configured names: wide enough for the network's longest
 # partner code (upper case, ~10 px a character in the grid's font) and module name (~8 px),
-# plus the cell padding, sort and filter icons; never narrower than the column defines.
+# plus the cell padding (2 x 17 px and a margin); never narrower than the column defines.
 CODE_FIELDS = ("partner_code", "partner")
 MODULE_FIELDS = ("module",)
 _PX = {"code": 10, "module": 8}
-_CELL_EXTRA = 52
+_CELL_EXTRA = 40
 
 
 def _fit_px(texts, kind: str) -> int:
@@ -283,13 +283,15 @@ def fitted(columns: list[dict], config) -> list[dict]:
     need = {
         **dict.fromkeys(CODE_FIELDS, _fit_px(config.partner_codes, "code")),
         **dict.fromkeys(MODULE_FIELDS, _fit_px(config.modules, "module")),
+        # staff codes usually extend the partner code ("DO-01")
+        "reference": _fit_px([f"{c}-00" for c in config.partner_codes], "code"),
     }
     out = []
     for col in columns:
         px = need.get(col.get("field"))
         if px is not None:
-            col = {**col, **{k: max(col[k], px) for k in ("width", "minWidth") if k in col}}
-            col.setdefault("minWidth", px)
+            sized = {k: max(col[k], px) for k in ("width", "minWidth") if k in col}
+            col = {**col, **(sized or {"minWidth": px})}
         out.append(col)
     return out
 
