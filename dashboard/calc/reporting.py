@@ -4,8 +4,9 @@ A month's report is due on ``report_due_day`` of the following month. Its status
 from the first version that was accepted (a later correction does not make it late):
 on_time, late (arrived after the due day), missing (due and nothing accepted), open (month
 over, not yet due, nothing accepted), future (month not over), exempt or extra (the partner
-need not report the month; extra: it did anyway; :func:`with_duty`, etl.core.duty). ``corrected`` marks a
-partner-month whose first accepted version was later replaced (status superseded).
+need not report the month; extra: it did anyway; :func:`with_duty`, etl.core.duty).
+``corrected`` marks a partner-month whose first accepted version was later replaced (status
+superseded).
 """
 
 from __future__ import annotations
@@ -103,8 +104,9 @@ def report_matrix(
 def with_duty(matrix: pd.DataFrame, config: NetworkConfig, today: date) -> pd.DataFrame:
     """The matrix with each partner's reporting duty (etl.core.duty): a month the partner need
     not report (before joining, after leaving, ``reporting = "none"``) is ``exempt``, or
-    ``extra`` when a report arrived anyway (neither counts as due), and a quarterly partner's months are due after the quarter. Partners
-    reporting monthly through the whole period are left as they are."""
+    ``extra`` when a report arrived anyway (neither counts as due), and a quarterly partner's
+    months are due after the quarter. Partners reporting monthly through the whole period are
+    left as they are."""
     special = [
         p.code
         for p in config.partners
