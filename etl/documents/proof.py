@@ -80,9 +80,15 @@ def _inside(scope: Scope, row: dict) -> bool:
     return row["partner"] in scope.partners and row["year"] in scope.years
 
 
+def _rate(config: NetworkConfig, code: str) -> Decimal:
+    """The funding rate a partner's grant follows (0 for a partner without funding)."""
+    partner = config.partner(code)
+    return partner.funding_rate if partner.funded else Decimal(0)
+
+
 def _financing(rep: dict, config: NetworkConfig, scope: Scope) -> Table:
     rows = [
-        [r["partner"], r["year"], config.partner(r["partner"]).funding_rate]
+        [r["partner"], r["year"], _rate(config, r["partner"])]
         + [_cents(r[f"{f}_eur"]) for f in ELIGIBLE_KEYS]
         for r in rep["eligible"]
         if _inside(scope, r)
