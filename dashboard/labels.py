@@ -25,6 +25,8 @@ STATUS_LABELS = {
     "missing": "fehlt",
     "open": "noch nicht fällig",
     "future": "Monat noch nicht abgeschlossen",
+    "exempt": "kein Bericht nötig",
+    "extra": "freiwillig eingegangen (keine Meldepflicht)",
 }
 FLAG_LABELS = {"ok": "im Rahmen", "warn": "Warnung", "flag": "Zustimmung nötig"}
 UPLOAD_STATUS_LABELS = {

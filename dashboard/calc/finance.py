@@ -19,6 +19,8 @@ import pandas as pd
 from dashboard.calc import periods
 from etl.core.config import COST_CATEGORIES, NetworkConfig, Rules
 from etl.core.money import (
+    Eligible,
+    capped,
     eligible_arrays,
     exact_ratio,
     funding_ratios,
@@ -65,7 +67,56 @@ def cell_sums(
 def eligible_table(
     money: pd.DataFrame, config: NetworkConfig, partners: tuple[str, ...], years: tuple[int, ...]
 ) -> pd.DataFrame:
-    """One row per partner x year (zeros included): cost rules applied to the year's sums."""
+    """One row per partner x year (zeros included): cost rules applied to the year's sums,
+    each partner's grant capped over the project's years (:func:`etl.core.money.capped`)."""
+    out = _rate_table(money, config, partners, years)
+    caps = {p: config.partner(p).grant_cap_cents for p in dict.fromkeys(partners)}
+    caps = {p: cap for p, cap in caps.items() if cap is not None}
+    return _with_caps(out, money, config, caps) if caps and len(out) else out
+
+
+def _with_caps(
+    out: pd.DataFrame, money: pd.DataFrame, config: NetworkConfig, caps: dict[str, int]
+) -> pd.DataFrame:
+    """``out`` with the grant, EU, state and own shares of the capped partners' rows replaced
+    by the capped ones (computed over all project years, whatever years ``out`` holds)."""
+    full = _rate_table(money, config, tuple(caps), config.years)
+    fixed: dict[tuple[str, int], Eligible] = {}
+    for code, cap in caps.items():
+        rows = full[full["partner_code"] == code].sort_values("year")
+        plain = [
+            Eligible(*(int(getattr(r, f)) for f in ELIGIBLE_FIELDS)) for r in rows.itertuples()
+        ]
+        for year, e in zip(rows["year"], capped(plain, cap), strict=True):
+            fixed[(code, int(year))] = e
+    out = out.copy()
+    for field in ("grant", "eu", "state", "own"):
+        out[field] = [
+            getattr(fixed[(c, int(y))], field) if (c, int(y)) in fixed else int(v)
+            for c, y, v in zip(out["partner_code"], out["year"], out[field], strict=True)
+        ]
+        out[field] = out[field].astype(np.int64)
+    return out
+
+
+def grant_caps(
+    money: pd.DataFrame, config: NetworkConfig, partners: tuple[str, ...]
+) -> list[tuple[str, int, int]]:
+    """Per partner of ``partners`` whose grant is capped (a ceiling, or no funding): code,
+    ceiling and the grant the funding rate alone gives over the whole project (cents)."""
+    caps = {p: config.partner(p).grant_cap_cents for p in dict.fromkeys(partners)}
+    caps = {p: cap for p, cap in caps.items() if cap is not None}
+    if not caps:
+        return []
+    full = _rate_table(money, config, tuple(caps), config.years)
+    by_rate = full.groupby("partner_code")["grant"].sum()
+    return [(code, cap, int(by_rate.get(code, 0))) for code, cap in caps.items()]
+
+
+def _rate_table(
+    money: pd.DataFrame, config: NetworkConfig, partners: tuple[str, ...], years: tuple[int, ...]
+) -> pd.DataFrame:
+    """:func:`eligible_table` before the grant ceilings: the funding rates alone."""
     cols = ["partner_code", "year", *ELIGIBLE_FIELDS]
     index = pd.MultiIndex.from_product(
         [list(partners), [int(y) for y in years]], names=["partner_code", "year"]

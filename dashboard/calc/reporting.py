@@ -3,8 +3,10 @@
 A month's report is due on ``report_due_day`` of the following month. Its status is taken
 from the first version that was accepted (a later correction does not make it late):
 on_time, late (arrived after the due day), missing (due and nothing accepted), open (month
-over, not yet due, nothing accepted) or future (month not over). ``corrected`` marks a
-partner-month whose first accepted version was later replaced (status superseded).
+over, not yet due, nothing accepted), future (month not over), exempt or extra (the partner
+need not report the month; extra: it did anyway; :func:`with_duty`, etl.core.duty).
+``corrected`` marks a partner-month whose first accepted version was later replaced (status
+superseded).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import pandas as pd
 from dashboard.calc import memo
 from dashboard.calc.periods import add_months, due_date
 from etl.core.config import NetworkConfig
+from etl.core.duty import report_dues
 
 ACCEPTED = ("accepted", "superseded")  # superseded versions were accepted when they arrived
 COLUMNS = [
@@ -100,10 +103,41 @@ def report_matrix(
     return out[COLUMNS]
 
 
+def with_duty(matrix: pd.DataFrame, config: NetworkConfig, today: date) -> pd.DataFrame:
+    """The matrix with each partner's reporting duty (etl.core.duty): a month the partner need
+    not report (before joining, after leaving, ``reporting = "none"``) is ``exempt``, or
+    ``extra`` when a report arrived anyway (neither counts as due), and a quarterly partner's
+    months are due after the quarter. Partners reporting monthly through the whole period are
+    left as they are."""
+    special = [
+        p.code
+        for p in config.partners
+        if p.reporting != "monthly" or p.joins is not None or p.leaves is not None
+    ]
+    rows = matrix["partner_code"].isin(special).to_numpy()
+    if not rows.any():
+        return matrix
+    out = matrix.copy()
+    dues = {code: report_dues(config, code) for code in special}
+    for i in np.flatnonzero(rows):
+        r = out.iloc[i]
+        due = dues[r["partner_code"]].get(r["month"])
+        first_at = r["first_at"] if pd.notna(r["first_at"]) else None
+        if due is None:
+            status = "exempt" if first_at is None else "extra"
+        else:
+            status = _status(first_at, r["month"], due, today)
+        out.iat[i, out.columns.get_loc("status")] = status
+        out.iat[i, out.columns.get_loc("due")] = due
+    return out
+
+
 @memo.per_frames
 def _whole_matrix(uploads: pd.DataFrame, config: NetworkConfig, today: date) -> pd.DataFrame:
-    return report_matrix(
-        uploads, config.partner_codes, config.months(), config.report_due_day, today
+    return with_duty(
+        report_matrix(uploads, config.partner_codes, config.months(), config.report_due_day, today),
+        config,
+        today,
     )
 
 
@@ -200,7 +234,7 @@ def with_states(matrix: pd.DataFrame, states: pd.DataFrame, comments: pd.DataFra
                      strict=True))  # fmt: skip
     counts = comments.groupby(["partner_code", "month"]).size().to_dict() if len(comments) else {}
     out["state"] = [
-        known.get(k, None if s == "future" else "due")
+        known.get(k, None if s in ("future", "exempt") else "due")
         for k, s in zip(keys, out["status"], strict=True)
     ]
     out["n_comments"] = [int(counts.get(k, 0)) for k in keys]

@@ -4,7 +4,7 @@ costs are settled per partner and year."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
@@ -26,6 +26,8 @@ class Spending:
     totals: dict[str, int]
     plan: int
     deadlines: list[periods.Deadline]
+    # partners with a capped grant: code, ceiling, grant by the funding rate alone (cents)
+    caps: list[tuple[str, int, int]] = field(default_factory=list)
 
 
 def spending(
@@ -59,4 +61,5 @@ def spending(
         totals=finance.totals(elig),
         plan=int(budget["plan"].sum()),
         deadlines=periods.proof_deadlines(config),
+        caps=finance.grant_caps(money, config, partners),
     )

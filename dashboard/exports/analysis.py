@@ -275,6 +275,7 @@ def reporting(src: Source, _query: dict, f: flt.Filters) -> PageExport:
     matrix = rp.report_matrix(
         uploads, f.partner_list(config), months, config.report_due_day, src.today
     )
+    matrix = rp.with_duty(matrix, config, src.today)
     matrix, comments = _with_review(src, matrix, years)
     rows = [
         [

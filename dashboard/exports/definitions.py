@@ -15,7 +15,7 @@ def definitions(src: Source, _query: dict, _f: flt.Filters) -> PageExport:
     rows = [
         [
             f.group,
-            f.name,
+            figures.configured_name(f.key, config),
             f.key,
             f.definition,
             figures.formula_text(f, config),

@@ -16,7 +16,7 @@ from dashboard.labels import CATEGORY_LABELS
 from dashboard.views.grids import budget_status
 from dashboard.views.payments import POSITION_LABELS
 from etl.core import figures
-from etl.core.labels import ELIGIBLE_LABELS
+from etl.core.labels import eligible_labels
 from etl.documents.book import Column, Table
 from etl.warehouse import queries
 from etl.workflow import cuts, payments
@@ -53,12 +53,13 @@ def _lines(model: sp.Spending) -> Table:
     )
 
 
-def _eligible(model: sp.Spending) -> Table:
+def _eligible(model: sp.Spending, config) -> Table:
+    labels = eligible_labels(config)
     rows = [
-        [r.partner_code, int(r.year), *[int(getattr(r, k)) for k in ELIGIBLE_LABELS]]
+        [r.partner_code, int(r.year), *[int(getattr(r, k)) for k in labels]]
         for r in model.eligible.itertuples(index=False)
     ]
-    columns = [Column("Partner"), Column("Jahr", "id"), *_money_cols(*ELIGIBLE_LABELS.values())]
+    columns = [Column("Partner"), Column("Jahr", "id"), *_money_cols(*labels.values())]
     return Table("Förderfähig", columns, rows)
 
 
@@ -181,8 +182,8 @@ def finance(src: Source, query: dict, f: flt.Filters) -> PageExport:
             "Förderfähige Ausgaben",
             "Plan",
             "Zuwendung",
-            "EU (EFRE)",
-            "Land NRW",
+            config.eu_name,
+            config.state_name,
             "Eigenanteil",
             "Prognose",
             "gefährdet",
@@ -202,7 +203,7 @@ def finance(src: Source, query: dict, f: flt.Filters) -> PageExport:
         ],
     )
     position, requests = payment_data(src, config, f.partner_list(src.config))
-    tables = [cards, _burn(model), _lines(model), _eligible(model), _forecast(model)]
+    tables = [cards, _burn(model), _lines(model), _eligible(model, config), _forecast(model)]
     tables += [*payment_tables(position, requests), _deadlines(model)]
     return PageExport(
         tables,

@@ -332,8 +332,8 @@ def by_financing(
     partners: Sequence[str],
     link: Callable[[str], str],
     plain: bool = False,
+    labels: Mapping[str, str] = FINANCING_LABELS,
 ) -> go.Figure | dict:
-    """Eligible costs per partner: EU, state and own share."""
-    return split(eligible, partners, FINANCING_LABELS, FINANCING_COLORS, link, plain)
-
-
+    """Eligible costs per partner: EU, state and own share (``labels``: their names, the
+    funding sources as the network names them)."""
+    return split(eligible, partners, labels, FINANCING_COLORS, link, plain)

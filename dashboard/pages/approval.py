@@ -121,7 +121,7 @@ def layout(**_query) -> html.Div:
                     dbc.Col(
                         ui.section(
                             "Monate zur Prüfung",
-                            view.queue_grid(),
+                            view.queue_grid(config),
                             html.Div(
                                 dbc.Button("Freigeben", id="approval-approve", color="success"),
                                 className="mt-2",

@@ -67,7 +67,10 @@ def group_section(group: str, config, listed=None) -> dbc.Card:
 def figure_row(fig: figures.Figure, config) -> html.Tr:
     """A figure's row; its key is the row's anchor (``/kennzahlen#at_risk``)."""
     cells = [
-        [html.Strong(fig.name), html.Div(fig.key, className="fig-key")],
+        [
+            html.Strong(figures.configured_name(fig.key, config)),
+            html.Div(fig.key, className="fig-key"),
+        ],
         fig.definition,
         figures.formula_text(fig, config),
         ", ".join(fig.sources),

@@ -23,6 +23,7 @@ from dashboard.views import components as ui
 from dashboard.views import cuts as cut_views
 from dashboard.views import documents, grids, tables
 from dashboard.views import payments as pv
+from etl.core.labels import financing_labels
 from etl.workflow import payments
 
 dash.register_page(
@@ -186,6 +187,7 @@ def _notes(partners, years):
     Output("finance-risk", "figure"),
     Output("finance-forecast", "children"),
     Output("finance-deadline-box", "children"),
+    Output("finance-lines", "columnDefs"),
     Output("finance-lines", "rowData"),
     Output("finance-lines-hint", "children"),
     Input("url", "search"),
@@ -199,7 +201,7 @@ def update(search):
     colors = partner_colors(config.partner_codes)
     return (
         lead(model, config, f, version),
-        cards(model, f),
+        cards(model, f, config),
         # plain figure dicts: the same figures without plotly's validation and copies
         figs.burn(model.burn, model.as_of, _notes(partners, f.year_list(config)), plain=True),
         # the plan tick of each bar is the plan to date (the current year pro rata)
@@ -211,10 +213,13 @@ def update(search):
             plan_name="Plan bis Stand",
         ),
         figs.by_category(model.eligible, partners, partner_link(f), plain=True),
-        figs.by_financing(model.eligible, partners, partner_link(f), plain=True),
+        figs.by_financing(
+            model.eligible, partners, partner_link(f), plain=True, labels=financing_labels(config)
+        ),
         risk_figs.at_risk(model.forecast, partners, colors, plain=True),
         [tables.forecast_table(model.forecast), tables.at_risk_note(model.forecast)],
         tables.deadlines_list(model.deadlines, today),
+        grids.fitted(grids.BUDGET_COLUMNS, config),
         grids.budget_rows(model.lines),
         thresholds(config.rules),
     )
@@ -259,7 +264,7 @@ def lead(model: sp.Spending, config, f: flt.Filters, version: int | None = None)
     return text
 
 
-def cards(model: sp.Spending, f: flt.Filters) -> list:
+def cards(model: sp.Spending, f: flt.Filters, config) -> list:
     t, fc, plan = model.totals, model.forecast, model.plan
     forecast, risk = int(fc["forecast"].sum()), int(fc["at_risk"].sum())
     share = Fraction(t["eligible"], plan) if plan else None
@@ -284,9 +289,10 @@ def cards(model: sp.Spending, f: flt.Filters) -> list:
             ui.with_info("Zuwendung", "grant"),
             fmt.eur(t["grant"]),
             [
-                f"EU (EFRE) {fmt.eur(t['eu'])}",
-                f"Land NRW {fmt.eur(t['state'])}",
+                f"{config.eu_name} {fmt.eur(t['eu'])}",
+                f"{config.state_name} {fmt.eur(t['state'])}",
                 f"Eigenanteil {fmt.eur(t['own'])}",
+                *tables.cap_notes(model.caps),
             ],
             None,
         ),

@@ -108,13 +108,13 @@ def choose_dataset(dataset, search):
     return flt.to_search({**params, "tabelle": dataset})
 
 
-def columns(dataset: str) -> list[dict]:
-    """The grid's columns; the month column's filter matches its German text in the browser
-    only, so it is off here (the rows are filtered in SQL)."""
-    return [
-        {**c, "filter": False} if "filterValueGetter" in c else c
-        for c in grids.RECORD_COLUMNS[dataset]
-    ]
+def columns(dataset: str, config=None) -> list[dict]:
+    """The grid's columns (partner and module wide enough for ``config``'s names); the month
+    column's filter matches its German text in the browser only, so it is off here (the rows
+    are filtered in SQL)."""
+    cols = grids.RECORD_COLUMNS[dataset]
+    cols = grids.fitted(cols, config) if config is not None else cols
+    return [{**c, "filter": False} if "filterValueGetter" in c else c for c in cols]
 
 
 def _selection(search: str | None) -> tuple[str, dict]:
@@ -141,7 +141,7 @@ def show_rows(search):
     f = flt.from_query(query, config)
     as_of = f.as_of(config, data.today())
     return (
-        columns(dataset),
+        columns(dataset, config),
         summary(dataset, data.record_totals(dataset, narrowing)),
         chips(query),
         f"{drill.DATASETS[dataset]} · {ui.selection_text(config, f)} · {ui.stand_text(as_of)}"

@@ -31,6 +31,8 @@ LEGEND = (
     ("late", "verspätet"),
     ("missing", "fehlt"),
     ("open", "noch nicht fällig"),
+    ("exempt", "kein Bericht nötig (vor Beitritt, nach Austritt, ohne Meldepflicht)"),
+    ("extra", "freiwillig eingegangen"),
 )
 
 

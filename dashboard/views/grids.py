@@ -263,6 +263,39 @@ def json_rows_of(rows: list[dict], columns: list[str]) -> list[dict]:
     return [{c: _json(r.get(c)) for c in columns} for r in rows]
 
 
+# Widths of the columns that show configured names: wide enough for the network's longest
+# partner code (upper case, ~10 px a character in the grid's font) and module name (~8 px),
+# plus the cell padding (2 x 17 px and a margin); never narrower than the column defines.
+CODE_FIELDS = ("partner_code", "partner")
+MODULE_FIELDS = ("module",)
+_PX = {"code": 10, "module": 8}
+_CELL_EXTRA = 40
+
+
+def _fit_px(texts, kind: str) -> int:
+    longest = max((len(t) for t in texts), default=0)
+    return longest * _PX[kind] + _CELL_EXTRA
+
+
+def fitted(columns: list[dict], config) -> list[dict]:
+    """``columns`` with the partner and module columns widened to ``config``'s longest code and
+    module name, so that no code or name is cut (new dicts; the others as they are)."""
+    need = {
+        **dict.fromkeys(CODE_FIELDS, _fit_px(config.partner_codes, "code")),
+        **dict.fromkeys(MODULE_FIELDS, _fit_px(config.modules, "module")),
+        # staff codes usually extend the partner code ("DO-01")
+        "reference": _fit_px([f"{c}-00" for c in config.partner_codes], "code"),
+    }
+    out = []
+    for col in columns:
+        px = need.get(col.get("field"))
+        if px is not None:
+            sized = {k: max(col[k], px) for k in ("width", "minWidth") if k in col}
+            col = {**col, **(sized or {"minWidth": px})}
+        out.append(col)
+    return out
+
+
 SOURCE_COLUMNS = [
     text_col("file_name", "Datei", minWidth=230),
     text_col("sheet", "Blatt", width=140),

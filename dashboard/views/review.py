@@ -45,11 +45,12 @@ def state_badge(state: str) -> html.Span:
     )
 
 
-def queue_grid() -> dag.AgGrid:
-    """The queue: one row per partner-month, several selectable for approval."""
+def queue_grid(config=None) -> dag.AgGrid:
+    """The queue: one row per partner-month, several selectable for approval (the partner
+    column as wide as ``config``'s longest code)."""
     return dag.AgGrid(
         id="approval-queue",
-        columnDefs=QUEUE_COLUMNS,
+        columnDefs=grids.fitted(QUEUE_COLUMNS, config) if config else QUEUE_COLUMNS,
         rowData=[],
         getRowId="params.data.key",
         dashGridOptions={

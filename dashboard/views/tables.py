@@ -112,7 +112,11 @@ def _arrived(r) -> bool:
 
 def _cell_title(r) -> str:
     month = fmt.month_long(r.month)
-    if not _arrived(r):
+    if r.due is None or pd.isna(r.due):  # the partner need not report the month
+        text = f"{month}: {STATUS_LABELS['exempt']}"
+        if _arrived(r):
+            text += f", eingegangen am {fmt.de_date(r.first_at)}"
+    elif not _arrived(r):
         text = f"{month}: kein angenommener Bericht (fällig {fmt.de_date(r.due)})"
     else:
         text = (
@@ -146,7 +150,7 @@ def _cell(r, link) -> dict:
     label = (
         f"{r.first_at:%d.%m.}"
         if _arrived(r)
-        else {"missing": "fehlt", "open": "offen"}.get(r.status, "")
+        else {"missing": "fehlt", "open": "offen", "exempt": "–"}.get(r.status, "")
     )
     content = [label, node("Span", "korr.", className="cell-mark")] if r.corrected else label
     # The review state and comments are data attributes (symbols drawn by assets/review.css),
@@ -172,12 +176,21 @@ def report_matrix(matrix: pd.DataFrame, year: int, link) -> html.Table:
     """Partner x month table of one year: arrival date of the report, coloured by status."""
     part = matrix[[m.year == year for m in matrix["month"]]]
     months = sorted(set(part["month"]))
-    head = html.Thead(
-        html.Tr([html.Th(str(year)), *[html.Th(fmt.MONTHS_SHORT[m.month - 1]) for m in months]])
-    )
     cells: dict = {}
     for r in part.itertuples(index=False):
         cells.setdefault(r.partner_code, []).append(_cell(r, link))
+    # the table's layout is fixed: the code column as wide as the longest code (upper case
+    # letters are about 1.2 "0"-widths), at least the 70 px of short codes
+    longest = max((len(str(code)) for code in cells), default=0)
+    width = {"width": f"max(70px, calc({longest * 1.2:.1f}ch + .75rem))"}
+    head = html.Thead(
+        html.Tr(
+            [
+                html.Th(str(year), style=width),
+                *[html.Th(fmt.MONTHS_SHORT[m.month - 1]) for m in months],
+            ]
+        )
+    )
     rows = [node("Tr", [node("Th", code, scope="row"), *row]) for code, row in cells.items()]
     return html.Table(
         [head, html.Tbody(rows)], className="report-matrix", id=f"reporting-matrix-{year}"
@@ -202,7 +215,7 @@ def rates_table(rates: pd.DataFrame) -> dbc.Table:
     rows = [
         html.Tr(
             [
-                html.Td(r.partner_code),
+                html.Td(r.partner_code, className="text-nowrap"),
                 *[
                     html.Td(fmt.de_int(getattr(r, c)), className="num")
                     for c in ("due", "on_time", "late", "missing", "corrected")
@@ -213,4 +226,23 @@ def rates_table(rates: pd.DataFrame) -> dbc.Table:
         )
         for r in rates.itertuples(index=False)
     ]
-    return dbc.Table([head, html.Tbody(rows)], className="money-table mb-0", hover=True)
+    return dbc.Table(
+        [head, html.Tbody(rows)], className="money-table mb-0", hover=True, responsive=True
+    )
+
+
+def cap_notes(caps) -> list[str]:
+    """One line per partner whose grant is capped: no funding, or the grant notice's ceiling
+    (and whether the funding rate would give more)."""
+    lines = []
+    for code, cap, by_rate in caps:
+        if cap == 0:
+            lines.append(f"{code}: ohne Förderung (Zuwendung 0 €)")
+        elif by_rate > cap:
+            lines.append(
+                f"{code}: gedeckelt auf den Höchstbetrag {fmt.eur(cap)} (nach Förderquote "
+                f"{fmt.eur(by_rate)})"
+            )
+        else:
+            lines.append(f"{code}: Höchstbetrag {fmt.eur(cap)}, noch nicht erreicht")
+    return lines

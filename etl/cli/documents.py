@@ -27,7 +27,7 @@ def cmd_report(args) -> int:
         return 2
     stand = first_of(args.stand) if args.stand else default_stand(config, today)
     rep = build_report(engine, config, stand=stand)
-    print(json.dumps(rep, ensure_ascii=False, indent=2) if args.json else render_text(rep))
+    print(json.dumps(rep, ensure_ascii=False, indent=2) if args.json else render_text(rep, config))
     return 0
 
 

@@ -9,20 +9,20 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, field, replace
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
 from etl.core.config_check import problems
+from etl.core.config_keys import text_default
+from etl.core.config_values import ConfigError, choice, date_value, decimal_value, month_value
 from etl.core.indicators import DEFAULT_INDICATORS, Indicator, parse_indicators
 
 COST_CATEGORIES = ("personnel", "overheads", "material")
 TARGET_MEASURES = ("events", "participants", "coachings", "companies")
 MATERIAL_MODES = ("actual", "flat")
-
-
-class ConfigError(ValueError):
-    """The configuration file is inconsistent; the message names the key."""
+ROLES = ("partner", "associated")
+REPORTING = ("monthly", "quarterly", "none")
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,20 @@ class Partner:
     name: str
     funding_rate: Decimal
     lead: bool = False
+    role: str = "partner"  # or "associated" (e.g. a chamber)
+    funded: bool = True  # False: no grant (grant, EU and state shares 0)
+    reporting: str = "monthly"  # "quarterly" or "none" (see etl.core.duty)
+    joins: date | None = None  # first month of membership (None: project start)
+    leaves: date | None = None  # last month of membership (None: project end)
+    grant_ceiling: Decimal | None = None  # the grant notice's cap over the whole project
+
+    @property
+    def grant_cap_cents(self) -> int | None:
+        """The most the partner's grant may add up to, in cents (0 when it is not funded;
+        None: only the funding rate limits it)."""
+        if not self.funded:
+            return 0
+        return None if self.grant_ceiling is None else int(self.grant_ceiling * 100)
 
 
 @dataclass(frozen=True)
@@ -84,6 +98,9 @@ class NetworkConfig:
     review_steps: tuple[str, ...] = ()
     # the EU output indicators (etl.core.indicators); default RCO01 and RCO04
     indicators: tuple[Indicator, ...] = DEFAULT_INDICATORS
+    # names of the funding sources: [funding_sources] eu / state
+    eu_name: str = text_default("funding_sources.eu")
+    state_name: str = text_default("funding_sources.state")
 
     @property
     def partner_codes(self) -> tuple[str, ...]:
@@ -124,50 +141,53 @@ class NetworkConfig:
         return out
 
 
-def _dec(value: object, key: str) -> Decimal:
-    try:
-        return Decimal(str(value))
-    except InvalidOperation as exc:
-        raise ConfigError(f"{key}: '{value}' ist keine Zahl.") from exc
-
-
-def _date(value: object, key: str) -> date:
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError as exc:
-        raise ConfigError(f"{key}: '{value}' ist kein Datum (JJJJ-MM-TT).") from exc
-
-
 def _rules(raw: dict) -> Rules:
-    mode = raw.get("material_mode", "actual")
+    mode = raw.get("material_mode", text_default("rules.material_mode"))
     if mode not in MATERIAL_MODES:
         raise ConfigError(
             f"rules.material_mode: '{mode}' ist nicht erlaubt, nur {' oder '.join(MATERIAL_MODES)}."
         )
     tables = tuple(
         RateTable(
-            valid_from=_date(t["valid_from"], "rules.rate_tables.valid_from"),
+            valid_from=date_value(t["valid_from"], "rules.rate_tables.valid_from"),
             monthly={
-                int(k): _dec(v, f"rules.rate_tables.monthly.{k}") for k, v in t["monthly"].items()
+                int(k): decimal_value(v, f"rules.rate_tables.monthly.{k}")
+                for k, v in t["monthly"].items()
             },
         )
         for t in raw.get("rate_tables", [])
     )
     if not tables:
         raise ConfigError("rules.rate_tables: mindestens eine Pauschalentabelle ist nötig.")
-    month, day = (int(x) for x in str(raw.get("interim_proof_due", "04-30")).split("-"))
+    month, day = (
+        int(x)
+        for x in str(raw.get("interim_proof_due", text_default("rules.interim_proof_due"))).split(
+            "-"
+        )
+    )
     return Rules(
-        overhead_rate=_dec(raw.get("overhead_rate", "0.15"), "rules.overhead_rate"),
+        overhead_rate=decimal_value(
+            raw.get("overhead_rate", text_default("rules.overhead_rate")), "rules.overhead_rate"
+        ),
         material_mode=mode,
-        material_flat_rate=_dec(raw.get("material_flat_rate", "0.25"), "rules.material_flat_rate"),
-        eu_share=_dec(raw.get("eu_share", "0.40"), "rules.eu_share"),
-        hours_per_year=int(raw.get("hours_per_year", 1720)),
-        deviation_warn=_dec(raw.get("deviation_warn", "0.15"), "rules.deviation_warn"),
-        deviation_flag=_dec(raw.get("deviation_flag", "0.20"), "rules.deviation_flag"),
+        material_flat_rate=decimal_value(
+            raw.get("material_flat_rate", text_default("rules.material_flat_rate")),
+            "rules.material_flat_rate",
+        ),
+        eu_share=decimal_value(
+            raw.get("eu_share", text_default("rules.eu_share")), "rules.eu_share"
+        ),
+        hours_per_year=int(raw.get("hours_per_year", text_default("rules.hours_per_year"))),
+        deviation_warn=decimal_value(
+            raw.get("deviation_warn", text_default("rules.deviation_warn")), "rules.deviation_warn"
+        ),
+        deviation_flag=decimal_value(
+            raw.get("deviation_flag", text_default("rules.deviation_flag")), "rules.deviation_flag"
+        ),
         interim_proof_due=(month, day),
-        final_proof_months=int(raw.get("final_proof_months", 6)),
+        final_proof_months=int(
+            raw.get("final_proof_months", text_default("rules.final_proof_months"))
+        ),
         rate_tables=tables,
     )
 
@@ -185,7 +205,7 @@ def _budget(raw: dict, codes: set[str], years: set[int]) -> dict[tuple[str, int,
             for cat, amount in cats.items():
                 if cat not in COST_CATEGORIES:
                     raise ConfigError(f"budget.{code}.{year}.{cat}: unbekannte Kostenart.")
-                out[(code, int(year), cat)] = _dec(amount, f"budget.{code}.{year}.{cat}")
+                out[(code, int(year), cat)] = decimal_value(amount, f"budget.{code}.{year}.{cat}")
     return out
 
 
@@ -243,18 +263,44 @@ def _review_steps(raw: dict) -> tuple[str, ...]:
     return steps
 
 
+def _partner(p: dict) -> Partner:
+    """One ``[[partners]]`` table; optional keys take their defaults from config_keys."""
+    code = str(p["code"]).strip().upper()
+    key = f"partners.{code}"
+    role = choice(p.get("role", text_default("partners[].role")), ROLES, f"{key}.role")
+    ceiling = p.get("grant_ceiling_eur")
+    return Partner(
+        code=code,
+        name=str(p["name"]).strip(),
+        funding_rate=decimal_value(
+            p.get("funding_rate", text_default("partners[].funding_rate")), f"{key}.funding_rate"
+        ),
+        lead=bool(p.get("lead", False)),
+        role=role,
+        funded=bool(p.get("funded", role == "partner")),
+        reporting=choice(
+            p.get("reporting", text_default("partners[].reporting")), REPORTING, f"{key}.reporting"
+        ),
+        joins=month_value(p.get("joins"), f"{key}.joins"),
+        leaves=month_value(p.get("leaves"), f"{key}.leaves"),
+        grant_ceiling=None
+        if ceiling is None
+        else decimal_value(ceiling, f"{key}.grant_ceiling_eur"),
+    )
+
+
+def _funding_names(raw: dict) -> dict[str, str]:
+    """``[funding_sources]``: the names of the EU and the co-funding source."""
+    return {
+        "eu_name": str(raw.get("eu", text_default("funding_sources.eu"))).strip(),
+        "state_name": str(raw.get("state", text_default("funding_sources.state"))).strip(),
+    }
+
+
 def parse_config(raw: dict) -> NetworkConfig:
     """Validate a parsed TOML document and return the network configuration."""
     net = raw.get("network") or {}
-    partners = tuple(
-        Partner(
-            code=str(p["code"]).strip().upper(),
-            name=str(p["name"]).strip(),
-            funding_rate=_dec(p.get("funding_rate", "0.80"), f"partners.{p['code']}.funding_rate"),
-            lead=bool(p.get("lead", False)),
-        )
-        for p in raw.get("partners", [])
-    )
+    partners = tuple(_partner(p) for p in raw.get("partners", []))
     if not partners:
         raise ConfigError("partners: mindestens ein Partner ist nötig.")
     codes = {p.code for p in partners}
@@ -263,18 +309,23 @@ def parse_config(raw: dict) -> NetworkConfig:
     modules = tuple(str(m) for m in net.get("modules", []))
     if not modules:
         raise ConfigError("network.modules: mindestens ein Modul ist nötig.")
-    start = _date(net.get("start"), "network.start")
-    end = _date(net.get("end"), "network.end")
+    start = date_value(net.get("start"), "network.start")
+    end = date_value(net.get("end"), "network.end")
     if end < start:
         raise ConfigError("network.end: Projektende liegt vor dem Projektbeginn (network.start).")
     cfg = NetworkConfig(
-        name=str(net.get("name", "")),
+        name=str(net.get("name", text_default("network.name"))),
         short_name=str(net.get("short_name", net.get("name", ""))),
         start=start,
         end=end,
-        total_budget=_dec(net.get("total_budget_eur", "0"), "network.total_budget_eur"),
-        grant_notice_date=_date(net.get("grant_notice_date", start), "network.grant_notice_date"),
-        report_due_day=int(net.get("report_due_day", 10)),
+        total_budget=decimal_value(
+            net.get("total_budget_eur", text_default("network.total_budget_eur")),
+            "network.total_budget_eur",
+        ),
+        grant_notice_date=date_value(
+            net.get("grant_notice_date", start), "network.grant_notice_date"
+        ),
+        report_due_day=int(net.get("report_due_day", text_default("network.report_due_day"))),
         modules=modules,
         partners=partners,
         rules=_rules(raw.get("rules") or {}),
@@ -287,6 +338,7 @@ def parse_config(raw: dict) -> NetworkConfig:
         unique_company_targets=unique,
         network_unique_target=network,
         review_steps=_review_steps(raw.get("review") or {}),
+        **_funding_names(raw.get("funding_sources") or {}),
     )
     try:
         indicators = parse_indicators(raw.get("indicators"), raw.get("indicator_targets"))

@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # config imports this module to check what it parsed
 PARTNER_CODE_MAX = 16
 PARTNER_NAME_MAX = 200
 MODULE_NAME_MAX = 50
+FUNDING_NAME_MAX = 40  # a column header and a card line
 # Partner codes travel in addresses (?partner=DO,BO), file names and sheet cells.
 _CODE = re.compile(r"^[A-Z0-9][A-Z0-9_-]*$")
 
@@ -44,6 +45,39 @@ def _partners(cfg: NetworkConfig) -> Iterator[Problem]:
         elif p.funding_rate < eu:
             yield (f"{key}.funding_rate: Förderquote {p.funding_rate} liegt unter dem EU-Anteil "
                    f"{eu} (rules.eu_share); der Landesanteil wäre negativ.")
+
+
+def _roles(cfg: NetworkConfig) -> Iterator[Problem]:
+    """Role, membership and grant ceiling of each partner (all optional keys)."""
+    first, last = cfg.start.replace(day=1), cfg.end.replace(day=1)
+    for p in cfg.partners:
+        key = f"partners.{p.code}"
+        if p.lead and not (p.role == "partner" and p.funded):
+            yield f"{key}.lead: die Konsortialführung muss ein geförderter Partner sein."
+        for name, month in (("joins", p.joins), ("leaves", p.leaves)):
+            if month is not None and not first <= month <= last:
+                yield (f"{key}.{name}: {month:%m/%Y} liegt außerhalb der Projektlaufzeit "
+                       f"({first:%m/%Y} bis {last:%m/%Y}).")
+        if p.joins and p.leaves and p.leaves < p.joins:
+            yield f"{key}.leaves: Austritt {p.leaves:%m/%Y} liegt vor dem Eintritt {p.joins:%m/%Y}."
+        if p.grant_ceiling is not None:
+            if not p.funded:
+                yield (f"{key}.grant_ceiling_eur: ein Partner ohne Förderung (funded = false) "
+                       "hat keine Zuwendung, die begrenzt werden könnte.")
+            elif p.grant_ceiling < 0 or p.grant_ceiling != p.grant_ceiling.quantize(
+                Decimal("0.01")
+            ):
+                yield (f"{key}.grant_ceiling_eur: {p.grant_ceiling} ist kein Betrag ab 0 mit "
+                       "höchstens zwei Nachkommastellen.")
+
+
+def _funding_names(cfg: NetworkConfig) -> Iterator[Problem]:
+    for key, name in (("eu", cfg.eu_name), ("state", cfg.state_name)):
+        if not name or len(name) > FUNDING_NAME_MAX:
+            yield (f"funding_sources.{key}: Name fehlt oder ist länger als {FUNDING_NAME_MAX} "
+                   "Zeichen.")
+    if cfg.eu_name and cfg.eu_name == cfg.state_name:
+        yield "funding_sources.state: heißt wie die EU-Quelle; die Spalten wären nicht zu trennen."
 
 
 def _modules(cfg: NetworkConfig) -> Iterator[Problem]:
@@ -114,7 +148,7 @@ def _indicators(cfg: NetworkConfig) -> Iterator[Problem]:
 
 
 CHECKS: tuple[Callable[[NetworkConfig], Iterator[Problem]], ...] = (
-    _partners, _modules, _shares, _period, _budget, _indicators,
+    _partners, _roles, _funding_names, _modules, _shares, _period, _budget, _indicators,
 )
 
 

@@ -319,6 +319,13 @@ def name(key: str) -> str:
     return FIGURES[key].name
 
 
+def configured_name(key: str, config: NetworkConfig) -> str:
+    """The name of a figure in ``config``'s network: the funding sources ``eu`` and ``state``
+    are named by ``[funding_sources]``, every other figure by the registry."""
+    named = {"eu": config.eu_name, "state": config.state_name}
+    return named.get(key) or FIGURES[key].name
+
+
 def label(key: str) -> str:
     """The narrow column header of a figure."""
     return FIGURES[key].label

@@ -7,7 +7,7 @@ grain the caller sums to) for overheads, flat material costs and the funding spl
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from decimal import Decimal
 
 import numpy as np
@@ -63,6 +63,42 @@ def eligible_costs(
     return Eligible(
         personnel, overheads, material, eligible, grant, eu, grant - eu, eligible - grant
     )
+
+
+def capped(years: list[Eligible], cap: int | None) -> list[Eligible]:
+    """A partner's years (in order) with the grant capped at ``cap`` cents over all of them
+    (the grant notice's ceiling; 0 for a partner without funding; None: unchanged).
+
+    Years are filled in order: once the ceiling is reached, later years get no grant. A
+    capped year keeps the EU's part of its grant in proportion (half-up to the cent);
+    state = grant - EU and own = eligible - grant as always."""
+    if cap is None:
+        return list(years)
+    out, left = [], cap
+    for e in years:
+        grant = min(e.grant, max(left, 0)) if e.grant > 0 else e.grant
+        left -= grant
+        eu = e.eu if grant == e.grant else _share(e.eu, grant, e.grant)
+        out.append(replace(e, grant=grant, eu=eu, state=grant - eu, own=e.eligible - grant))
+    return out
+
+
+def partner_years(
+    config: NetworkConfig, code: str, sums: dict[int, tuple[int, int]]
+) -> dict[int, Eligible]:
+    """Project year -> the cost rules applied to partner ``code``'s summed personnel and
+    booked expenditure of the year (``sums``, cents; missing years count 0), with its grant
+    capped (:func:`capped`)."""
+    p = config.partner(code)
+    plain = [
+        eligible_costs(*sums.get(y, (0, 0)), p.funding_rate, config.rules) for y in config.years
+    ]
+    return dict(zip(config.years, capped(plain, p.grant_cap_cents), strict=True))
+
+
+def _share(part: int, num: int, den: int) -> int:
+    """``part x num / den`` rounded half-up (cents; ``den`` > 0)."""
+    return round_cents(Decimal(part) * num / den / 100) if den else 0
 
 
 # --- the same rules on whole numpy arrays (exact int64 cents) --------------------------
@@ -176,7 +212,28 @@ def monthly_amounts(
         values = running[name]
         before = np.concatenate([[0], values[:-1]])
         out[name] = np.where(first, values, values - before).astype(np.int64)
+    _cap_months(out, config)
     return pd.DataFrame(out, columns=cols)
+
+
+def _cap_months(out: dict, config: NetworkConfig) -> None:
+    """Cap the monthly grant of partners with a ceiling (rows sorted by partner and month):
+    the running grant over all months stops at the ceiling, the own share takes the rest
+    (the same as :func:`capped` on the partner x year figures)."""
+    if "grant" not in out:
+        return
+    codes = out["partner_code"]
+    for p in config.partners:
+        cap = p.grant_cap_cents
+        rows = np.flatnonzero(codes == p.code) if cap is not None else []
+        if not len(rows):
+            continue
+        grant = out["grant"][rows]
+        total = np.minimum(np.cumsum(grant), cap)
+        now = np.diff(np.concatenate([[0], total]))
+        if "own" in out:
+            out["own"][rows] += grant - now
+        out["grant"][rows] = now
 
 
 MONEY_MONTH_COLUMNS = ["partner_code", "year", "month", "personnel", "expenditure"]

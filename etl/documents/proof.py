@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from etl.core.config import NetworkConfig
-from etl.core.labels import ELIGIBLE_HEADERS
+from etl.core.labels import eligible_headers
 from etl.core.money import hourly_rate
 from etl.documents import proof_cuts
 from etl.documents.book import Column, Cover, Table, workbook_bytes
@@ -82,13 +82,19 @@ def _inside(scope: Scope, row: dict) -> bool:
     return row["partner"] in scope.partners and row["year"] in scope.years
 
 
+def _rate(config: NetworkConfig, code: str) -> Decimal:
+    """The funding rate a partner's grant follows (0 for a partner without funding)."""
+    partner = config.partner(code)
+    return partner.funding_rate if partner.funded else Decimal(0)
+
+
 def _financing(rep: dict, config: NetworkConfig, scope: Scope) -> Table:
     """Per partner x year on the accepted amounts; with the claimed eligible costs beside
     them when a cut of the funding body changes any (proof_cuts)."""
     accepted = proof_cuts.accepted_rows(rep)
     claimed = proof_cuts.differs(rep, lambda r: _inside(scope, r))
     rows = [
-        [r["partner"], r["year"], config.partner(r["partner"]).funding_rate]
+        [r["partner"], r["year"], _rate(config, r["partner"])]
         + ([_cents(r["eligible_eur"])] if claimed else [])
         + [_cents(accepted[(r["partner"], r["year"])][f"{f}_eur"]) for f in ELIGIBLE_KEYS]
         for r in rep["eligible"]
@@ -96,15 +102,16 @@ def _financing(rep: dict, config: NetworkConfig, scope: Scope) -> Table:
     ]
     columns = [Column("Partner"), Column("Jahr", "id"), Column("Förderquote", "pct")]
     columns += [Column("Förderfähig beantragt", "money", total=True)] if claimed else []
-    columns += [Column(h, "money", total=True) for h in ELIGIBLE_HEADERS]
+    columns += [Column(h, "money", total=True) for h in eligible_headers(config)]
     return Table(
         "Finanzierung",
         columns,
         rows,
         note="Gemeinkosten = "
         f"{config.rules.overhead_rate * 100:.0f} % der Personalausgaben; EU-Anteil = "
-        f"{config.rules.eu_share * 100:.0f} % der förderfähigen Ausgaben; Land = "
-        "Zuwendung − EU; Eigenanteil = förderfähig − Zuwendung.",
+        f"{config.rules.eu_share * 100:.0f} % der förderfähigen Ausgaben; "
+        f"{config.state_name} = Zuwendung − {config.eu_name}; Eigenanteil = förderfähig − "
+        "Zuwendung.",
     )
 
 

@@ -11,11 +11,12 @@ import pandas as pd
 from etl.core import figures
 from etl.core import stand as berichtsstand
 from etl.core.config import NetworkConfig
-from etl.core.labels import ELIGIBLE_HEADERS
-from etl.core.money import eligible_costs, eur, format_eur, rules_summary
+from etl.core.labels import ELIGIBLE_HEADERS, eligible_headers
+from etl.core.money import eur, format_eur, partner_years, rules_summary
 from etl.documents.indicators import indicator_report
+from etl.documents.report_grant import accepted, grant_caps, renamed
 from etl.warehouse import queries
-from etl.workflow import cuts, plan
+from etl.workflow import plan
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -165,51 +166,22 @@ def eligible(money: dict[str, dict], config: NetworkConfig) -> list[dict]:
     """One row per partner x project year: eligible costs and their financing."""
     rows = []
     for p in config.partners:
-        for y in config.years:
-            e = eligible_costs(
+        sums = {
+            y: (
                 int(money["personnel_cents"].get((p.code, y), 0)),
                 int(money["expenditure_cents"].get((p.code, y), 0)),
-                p.funding_rate,
-                config.rules,
             )
+            for y in config.years
+        }
+        for y, e in partner_years(config, p.code, sums).items():
             rows.append(
                 {
                     "partner": p.code,
                     "year": y,
-                    **{f"{k}_eur": eur(v) for k, v in _renamed(e.as_dict()).items()},
+                    **{f"{k}_eur": eur(v) for k, v in renamed(e.as_dict()).items()},
                 }
             )
     return rows
-
-
-def accepted(engine: Engine, money: dict[str, dict], config: NetworkConfig) -> dict:
-    """The figures after the funding body's check (``report --json``'s ``accepted``): the
-    cuts recorded, and per partner x project year the cents cut off personnel and booked
-    material and the eligible costs and their financing on the accepted amounts (the grant
-    due); equal to ``eligible`` where nothing was cut."""
-    recorded, off = cuts.cuts_by_year(engine)
-    rows = []
-    for p in config.partners:
-        for y in config.years:
-            p_off, e_off = off.get((p.code, y), (0, 0))
-            e = eligible_costs(
-                int(money["personnel_cents"].get((p.code, y), 0)) - p_off,
-                int(money["expenditure_cents"].get((p.code, y), 0)) - e_off,
-                p.funding_rate,
-                config.rules,
-            )
-            rows.append({"partner": p.code, "year": y, "cut_personnel_eur": eur(p_off),
-                         "cut_expenditure_eur": eur(e_off),
-                         **{f"{k}_eur": eur(v) for k, v in _renamed(e.as_dict()).items()}})
-    keys = [k for k in rows[0] if k.endswith("_eur")] if rows else []
-    totals = {k: eur(sum(int(Decimal(r[k]) * 100) for r in rows)) for k in keys}
-    applied = int(recorded["claimed_cents"].notna().sum()) if not recorded.empty else 0
-    return {"cuts": len(recorded), "applied": applied, "eligible": rows, "eligible_total": totals}
-
-
-def _renamed(amounts: dict[str, int]) -> dict[str, int]:
-    names = {"overheads": "overhead"}
-    return {names.get(k, k): v for k, v in amounts.items()}
 
 
 def unique_companies(engine: Engine, stand: date | None = None) -> int:
@@ -259,6 +231,7 @@ def build_report(
     elig = eligible(money, config)
     keys = [k for k in elig[0] if k.endswith("_eur")] if elig else []
     totals = {k: eur(sum(int(Decimal(r[k]) * 100) for r in elig)) for k in keys}
+    caps = grant_caps(money, config)  # only for networks that cap a grant (a new key)
     rep = {
         "network": config.name,
         "plan_version": version,
@@ -272,6 +245,7 @@ def build_report(
         "sme": sme(engine, config, stand),
         "indicators": indicator_report(engine, config, stand),
         "accepted": accepted(engine, money, config),
+        **({"grant_caps": caps} if caps else {}),
     }
     if stand is not None:
         rep["stand"] = f"{stand:%Y-%m}"
@@ -332,14 +306,14 @@ def _activity_section(rep: dict) -> str:
     return "Aktivitäten\n" + _table(ACTIVITY_HEADERS, rows)
 
 
-def _eligible_section(rep: dict) -> str:
-    """The eligible-costs table: one line per partner x year."""
+def _eligible_section(rep: dict, headers: tuple[str, ...] = ELIGIBLE_HEADERS) -> str:
+    """The eligible-costs table: one line per partner x year (``headers``: the money
+    columns' names, the funding sources as the network names them)."""
     rows = [
         [r["partner"], str(r["year"]), *(_euro_text(r[f"{k}_eur"]) for k in ELIGIBLE_KEYS)]
         for r in rep["eligible"]
     ]
-    headers = ["Partner", "Jahr", *ELIGIBLE_HEADERS]
-    return f"{figures.name('eligible')}\n" + _table(headers, rows)
+    return f"{figures.name('eligible')}\n" + _table(["Partner", "Jahr", *headers], rows)
 
 
 def _totals_line(rep: dict) -> str:
@@ -373,8 +347,9 @@ def _stand_line(rep: dict) -> str:
     return line
 
 
-def render_text(rep: dict) -> str:
-    """A readable German rendering of :func:`build_report`."""
+def render_text(rep: dict, config: NetworkConfig | None = None) -> str:
+    """A readable German rendering of :func:`build_report` (``config`` names the funding
+    sources; default: the registry's names)."""
     head = f"Bericht: {rep['network']}"
     if rep.get("stand"):
         head += "\n" + _stand_line(rep)
@@ -382,7 +357,7 @@ def render_text(rep: dict) -> str:
         [
             head,
             _activity_section(rep),
-            _eligible_section(rep),
+            _eligible_section(rep, eligible_headers(config) if config else ELIGIBLE_HEADERS),
             _totals_line(rep),
             f"{figures.name('unique_companies')}: {_de_int(rep['unique_companies'])}",
             _sme_line(rep["sme"]),

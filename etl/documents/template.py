@@ -48,7 +48,6 @@ TEMPLATE_ROWS = 500  # data rows prepared with dropdowns and formats
 
 # (header, type, operator, formula1, formula2, German error message)
 NUMBER_CHECKS: tuple[tuple[str, str, str, str, str | None, str], ...] = (
-    ("Leistungsgruppe", "whole", "between", "1", "4", "Bitte eine Leistungsgruppe von 1 bis 4."),
     (
         "Teilnehmende",
         "whole",
@@ -250,7 +249,8 @@ INSTRUCTIONS: tuple[tuple[str, str], ...] = (
     ),
     (
         "text",
-        "Modul, Format, Kostenart, Größenklasse und Abrechnung bitte aus der Auswahlliste wählen.",
+        "Modul, Format, Kostenart, Größenklasse, Abrechnung und Leistungsgruppe bitte aus der "
+        "Auswahlliste wählen.",
     ),
     ("head", "Abgabe und Korrekturen"),
     ("text", "Die Datei bis zum {due_day}. des Folgemonats im Dashboard hochladen."),
@@ -302,6 +302,11 @@ def _add_instructions(wb: Workbook, lines: list[tuple[str, str]]) -> None:
     wb.active = 0
 
 
+def pay_groups(config: NetworkConfig) -> list[int]:
+    """The pay groups of the unit-cost table in force, in order (the template's choices)."""
+    return sorted(config.rate_table().monthly)
+
+
 def build_template(config: NetworkConfig, partner_code: str, month: date) -> Workbook:
     """The blank monthly workbook for one partner and month."""
     config.partner(partner_code)  # KeyError for an unknown partner
@@ -322,6 +327,8 @@ def build_template(config: NetworkConfig, partner_code: str, month: date) -> Wor
             "Kostenart": COST_TYPES,
             "Größenklasse": SIZE_CLASSES,
             "Abrechnung": BILLING_MODES,
+            # the pay groups the importer accepts: those of the rate table in force
+            "Leistungsgruppe": pay_groups(config),
         },
     )
     _add_number_checks(wb)

@@ -67,7 +67,6 @@ FORMATS = ("Präsenz", "Online", "Hybrid")
 COST_TYPES = ("Sachkosten", "Fremdleistungen", "Reisekosten")
 SIZE_CLASSES = ("Kleinst", "Klein", "Mittel", "Groß")
 BILLING_MODES = ("Monat", "Stunden")
-PAY_GROUPS = (1, 2, 3, 4)
 
 DATE_FORMAT = "DD.MM.YYYY"
 MONEY_FORMAT = '#,##0.00 "€"'

@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from etl.core.config import NetworkConfig
-from etl.core.money import eligible_costs
+from etl.core.money import partner_years
 from etl.documents import report
 from etl.warehouse.invariants import LIMIT, sql_failures, unit_cost_failures
 from etl.warehouse.recompute import fact_money
@@ -136,10 +136,13 @@ def _cents(text: str) -> int:
     return int(Decimal(text) * 100)
 
 
-def _report_row_failures(row: dict, money: list[int], config: NetworkConfig) -> list[dict]:
+def _report_row_failures(row: dict, money: dict, config: NetworkConfig) -> list[dict]:
+    """The report's row of a partner x year against the cost rules on the fact rows' sums
+    (``money``: (partner, year) -> [personnel, expenditure] cents), grant ceiling included."""
     got = {f: _cents(row[f"{f}_eur"]) for f in FIELDS}
-    rate = config.partner(row["partner"]).funding_rate
-    want = eligible_costs(*money, rate, config.rules).as_dict()
+    code = row["partner"]
+    sums = {y: tuple(money.get((code, y), (0, 0))) for y in config.years}
+    want = partner_years(config, code, sums)[row["year"]].as_dict()
     want["overhead"] = want.pop("overheads")
     sums = {
         "eligible": got["personnel"] + got["overhead"] + got["material"],
@@ -173,7 +176,7 @@ def money_failures(engine: Engine, config: NetworkConfig) -> list[dict]:
     for row in report.eligible(report.money_by_partner_year(engine), applied):
         key = (row["partner"], row["year"])
         seen.add(key)
-        out += _report_row_failures(row, money.get(key, [0, 0]), applied)
+        out += _report_row_failures(row, money, applied)
     for (partner, year), (pers, exp) in sorted(money.items()):
         if (partner, year) not in seen and (pers or exp):
             out.append(

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from etl.core.config import NetworkConfig
+from etl.core.duty import is_member, report_dues
 from etl.documents.workbook import DATA_SHEETS, report_bytes, report_file_name
 from etl.ops import demo_v2
 from etl.ops.demo_data import USERS, WRITES_FULL_NAME
@@ -48,8 +49,11 @@ class DemoUpload:
 
 
 def _roles(config: NetworkConfig) -> tuple[str, str]:
-    """(under-spending partner, late partner): HA and HAM in the first network."""
-    codes = config.partner_codes
+    """(under-spending partner, late partner): HA and HAM in the first network; otherwise
+    the third and the last funded partner with a monthly duty."""
+    codes = tuple(
+        p.code for p in config.partners if p.funded and p.reporting == "monthly"
+    ) or config.partner_codes
     under = "HA" if "HA" in codes else codes[min(2, len(codes) - 1)]
     late = "HAM" if "HAM" in codes else codes[-1]
     return under, late
@@ -141,9 +145,12 @@ class _Uploads:
 
     def __init__(self, config: NetworkConfig, rng: random.Random, late: str):
         self.cfg, self.rng, self.late = config, rng, late
+        self.dues = {code: report_dues(config, code) for code in config.partner_codes}
 
     def received_at(self, code: str, month: date) -> datetime:
-        due = _next_month(month)
+        # the month the report is due in: the next one, or after the quarter (etl.core.duty)
+        due = self.dues[code].get(month)
+        due = due.replace(day=1) if due else _next_month(month)
         if code == self.late and self.rng.random() < LATE_SHARE:
             day = self.rng.randint(self.cfg.report_due_day + 4, self.cfg.report_due_day + 15)
         else:
@@ -215,9 +222,10 @@ def build_demo(config: NetworkConfig, *, until: date, seed: int = 42) -> list[De
     generator = ReportGenerator(config, rng, under)
     months = _months(config, until)
     reports = {
-        (code, month): generator.report(code, month, index)
+        (p.code, month): generator.report(p.code, month, index)
         for index, month in enumerate(months)
-        for code in config.partner_codes
+        for p in config.partners
+        if is_member(p, config, month)  # a partner reports while it belongs to the network
     }
     for (code, month), sheets in reports.items():
         demo_v2.fill(code, month, sheets)

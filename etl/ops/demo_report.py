@@ -89,6 +89,7 @@ class ReportGenerator:
 
     def __init__(self, config: NetworkConfig, rng: random.Random, underspender: str | None):
         self.cfg, self.rng = config, rng
+        self._months_cache: dict[tuple[str, int], int] = {}
         self.pool = company_pool()
         self.rates = {g: float(v) for g, v in config.rate_table().monthly.items()}
         self.hours_per_year = config.rules.hours_per_year
@@ -109,9 +110,23 @@ class ReportGenerator:
         state.staff = self._roster(state)
         return state
 
-    def _plan(self, code: str, year: int, category: str, default: float) -> float:
-        amount = self.cfg.budget.get((code, year, category))
-        return float(amount) if amount is not None else default
+    def _months_in(self, code: str, year: int) -> int:
+        """The partner's months in the network in ``year`` (12 for a whole year): configured
+        plans and targets of a year cover these months only."""
+        known = self._months_cache.get((code, year))
+        if known is None:
+            p = self.cfg.partner(code)
+            first, last = p.joins or self.cfg.start.replace(day=1), p.leaves or self.cfg.end
+            known = sum(first <= m <= last for m in self.cfg.months() if m.year == year) or 12
+            self._months_cache[(code, year)] = known
+        return known
+
+    def _plan_month(self, code: str, year: int, category: str, default: float) -> float:
+        """A planned yearly amount over the partner's months of the year (a default: twelve)."""
+        configured = self.cfg.budget.get((code, year, category))
+        if configured is None:
+            return default / 12
+        return float(configured) / self._months_in(code, year)
 
     def level(self, code: str, year: int) -> float:
         """The partner's spending level in ``year`` relative to its plan (drawn once)."""
@@ -126,8 +141,10 @@ class ReportGenerator:
     def _roster(self, st: PartnerState) -> list[Staff]:
         """Full-time staff until the plan is almost covered, plus one person billed by the hour."""
         years = self.cfg.years
-        need = max(self._plan(st.code, y, "personnel", DEFAULT_PERSONNEL_YEAR) for y in years)
-        need = need / 12 * st.spend[1]
+        need = max(
+            self._plan_month(st.code, y, "personnel", DEFAULT_PERSONNEL_YEAR) for y in years
+        )
+        need = need * st.spend[1]
         hourly_group = self.rng.choice((2, 3))
         enough = 0.45 * MAX_HOURS_PER_MONTH * self._hourly_rate(hourly_group)
         groups: list[int] = []
@@ -148,7 +165,7 @@ class ReportGenerator:
         if key in self._staff_year:
             return self._staff_year[key]
         st = self.partners[code]
-        left = self._plan(code, year, "personnel", DEFAULT_PERSONNEL_YEAR) / 12
+        left = self._plan_month(code, year, "personnel", DEFAULT_PERSONNEL_YEAR)
         left *= self.level(code, year)
         *monthly, hourly = st.staff
         reserve = 15 * self._hourly_rate(hourly.pay_group)
@@ -173,12 +190,13 @@ class ReportGenerator:
         st = self.partners[code]
         events, event_people = self._events(st, month, index)
         coachings, coaching_people = self._coachings(st, month, index)
+        funded = self.cfg.partner(code).funded  # an unfunded partner books no costs
         return {
             "Veranstaltungen": events,
             "Coachings": coachings,
             "Teilnehmende": event_people + coaching_people,
-            "Personal": self._personnel(code, month),
-            "Ausgaben": self._expenses(code, month, index),
+            "Personal": self._personnel(code, month) if funded else [],
+            "Ausgaben": self._expenses(code, month, index) if funded else [],
         }
 
     def _expected(
@@ -186,8 +204,10 @@ class ReportGenerator:
     ) -> float:
         profile = MODULE_PROFILES.get(module, DEFAULT_PROFILE)
         default = profile.default_events if measure == "events" else profile.default_coachings
-        yearly = self.cfg.targets.get((st.code, module, month.year, measure), default)
-        return yearly * SEASON[month.month] / 12 * ramp(index) * st.activity
+        yearly = self.cfg.targets.get((st.code, module, month.year, measure))
+        months = 12 if yearly is None else self._months_in(st.code, month.year)
+        yearly = default if yearly is None else yearly
+        return yearly * SEASON[month.month] / months * ramp(index) * st.activity
 
     def _count(self, expected: float) -> int:
         whole = int(expected)
@@ -339,9 +359,9 @@ class ReportGenerator:
         return rows
 
     def _expense_total(self, code: str, month: date, index: int) -> float:
-        yearly = self._plan(code, month.year, "material", DEFAULT_MATERIAL_YEAR)
+        monthly = self._plan_month(code, month.year, "material", DEFAULT_MATERIAL_YEAR)
         season = 0.6 + 0.4 * SEASON[month.month]
-        return yearly / 12 * self.level(code, month.year) * season * (0.5 + 0.5 * ramp(index))
+        return monthly * self.level(code, month.year) * season * (0.5 + 0.5 * ramp(index))
 
     def _expense(self, month: date) -> dict:
         kinds = list(EXPENSE_WEIGHTS)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from etl.core.config import NetworkConfig
+from etl.core.duty import membership_problem
 from etl.core.errors import Issue
 from etl.core.normalise import CellError, clean_text, header_key, parse_int, parse_month
 from etl.core.stand import add_months, month_end
@@ -117,4 +118,8 @@ def read_meta(sheet: RawSheet, config: NetworkConfig, today: date) -> Meta:
     meta.month = values.get("berichtsmonat")
     meta.contact = values.get("ansprechperson")
     meta.version = values.get("vorlagenversion")
+    if meta.partner and meta.month:
+        outside = membership_problem(config, meta.partner, meta.month)
+        if outside:
+            meta.errors.append(Issue(SHEET, None, "Wert", outside))
     return meta

@@ -1,6 +1,7 @@
 """Money per partner x year: eligible costs via etl.core.money, plan vs actual, deviation flags."""
 
 from datetime import date
+from decimal import Decimal
 from fractions import Fraction
 
 import pandas as pd
@@ -205,3 +206,40 @@ def test_lines_sort_by_euros_at_stake(small_config):
         "compare": [100, 1000, 1000, 1000], "actual": [200, 700, 1170, 1050],
         "flag": ["flag", "flag", "warn", "ok"], "at_stake": [100, 300, 170, 0]})
     assert finance.by_risk(lines)["partner_code"].tolist() == ["B", "C", "A", "D"]
+
+
+def test_grant_ceiling_caps_the_table_whatever_years_are_shown(small_config):
+    """A's grant is capped at 100,00 € over the project: 2024 takes it all, 2025 gets none;
+    the monthly grants add up to the cap too (payment requests use them)."""
+    from dataclasses import replace
+
+    from etl.core.money import monthly_amounts
+
+    a, b = small_config.partners
+    config = replace(small_config, partners=(replace(a, grant_ceiling=Decimal("100.00")), b))
+    money = pd.DataFrame([
+        {"partner_code": "A", "year": y, "month": pd.Timestamp(f"{y}-0{m}-01"),
+         "personnel": 10_000, "expenditure": 0}
+        for y in (2024, 2025) for m in (1, 2)
+    ])
+    full = finance.eligible_table(money, config, ("A",), (2024, 2025))
+    plain = finance.eligible_table(money, small_config, ("A",), (2024, 2025))
+    # 2 x 100,00 € personnel + 15 % = 230,00 € eligible a year; 80 % = 184,00 € by the rate
+    assert plain["grant"].tolist() == [18_400, 18_400]
+    assert full["grant"].tolist() == [10_000, 0]
+    assert (full["eu"] + full["state"]).tolist() == full["grant"].tolist()
+    assert (full["eligible"] - full["grant"]).tolist() == full["own"].tolist()
+    # the year 2025 alone still knows that 2024 used the ceiling
+    assert finance.eligible_table(money, config, ("A",), (2025,))["grant"].tolist() == [0]
+    monthly = monthly_amounts(money, config, ("eligible", "grant", "own"))
+    assert int(monthly["grant"].sum()) == 10_000
+    assert int(monthly["own"].sum()) == int(full["own"].sum())
+    # Finanzen names the cap under the grant card
+    from dashboard.views.tables import cap_notes
+
+    caps = finance.grant_caps(money, config, ("A", "B"))
+    assert caps == [("A", 10_000, 36_800)]
+    assert cap_notes(caps) == [
+        "A: gedeckelt auf den Höchstbetrag 100,00 € (nach Förderquote 368,00 €)"
+    ]
+    assert cap_notes([("B", 0, 5)]) == ["B: ohne Förderung (Zuwendung 0 €)"]

@@ -99,3 +99,30 @@ def test_matrix_for_a_filter_selects_from_the_whole_matrix(small_config):
     first = reporting._whole_matrix(uploads, cfg, today)
     assert reporting._whole_matrix(uploads, cfg, today) is first
     assert reporting._whole_matrix(uploads.copy(), cfg, today) is not first
+
+
+def test_reporting_duty_marks_months_exempt_or_due_after_the_quarter(small_config):
+    """A partner joining later and reporting quarterly (etl.core.duty): months before joining
+    are exempt, a quarter's months are due together after it; a partner without duty has no
+    missing month, and a report it sent anyway is "extra" (not counted as due)."""
+    from dataclasses import replace
+
+    a, b = small_config.partners
+    config = replace(small_config, partners=(
+        replace(a, joins=date(2024, 3, 1), reporting="quarterly"), replace(b, reporting="none"),
+    ))
+    ups = _uploads([("B", date(2024, 1, 1), "accepted", datetime(2024, 3, 1, 9, 0))])
+    months = [date(2024, m, 1) for m in range(1, 7)]
+    today = date(2024, 7, 5)
+    m = reporting.with_duty(reporting.report_matrix(ups, ("A", "B"), months, 10, today),
+                            config, today)
+    a_rows, b_rows = m[m["partner_code"] == "A"], m[m["partner_code"] == "B"]
+    # A: Jan, Feb exempt; March (quarter 1) overdue since 10 April; Apr-Jun due 10 July
+    assert a_rows["status"].tolist() == ["exempt", "exempt", "missing", "open", "open", "open"]
+    assert a_rows["due"].tolist()[2:] == [date(2024, 4, 10)] + [date(2024, 7, 10)] * 3
+    assert b_rows["status"].tolist() == ["extra"] + ["exempt"] * 5
+    rates = reporting.on_time_rates(m)
+    assert rates.set_index("partner_code")["due"].to_dict() == {"A": 1, "B": 0}
+    states = reporting.with_states(m, pd.DataFrame(columns=["partner_code", "month", "state"]),
+                                   pd.DataFrame(columns=["partner_code", "month"]))
+    assert states[states["status"] == "exempt"]["state"].isna().all()

@@ -54,3 +54,21 @@ def test_budget_rows_name_under_spending_and_years_not_begun():
 def test_money_columns_use_the_exact_cent_formatter():
     col = grids.money_col("amount_cents", "Betrag")
     assert col["valueFormatter"] == {"function": "eurCents(params.value)"}
+
+
+def test_partner_and_module_columns_fit_the_networks_longest_names(config):
+    """Short codes keep the defined widths; a 12-character code and a long module name widen
+    their columns (and a staff code built from the partner code) instead of being cut."""
+    from dataclasses import replace
+
+    from dashboard.views.grids import RECORD_COLUMNS, fitted
+
+    cols = RECORD_COLUMNS["kosten"]
+    assert fitted(cols, config) == cols  # DO, BO, HA, HAM, UN: nothing changes
+    long = replace(config, partners=(replace(config.partners[0], code="IHK-HANNOVER"),),
+                   modules=("Digitale Transformation im Mittelstand",))
+    width = {c["field"]: c.get("width") for c in fitted(cols, long)}
+    assert width["partner_code"] == 12 * 10 + 40 > 110
+    assert width["module"] == 38 * 8 + 40
+    assert width["reference"] == 15 * 10 + 40
+    assert width["amount_cents"] == 160 and cols[0]["width"] == 110  # others, originals kept

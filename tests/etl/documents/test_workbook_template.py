@@ -284,14 +284,27 @@ def test_template_dropdown_lists_follow_the_configuration(config):
     assert _validations(wb["Coachings"])["D2"].formula1 == '"Beraten,Qualifizieren"'
 
 
+def test_template_pay_groups_are_those_of_the_rate_table_in_force(config):
+    """A network whose unit-cost table has other pay groups offers exactly those, in order,
+    and the importer's rule names the same ones."""
+    from dataclasses import replace
+
+    from etl.core.config import RateTable
+
+    table = RateTable(
+        config.grant_notice_date,
+        {g: Decimal(str(3000 + 500 * g)) for g in (6, 1, 2, 3, 4, 5)},
+    )
+    other = replace(config, rules=replace(config.rules, rate_tables=(table,)))
+    wb = build_template(other, "DO", date(2025, 5, 1))
+    group = _validations(wb["Personal"])["B2"]
+    assert (group.type, group.formula1) == ("list", '"1,2,3,4,5,6"')
+    assert "1, 2, 3, 4, 5, 6" in group.error
+
+
 def test_template_number_and_date_checks(template):
     group = _validations(template["Personal"])["B2"]
-    assert (group.type, group.operator, group.formula1, group.formula2) == (
-        "whole",
-        "between",
-        "1",
-        "4",
-    )
+    assert (group.type, group.formula1) == ("list", '"1,2,3,4"')  # the rate table's groups
     for sheet in ("Veranstaltungen", "Coachings", "Ausgaben"):
         dv = _validations(template[sheet])["B2"]
         assert dv.type == "date" and dv.operator == "between"

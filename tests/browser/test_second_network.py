@@ -1,0 +1,134 @@
+"""The second example network (examples/weserleine) in a real browser: ``python app.py`` with
+``NETWORK_CONFIG`` pointing at it starts on an empty data folder with demo data and demo
+accounts bound to its own partners, and every page shows it without errors: long partner
+codes and module names uncut, associated chambers without funding, the configured funding
+source names, the months each partner must report. One server, one browser."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from etl.core.settings import REPO_ROOT
+from tests.browser.conftest import App, _env, _free_port, _wait_until_up
+
+pytestmark = pytest.mark.browser
+
+CONFIG = REPO_ROOT / "examples" / "weserleine" / "config.toml"
+PASSWORDS = {"steuerung": "demo-steuerung-2026", "finanzen": "demo-finanzen-2026",
+             "admin": "demo-admin-2026", "partner-hannover-imp": "demo-partner-2026"}
+# every page each account may open: (path, heading)
+STEERING_PAGES = [
+    ("/", "Übersicht"), ("/aktivitaeten", "Aktivitäten"), ("/finanzen", "Finanzen"),
+    ("/finanzplan", "Finanzplan"), ("/meldestand", "Meldestand"), ("/daten", "Daten"),
+    ("/hochladen", "Monatsbericht hochladen"), ("/freigabe", "Freigabe"),
+    ("/protokoll", "Protokoll"),
+    ("/kennzahlen", "Kennzahlen"),
+]
+CUT = "els => els.filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)"
+
+
+@pytest.fixture(scope="module")
+def server(browser, tmp_path_factory):
+    """``python app.py`` on an empty data folder with the second network (demo seeded)."""
+    data = tmp_path_factory.mktemp("weserleine")
+    port = _free_port()
+    log = (data / "app.log").open("w")
+    env = _env(data, PORT=str(port), HOST="127.0.0.1", NETWORK_CONFIG=str(CONFIG))
+    env.pop("SEED_DEMO", None)  # the default: seed demo data and accounts
+    proc = subprocess.Popen([sys.executable, "app.py"], cwd=REPO_ROOT, stdout=log,
+                            stderr=subprocess.STDOUT, env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(base + "/login", proc, timeout=600)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+        log.close()
+    assert "partner-hannover-imp / demo-partner-2026" in (data / "app.log").read_text()
+
+
+@pytest.fixture
+def login(browser, server):
+    """``login(username, width)``: a page logged in with a demo account."""
+    opened = []
+
+    def make(username: str, width: int = 1440) -> App:
+        context = browser.new_context(viewport={"width": width, "height": 900}, locale="de-DE")
+        app = App(context.new_page(), server)
+        app.page.goto(server + "/login")
+        app.page.fill("#username", username)
+        app.page.fill("#password", PASSWORDS[username])
+        app.page.click("button[type=submit]")
+        app.page.wait_for_url(lambda url: "/login" not in url)
+        opened.append((context, app))
+        return app
+
+    yield make
+    for context, app in opened:
+        app.page.wait_for_load_state("networkidle")
+        app.assert_clean()
+        context.close()
+
+
+def _visit(app: App, path: str, title: str) -> None:
+    app.page.goto(app.base + path)
+    app.page.wait_for_function(
+        "t => (document.querySelector('h1') || document.querySelector('h2'))"
+        "?.textContent.trim() === t", arg=title)
+    app.page.wait_for_load_state("networkidle")
+    assert "InnoNetz Weser-Leine" in app.text("nav")
+
+
+def test_every_page_of_the_second_network(login):
+    app = login("steuerung")
+    for path, title in STEERING_PAGES:
+        _visit(app, path, title)
+    for username, path, title in (("finanzen", "/mittelabrufe", "Mittelabrufe"),
+                                  ("admin", "/benutzer", "Benutzer")):
+        _visit(login(username), path, title)
+    partner = login("partner-hannover-imp")
+    _visit(partner, "/", "Übersicht")
+    assert "HANNOVER-IMP" in partner.page.locator("#_pages_content").inner_text()
+
+
+def test_reporting_duty_and_long_codes_on_meldestand(login):
+    app = login("steuerung")
+    _visit(app, "/meldestand", "Meldestand")
+    app.wait_text("#reporting-matrix-2026")
+    row = "#reporting-matrix-{y} tr:has(th:text-is('{code}')) td"
+    cells = app.page.locator(row.format(y=2025, code="SCHAUMBURG"))  # joins in 2026
+    assert cells.count() == 4
+    assert all("rs-exempt" in c for c in cells.evaluate_all("els => els.map(e => e.className)"))
+    hwk = app.page.locator(row.format(y=2026, code="HWK-HANNOVER"))  # no duty: "freiwillig"
+    assert "rs-extra" in hwk.first.get_attribute("class")
+    nienburg = app.page.locator(row.format(y=2026, code="NIENBURG"))  # leaves after June
+    assert "rs-exempt" in nienburg.nth(8).get_attribute("class")
+    assert app.page.locator(".report-matrix th[scope=row]").evaluate_all(CUT) == []
+    assert app.page.locator("#reporting-rate-HWK-HANNOVER td").first.text_content() == (
+        "HWK-HANNOVER")
+    phone = login("steuerung", width=390)
+    _visit(phone, "/meldestand", "Meldestand")
+    phone.wait_text("#reporting-matrix-2026")
+    assert phone.page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_funding_names_unfunded_chambers_and_uncut_grid_columns(login):
+    app = login("finanzen")
+    _visit(app, "/finanzen", "Finanzen")
+    grant = app.wait_text("#finance-kpi-grant")
+    assert "EU (EFRE Niedersachsen)" in grant and "Land Niedersachsen" in grant
+    assert "IHK-HANNOVER: ohne Förderung" in grant and "HILDESHEIM: Höchstbetrag" in grant
+    assert "Land NRW" not in app.page.locator("#_pages_content").inner_text()
+    _visit(app, "/kennzahlen", "Kennzahlen")
+    assert "EU (EFRE Niedersachsen)" in app.page.locator("#_pages_content").inner_text()
+    _visit(app, "/daten", "Daten")
+    first = "#records-grid .ag-center-cols-container .ag-row[row-index='0']:not(.ag-row-loading)"
+    app.page.wait_for_selector(first)
+    for col in ("partner_code", "module"):
+        cells = app.page.locator(f"#records-grid .ag-cell[col-id={col}]")
+        assert cells.count() > 0
+        assert cells.evaluate_all(CUT) == [], col
