@@ -114,6 +114,21 @@ KEYS: tuple[Key, ...] = (
         "reached by several partners counts once)."),
     Key("unique_company_targets.<CODE>", "integer", "none",
         "Distinct companies a partner is to reach over the whole period."),
+    Key("indicators[].code", "text", "RCO01 and RCO04 when no [[indicators]] are given",
+        "Code of an EU output indicator (VO (EU) 2021/1058 Annex I), e.g. `RCO01`."),
+    Key("indicators[].name", "text", REQUIRED, "German name of the indicator."),
+    Key("indicators[].definition", "text", '""', "What the indicator counts, in German."),
+    Key("indicators[].counted_as", "`companies`, `companies_by_size` or `smes`", REQUIRED,
+        "How it is counted from the participations: distinct companies (by size class) or "
+        "SMEs, each in the year it was first reached."),
+    Key("indicators[].modules", "list of text", "all modules",
+        "Count only companies reached in these modules."),
+    Key("indicators[].targets.<year>", "integer", "none", "Target of the indicator for a year."),
+    Key("indicator_targets.<INDICATOR>.<year>", "integer", "none",
+        "Target per year of a default indicator (RCO01, RCO04) without redefining it."),
+    Key("review.steps", "list of two roles", "[] (one step)",
+        'Two review steps, e.g. `["steering", "finance"]`: the first role checks a month '
+        '("geprüft"), the second approves it.'),
 )
 # fmt: on
 
@@ -125,7 +140,9 @@ def default(path: str) -> str | None:
     return BY_PATH[path].default
 
 
-_PLACEHOLDER = {"<CODE>": r"[^.]+", "<year>": r"\d{4}", "<module>": r".+?"}
+_PLACEHOLDER = {
+    "<CODE>": r"[^.]+", "<INDICATOR>": r"[^.]+", "<year>": r"\d{4}", "<module>": r".+?",
+}
 
 
 def _pattern(path: str) -> re.Pattern[str]:
