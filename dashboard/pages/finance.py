@@ -13,7 +13,7 @@ from dash import Input, Output, State, callback, html, no_update
 from dashboard import access, data, drill, fmt, planning
 from dashboard import filters as flt
 from dashboard.calc import cuts as cut_calc
-from dashboard.calc import review
+from dashboard.calc import periods, review
 from dashboard.calc import spending as sp
 from dashboard.calc.forecast import WINDOW
 from dashboard.figures import finance as figs
@@ -379,9 +379,11 @@ def cut_note(search):
 def payment_position(search):
     """Per partner: eligible, grant due, requested, paid, outstanding, not yet requested."""
     config = planning.config()
-    partners = flt.from_search(search, config).partner_list(config)
+    f = flt.from_search(search, config)
+    partners = f.partner_list(config)
     requests = data.payment_requests(list(partners))
-    position = payments.position(data.accepted_money_months(), requests, config, partners)
+    money = periods.settled(data.accepted_money_months(), f.as_of(config, data.today()))
+    position = payments.position(money, requests, config, partners)
     return pv.position_table(position, "finance-position"), pv.request_rows(requests)
 
 

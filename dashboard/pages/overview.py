@@ -83,8 +83,9 @@ def layout(**_query) -> html.Div:
 def update(search):
     config = planning.config()
     f = flt.from_search(search, config)
-    frames = data.frames("activity_months", "money_months", "reach_coded", "uploads")
-    model = ov.overview(*frames, config, f, data.today())
+    activity_months, reach, uploads = data.frames("activity_months", "reach_coded", "uploads")
+    money = data.accepted_money_months()  # as on Finanzen: after the funding body's cuts
+    model = ov.overview(activity_months, money, reach, uploads, config, f, data.today())
     return (
         lead(model, config, f),
         [activity_card(model, k, f) for k in model.kpis.values()],
