@@ -260,7 +260,8 @@ def _decorator(cover: Cover | None, size: tuple[float, float], numbered: bool):
         c.setFillColor(GREY)
         if cover is not None and page > 1:  # the first page has the full cover block
             c.drawString(MARGIN, height - 8 * mm, cover.title)
-            c.drawRightString(width - MARGIN, height - 8 * mm, f"Stand: {cover.stand}")
+            room = width - 2 * MARGIN - c.stringWidth(cover.title, FONT, 7.5) - 6 * mm
+            c.drawRightString(width - MARGIN, height - 8 * mm, fit(f"Stand: {cover.stand}", room))
         if numbered:
             network = cover.network if cover else ""
             c.drawString(MARGIN, 7 * mm, " · ".join(x for x in ("Fördercockpit", network) if x))
@@ -313,6 +314,15 @@ def merge(parts: Sequence[bytes]) -> bytes:
     return out.getvalue()
 
 
+def fit(text: str, room: float, size: float = 7.5) -> str:
+    """``text`` cut (with "…") to at most ``room`` points wide in the documents' font."""
+    if pdfmetrics.stringWidth(text, FONT, size) <= room:
+        return text
+    while text and pdfmetrics.stringWidth(text + " …", FONT, size) > room:
+        text = text[:-1]
+    return text.rstrip(" ;,·") + " …"
+
+
 def number_pages(pdf: bytes, left: str = "") -> bytes:
     """``pdf`` with "Seite x von N" (and ``left``) stamped at the foot of every page."""
     from pypdf import PdfReader, PdfWriter
@@ -326,8 +336,10 @@ def number_pages(pdf: bytes, left: str = "") -> bytes:
         c = canvas.Canvas(stamp, pagesize=(width, height))
         c.setFont(FONT, 7.5)
         c.setFillColor(GREY)
-        c.drawString(MARGIN, 5 * mm, left)
-        c.drawRightString(width - MARGIN, 5 * mm, f"Seite {number} von {total}")
+        label = f"Seite {number} von {total}"
+        room = width - 2 * MARGIN - c.stringWidth(label, FONT, 7.5) - 6 * mm
+        c.drawString(MARGIN, 5 * mm, fit(left, room))
+        c.drawRightString(width - MARGIN, 5 * mm, label)
         c.save()
         page.merge_page(PdfReader(io.BytesIO(stamp.getvalue())).pages[0])
     out = io.BytesIO()

@@ -32,7 +32,8 @@ def _dialog(app, words: str) -> str:
 
 def _closed(app) -> None:
     app.page.click("#reporting-dialog-close")
-    app.page.wait_for_function("() => !document.querySelector('.modal.show')")
+    # gone from the page, not only hidden: until the fade-out ends, the dialog keeps the focus
+    app.page.wait_for_function("() => !document.querySelector('.modal')")
     app.page.wait_for_function("() => !location.hash")
 
 

@@ -265,7 +265,8 @@ def test_matrix_cell_navigates_without_reloading(app):
     app.wait_text(".modal.show #reporting-dialog-title")
     assert app.page.evaluate("() => window.__marker") == "still here"
     app.page.click("#reporting-dialog-close")
-    app.page.wait_for_function("() => !document.querySelector('.modal.show')")
+    # gone from the page, not only hidden: until the fade-out ends, the dialog keeps the focus
+    app.page.wait_for_function("() => !document.querySelector('.modal')")
 
     cell = app.page.locator(f"{matrix} td[data-href]").last
     href = cell.get_attribute("data-href")

@@ -57,10 +57,11 @@ def test_ha_under_spending_is_flagged_and_sorted_first(app):
     assert "Plan − Prognose insgesamt wären" in note
 
 
-def test_kennzahlen_lists_every_figure_with_its_rule(app):
+def test_kennzahlen_lists_every_figure_with_its_rule(app, config):
     app.open("/kennzahlen", "#definitions-tables")
     app.page.wait_for_selector("tr.figure-row")
-    assert app.page.locator("tr.figure-row").count() == len(figures.FIGURES)
+    listed = len(figures.FIGURES) + len(figures.indicator_figures(config))  # + EU indicators
+    assert app.page.locator("tr.figure-row").count() == listed
     overheads = app.text("tr#overheads")
     assert "Gemeinkosten" in overheads and "15 % der Personalausgaben" in overheads
     companies = app.text("tr#unique_companies")
