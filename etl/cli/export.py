@@ -65,6 +65,7 @@ def book_kind(
     document: Callable[[Request], tuple[Cover, list[Table]]],
     stem: Callable[[Request], str],
     formats: tuple[str, ...] = ("xlsx", "pdf"),
+    title: Callable[[Request], str] | None = None,
 ) -> Kind:
     """A kind built from book tables: ``document`` gives the cover and tables, ``stem`` the
     file name without extension; Excel and PDF come from the same tables."""
@@ -77,7 +78,7 @@ def book_kind(
             return pdf.document_bytes(cover, tables)
         return book.workbook_bytes(cover, tables)
 
-    return Kind(help, formats, build, lambda req: f"{stem(req)}.{req.fmt}")
+    return Kind(help, formats, build, lambda req: f"{stem(req)}.{req.fmt}", title)
 
 
 def _proof_scope(req: Request):
@@ -209,7 +210,8 @@ KINDS: dict[str, Kind] = {
         ("xlsx", "pdf"), _build_proof, _proof_name, _proof_title,
     ),
     "belegliste": book_kind(
-        "Belegliste je Kostenposition (--year oder --from/--to)", _receipts, _receipts_stem
+        "Belegliste je Kostenposition (--year oder --from/--to)", _receipts, _receipts_stem,
+        title=lambda req: _receipt_scope(req).title,
     ),
     "stunden": Kind(
         "Stundennachweise: Stunden je Kürzel und Monat, Stundenzettel, Erklärungen",
@@ -221,7 +223,7 @@ KINDS: dict[str, Kind] = {
     ),
     "indikatoren": book_kind(
         "EU-Outputindikatoren (RCO01 nach Größenklasse, RCO04): Soll und Ist je Jahr",
-        _indicators, _indicator_stem,
+        _indicators, _indicator_stem, title=lambda _req: "Indikatorenbericht",
     ),
     "steuerung": Kind(
         "Steuerungspaket: Übersicht, Finanzen, Meldestand, Aufmerksamkeit (braucht Chromium)",

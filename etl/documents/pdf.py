@@ -125,6 +125,14 @@ def _natural_widths(table: Table, texts: list[list[str]], size: float) -> list[f
     return widths
 
 
+def _header_words(table: Table, size: float) -> list[float]:
+    """Per column: the width of its header's longest word (bold), so no word is broken."""
+    return [
+        max(pdfmetrics.stringWidth(w, BOLD, size) for w in (c.header.split() or [""])) + 6.0
+        for c in table.columns
+    ]
+
+
 def _widths(table: Table, texts: list[list[str]], width: float) -> tuple[list[float], float]:
     """Column widths filling ``width`` and the font size: numbers keep their natural width,
     text columns share what is left (and wrap); the font shrinks a step when even that fails."""
@@ -140,10 +148,11 @@ def _widths(table: Table, texts: list[list[str]], width: float) -> tuple[list[fl
         size -= 0.5
     fixed = sum(w for w, c in zip(capped, table.columns, strict=True) if c.kind in NUMERIC)
     flexible = sum(capped) - fixed
-    if flexible and sum(capped) > width:  # squeeze the text columns, they wrap
+    if flexible and sum(capped) > width:  # squeeze the text columns, they wrap (not a word)
         factor = max(width - fixed, flexible * 0.3) / flexible
-        capped = [w * factor if c.kind not in NUMERIC else w
-                  for w, c in zip(capped, table.columns, strict=True)]
+        words = _header_words(table, size)
+        capped = [max(w * factor, h) if c.kind not in NUMERIC else w
+                  for w, h, c in zip(capped, words, table.columns, strict=True)]
     elif sum(capped) < width:  # every column grows by the same share
         capped = [w * width / sum(capped) for w in capped]
     return capped, size
