@@ -20,7 +20,8 @@ import pandas as pd
 
 from etl.core.config import COST_CATEGORIES, NetworkConfig, Rules
 from etl.core.money import eligible_costs, exact_ratio, format_eur
-from etl.workflow.notify.events import Event, add_months, due_date, month_name
+from etl.core.stand import default_stand
+from etl.workflow.notify.events import Event, add_months, month_name
 
 CATEGORY_NAMES = {"personnel": "Personal", "overheads": "Gemeinkosten", "material": "Sachkosten"}
 LEVEL_TEXT = {
@@ -29,14 +30,6 @@ LEVEL_TEXT = {
     ("flag", "under"): "unter Plan: Mittel gefährdet",
     ("warn", "under"): "unter Plan (Warnschwelle)",
 }
-
-
-def as_of_month(config: NetworkConfig, today: date) -> date:
-    """The Stand: the latest month whose report was due by ``today``, within the period."""
-    month = add_months(today.replace(day=1), -1)
-    if due_date(month, config.report_due_day) > today:
-        month = add_months(month, -1)
-    return min(max(month, add_months(config.start.replace(day=1), -1)), config.end.replace(day=1))
 
 
 def _share(config: NetworkConfig, year: int, as_of: date) -> Fraction:
@@ -58,7 +51,9 @@ def level(actual: int, compare: int, rules: Rules) -> tuple[str, str]:
 def lines(config: NetworkConfig, money: pd.DataFrame, today: date) -> list[dict]:
     """One dict per budget line with a plan due by the Stand: partner, year, category, plan,
     compare (plan to date), actual, level, direction (cents)."""
-    as_of = as_of_month(config, today)
+    as_of = default_stand(config, today)
+    if not money.empty:  # months after the Stand are vorläufig, as on Finanzen
+        money = money[pd.to_datetime(money["month"]) < pd.Timestamp(add_months(as_of, 1))]
     sums = money.groupby(["partner_code", "year"])[["personnel", "expenditure"]].sum()
     out = []
     for p in config.partners:
@@ -115,7 +110,7 @@ def budget_events(
         now = ln["level"] if ln["level"] == "ok" else f"{ln['level']}-{ln['direction']}"
         if now == before:
             continue
-        out.append(_event(ln, seq + 1, now, before, as_of_month(config, today)))
+        out.append(_event(ln, seq + 1, now, before, default_stand(config, today)))
     return out
 
 

@@ -31,7 +31,7 @@ def test_levels_agree_with_the_finance_page(engine, config, settings):
         finance.eligible_table(money, priced, partners, years),
         finance.budget_lines(priced, partners, years),
         priced.rules,
-        finance.year_shares(priced, years, periods.as_of_month(priced, TODAY)),
+        finance.year_shares(priced, years, periods.default_stand(priced, TODAY)),
     )
     page = page[page["compare"] > 0]
     assert len(page) == len(mine) > 0
