@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import posixpath
 import re
@@ -38,6 +39,7 @@ from etl.intake.reader.zipguard import _check_declared_sizes, _open_zip, _stream
 # allocates every cell of that area (~32 bytes each), so one stray value far away from
 # the table (say in column XFD) would otherwise exhaust the server's memory.
 MAX_CELLS = 5_000_000
+MAX_WORKBOOK_PART = 16 * 1024 * 1024  # bytes of xl/workbook.xml read for the sheet list
 
 # --- workbook structure -------------------------------------------------------------------
 
@@ -88,16 +90,38 @@ def _worksheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
             "xl/workbook.xml",
         )
         rels = _relationships(zf, workbook)
-        with zf.open(workbook) as stream:
-            sheets = [e for e in ET.parse(stream).iter() if _local(e.tag) == "sheet"]
+        sheets = _sheet_attributes(zf, workbook)
     except (KeyError, ET.ParseError, zipfile.BadZipFile, ValueError, OSError, zlib.error):
         return {}  # leave the verdict to calamine
     parts = {}
-    for sheet in sheets:
-        rel_id = next((v for k, v in sheet.attrib.items() if _local(k) == "id"), None)
+    for attrib in sheets:
+        rel_id = next((v for k, v in attrib.items() if _local(k).rsplit(":", 1)[-1] == "id"), None)
         if rel_id in rels:
-            parts[rels[rel_id][1]] = sheet.get("name", "")
+            parts[rels[rel_id][1]] = attrib.get("name", "")
     return parts
+
+
+_SHEET_TAG = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)>")
+_ATTRIBUTE = re.compile(rb'([\w:]+)\s*=\s*"([^"]*)"')
+
+
+def _sheet_attributes(zf: zipfile.ZipFile, workbook: str) -> list[dict[str, str]]:
+    """The attributes of the workbook part's ``<sheet>`` elements. A part that is not
+    well-formed XML (e.g. an undeclared prefix, which calamine reads anyway) is scanned for
+    its sheet tags, so its formula cells are still found."""
+    with zf.open(workbook) as stream:
+        raw = stream.read(MAX_WORKBOOK_PART + 1)
+    if len(raw) > MAX_WORKBOOK_PART:
+        raise ValueError("workbook part too large")
+    try:
+        root = ET.fromstring(raw)
+    except ET.ParseError:
+        return [
+            {k.decode(errors="replace"): html.unescape(v.decode(errors="replace"))
+             for k, v in _ATTRIBUTE.findall(m.group(1))}
+            for m in _SHEET_TAG.finditer(raw)
+        ]
+    return [dict(e.attrib) for e in root.iter() if _local(e.tag) == "sheet"]
 
 
 # --- extent scan --------------------------------------------------------------------------
