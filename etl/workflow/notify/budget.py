@@ -20,8 +20,8 @@ import pandas as pd
 
 from etl.core.config import COST_CATEGORIES, NetworkConfig, Rules
 from etl.core.money import eligible_costs, exact_ratio, format_eur
-from etl.core.stand import default_stand
-from etl.workflow.notify.events import Event, add_months, month_name
+from etl.core.stand import add_months, default_stand
+from etl.workflow.notify.events import Event, month_name
 
 CATEGORY_NAMES = {"personnel": "Personal", "overheads": "Gemeinkosten", "material": "Sachkosten"}
 LEVEL_TEXT = {

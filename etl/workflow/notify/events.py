@@ -17,6 +17,7 @@ import pandas as pd
 from etl.core.config import NetworkConfig
 from etl.core.german import MONTHS
 from etl.core.money import format_eur
+from etl.core.stand import add_months, due_date
 
 PROOF_AHEAD = (60, 30, 7)  # days before a proof-of-use deadline
 APPROVED_LOOKBACK = 14  # an approval older than this many days is not announced any more
@@ -45,19 +46,6 @@ def month_name(month: date) -> str:
 
 def de(day: date) -> str:
     return f"{day:%d.%m.%Y}"
-
-
-def add_months(day: date, n: int) -> date:
-    """``day`` moved by ``n`` months, the day clamped to the target month's length."""
-    index = day.year * 12 + day.month - 1 + n
-    year, month = divmod(index, 12)
-    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
-
-
-def due_date(month: date, due_day: int) -> date:
-    """The day the report of ``month`` is due: ``due_day`` of the following month."""
-    nxt = add_months(month.replace(day=1), 1)
-    return nxt.replace(day=min(due_day, calendar.monthrange(nxt.year, nxt.month)[1]))
 
 
 def proof_deadlines(config: NetworkConfig) -> list[tuple[str, str, date]]:
