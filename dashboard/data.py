@@ -58,6 +58,9 @@ LOADERS: dict[str, Callable[[Engine], pd.DataFrame]] = {
     "participations": queries.participation_rows,
     "personnel": queries.personnel_rows,
     "expenditure": queries.expenditure_rows,
+    # the configured activity sheets' measures (partner x month x module x measure); only
+    # read when the network configures sheets ([[activity_sheets]])
+    "sheet_measures": lambda engine: queries.sheet_measures(engine, get_config()),
 }
 # Frames that change with every received file; all others only when figures were loaded.
 EVERY_FILE = frozenset({"uploads"})
@@ -237,6 +240,19 @@ def record_page(dataset: str, narrowing: dict, *, start: int, end: int, sort=Non
         scope=record_scope(),
         **narrowing,
     )
+
+
+@cache.memoize()
+def _sheet_rows(url: str, stamp: str, sheet_key: str) -> pd.DataFrame:
+    return queries.sheet_rows(db.get_engine(url), sheet_key)
+
+
+def sheet_rows(sheet_key: str) -> pd.DataFrame:
+    """The stored rows of a configured activity sheet the user may see (all partners' rows
+    cached per warehouse version, then clamped like every frame)."""
+    url = get_settings().database_url
+    latest = queries.latest_upload_id(db.get_engine(url))
+    return _visible(_sheet_rows(url, _figures_version(url, latest), sheet_key))
 
 
 # --- live reads (not cached: they change with every approval, request or login) -----------

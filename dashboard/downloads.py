@@ -230,19 +230,26 @@ def records_csv():
     """Every row of the Daten page's selection (``?tabelle=kosten&partner=DO&jahr=2025``) as
     CSV, streamed from SQL in chunks: the same columns and German formatting as the grid,
     clamped to the user's partners."""
-    from dashboard.pages.records import _selection
-    from dashboard.views import grids
+    from dashboard.pages.records import _selection, sheet_selection
+    from dashboard.views import grids, sheet_grid
     from etl.warehouse import queries
 
     search = "?" + urlencode(request.args.to_dict(), safe=",")
     dataset, narrowing = _selection(search)
     scope, engine = data.record_scope(), data.engine()
-    cols = grids.RECORD_COLUMNS[dataset]
+    sheet, frame = sheet_selection(search)
+    cols = sheet_grid.columns(sheet) if sheet else grids.RECORD_COLUMNS[dataset]
     _audit("csv", None, None, {"page": "/daten", "tabelle": dataset})
+
+    def chunks():
+        if sheet is None:
+            yield from queries.record_chunks(engine, dataset, scope=scope, **narrowing)
+        else:  # a configured sheet: its rows as the grid shows them
+            yield sheet_grid.rows(sheet, frame)
 
     def lines():
         yield "\ufeff" + _csv_line(c["headerName"] for c in cols)
-        for chunk in queries.record_chunks(engine, dataset, scope=scope, **narrowing):
+        for chunk in chunks():
             shown = (grids.shown(dataset, r) for r in chunk)  # once per row, not per column
             yield "".join(
                 _csv_line(_csv_cell(c, row.get(c["field"])) for c in cols) for row in shown

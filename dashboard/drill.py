@@ -21,6 +21,25 @@ MEASURE_DATASET = {
 }
 
 
+SHEET_PREFIX = "blatt-"  # a configured activity sheet's dataset: blatt-<key>
+
+
+def sheet_dataset(key: str) -> str:
+    """The Daten dataset of the configured activity sheet ``key``."""
+    return SHEET_PREFIX + key
+
+
+def datasets(config) -> dict[str, str]:
+    """The Daten datasets of ``config``'s network: the built-in ones, then one per configured
+    activity sheet (named by its label)."""
+    return {**DATASETS, **{sheet_dataset(s.key): s.label for s in config.activity_sheets}}
+
+
+def sheet_of(dataset: str, config):
+    """The configured activity sheet shown as ``dataset``, or None (a built-in dataset)."""
+    return next((s for s in config.activity_sheets if sheet_dataset(s.key) == dataset), None)
+
+
 def records_href(f: flt.Filters, dataset: str, **extra: str | None) -> str:
     """Link to the Daten page showing ``dataset`` inside the filters ``f`` and ``extra``."""
     return flt.href(RECORDS_PATH, f, tabelle=dataset, **extra)

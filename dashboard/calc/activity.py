@@ -190,14 +190,19 @@ def prorated_targets(targets: pd.DataFrame, config: NetworkConfig, as_of: date) 
 
 
 def expected_by(
-    targets: pd.DataFrame, config: NetworkConfig, as_of: date, keys: list[str]
+    targets: pd.DataFrame,
+    config: NetworkConfig,
+    as_of: date,
+    keys: list[str],
+    measures: list[str] | None = None,
 ) -> pd.DataFrame:
     """:func:`prorated_targets` summed by ``keys`` (exact fractions), from integer sums per
-    group and year: one Fraction per group and measure, not one per target row."""
+    group and year: one Fraction per group and measure, not one per target row (``measures``:
+    the target columns, default the built-in ones)."""
     shares = {y: year_elapsed(config, y, as_of) for y in config.years}
     denom = math.lcm(*(s.denominator for s in shares.values())) if shares else 1
     weights = {y: int(s * denom) for y, s in shares.items()}
-    measures = list(TARGET_MEASURES)
+    measures = list(TARGET_MEASURES) if measures is None else list(measures)
     if targets.empty:
         return pd.DataFrame(columns=[*keys, *measures])
     w = np.array([weights.get(int(y), 0) for y in targets["year"]], dtype=object)

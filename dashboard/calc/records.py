@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 import pandas as pd
 
@@ -163,3 +164,42 @@ def sql_narrowing(f: flt.Filters, n: Narrowing) -> dict:
         "format": n.format,
     }
 
+
+
+# --- a configured activity sheet: its rows narrowed and paged in pandas ---------------------
+
+
+def sheet_records(rows_: pd.DataFrame, f: flt.Filters, n: Narrowing) -> pd.DataFrame:
+    """The rows of a configured sheet (etl.warehouse.queries.sheet_rows) inside the filters
+    and the month narrowing (a sheet without a module column has no module: a module filter
+    leaves none, as its measures count under no module)."""
+    if rows_.empty:
+        return rows_
+    month = _month_of(rows_["month"]).set_axis(rows_.index)
+    out = flt.apply(rows_.assign(year=month.dt.year), f)
+    return _narrow(out, month.loc[out.index], Narrowing(month=n.month))
+
+
+def sheet_page(frame: pd.DataFrame, start: int, end: int, by: list[tuple[str, bool]]):
+    """Rows ``start``..``end`` of ``frame`` sorted by ``by`` (column, ascending), empty
+    values last; otherwise in the query's order (partner, month, sheet row)."""
+    if by and not frame.empty:
+        cols, ascending = [c for c, _a in by], [a for _c, a in by]
+        frame = frame.sort_values(cols, ascending=ascending, na_position="last", kind="stable",
+                                  key=lambda s: s.map(_sortable))
+    return frame.iloc[start:end]
+
+
+def _sortable(value):
+    """Text compared without case; numbers, dates as they are."""
+    return value.casefold() if isinstance(value, str) else value
+
+
+def sheet_totals(frame: pd.DataFrame, sheet) -> dict[str, object]:
+    """Rows and the sum of every money column (in cents) of a configured sheet's rows."""
+    out: dict[str, object] = {"rows": len(frame)}
+    for col in sheet.columns:
+        if col.type == "money":
+            values = frame[col.name] if len(frame) else []
+            out[col.name] = sum(int(Decimal(str(v)) * 100) for v in values if v is not None)
+    return out

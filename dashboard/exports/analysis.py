@@ -16,6 +16,7 @@ from dashboard.calc import overview as ov
 from dashboard.calc import reporting as rp
 from dashboard.calc import sizes as size_calc
 from dashboard.exports import PageExport
+from dashboard.exports import sheets as sheet_exports
 from dashboard.exports.source import Source
 from dashboard.labels import (
     ATTAINMENT_LABELS,
@@ -231,6 +232,9 @@ def activities(src: Source, _query: dict, f: flt.Filters) -> PageExport:
             [[k, v] for k, v in formats.items()],
         ),
     ]
+    if config.activity_sheets:  # the configured sheets' measures, as on the page
+        (facts,) = src.frames("sheet_measures")
+        tables += sheet_exports.sheet_tables(facts, config, f, as_of)
     return PageExport(tables)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dashboard import filters as flt
 from dashboard.exports import PageExport
 from dashboard.exports.source import Source
-from etl.core import figures
+from etl.core import figures, sheet_figures
 from etl.documents.book import Column, Table
 
 
@@ -22,7 +22,11 @@ def definitions(src: Source, _query: dict, _f: flt.Filters) -> PageExport:
             ", ".join(f.sources),
             figures.rule_text(f, config),
         ]
-        for f in [*figures.FIGURES.values(), *figures.indicator_figures(config)]
+        for f in [
+            *figures.FIGURES.values(),
+            *sheet_figures.configured_figures(config),
+            *figures.indicator_figures(config),
+        ]
     ]
     cols = [
         Column("Bereich"),

@@ -12,11 +12,13 @@ from dash import Input, Output, callback, html
 from dashboard import access, data, drill, fmt, planning
 from dashboard import filters as flt
 from dashboard.calc import activity, overview, periods, review
+from dashboard.calc import sheets as sheet_calc
 from dashboard.calc import sizes as size_calc
 from dashboard.figures import activities as figs
 from dashboard.labels import MEASURE_LABELS
 from dashboard.theme import module_colors, partner_colors
 from dashboard.views import components as ui
+from dashboard.views import sheets as sheet_views
 from dashboard.views.review import note_hash
 from etl.core.normalise import SIZE_CLASSES
 
@@ -75,6 +77,7 @@ def layout(**_query) -> html.Div:
                     ui.graph("activities-formats", drill=True, height=360),
                 ),
             ),
+            html.Div(id="activities-sheets"),  # configured sheets only ([[activity_sheets]])
         ]
     )
 
@@ -145,6 +148,24 @@ def update_mix(search):
         figs.formats(counts, formats, plain=True),
         sme_line(reach_f),
     )
+
+
+@callback(Output("activities-sheets", "children"), Input("url", "search"))
+def update_sheets(search):
+    """One section per configured activity sheet (none without [[activity_sheets]])."""
+    config = planning.config()
+    if not config.activity_sheets:
+        return None
+    f = flt.from_search(search, config)
+    as_of = f.as_of(config, data.today())
+    facts = data.frame("sheet_measures")
+    elapsed = periods.elapsed_in(config, f.year_list(config), as_of)
+    return [
+        sheet_views.sheet_section(
+            sheet_calc.sheet_view(facts, s, config, f, as_of), s, config, f, elapsed
+        )
+        for s in config.activity_sheets
+    ]
 
 
 @callback(Output("activities-size-conflicts", "children"), Input("url", "search"))

@@ -9,7 +9,7 @@ from dash import Input, Output, callback, html
 
 from dashboard import planning
 from dashboard.views import components as ui
-from etl.core import figures
+from etl.core import figures, sheet_figures
 
 dash.register_page(
     __name__,
@@ -48,7 +48,11 @@ def update(_pathname):
     ]
     sections = [group_section(group, config) for group in figures.GROUPS]
     indicators = figures.indicator_figures(config)
-    return lead, [*sections, group_section(figures.INDICATOR_GROUP, config, indicators)]
+    configured = sheet_figures.configured_figures(config)  # none in a network without sheets
+    sheets = [group_section(g, config, configured) for g in sheet_figures.configured_groups(config)]
+    return lead, [
+        *sections, *sheets, group_section(figures.INDICATOR_GROUP, config, indicators)
+    ]
 
 
 def group_section(group: str, config, listed=None) -> dbc.Card:
@@ -59,7 +63,7 @@ def group_section(group: str, config, listed=None) -> dbc.Card:
     table = html.Table(
         [head, html.Tbody(rows)],
         className="table table-sm figures-table mb-0",
-        id=f"definitions-{group.lower()}",
+        id=f"definitions-{group.lower().replace(' ', '-')}",
     )
     return ui.section(group, html.Div(table, className="figures-wrap"))
 

@@ -17,7 +17,7 @@ from dashboard.calc import periods
 from dashboard.calc import records as rec
 from dashboard.labels import UPLOAD_STATUS_LABELS
 from dashboard.views import components as ui
-from dashboard.views import grids
+from dashboard.views import grids, sheet_grid
 
 dash.register_page(
     __name__, path="/daten", name="Daten", title="Daten – Fördercockpit", order=4, filters=True
@@ -35,10 +35,11 @@ NARROW_LABELS = {
 
 
 def layout(tabelle: str = rec.DEFAULT, **_query) -> html.Div:
-    dataset = tabelle if tabelle in drill.DATASETS else rec.DEFAULT
+    choices = drill.datasets(data.config())  # the built-in ones and configured sheets
+    dataset = tabelle if tabelle in choices else rec.DEFAULT
     grid = dag.AgGrid(
         id="records-grid",
-        columnDefs=columns(dataset),
+        columnDefs=columns(dataset, data.config() if dataset not in drill.DATASETS else None),
         rowModelType="infinite",
         defaultColDef={"sortable": True, "filter": True, "floatingFilter": True, "resizable": True},
         dashGridOptions={
@@ -61,7 +62,7 @@ def layout(tabelle: str = rec.DEFAULT, **_query) -> html.Div:
                 id="records-dataset",
                 value=dataset,
                 inline=True,
-                options=[{"label": v, "value": k} for k, v in drill.DATASETS.items()],
+                options=[{"label": v, "value": k} for k, v in choices.items()],
                 className="btn-group flex-wrap mb-3",
                 inputClassName="btn-check",
                 labelClassName="btn btn-outline-primary",
@@ -112,7 +113,8 @@ def columns(dataset: str, config=None) -> list[dict]:
     """The grid's columns (partner and module wide enough for ``config``'s names); the month
     column's filter matches its German text in the browser only, so it is off here (the rows
     are filtered in SQL)."""
-    cols = grids.RECORD_COLUMNS[dataset]
+    sheet = drill.sheet_of(dataset, config) if config is not None else None
+    cols = sheet_grid.columns(sheet) if sheet else grids.RECORD_COLUMNS[dataset]
     cols = grids.fitted(cols, config) if config is not None else cols
     return [{**c, "filter": False} if "filterValueGetter" in c else c for c in cols]
 
@@ -120,8 +122,21 @@ def columns(dataset: str, config=None) -> list[dict]:
 def _selection(search: str | None) -> tuple[str, dict]:
     """Dataset and SQL narrowing of a Daten URL (global filters + drill-down keys)."""
     config, query = data.config(), flt.parse_search(search)
-    dataset = query.get("tabelle") if query.get("tabelle") in drill.DATASETS else rec.DEFAULT
+    wanted = query.get("tabelle")
+    dataset = wanted if wanted in drill.datasets(config) else rec.DEFAULT
     return dataset, rec.sql_narrowing(flt.from_query(query, config), rec.narrowing(query))
+
+
+def sheet_selection(search: str | None):
+    """A configured sheet's dataset of a Daten URL and its rows inside the filters and the
+    month (None, None for a built-in dataset). Its rows are read whole (one network's sheet
+    is small) and narrowed, sorted and paged in pandas, not in SQL."""
+    config, query = data.config(), flt.parse_search(search)
+    sheet = drill.sheet_of(query.get("tabelle") or "", config)
+    if sheet is None:
+        return None, None
+    f = flt.from_query(query, config)
+    return sheet, rec.sheet_records(data.sheet_rows(sheet.key), f, rec.narrowing(query))
 
 
 @callback(
@@ -140,11 +155,16 @@ def show_rows(search):
     dataset, narrowing = _selection(search)
     f = flt.from_query(query, config)
     as_of = f.as_of(config, data.today())
+    sheet, frame = sheet_selection(search)
+    totals = (
+        rec.sheet_totals(frame, sheet) if sheet else data.record_totals(dataset, narrowing)
+    )
     return (
         columns(dataset, config),
-        summary(dataset, data.record_totals(dataset, narrowing)),
+        summary(dataset, totals),
         chips(query),
-        f"{drill.DATASETS[dataset]} · {ui.selection_text(config, f)} · {ui.stand_text(as_of)}"
+        f"{drill.datasets(config)[dataset]} · {ui.selection_text(config, f)} · "
+        f"{ui.stand_text(as_of)}"
         " – ihre Zeilen gelb hinterlegt",
         CSV_PATH + (search or ""),
         provisional_rows(as_of),
@@ -170,6 +190,9 @@ def rows_block(request, search):
     dataset, narrowing = _selection(search)
     start = max(int(request.get("startRow") or 0), 0)
     end = min(max(int(request.get("endRow") or start + BLOCK), start), start + 10 * BLOCK)
+    sheet, frame = sheet_selection(search)
+    if sheet is not None:
+        return sheet_block(sheet, frame, start, end, request.get("sortModel") or [])
     filters = request.get("filterModel") or None
     rows = data.record_page(
         dataset, narrowing, start=start, end=end, sort=request.get("sortModel"), filters=filters
@@ -178,6 +201,17 @@ def rows_block(request, search):
     out = grids.json_rows_of([grids.shown(dataset, r) for r in rows], fields)
     count = data.record_count(dataset, narrowing, filters)
     return {"rowData": out, "rowCount": count}
+
+
+def sheet_block(sheet, frame, start: int, end: int, sort_model: list[dict]) -> dict:
+    """One block of a configured sheet's rows, sorted as the grid asks."""
+    by = [
+        (column, s.get("sort") != "desc")
+        for s in sort_model
+        if (column := sheet_grid.sort_column(sheet, s.get("colId", ""))) is not None
+    ]
+    page = rec.sheet_page(frame, start, end, by)
+    return {"rowData": sheet_grid.rows(sheet, page), "rowCount": len(frame)}
 
 
 # A new URL (another dataset, filter or drill-down) empties the grid's blocks: it asks again.
@@ -219,6 +253,8 @@ def summary_parts(dataset: str, t: dict) -> list[tuple[str, str, str]]:
             ("companies", "eindeutige Unternehmen", fmt.de_int(t["companies"])),
             ("persons", "Personen", fmt.de_int(t["persons"])),
         ]
+    elif dataset.startswith(drill.SHEET_PREFIX):  # a configured sheet: its money columns
+        parts += [(k, f"Summe {k}", fmt.eur(v)) for k, v in t.items() if k != "rows"]
     elif dataset == "kosten":
         parts += [
             ("personnel", "Personal", fmt.eur(t["personnel"])),

@@ -91,10 +91,11 @@ def kpi_card(
     return dbc.Col(content, xs=12, md=6, xl=4, xxl=True, className="mb-3")
 
 
-def info(key: str) -> html.Span:
-    """An ⓘ whose tooltip (title) is the registered definition of figure ``key``; the page
-    Kennzahlen holds the formula, the sheets and the rule."""
-    text = figures.definition(key)
+def info(key: str, fig: figures.Figure | None = None) -> html.Span:
+    """An ⓘ whose tooltip (title) is the registered definition of figure ``key`` (``fig``: a
+    figure of the network's configuration, etl.core.sheet_figures); the page Kennzahlen
+    holds the formula, the sheets and the rule."""
+    text = fig.definition if fig is not None else figures.definition(key)
     # a circled "i" drawn by CSS (.fig-info): the ⓘ character is missing from many fonts
     return html.Span(
         "i",
@@ -106,9 +107,9 @@ def info(key: str) -> html.Span:
     )
 
 
-def with_info(label: str, key: str) -> list:
-    """A label followed by the ⓘ of figure ``key``."""
-    return [label, " ", info(key)]
+def with_info(label: str, key: str, fig: figures.Figure | None = None) -> list:
+    """A label followed by the ⓘ of figure ``key`` (``fig``: a configured one)."""
+    return [label, " ", info(key, fig)]
 
 
 def selection_text(config, f) -> str:

@@ -321,10 +321,12 @@ def name(key: str) -> str:
 
 def configured_name(key: str, config: NetworkConfig) -> str:
     """The name of a figure in ``config``'s network: the funding sources ``eu`` and ``state``
-    are named by ``[funding_sources]``, an EU indicator by its configuration, every other
-    figure by the registry."""
+    are named by ``[funding_sources]``, an EU indicator and a configured sheet's measure by
+    their configuration, every other figure by the registry."""
+    from etl.core.sheet_figures import configured_figures  # (it builds on this module)
+
     named = {"eu": config.eu_name, "state": config.state_name}
-    named |= {f.key: f.name for f in indicator_figures(config)}
+    named |= {f.key: f.name for f in (*indicator_figures(config), *configured_figures(config))}
     return named.get(key) or FIGURES[key].name
 
 
