@@ -13,6 +13,7 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
+from etl.core.activity_sheets import ActivitySheet, parse_activity_sheets, target_measures
 from etl.core.config_check import problems
 from etl.core.config_keys import text_default
 from etl.core.config_values import ConfigError, choice, date_value, decimal_value, month_value
@@ -101,6 +102,8 @@ class NetworkConfig:
     # names of the funding sources: [funding_sources] eu / state
     eu_name: str = text_default("funding_sources.eu")
     state_name: str = text_default("funding_sources.state")
+    # [[activity_sheets]]: configured sheets of the workbook (etl.core.activity_sheets)
+    activity_sheets: tuple[ActivitySheet, ...] = ()
 
     @property
     def partner_codes(self) -> tuple[str, ...]:
@@ -209,7 +212,9 @@ def _budget(raw: dict, codes: set[str], years: set[int]) -> dict[tuple[str, int,
     return out
 
 
-def _targets(raw: dict, codes: set[str], modules: set[str]) -> dict[tuple[str, str, int, str], int]:
+def _targets(
+    raw: dict, codes: set[str], modules: set[str], extra: tuple[str, ...] = ()
+) -> dict[tuple[str, str, int, str], int]:
     out: dict[tuple[str, str, int, str], int] = {}
     for code, by_module in raw.items():
         if code not in codes:
@@ -219,7 +224,7 @@ def _targets(raw: dict, codes: set[str], modules: set[str]) -> dict[tuple[str, s
                 raise ConfigError(f"targets.{code}.{module}: unbekanntes Modul.")
             for year, measures in by_year.items():
                 for measure, value in measures.items():
-                    if measure not in TARGET_MEASURES:
+                    if measure not in TARGET_MEASURES + extra:
                         raise ConfigError(
                             f"targets.{code}.{module}.{year}.{measure}: unbekannte Kennzahl."
                         )
@@ -313,6 +318,7 @@ def parse_config(raw: dict) -> NetworkConfig:
     end = date_value(net.get("end"), "network.end")
     if end < start:
         raise ConfigError("network.end: Projektende liegt vor dem Projektbeginn (network.start).")
+    sheets = parse_activity_sheets(raw.get("activity_sheets"))
     cfg = NetworkConfig(
         name=str(net.get("name", text_default("network.name"))),
         short_name=str(net.get("short_name", net.get("name", ""))),
@@ -330,7 +336,10 @@ def parse_config(raw: dict) -> NetworkConfig:
         partners=partners,
         rules=_rules(raw.get("rules") or {}),
         budget=_budget(raw.get("budget") or {}, codes, set(range(start.year, end.year + 1))),
-        targets=_targets(raw.get("targets") or {}, codes, set(modules)),
+        targets=_targets(
+            raw.get("targets") or {}, codes, set(modules), target_measures(sheets)
+        ),
+        activity_sheets=sheets,
     )
     unique, network = _unique_targets(raw.get("unique_company_targets") or {}, codes)
     cfg = replace(

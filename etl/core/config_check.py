@@ -147,8 +147,19 @@ def _indicators(cfg: NetworkConfig) -> Iterator[Problem]:
                 yield f"indicators.{ind.code}.modules: unbekanntes Modul '{module}'."
 
 
+def _activity_sheets(cfg: NetworkConfig) -> Iterator[Problem]:
+    """A measure's ``where`` on a module column names a configured module."""
+    for sheet in cfg.activity_sheets:
+        for m in sheet.measures:
+            for column, value in m.where:
+                if sheet.column(column).type == "module" and value not in cfg.modules:
+                    yield (f"activity_sheets.{sheet.key}.measures.{m.key}.where.{column}: "
+                           f"unbekanntes Modul '{value}'.")
+
+
 CHECKS: tuple[Callable[[NetworkConfig], Iterator[Problem]], ...] = (
     _partners, _roles, _funding_names, _modules, _shares, _period, _budget, _indicators,
+    _activity_sheets,
 )
 
 

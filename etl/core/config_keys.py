@@ -109,6 +109,10 @@ KEYS: tuple[Key, ...] = (
         "Target number of coachings."),
     Key("targets.<CODE>.<module>.<year>.companies", "integer", "0",
         "Target number of company contacts (companies counted per module and year)."),
+    Key("targets.<CODE>.<module>.<year>.<measure>", "integer", "0",
+        "Target of a measure of a configured activity sheet (`activity_sheets[].measures[]"
+        ".key`; euros for an `eur` measure); only for sheets with a `module` column. These "
+        "targets come from the configuration only (finance plan versions keep them)."),
     Key("unique_company_targets.network", "integer", "none",
         "Distinct companies the network is to reach over the whole period (a company "
         "reached by several partners counts once)."),
@@ -126,6 +130,60 @@ KEYS: tuple[Key, ...] = (
     Key("indicators[].targets.<year>", "integer", "none", "Target of the indicator for a year."),
     Key("indicator_targets.<INDICATOR>.<year>", "integer", "none",
         "Target per year of a default indicator (RCO01, RCO04) without redefining it."),
+    Key("activity_sheets[].key", "text a–z and _", "none (no configured sheets)",
+        "Key of an optional, configured activity sheet (e.g. `vouchers`), unique; the "
+        "first network configures none. See docs/data-contract.md, configured sheets."),
+    Key("activity_sheets[].sheet", "text", REQUIRED,
+        "Name of the sheet in the workbook (at most 31 characters, not a built-in sheet); "
+        "required in every monthly workbook once configured."),
+    Key("activity_sheets[].label", "text", "as `activity_sheets[].sheet`",
+        "Name of the sheet in reports and on the dashboard."),
+    Key("activity_sheets[].date_column", "text", REQUIRED,
+        "The `date` column giving a row's date (in the reporting month unless its "
+        "`in_month = false`)."),
+    Key("activity_sheets[].id_column", "text", REQUIRED, "The `id` column naming a row's record."),
+    Key("activity_sheets[].unique", "list of column names", "[]",
+        "Columns whose values together occur once per partner across all months (e.g. "
+        "`[\"Gutschein-Nr.\", \"Vorgang\"]`: one issue per voucher)."),
+    Key("activity_sheets[].follows.column", "text", "none",
+        "A `choice` column: a row with `follows.value` in it needs an earlier row (same or "
+        "earlier month, same partner) with the same ID and `follows.after`."),
+    Key("activity_sheets[].follows.value", "text", REQUIRED,
+        "The choice that needs a predecessor (e.g. `Einlösung`)."),
+    Key("activity_sheets[].follows.after", "text", REQUIRED,
+        "The choice that must come first (e.g. `Ausgabe`)."),
+    Key("activity_sheets[].columns[].name", "text", REQUIRED,
+        "Column header (at most 60 characters, unique in the sheet)."),
+    Key("activity_sheets[].columns[].type",
+        "`id`, `text`, `date`, `integer`, `money`, `choice`, `module`, `company` or `plz`",
+        REQUIRED,
+        "How a cell is read: `money` in euros with at most two decimals, `choice` one of "
+        "`choices`, `module` a configured module, `company` a company name, `plz` a postal "
+        "code; at most one `module`, `company` and `plz` column."),
+    Key("activity_sheets[].columns[].required", "boolean", "true", "Whether a cell may be empty."),
+    Key("activity_sheets[].columns[].min", "number", "0",
+        "Smallest value of an `integer` or `money` column (inclusive)."),
+    Key("activity_sheets[].columns[].max", "number", "1000000 (integer), 10000000 (money)",
+        "Largest value of an `integer` or `money` column (inclusive; the defaults are the "
+        "largest allowed)."),
+    Key("activity_sheets[].columns[].choices", "list of text", "[]",
+        "The values of a `choice` column (its dropdown in the template)."),
+    Key("activity_sheets[].columns[].in_month", "boolean", "true for `date_column`, else false",
+        "Whether a `date` must lie in the reporting month."),
+    Key("activity_sheets[].columns[].max_length", "integer 1–1000", "500",
+        "Most characters of a `text` column."),
+    Key("activity_sheets[].measures[].key", "text a–z and _", REQUIRED,
+        "Key of a measure (at most 32 characters; not a built-in measure such as `events`, "
+        "`participants`, `coachings`, `companies`), unique across sheets; stored in "
+        "`fact_monthly` (an `eur` measure in cents)."),
+    Key("activity_sheets[].measures[].label", "text", REQUIRED, "German name of the measure."),
+    Key("activity_sheets[].measures[].sum", "text", "none (count rows)",
+        "An `integer` or `money` column to sum; without it the measure counts rows."),
+    Key("activity_sheets[].measures[].where", "table column → value", "{} (every row)",
+        "Count or sum only rows whose `choice`/`module` columns hold these values, e.g. "
+        "`{ Vorgang = \"Ausgabe\" }`."),
+    Key("activity_sheets[].measures[].unit", "`count` or `eur`", "`eur` for the sum of a money "
+        "column, else `count`", "Unit of the measure (must match what it counts or sums)."),
     Key("review.steps", "list of two roles", "[] (one step)",
         'Two review steps, e.g. `["steering", "finance"]`: the first role checks a month '
         '("geprüft"), the second approves it.'),
@@ -142,6 +200,7 @@ def default(path: str) -> str | None:
 
 _PLACEHOLDER = {
     "<CODE>": r"[^.]+", "<INDICATOR>": r"[^.]+", "<year>": r"\d{4}", "<module>": r".+?",
+    "<measure>": r"[a-z_]+",
 }
 
 

@@ -396,4 +396,5 @@ payment_requests = Table(
 )
 
 from etl.warehouse.schema_cuts import *  # noqa: E402, F403 (cuts, change requests; size limit)
+from etl.warehouse.schema_sheets import sheet_rows  # noqa: E402, F401 (configured sheets)
 from etl.warehouse.schema_mail import notification_outbox, notification_prefs  # noqa: E402,F401

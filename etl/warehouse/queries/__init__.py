@@ -17,6 +17,7 @@ and use the names below, its API:
 - :mod:`.months`: the month review (state of each partner-month, comments)
 - :mod:`.staff`: staff time per staff member and month (Stundennachweis)
 - :mod:`.notify`: mail recipients, notification preferences, the outbox
+- :mod:`.sheets`: configured activity sheets (``sheet_measures``, ``sheet_rows``)
 """
 
 from etl.warehouse.queries.cuts import audit_cuts
@@ -76,6 +77,7 @@ from etl.warehouse.queries.rows import (
     personnel_rows,
     receipt_rows,
 )
+from etl.warehouse.queries.sheets import sheet_measures, sheet_rows
 from etl.warehouse.queries.staff import staff_months
 from etl.warehouse.queries.upload_log import (
     audit_rows,
@@ -103,6 +105,8 @@ __all__ = [
     "company_reach_coded",
     "resolve_classes",
     "size_class_conflicts",
+    "sheet_measures",
+    "sheet_rows",
     "staff_months",
     "event_counts",
     "event_keys",

@@ -114,7 +114,9 @@ def apply(config: NetworkConfig, data: PlanData) -> NetworkConfig:
         partners=partners,
         rules=replace(config.rules, material_mode=data.material_mode),
         budget={k: Decimal(v) / 100 for k, v in data.budget.items()},
-        targets=dict(data.targets),
+        # a configured sheet's targets come from the configuration (plans hold the built-in)
+        targets={**{k: v for k, v in config.targets.items() if k[3] not in TARGET_MEASURES},
+                 **data.targets},
         rate_table_from=data.rate_table_from,
     )
 
