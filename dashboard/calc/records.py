@@ -195,11 +195,11 @@ def _sortable(value):
     return value.casefold() if isinstance(value, str) else value
 
 
-def sheet_totals(frame: pd.DataFrame, sheet) -> dict[str, object]:
-    """Rows and the sum of every money column (in cents) of a configured sheet's rows."""
-    out: dict[str, object] = {"rows": len(frame)}
-    for col in sheet.columns:
-        if col.type == "money":
-            values = frame[col.name] if len(frame) else []
-            out[col.name] = sum(int(Decimal(str(v)) * 100) for v in values if v is not None)
+def sheet_totals(frame: pd.DataFrame, sheet) -> dict[str, int]:
+    """Rows and every configured measure of a sheet's rows (as the measures count them:
+    matching rows, or the sum of a column; money in cents)."""
+    out = {"rows": len(frame)}
+    records = frame[[c.name for c in sheet.columns]].to_dict("records") if len(frame) else []
+    for m in sheet.measures:
+        out[m.key] = int(sum((m.fact_value(r) for r in records if m.matches(r)), Decimal(0)))
     return out

@@ -64,14 +64,13 @@ def trend(
         "yaxis": {"title": {"text": "Anzahl je Monat"}, "rangemode": "tozero", **_whole(top)},
     }
     if any(t.get("yaxis") == "y2" for t in traces):
-        layout["yaxis2"] = {
-            "title": {"text": "Euro je Monat"},
+        layout["yaxis2"] = {  # no title: the legend names it (room for the months on a phone)
             "overlaying": "y",
             "side": "right",
             "rangemode": "tozero",
             "showgrid": False,
             "tickformat": ",.0f",
             "ticksuffix": " €",
+            "automargin": True,
         }
-        layout["margin"] = {"l": 70, "r": 90, "t": 30, "b": 60}
     return build(traces, 380, plain=plain, hovermode="x unified", **layout)

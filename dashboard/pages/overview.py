@@ -12,10 +12,12 @@ from dashboard import access, data, drill, fmt, planning
 from dashboard import filters as flt
 from dashboard.calc import actions as todo
 from dashboard.calc import overview as ov
+from dashboard.calc import sheets as sheet_calc
 from dashboard.calc.activity import MEASURES, attainment_flag
 from dashboard.labels import ATTAINMENT_LABELS
 from dashboard.views import actions as action_view
 from dashboard.views import components as ui
+from dashboard.views import sheets as sheet_views
 from dashboard.views.attention import text as attention_text
 from etl.core import figures
 
@@ -88,7 +90,7 @@ def update(search):
     model = ov.overview(activity_months, money, reach, uploads, config, f, data.today())
     return (
         lead(model, config, f),
-        [activity_card(model, k, f) for k in model.kpis.values()],
+        [activity_card(model, k, f) for k in model.kpis.values()] + sheet_cards(model, config, f),
         budget_card(model, f),
         attention_list(model.items, f),
         partner_table(model, f, config.rules),
@@ -187,6 +189,21 @@ def companies_lines(model: ov.Overview, kpi: ov.Kpi, f: flt.Filters) -> list:
             className="text-muted",
             id="overview-companies-contacts",
         ),
+    ]
+
+
+def sheet_cards(model: ov.Overview, config, f: flt.Filters) -> list:
+    """Cards of the configured sheets' measures that have targets (none without
+    [[activity_sheets]]), at the same Stand and filters as the cards before them."""
+    if not config.activity_sheets:
+        return []
+    facts = data.frame("sheet_measures")
+    return [
+        card
+        for s in config.activity_sheets
+        for card in sheet_views.target_cards(
+            sheet_calc.sheet_view(facts, s, config, f, model.as_of), s, config, f, model.elapsed
+        )
     ]
 
 

@@ -17,6 +17,7 @@ from dashboard.calc import periods
 from dashboard.calc import records as rec
 from dashboard.labels import UPLOAD_STATUS_LABELS
 from dashboard.views import components as ui
+from dashboard.figures.sheets import shown
 from dashboard.views import grids, sheet_grid
 
 dash.register_page(
@@ -161,7 +162,7 @@ def show_rows(search):
     )
     return (
         columns(dataset, config),
-        summary(dataset, totals),
+        summary(dataset, totals, sheet),
         chips(query),
         f"{drill.datasets(config)[dataset]} · {ui.selection_text(config, f)} · "
         f"{ui.stand_text(as_of)}"
@@ -227,7 +228,7 @@ dash.clientside_callback(
 SUMMARY_FIGURES = {"total": "cost_records", "companies": "unique_companies"}
 
 
-def summary(dataset: str, t: dict) -> list:
+def summary(dataset: str, t: dict, sheet=None) -> list:
     return [
         html.Span(
             [
@@ -237,12 +238,13 @@ def summary(dataset: str, t: dict) -> list:
             ],
             className="me-4",
         )
-        for key, label, value in summary_parts(dataset, t)
+        for key, label, value in summary_parts(dataset, t, sheet)
     ]
 
 
-def summary_parts(dataset: str, t: dict) -> list[tuple[str, str, str]]:
-    """(key, German label, formatted value) of the totals above the grid."""
+def summary_parts(dataset: str, t: dict, sheet=None) -> list[tuple[str, str, str]]:
+    """(key, German label, formatted value) of the totals above the grid (``sheet``: the
+    configured activity sheet shown, if any)."""
     parts = [("rows", "Zeilen", fmt.de_int(t["rows"]))]
     if dataset == "veranstaltungen":
         parts.append(("participants", "Teilnehmende", fmt.de_int(t["participants"])))
@@ -253,8 +255,8 @@ def summary_parts(dataset: str, t: dict) -> list[tuple[str, str, str]]:
             ("companies", "eindeutige Unternehmen", fmt.de_int(t["companies"])),
             ("persons", "Personen", fmt.de_int(t["persons"])),
         ]
-    elif dataset.startswith(drill.SHEET_PREFIX):  # a configured sheet: its money columns
-        parts += [(k, f"Summe {k}", fmt.eur(v)) for k, v in t.items() if k != "rows"]
+    elif sheet is not None:  # a configured sheet: its measures, as on Aktivitäten
+        parts += [(m.key, m.label, shown(t[m.key], m.unit)) for m in sheet.measures]
     elif dataset == "kosten":
         parts += [
             ("personnel", "Personal", fmt.eur(t["personnel"])),

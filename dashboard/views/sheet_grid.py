@@ -40,7 +40,7 @@ def columns(sheet) -> list[dict]:
     narrowed on the server without SQL)."""
     cols = [PARTNER_COLUMN, month_col(width=165)]
     cols += [_column(i, c) for i, c in enumerate(sheet.columns)]
-    return [{**c, "filter": False} for c in cols]
+    return [{**c, "filter": False, "floatingFilter": False} for c in cols]
 
 
 def sort_column(sheet, grid_field: str) -> str | None:

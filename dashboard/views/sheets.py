@@ -14,7 +14,7 @@ from dashboard import drill, fmt
 from dashboard import filters as flt
 from dashboard.calc.activity import attainment_flag
 from dashboard.calc.overview import Kpi
-from dashboard.calc.sheets import SheetView
+from dashboard.calc.sheets import SheetView, has_target
 from dashboard.figures import sheets as figs
 from dashboard.figures.sheets import shown
 from dashboard.theme import GRAPH_CONFIG
@@ -57,8 +57,8 @@ def _cell(row, unit: str, rules) -> html.Td:
     if row is None or row.attainment is None:
         return html.Td(shown(int(row.actual) if row is not None else 0, unit), className="num")
     return html.Td(
-        f"{shown(int(row.actual), unit)} · {fmt.de_pct(row.attainment)} von "
-        f"{_expected(row.expected, unit)}",
+        f"{fmt.de_pct(row.attainment)} ({shown(int(row.actual), unit)} von "
+        f"{_expected(row.expected, unit)})",
         className=f"num attain attain-{attainment_flag(row.attainment, rules)}",
     )
 
@@ -70,7 +70,7 @@ def partner_table(view: SheetView, sheet, rules) -> html.Div:
     codes = list(dict.fromkeys(view.partners["partner_code"]))
     head = html.Thead(html.Tr([html.Th("Partner"), *[html.Th(m.label) for m in sheet.measures]]))
     rows = [
-        html.Tr([html.Td(code), *[_cell(cells.get((code, m.key)), m.unit, rules)
+        html.Tr([html.Td(code, className="text-nowrap"), *[_cell(cells.get((code, m.key)), m.unit, rules)
                                   for m in sheet.measures]])
         for code in codes
     ]
@@ -111,3 +111,18 @@ def sheet_section(view: SheetView, sheet, config, f: flt.Filters, elapsed) -> ht
         id=f"activities-sheet-{sheet.key}",
         className="activity-sheet",
     )
+
+
+def target_cards(view: SheetView, sheet, config, f: flt.Filters, elapsed) -> list[dbc.Col]:
+    """The Übersicht's cards of a sheet, in a row of their own under the sheet's label: its
+    measures that have targets in the network (nothing when none has)."""
+    cards = [
+        measure_card(sheet, m, view.kpis[m.key], config, f, elapsed)
+        for m in sheet.measures
+        if has_target(config, m.key)
+    ]
+    if not cards:
+        return []
+    head = dbc.Col(html.H2(sheet.label, className="h5 mb-0 mt-1"), xs=12,
+                   id=f"overview-sheet-{sheet.key}")
+    return [head, *cards]
