@@ -23,6 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from etl.core.config import NetworkConfig
 from etl.core.german import MONTHS
+from etl.documents.template_sheets import add_activity_sheets, instruction_lines
 from etl.documents.workbook import (
     BILLING_MODES,
     COST_TYPES,
@@ -283,7 +284,9 @@ def instructions(config: NetworkConfig, partner_code: str, month: date) -> list[
         "last": f"{last:%d.%m.%Y}",
         "cap": f"{config.rules.hours_per_year:,}".replace(",", "."),
     }
-    return [(style, text.format(**values)) for style, text in INSTRUCTIONS]
+    lines = [(style, text.format(**values)) for style, text in INSTRUCTIONS]
+    after = next(i for i, (_s, text) in enumerate(lines) if text.startswith("Ausgaben:"))
+    return lines[: after + 1] + instruction_lines(config) + lines[after + 1 :]
 
 
 def _add_instructions(wb: Workbook, lines: list[tuple[str, str]]) -> None:
@@ -316,6 +319,7 @@ def build_template(config: NetworkConfig, partner_code: str, month: date) -> Wor
         contact=None,
         template_version=TEMPLATE_VERSION,
         sheets={},
+        activity_sheets=config.activity_sheets,
     )
     wb[META_SHEET]["B3"].number_format = TEXT_FORMAT  # Berichtsmonat stays text
     _preformat(wb)
@@ -333,6 +337,8 @@ def build_template(config: NetworkConfig, partner_code: str, month: date) -> Wor
     )
     _add_number_checks(wb)
     _add_date_checks(wb, month)
+    add_activity_sheets(wb, config, month, lambda name, values: _list_formula(wb, name, values),
+                        TEMPLATE_ROWS)
     _add_instructions(wb, instructions(config, partner_code, month))
     return wb
 

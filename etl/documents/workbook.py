@@ -24,6 +24,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from etl.core.activity_sheets import ActivitySheet
+
 META_SHEET = "Meta"
 DATA_SHEETS = ("Veranstaltungen", "Coachings", "Teilnehmende", "Personal", "Ausgaben")
 
@@ -171,9 +173,25 @@ def _cell_value(value: object) -> object:
     return value
 
 
-def write_rows(ws: Worksheet, headers: Sequence[str], rows: Iterable[Row]) -> list[int]:
-    """Write ``rows`` below the header row; returns the longest text per column."""
-    formats = [column_format(h) for h in headers]
+# Number format of a configured sheet's column by its type (etl.core.activity_sheets).
+TYPE_FORMATS = {"date": DATE_FORMAT, "money": MONEY_FORMAT, "integer": INTEGER_FORMAT,
+                "plz": TEXT_FORMAT, "id": TEXT_FORMAT}
+
+
+def sheet_formats(sheet: ActivitySheet) -> list[str | None]:
+    """The number format of each column of a configured sheet (None: general)."""
+    return [TYPE_FORMATS.get(c.type) for c in sheet.columns]
+
+
+def write_rows(
+    ws: Worksheet,
+    headers: Sequence[str],
+    rows: Iterable[Row],
+    formats: Sequence[str | None] | None = None,
+) -> list[int]:
+    """Write ``rows`` below the header row; returns the longest text per column.
+    ``formats``: the number format per column (default: by header, :func:`column_format`)."""
+    formats = list(formats) if formats is not None else [column_format(h) for h in headers]
     longest = [0] * len(headers)
     for r, row in enumerate(rows, start=2):
         for c, value in enumerate(_row_values(row, headers), start=1):
@@ -209,11 +227,17 @@ def set_widths(ws: Worksheet, headers: Sequence[str], longest: Sequence[int]) ->
         ws.column_dimensions[get_column_letter(c)].width = max(width, len(str(header)) + 3)
 
 
-def add_sheet(wb: Workbook, name: str, rows: Iterable[Row], headers: Sequence[str]) -> Worksheet:
+def add_sheet(
+    wb: Workbook,
+    name: str,
+    rows: Iterable[Row],
+    headers: Sequence[str],
+    formats: Sequence[str | None] | None = None,
+) -> Worksheet:
     """Append a formatted sheet with a header row and ``rows``."""
     ws = wb.create_sheet(title=name)
     style_header(ws, headers)
-    set_widths(ws, headers, write_rows(ws, headers, rows))
+    set_widths(ws, headers, write_rows(ws, headers, rows, formats))
     return ws
 
 
@@ -226,8 +250,11 @@ def build_workbook(
     sheets: Mapping[str, Iterable[Row]] | None = None,
     omit_sheets: Iterable[str] = frozenset(),
     headers: Mapping[str, Sequence[str]] | None = None,
+    activity_sheets: Sequence[ActivitySheet] = (),
 ) -> Workbook:
-    """An in-memory report workbook: Meta, the five data sheets, then any extra sheets.
+    """An in-memory report workbook: Meta, the five data sheets, the configured
+    ``activity_sheets`` (their rows from ``sheets`` by sheet name, like a data sheet's),
+    then any extra sheets.
 
     ``sheets`` maps a sheet name to its data rows (lists in column order, or dicts keyed by
     header). ``sheets["Meta"]`` replaces the generated Meta rows. ``headers`` overrides
@@ -247,8 +274,14 @@ def build_workbook(
     for name in (META_SHEET, *DATA_SHEETS):
         if name not in omit:
             add_sheet(wb, name, sheets.get(name, ()), headers.get(name, columns[name]))
+    for sheet in activity_sheets:
+        if sheet.sheet not in omit:
+            names = [c.name for c in sheet.columns]
+            add_sheet(wb, sheet.sheet, sheets.get(sheet.sheet, ()),
+                      headers.get(sheet.sheet, names), sheet_formats(sheet))
+    configured = {sheet.sheet for sheet in activity_sheets}
     for name, rows in sheets.items():
-        if name not in SHEET_COLUMNS and name not in omit:
+        if name not in SHEET_COLUMNS and name not in omit and name not in configured:
             rows = [list(r) for r in rows]
             add_sheet(wb, name, rows[1:], headers.get(name, rows[0] if rows else []))
     return wb
@@ -302,6 +335,7 @@ def write_report(
     omit_sheets: Iterable[str] = frozenset(),
     headers: Mapping[str, Sequence[str]] | None = None,
     timestamp: datetime | None = None,
+    activity_sheets: Sequence[ActivitySheet] = (),
 ) -> None:
     """Write a monthly report workbook to a path or binary stream (see :func:`build_workbook`).
 
@@ -316,6 +350,7 @@ def write_report(
         sheets=sheets,
         omit_sheets=omit_sheets,
         headers=headers,
+        activity_sheets=activity_sheets,
     )
     save_workbook(wb, path_or_stream, timestamp)
 

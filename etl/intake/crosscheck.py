@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from etl.core.errors import Issue
 from etl.core.normalise import de_number
 from etl.intake.contract import Report, coachings, events, expenditure, participants, personnel
+from etl.intake.crosscheck_sheets import sheet_issues
 from etl.warehouse.store import facts as stored
 
 if TYPE_CHECKING:
@@ -40,6 +41,8 @@ class History:
     # activity id -> (id as cited, a month whose participants cite it)
     referenced: dict[str, tuple[str, date]] = field(default_factory=dict)
     hours: dict[tuple[str, int], Decimal] = field(default_factory=dict)  # (staff, year) -> hours
+    # rows of configured sheets: (sheet key, record id, month, date, values JSON)
+    sheet_rows: list[tuple] = field(default_factory=list)
 
 
 def load_history(conn: Connection, partner: str, month: date) -> History:
@@ -59,6 +62,7 @@ def load_history(conn: Connection, partner: str, month: date) -> History:
     for row in stored.other_hours(conn, partner=partner, month=month):
         key = (row.staff_code.casefold(), row.month.year)
         h.hours[key] = h.hours.get(key, Decimal(0)) + Decimal(row.quantity)
+    h.sheet_rows = [tuple(r) for r in stored.other_sheet_rows(conn, partner=partner, month=month)]
     return h
 
 
@@ -213,4 +217,5 @@ def check_against_history(report: Report, h: History, *, hours_cap: int) -> list
         + _reference_issues(report, h)
         + _dropped_issues(report, h)
         + _hours_issues(report, h, hours_cap)
+        + sheet_issues(report, h.sheet_rows)
     )

@@ -1,7 +1,8 @@
 """Turn a validated report into warehouse rows (pure: no database access).
 
-``fact_rows`` gives the rows for the five fact tables; ``monthly_measures`` the
-pre-aggregate at grain partner x month x module x measure.
+``fact_rows`` gives the rows for the five fact tables (and ``sheet_rows`` for the configured
+activity sheets); ``monthly_measures`` the pre-aggregate at grain partner x month x module x
+measure (the configured sheets' measures included).
 """
 
 from __future__ import annotations
@@ -9,9 +10,11 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
+from etl.core.activity_sheets import ActivitySheet
 from etl.core.config import NetworkConfig
 from etl.core.money import personnel_cents
 from etl.core.normalise import company_key
+from etl.core.sheet_values import encode
 from etl.intake.contract import Report, coachings, events, expenditure, participants, personnel
 from etl.intake.crosscheck import History
 
@@ -122,6 +125,54 @@ def expenditure_rows(report: Report, upload_id: int) -> list[dict]:
     ]
 
 
+def _sheet_company(sheet: ActivitySheet, row: dict) -> tuple[str, str] | None:
+    """(name key, PLZ) of a configured row's company, None without company or PLZ column."""
+    company, plz = sheet.of_type("company"), sheet.of_type("plz")
+    if company is None or plz is None or not row.get(company.name) or not row.get(plz.name):
+        return None
+    return company_key(row[company.name]), row[plz.name]
+
+
+def sheet_companies(report: Report) -> list[tuple[str, str]]:
+    """(name key, PLZ) of every company the report's configured sheets name."""
+    keys = {_sheet_company(sh, r) for sh in report.configured for r in report.rows(sh.sheet)}
+    return sorted(k for k in keys if k is not None)
+
+
+def _module(sheet: ActivitySheet, row: dict) -> str | None:
+    column = sheet.of_type("module")
+    return None if column is None else row.get(column.name)
+
+
+def sheet_rows(report: Report, upload_id: int, company_ids: dict) -> list[dict]:
+    """One row per row of the configured sheets; ``company_ids``: (name key, PLZ) -> id of a
+    known company (a company not known stays unmatched: None)."""
+    return [
+        {
+            **_base(r, report, upload_id),
+            "sheet_key": sheet.key,
+            "record_id": r[sheet.id_column],
+            "activity_date": r[sheet.date_column],
+            "module": _module(sheet, r),
+            "company_id": company_ids.get(_sheet_company(sheet, r)),
+            "values_json": encode(sheet, r),
+        }
+        for sheet in report.configured
+        for r in report.rows(sheet.sheet)
+    ]
+
+
+def sheet_measures(report: Report) -> dict[tuple[str, str], Decimal]:
+    """(module or '', measure) -> value of the configured sheets' measures (money in cents)."""
+    out: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    for sheet in report.configured:
+        for r in report.rows(sheet.sheet):
+            for m in sheet.measures:
+                if m.matches(r):
+                    out[(_module(sheet, r) or "", m.key)] += m.fact_value(r)
+    return out
+
+
 def company_of(row: dict) -> tuple[str, str, str]:
     """(name key, PLZ, identifier or '') of a Teilnehmende row."""
     return company_key(row["Unternehmen"]), row["PLZ"], row.get("Unternehmenskennung") or ""
@@ -167,4 +218,6 @@ def monthly_measures(report: Report, history: History, rows: dict[str, list[dict
         module = r["module"] or ""
         out[(module, "expenditure_cents")] += r["amount_cents"]
         out[(module, f"{r['cost_category'].lower()}_cents")] += r["amount_cents"]
+    for key, value in sheet_measures(report).items():
+        out[key] += value
     return dict(out)

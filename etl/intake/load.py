@@ -157,6 +157,9 @@ def write_facts(
         "personnel": facts.personnel_rows(report, upload_id, config),
         "expenditure": facts.expenditure_rows(report, upload_id),
     }
+    if report.configured:
+        known = stored_companies.by_name(conn, keys=facts.sheet_companies(report))
+        rows["sheet_rows"] = facts.sheet_rows(report, upload_id, known)
     stored_facts.insert(conn, rows=rows)
     marts.refresh_monthly(
         conn,

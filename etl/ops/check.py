@@ -124,7 +124,7 @@ def _check(name: str, rows: list[dict]) -> Check:
 
 def run_checks(engine: Engine, config: NetworkConfig) -> CheckSummary:
     """Every invariant of the warehouse; the SQL checks read one snapshot."""
-    checks = [_check(name, rows) for name, rows in sql_failures(engine).items()]
+    checks = [_check(name, rows) for name, rows in sql_failures(engine, config).items()]
     checks.append(_check("money", money_failures(engine, config)))
     return CheckSummary(checks)
 

@@ -36,15 +36,16 @@ LIMIT = 50  # failing rows kept per check: enough to find the cause, not a milli
 LOADED = ("accepted", "superseded")  # statuses whose uploads wrote fact rows
 
 
-def sql_failures(engine: Engine) -> dict[str, list[dict]]:
-    """The failing rows of each SQL invariant, by check name, read from one snapshot."""
+def sql_failures(engine: Engine, config: NetworkConfig | None = None) -> dict[str, list[dict]]:
+    """The failing rows of each SQL invariant, by check name, read from one snapshot
+    (``config``: its configured sheets' measures are part of ``fact_monthly``)."""
     with engine.connect() as conn:
         if conn.dialect.name == "postgresql":
             conn = conn.execution_options(isolation_level="REPEATABLE READ")
         return {
             "keys": key_failures(conn),
             "fact_uploads": upload_failures(conn),
-            "fact_monthly": monthly_failures(conn),
+            "fact_monthly": monthly_failures(conn, config.activity_sheets if config else ()),
             "fact_reach": reach_failures(conn),
         }
 
@@ -128,7 +129,7 @@ def upload_failures(conn: Connection) -> list[dict]:
     or of another partner-month than their upload's."""
     u = s.uploads
     out = []
-    for t in s.FACT_TABLES:
+    for t in (*s.FACT_TABLES, s.sheet_rows):
         problem = case(
             (u.c.id.is_(None), "Upload fehlt"),
             (u.c.status.not_in(LOADED), "Upload hat keine Zahlen geladen"),
@@ -186,11 +187,11 @@ def _differences(stored: dict, expected: dict, names: list[str], values: list[st
     return out
 
 
-def monthly_failures(conn: Connection) -> list[dict]:
+def monthly_failures(conn: Connection, sheets: tuple = ()) -> list[dict]:
     """Rows of ``fact_monthly`` that differ from the recomputation, or are missing/extra."""
     return _differences(
         _stored_monthly(conn),
-        expected_monthly(conn),
+        expected_monthly(conn, sheets),
         ["partner_code", "month", "module", "measure"],
         ["value", "upload_id"],
     )

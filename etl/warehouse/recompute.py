@@ -9,6 +9,8 @@ from decimal import Decimal
 
 from sqlalchemy import Connection, Engine, Integer, and_, case, cast, func, select
 
+from etl.core.activity_sheets import ActivitySheet
+from etl.core.sheet_values import decode
 from etl.warehouse import schema as s
 
 PLACES = Decimal("0.0001")  # fact_monthly.value is Numeric(16, 4)
@@ -49,9 +51,31 @@ def _cited(activity, id_col, participations):
     )
 
 
-def expected_monthly(conn: Connection) -> dict[tuple, tuple[Decimal, int]]:
+def _sheet_measures(conn: Connection, sheets: tuple[ActivitySheet, ...], add) -> None:
+    """The configured sheets' measures from their current stored rows (values decoded
+    from JSON, each measure's definition applied row by row)."""
+    by_key = {sheet.key: sheet for sheet in sheets}
+    if not by_key:
+        return
+    t = s.sheet_rows
+    stmt = current(t).add_columns(
+        t.c.partner_code, t.c.month, t.c.upload_id, func.coalesce(t.c.module, "").label("module"),
+        t.c.sheet_key, t.c.values_json,
+    ).where(t.c.sheet_key.in_(sorted(by_key)))
+    for row in conn.execute(stmt):
+        sheet = by_key[row.sheet_key]
+        values = decode(sheet, row.values_json)
+        for m in sheet.measures:
+            if m.matches(values):
+                add(row, m.key, m.fact_value(values))
+
+
+def expected_monthly(
+    conn: Connection, sheets: tuple[ActivitySheet, ...] = ()
+) -> dict[tuple, tuple[Decimal, int]]:
     """(partner, month, module, measure) -> (value, upload id), recomputed from the current
-    fact rows the way :func:`etl.intake.facts.monthly_measures` defines the measures."""
+    fact rows the way :func:`etl.intake.facts.monthly_measures` defines the measures (with
+    the measures of the configured ``sheets``)."""
     e, c, p, pe, x = s.events, s.coachings, s.participations, s.personnel, s.expenditure
     out: dict[tuple, list] = {}
 
@@ -86,6 +110,7 @@ def expected_monthly(conn: Connection) -> dict[tuple, tuple[Decimal, int]]:
     for row in _grouped(conn, x, func.sum(x.c.amount_cents), keys=[x.c.cost_category]):
         add(row, "expenditure_cents", row[5])
         add(row, f"{row[4].lower()}_cents", row[5])
+    _sheet_measures(conn, sheets, add)
     return {k: (v.quantize(PLACES), u) for k, (v, u) in out.items()}
 
 

@@ -9,10 +9,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from etl.core.activity_sheets import ActivitySheet
 from etl.core.config import NetworkConfig
 from etl.core.errors import Issue
 from etl.core.normalise import header_key
-from etl.intake.contract import coachings, events, expenditure, meta, participants, personnel
+from etl.intake.contract import (
+    coachings,
+    configured,
+    events,
+    expenditure,
+    meta,
+    participants,
+    personnel,
+)
 from etl.intake.contract.context import Context
 from etl.intake.contract.engine import ParsedSheet, parse_sheet
 from etl.intake.reader import RawSheet, RawWorkbook
@@ -44,14 +53,18 @@ class Report:
     sheets: dict[str, ParsedSheet] = field(default_factory=dict)
     errors: list[Issue] = field(default_factory=list)
     notices: list[Issue] = field(default_factory=list)
+    # the network's configured activity sheets (their rows are in ``sheets`` by sheet name)
+    configured: tuple[ActivitySheet, ...] = ()
 
     def rows(self, sheet: str) -> list[dict]:
         parsed = self.sheets.get(sheet)
         return parsed.rows if parsed else []
 
     def sort_issues(self) -> None:
+        order_of = SHEET_ORDER + [c.sheet for c in self.configured]
+
         def key(issue: Issue):
-            order = SHEET_ORDER.index(issue.sheet) if issue.sheet in SHEET_ORDER else -1
+            order = order_of.index(issue.sheet) if issue.sheet in order_of else -1
             return (order, issue.row or 0, issue.column or "", issue.message)
 
         self.errors.sort(key=key)
@@ -59,8 +72,10 @@ class Report:
 
 
 def _sheets_present(raw: RawWorkbook, report: Report) -> dict[str, RawSheet]:
-    """The contract's sheets found in the workbook; errors for missing, notices for extra ones."""
-    wanted = {header_key(name): name for name in SHEET_ORDER}
+    """The contract's sheets found in the workbook (the configured ones too); errors for
+    missing, notices for extra ones."""
+    names = SHEET_ORDER + [c.sheet for c in report.configured]
+    wanted = {header_key(name): name for name in names}
     found: dict[str, RawSheet] = {}
     for sheet in raw.sheets:
         name = wanted.get(header_key(sheet.name))
@@ -72,7 +87,7 @@ def _sheets_present(raw: RawWorkbook, report: Report) -> dict[str, RawSheet]:
             )
         elif name not in found:
             found[name] = sheet
-    for name in SHEET_ORDER:
+    for name in names:
         if name not in found:
             report.errors.append(
                 Issue(
@@ -107,9 +122,16 @@ def _data_sheet(module, sheet: RawSheet, ctx: Context, report: Report) -> Parsed
     return parsed
 
 
+def _configured_sheet(sheet: ActivitySheet, raw: RawSheet, ctx: Context, report: Report) -> None:
+    parsed = parse_sheet(configured.spec(sheet, ctx), raw)
+    report.errors += parsed.errors + configured.check(sheet, parsed, ctx)
+    report.notices += parsed.notices
+    report.sheets[sheet.sheet] = parsed
+
+
 def validate_workbook(raw: RawWorkbook, config: NetworkConfig, *, today: date) -> Report:
     """Parse and check one workbook against the contract (no warehouse needed)."""
-    report = Report()
+    report = Report(configured=config.activity_sheets)
     found = _sheets_present(raw, report)
     if meta.SHEET in found:
         head = meta.read_meta(found[meta.SHEET], config, today)
@@ -121,6 +143,9 @@ def validate_workbook(raw: RawWorkbook, config: NetworkConfig, *, today: date) -
     for module in DATA_SHEETS:
         if module.SHEET in found:
             _data_sheet(module, found[module.SHEET], ctx, report)
+    for sheet in report.configured:
+        if sheet.sheet in found:
+            _configured_sheet(sheet, found[sheet.sheet], ctx, report)
     _check_rows(report, ctx)
     report.sort_issues()
     return report

@@ -33,6 +33,7 @@ class Col:
 
     ``stored_as`` is the warehouse column the value is written to; a text longer than that
     column's length is an error at the cell (the schema is the one source of the limit).
+    ``length``: the limit of a text stored without a column of its own (configured sheets).
     """
 
     name: str
@@ -41,6 +42,7 @@ class Col:
     header_required: bool = True
     aliases: tuple[str, ...] = ()
     stored_as: Column | None = None
+    length: int | None = None
 
     def header_keys(self) -> set[str]:
         return {header_key(self.name), *(header_key(a) for a in self.aliases)}
@@ -48,6 +50,8 @@ class Col:
     @property
     def max_length(self) -> int | None:
         """Most characters the warehouse column holds (None: no limit)."""
+        if self.length is not None:
+            return self.length
         return None if self.stored_as is None else getattr(self.stored_as.type, "length", None)
 
 

@@ -17,6 +17,7 @@ a rule before anything is stored.
 | Personal / Umfang | ``Monat``: > 0 and ≤ 1; ``Stunden``: > 0 and ≤ 744 (hours in a month) |
 | Personal / Leistungsgruppe | a pay group of the rate table in force |
 | Personal (whole sheet) | personnel costs ≤ 100.000.000,00 € per report |
+| configured sheet / integer, money | the column's ``min``/``max``, within ±1.000.000 and ±10.000.000,00 € |
 """
 
 from __future__ import annotations
@@ -68,3 +69,9 @@ def running_total(
         if total > limit:
             return [Issue(sheet, row["_row"], column, message)]
     return []
+
+
+# Configured activity sheets (etl.core.activity_sheets): a column's own min/max lie within
+# these, so sums of a report stay far below the warehouse's Numeric(16, 4).
+MAX_SHEET_INTEGER = 1_000_000  # |value| of an integer column (INTEGER_MAX there)
+MAX_SHEET_MONEY_CENTS = 1_000_000_000  # |value| of a money column: 10.000.000,00 € (MONEY_MAX)

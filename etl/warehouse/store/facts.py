@@ -1,5 +1,6 @@
-"""Fact rows (events, coachings, participations, personnel, expenditure): inserted per
-upload, read back per upload (diffs) and per partner outside one month (cross-month checks)."""
+"""Fact rows (events, coachings, participations, personnel, expenditure, the rows of
+configured sheets): inserted per upload, read back per upload (diffs) and per partner outside
+one month (cross-month checks)."""
 
 from __future__ import annotations
 
@@ -93,3 +94,13 @@ def other_hours(conn: Connection, *, partner: str, month: date) -> Iterable[Row]
         .subquery()
     )
     return conn.execute(select(pers.c.staff_code, pers.c.month, pers.c.quantity))
+
+
+def other_sheet_rows(conn: Connection, *, partner: str, month: date) -> Iterable[Row]:
+    """One row per current row of a configured sheet of ``partner`` outside ``month``: sheet
+    key, record id, month, date, values JSON."""
+    r = s.sheet_rows
+    return conn.execute(
+        _current(r, partner, month, r.c.sheet_key, r.c.record_id, r.c.month, r.c.activity_date,
+                 r.c.values_json)
+    )
