@@ -60,7 +60,7 @@ LOADERS: dict[str, Callable[[Engine], pd.DataFrame]] = {
     "expenditure": queries.expenditure_rows,
     # the configured activity sheets' measures (partner x month x module x measure); only
     # read when the network configures sheets ([[activity_sheets]])
-    "sheet_measures": lambda engine: queries.sheet_measures(engine, get_config()),
+    "sheet_measures": lambda engine: queries.sheet_measures(engine, config()),
 }
 # Frames that change with every received file; all others only when figures were loaded.
 EVERY_FILE = frozenset({"uploads"})
@@ -244,7 +244,7 @@ def record_page(dataset: str, narrowing: dict, *, start: int, end: int, sort=Non
 
 @cache.memoize()
 def _sheet_rows(url: str, stamp: str, sheet_key: str) -> pd.DataFrame:
-    return queries.sheet_rows(db.get_engine(url), sheet_key)
+    return queries.sheet_rows(db.get_engine(url), sheet_key, config=config())
 
 
 def sheet_rows(sheet_key: str) -> pd.DataFrame:

@@ -116,8 +116,7 @@ def sheet_view(
     expected = activity.expected_by(targets, config, as_of, ["partner_code"], measures)
     actual = wide(rows, ["partner_code"], measures)
     kpis = {
-        m: _kpi(m, int(actual[m].sum()) if len(actual) else 0, targets, expected)
-        for m in measures
+        m: _kpi(m, int(actual[m].sum()) if len(actual) else 0, targets, expected) for m in measures
     }
     attain = activity.partner_attainment(actual, expected, tuple(measures))
     return SheetView(sheet.key, kpis, monthly(rows, measures), attain)

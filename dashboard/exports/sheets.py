@@ -29,14 +29,23 @@ def actual_and_target(rows, sheet, config: NetworkConfig, f: flt.Filters) -> Tab
     both = targets.merge(actual, on=keys, how="outer", suffixes=("_target", ""))
     both = both.fillna(0).sort_values(keys)
     out = [
-        [r["partner_code"], r["module"] or "–", int(r["year"]),
-         *[int(r[m]) for m in measures], *[int(r[f"{m}_target"]) for m in measures]]
+        [
+            r["partner_code"],
+            r["module"] or "–",
+            int(r["year"]),
+            *[int(r[m]) for m in measures],
+            *[int(r[f"{m}_target"]) for m in measures],
+        ]
         for r in both.to_dict("records")
     ]
     cols = [Column("Partner"), Column("Modul"), Column("Jahr", "id")]
     cols += _measure_columns(sheet) + _measure_columns(sheet, "Ziel ")
-    return Table(f"{sheet.label} Ist und Ziel", cols, out,
-                 note="Beträge in Euro; Ziele je Partner, Modul und Jahr aus der Konfiguration.")
+    return Table(
+        f"{sheet.label} Ist und Ziel",
+        cols,
+        out,
+        note="Beträge in Euro; Ziele je Partner, Modul und Jahr aus der Konfiguration.",
+    )
 
 
 def monthly(rows, sheet) -> Table:

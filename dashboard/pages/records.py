@@ -15,9 +15,9 @@ from dashboard import data, drill, fmt
 from dashboard import filters as flt
 from dashboard.calc import periods
 from dashboard.calc import records as rec
+from dashboard.figures.sheets import shown
 from dashboard.labels import UPLOAD_STATUS_LABELS
 from dashboard.views import components as ui
-from dashboard.figures.sheets import shown
 from dashboard.views import grids, sheet_grid
 
 dash.register_page(

@@ -9,11 +9,25 @@ from decimal import Decimal
 
 import pandas as pd
 
-from dashboard.views.grids import PARTNER_COLUMN, date_col, json_rows, money_col, month_col
-from dashboard.views.grids import number_col, text_col
+from dashboard.views.grids import (
+    PARTNER_COLUMN,
+    date_col,
+    json_rows,
+    money_col,
+    month_col,
+    number_col,
+    text_col,
+)
 
-WIDTH = {"id": 170, "date": 130, "integer": 130, "money": 150, "choice": 150, "module": 170,
-         "plz": 100}
+WIDTH = {
+    "id": 170,
+    "date": 130,
+    "integer": 130,
+    "money": 150,
+    "choice": 150,
+    "module": 170,
+    "plz": 100,
+}
 
 
 def field(index: int) -> str:

@@ -70,13 +70,20 @@ def partner_table(view: SheetView, sheet, rules) -> html.Div:
     codes = list(dict.fromkeys(view.partners["partner_code"]))
     head = html.Thead(html.Tr([html.Th("Partner"), *[html.Th(m.label) for m in sheet.measures]]))
     rows = [
-        html.Tr([html.Td(code, className="text-nowrap"), *[_cell(cells.get((code, m.key)), m.unit, rules)
-                                  for m in sheet.measures]])
+        html.Tr(
+            [
+                html.Td(code, className="text-nowrap"),
+                *[_cell(cells.get((code, m.key)), m.unit, rules) for m in sheet.measures],
+            ]
+        )
         for code in codes
     ]
     return html.Div(
-        html.Table([head, html.Tbody(rows)], className="table attain-table mb-0",
-                   id=f"sheet-partners-{sheet.key}"),
+        html.Table(
+            [head, html.Tbody(rows)],
+            className="table attain-table mb-0",
+            id=f"sheet-partners-{sheet.key}",
+        ),
         className="table-responsive",
     )
 
@@ -87,8 +94,10 @@ def sheet_section(view: SheetView, sheet, config, f: flt.Filters, elapsed) -> ht
     trend = figs.trend(view.monthly, measures, sheet_label=sheet.sheet, plain=True)
     cards = [measure_card(sheet, m, view.kpis[m.key], config, f, elapsed) for m in sheet.measures]
     link = html.Div(
-        dcc.Link(f"Alle Zeilen des Blatts {sheet.sheet} auf der Seite Daten",
-                 href=drill.records_href(f, drill.sheet_dataset(sheet.key))),
+        dcc.Link(
+            f"Alle Zeilen des Blatts {sheet.sheet} auf der Seite Daten",
+            href=drill.records_href(f, drill.sheet_dataset(sheet.key)),
+        ),
         className="mt-2",
     )
     return html.Div(
@@ -123,6 +132,7 @@ def target_cards(view: SheetView, sheet, config, f: flt.Filters, elapsed) -> lis
     ]
     if not cards:
         return []
-    head = dbc.Col(html.H2(sheet.label, className="h5 mb-0 mt-1"), xs=12,
-                   id=f"overview-sheet-{sheet.key}")
+    head = dbc.Col(
+        html.H2(sheet.label, className="h5 mb-0 mt-1"), xs=12, id=f"overview-sheet-{sheet.key}"
+    )
     return [head, *cards]
