@@ -69,6 +69,8 @@ def trend(
             "side": "right",
             "rangemode": "tozero",
             "showgrid": False,
+            "tickmode": "auto",  # round amounts, not the left axis' grid
+            "nticks": 6,
             "tickformat": ",.0f",
             "ticksuffix": " €",
             "automargin": True,

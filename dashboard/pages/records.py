@@ -236,7 +236,8 @@ def summary(dataset: str, t: dict, sheet=None) -> list:
                 html.Span(value, className="fw-bold", **{"data-total": key}),
                 *([" ", ui.info(SUMMARY_FIGURES[key])] if key in SUMMARY_FIGURES else []),
             ],
-            className="me-4",
+            # a configured sheet's long measure names: each total wraps in its own box
+            className="me-4" + (" d-inline-block" if sheet is not None else ""),
         )
         for key, label, value in summary_parts(dataset, t, sheet)
     ]

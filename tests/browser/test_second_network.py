@@ -6,12 +6,20 @@ source names, the months each partner must report. One server, one browser."""
 
 from __future__ import annotations
 
+import json
+import os
 import subprocess
 import sys
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
+from etl.core.config import load_config
+from etl.core.money import format_eur
 from etl.core.settings import REPO_ROOT
+from etl.core.stand import default_stand
 from tests.browser.conftest import App, _env, _free_port, _wait_until_up
 
 pytestmark = pytest.mark.browser
@@ -28,12 +36,15 @@ STEERING_PAGES = [
     ("/kennzahlen", "Kennzahlen"),
 ]
 CUT = "els => els.filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)"
+DATA_DIRS: list = []  # the server's data folder
+SHOTS = Path(os.environ.get("SCREENSHOT_DIR", "/tmp")) / "second-network"
 
 
 @pytest.fixture(scope="module")
 def server(browser, tmp_path_factory):
     """``python app.py`` on an empty data folder with the second network (demo seeded)."""
     data = tmp_path_factory.mktemp("weserleine")
+    DATA_DIRS[:] = [data]  # for `python -m etl report` on the same warehouse
     port = _free_port()
     log = (data / "app.log").open("w")
     env = _env(data, PORT=str(port), HOST="127.0.0.1", NETWORK_CONFIG=str(CONFIG))
@@ -132,3 +143,75 @@ def test_funding_names_unfunded_chambers_and_uncut_grid_columns(login):
         cells = app.page.locator(f"#records-grid .ag-cell[col-id={col}]")
         assert cells.count() > 0
         assert cells.evaluate_all(CUT) == [], col
+
+
+# --- the configured voucher sheet (Beratungsgutscheine) -----------------------------------
+
+
+def _report() -> dict:
+    """``python -m etl report --json`` at the default Stand on the server's warehouse."""
+    stand = default_stand(load_config(CONFIG), date.today())
+    out = subprocess.run(
+        [sys.executable, "-m", "etl", "report", "--json", "--stand", f"{stand:%Y-%m}"],
+        cwd=REPO_ROOT, env=_env(DATA_DIRS[0], NETWORK_CONFIG=str(CONFIG)), check=True,
+        capture_output=True, text=True, timeout=300)
+    return json.loads(out.stdout)
+
+
+def _de(value, unit: str) -> str:
+    """A report value as the cards show it: euros (text with two decimals) as 1.234,56 €."""
+    if unit == "eur":
+        return format_eur(int(Decimal(str(value)) * 100))
+    return f"{int(value):,}".replace(",", ".")
+
+
+def _sums(sheet: dict, key: str, partner: str | None = None) -> tuple[Decimal, Decimal]:
+    rows = [r for r in sheet["rows"] if partner in (None, r["partner"])]
+    return (sum(Decimal(str(r[key])) for r in rows),
+            sum(Decimal(str(r["targets"].get(key, 0))) for r in rows))
+
+
+def test_voucher_section_shows_the_figures_of_the_report(login):
+    sheet = _report()["activity_sheets"][0]
+    app = login("steuerung")
+    _visit(app, "/aktivitaeten", "Aktivitäten")
+    app.wait_text("#sheet-kpi-voucher_value-value")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for m in sheet["measures"]:
+        actual, target = _sums(sheet, m["key"])
+        assert actual > 0, m["key"]
+        assert app.text(f"#sheet-kpi-{m['key']}-value") == _de(actual, m["unit"])
+        assert f"Ziel {_de(target, m['unit'])}" in app.text(f"#sheet-kpi-{m['key']}")
+    table = "#sheet-partners-vouchers tr:has(td:text-is('{}')) td"
+    for code in ("HANNOVER-IMP", "HILDESHEIM", "NIENBURG"):
+        cells = app.page.locator(table.format(code)).all_text_contents()[1:]
+        for m, cell in zip(sheet["measures"], cells, strict=True):
+            actual, target = _sums(sheet, m["key"], code)
+            shown = _de(actual, m["unit"])
+            assert cell == shown or f"({shown} von " in cell, (code, m["key"], cell)
+    assert app.page.locator("#activities-sheet-vouchers .kpi-card *").evaluate_all(CUT) == []
+    app.page.screenshot(path=str(SHOTS / "aktivitaeten-1440.png"), full_page=True)
+    _visit(app, "/", "Übersicht")
+    actual, _target = _sums(sheet, "vouchers_issued")
+    assert app.wait_text("#sheet-kpi-vouchers_issued-value") == _de(actual, "count")
+    phone = login("steuerung", width=390)
+    _visit(phone, "/aktivitaeten", "Aktivitäten")
+    phone.wait_text("#sheet-kpi-voucher_value-value")
+    assert phone.page.evaluate("document.documentElement.scrollWidth") <= 390
+    phone.page.screenshot(path=str(SHOTS / "aktivitaeten-390.png"), full_page=True)
+
+
+def test_daten_offers_the_voucher_rows(login):
+    for width in (1440, 390):
+        app = login("steuerung", width=width)
+        _visit(app, "/daten?tabelle=blatt-vouchers", "Daten")
+        first = ("#records-grid .ag-center-cols-container .ag-row[row-index='0']"
+                 ":not(.ag-row-loading)")
+        app.page.wait_for_selector(first)
+        assert "Beratungsgutscheine ·" in app.wait_text("#records-lead")
+        headers = app.page.locator("#records-grid .ag-header-cell-text").all_text_contents()
+        assert {"Gutschein-Nr.", "Vorgang", "Wert"} <= set(headers)
+        assert int(app.text("[data-total=rows]")) > 0
+        assert app.text("[data-total=voucher_value]").endswith(" €")
+        assert app.page.evaluate("document.documentElement.scrollWidth") <= width
+        app.page.screenshot(path=str(SHOTS / f"daten-vouchers-{width}.png"), full_page=True)
