@@ -104,7 +104,7 @@ def _dropped_issues(sheet: ActivitySheet, report: Report, other: list[SheetRow])
             "Bitte sie wieder aufnehmen.",
         )
         for r in later
-        if not _has_predecessor(sheet, r, own + [o for o in other if o.month < r.month])
+        if not _has_predecessor(sheet, r, own + [o for o in other if o.month <= r.month])
     ]
 
 

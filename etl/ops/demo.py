@@ -24,7 +24,7 @@ from datetime import date, datetime, timedelta
 from etl.core.config import NetworkConfig
 from etl.core.duty import is_member, report_dues
 from etl.documents.workbook import DATA_SHEETS, report_bytes, report_file_name
-from etl.ops import demo_v2
+from etl.ops import demo_sheets, demo_v2
 from etl.ops.demo_data import USERS, WRITES_FULL_NAME
 from etl.ops.demo_report import ReportGenerator, Sheets
 
@@ -181,6 +181,7 @@ class _Uploads:
             sheets=sheets,
             omit_sheets=omit,
             timestamp=saved,
+            activity_sheets=self.cfg.activity_sheets,
         )
 
     def files(self, code: str, month: date, sheets: Sheets, story: str | None) -> list[DemoUpload]:
@@ -229,6 +230,7 @@ def build_demo(config: NetworkConfig, *, until: date, seed: int = 42) -> list[De
     }
     for (code, month), sheets in reports.items():
         demo_v2.fill(code, month, sheets)
+    demo_sheets.fill(config, reports, seed)
     stories = _plan_stories(rng, reports, months)
     files = _Uploads(config, rng, late)
     uploads = [
