@@ -6,14 +6,14 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
+from dashboard import drill, planning
 from dashboard import filters as flt
-from dashboard import planning
 from dashboard.calc import records as rec
 from dashboard.exports import PageExport
 from dashboard.exports.money import payment_data, payment_tables
 from dashboard.exports.source import Source
 from dashboard.labels import CATEGORY_LABELS, UPLOAD_STATUS_LABELS
-from dashboard.views import grids
+from dashboard.views import grids, sheet_grid
 from dashboard.views.audit_text import ACTIONS, describe
 from etl.documents.book import Column, Table
 from etl.warehouse import queries
@@ -93,7 +93,19 @@ def exact_rows(dataset: str, frame) -> list[dict]:
     return rows
 
 
+def sheet_records(src: Source, sheet, query: dict, f: flt.Filters) -> PageExport:
+    """A configured activity sheet's rows as the Daten grid shows them (filters, month)."""
+    rows = src.visible(queries.sheet_rows(src.engine, sheet.key, config=src.config))
+    frame = rec.sheet_records(rows, f, rec.narrowing(query))
+    table = grid_table(sheet.label, sheet_grid.columns(sheet), sheet_grid.rows(sheet, frame))
+    month = [("Monat", query["monat"])] if query.get("monat") else []
+    return PageExport([table], [("Datensatz", sheet.label), *month])
+
+
 def records(src: Source, query: dict, f: flt.Filters) -> PageExport:
+    sheet = drill.sheet_of(query.get("tabelle") or "", src.config)
+    if sheet is not None:
+        return sheet_records(src, sheet, query, f)
     dataset = query.get("tabelle") if query.get("tabelle") in SOURCES else rec.DEFAULT
     frames = dict(zip(SOURCES[dataset], src.frames(*SOURCES[dataset]), strict=True))
     narrow = rec.narrowing(query)

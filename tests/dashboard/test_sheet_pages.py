@@ -106,3 +106,21 @@ def test_first_network_shows_nothing_new(warehouse, monkeypatch):  # noqa: F811
     assert len(cards) == 4 and find(cards, "overview-sheet-vouchers") is None
     groups = [c.children[0].children[0].children for c in definitions.update("/")[1]]
     assert groups == ["Aktivitäten", "Finanzen", "Meldestand", "Zeit", "EU-Indikatoren"]
+
+
+def test_daten_export_and_csv_hold_the_sheet_rows(vouchers, dash_app):
+    from dashboard.exports import lists
+
+    export = lists.records(web_source(), {"tabelle": "blatt-vouchers"}, flt.Filters())
+    (table,) = export.tables
+    assert table.sheet == "Beratungsgutscheine"
+    assert [c.header for c in table.columns][:4] == ["Partner", "Berichtsmonat",
+                                                      "Gutschein-Nr.", "Vorgang"]
+    wert = [c.header for c in table.columns].index("Wert")
+    assert table.columns[wert].kind == "money"
+    assert sorted(r[wert] for r in table.rows) == [100000, 240050, 250000]
+    with dash_app.server.test_request_context("/download/daten?tabelle=blatt-vouchers"):
+        from dashboard.downloads import records_csv
+
+        body = "".join(records_csv().response)
+    assert '"Gutschein-Nr."' in body and '"2.400,50 €"' in body
