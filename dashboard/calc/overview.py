@@ -162,10 +162,13 @@ def overview(
     config: NetworkConfig,
     f: flt.Filters,
     today: date,
+    sheet_behind: pd.DataFrame | None = None,
 ) -> Overview:
     """Everything the overview shows for the filters ``f`` at their Stand (frames from
     activity.activity_months, finance.money_months, company reach and uploads); months after
-    the Stand are vorläufig and count nowhere. ``today`` judges the reports' punctuality."""
+    the Stand are vorläufig and count nowhere. ``today`` judges the reports' punctuality.
+    ``sheet_behind``: partners behind in configured sheets' measures (calc.sheets.behind),
+    listed with the others."""
     as_of = f.as_of(config, today)
     activity_months = periods.settled(activity_months, as_of)
     money_months = periods.settled(money_months, as_of)
@@ -182,6 +185,8 @@ def overview(
     grain = flt.apply(_grain(activity_months, reach), f).reset_index(drop=True)
     attain = partner_attainment(months, reach_f, config, f, as_of, grain)
     behind = activity.behind(attain, config.rules.deviation_warn)
+    if sheet_behind is not None and len(sheet_behind):
+        behind = pd.concat([behind, sheet_behind], ignore_index=True)
     _n, n_sme, share = sizes.sme_share(reach_f)
     whole = whole_eligible = None
     if f.is_active:

@@ -130,3 +130,17 @@ def _kpi(measure: str, value: int, targets: pd.DataFrame, expected: pd.DataFrame
 def has_target(config: NetworkConfig, measure: str) -> bool:
     """Whether any partner has a target for the configured ``measure``."""
     return any(k[3] == measure and v for k, v in config.targets.items())
+
+
+def views(facts: pd.DataFrame, config: NetworkConfig, f: flt.Filters, as_of: date) -> list:
+    """(sheet, :class:`SheetView`) of every configured sheet (none without sheets)."""
+    return [(s, sheet_view(facts, s, config, f, as_of)) for s in config.activity_sheets]
+
+
+def behind(shown: list, config: NetworkConfig) -> pd.DataFrame | None:
+    """Partner x configured measure rows more than the warn tolerance behind expectation
+    (calc.activity.behind) of the sheets ``shown`` (:func:`views`); None without sheets."""
+    if not shown:
+        return None
+    tolerance = config.rules.deviation_warn
+    return pd.concat([activity.behind(v.partners, tolerance) for _s, v in shown], ignore_index=True)

@@ -14,6 +14,7 @@ from dashboard import filters as flt
 from dashboard.calc import activity, periods
 from dashboard.calc import overview as ov
 from dashboard.calc import reporting as rp
+from dashboard.calc import sheets as sheet_calc
 from dashboard.calc import sizes as size_calc
 from dashboard.exports import PageExport
 from dashboard.exports import sheets as sheet_exports
@@ -48,10 +49,12 @@ def overview(src: Source, _query: dict, f: flt.Filters) -> PageExport:
     """The Übersicht as tables: KPIs, budget, attention list, attainment per partner."""
     config = src.plan_config(None)
     frames = src.frames("activity_months", "money_months", "reach", "uploads")
-    m = ov.overview(*frames, config, f, src.today)
+    sheets = sheet_exports.views(src, config, f)  # configured sheets, if any
+    m = ov.overview(*frames, config, f, src.today, sheet_calc.behind(sheets, config))
+    tables = [_kpi_table(m, _whole_label(src)), _budget_table(m), _attention_table(m)]
+    tables += [_attain_table(m), *sheet_exports.kpi_tables(sheets)]
     return PageExport(
-        [_kpi_table(m, _whole_label(src)), _budget_table(m), _attention_table(m), _attain_table(m)],
-        [("Berichtsstand", f"{m.as_of:%m/%Y}"), ("Planstand", plan_label(src, None))],
+        tables, [("Berichtsstand", f"{m.as_of:%m/%Y}"), ("Planstand", plan_label(src, None))]
     )
 
 

@@ -6,6 +6,8 @@ without configured sheets."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
+from fractions import Fraction
 
 from dashboard import filters as flt
 from dashboard.calc import sheets as calc
@@ -68,3 +70,50 @@ def sheet_tables(facts, config: NetworkConfig, f: flt.Filters, as_of: date) -> l
         rows = calc.in_view(mine, f, as_of, {m.key: m.unit for m in sheet.measures})
         tables += [actual_and_target(rows, sheet, config, f), monthly(rows, sheet)]
     return tables
+
+
+def views(src, config: NetworkConfig, f: flt.Filters) -> list:
+    """(sheet, calc.sheets.SheetView) of every configured sheet, as on the Übersicht."""
+    if not config.activity_sheets:
+        return []
+    (facts,) = src.frames("sheet_measures")
+    return calc.views(facts, config, f, f.as_of(src.config, src.today))
+
+
+def _number(value, unit: str):
+    """Cents as exact euros (an expectation rounded to the cent), counts as they are (a
+    Fraction is written as a number)."""
+    return Decimal(round(Fraction(value))) / 100 if unit == "eur" else value
+
+
+def kpi_tables(shown: list) -> list[Table]:
+    """One table per configured sheet: each measure against its target, as the cards."""
+    cols = [
+        Column("Kennzahl"),
+        Column("Einheit"),
+        Column("Ist", "decimal"),
+        Column("Ziel", "decimal"),
+        Column("zeitanteilig erwartet", "decimal"),
+        Column("Zielerreichung", "pct"),
+        Column("gegen Erwartung", "pct"),
+    ]
+    tables = []
+    for sheet, view in shown:
+        rows = []
+        for m in sheet.measures:
+            k = view.kpis[m.key]
+            rows.append(
+                [
+                    m.label,
+                    "Euro" if m.unit == "eur" else "Anzahl",
+                    *[_number(v, m.unit) for v in (k.value, k.target, k.expected)],
+                    _share(k.attainment),
+                    _share(k.on_track),
+                ]
+            )
+        tables.append(Table(f"{sheet.label} Kennzahlen", cols, rows))
+    return tables
+
+
+def _share(value):
+    return None if value is None else float(value)

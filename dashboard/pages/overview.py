@@ -87,10 +87,13 @@ def update(search):
     f = flt.from_search(search, config)
     activity_months, reach, uploads = data.frames("activity_months", "reach_coded", "uploads")
     money = data.accepted_money_months()  # as on Finanzen: after the funding body's cuts
-    model = ov.overview(activity_months, money, reach, uploads, config, f, data.today())
+    sheets = sheet_views_of(config, f)  # configured sheets ([[activity_sheets]]), if any
+    model = ov.overview(activity_months, money, reach, uploads, config, f, data.today(),
+                        sheet_calc.behind(sheets, config))
     return (
         lead(model, config, f),
-        [activity_card(model, k, f) for k in model.kpis.values()] + sheet_cards(model, config, f),
+        [activity_card(model, k, f) for k in model.kpis.values()]
+        + sheet_cards(sheets, model, config, f),
         budget_card(model, f),
         attention_list(model.items, f),
         partner_table(model, f, config.rules),
@@ -192,18 +195,21 @@ def companies_lines(model: ov.Overview, kpi: ov.Kpi, f: flt.Filters) -> list:
     ]
 
 
-def sheet_cards(model: ov.Overview, config, f: flt.Filters) -> list:
-    """Cards of the configured sheets' measures that have targets (none without
-    [[activity_sheets]]), at the same Stand and filters as the cards before them."""
+def sheet_views_of(config, f: flt.Filters) -> list:
+    """The configured sheets under the filters at their Stand (none without sheets)."""
     if not config.activity_sheets:
         return []
-    facts = data.frame("sheet_measures")
+    as_of = f.as_of(config, data.today())
+    return sheet_calc.views(data.frame("sheet_measures"), config, f, as_of)
+
+
+def sheet_cards(sheets: list, model: ov.Overview, config, f: flt.Filters) -> list:
+    """Cards of the configured sheets' measures that have targets, in a row of their own
+    per sheet, at the same Stand and filters as the cards before them."""
     return [
         card
-        for s in config.activity_sheets
-        for card in sheet_views.target_cards(
-            sheet_calc.sheet_view(facts, s, config, f, model.as_of), s, config, f, model.elapsed
-        )
+        for s, view in sheets
+        for card in sheet_views.target_cards(view, s, config, f, model.elapsed)
     ]
 
 

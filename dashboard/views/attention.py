@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
-from dashboard import fmt
+from dashboard import data, fmt
 from dashboard.calc.attention import Item
 from dashboard.labels import ATTAINMENT_LABELS, CATEGORY_LABELS
+from etl.core import figures
 
 NAMES_SHOWN = 8  # partner codes named in a grouped item; more are left as " …"
 
 
+def _label(measure: str) -> str:
+    """A measure's name: a built-in one's, else a configured sheet's measure's."""
+    if measure in ATTAINMENT_LABELS:
+        return ATTAINMENT_LABELS[measure]
+    return figures.configured_name(measure, data.config())
+
+
 def _behind(item: Item) -> str:
-    parts = ", ".join(f"{ATTAINMENT_LABELS[m]} {fmt.de_pct(a)}" for m, a in item.measures)
+    parts = ", ".join(f"{_label(m)} {fmt.de_pct(a)}" for m, a in item.measures)
     return f"{item.partner} liegt hinter dem zeitanteiligen Ziel: {parts}"
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
@@ -124,3 +125,15 @@ def test_daten_export_and_csv_hold_the_sheet_rows(vouchers, dash_app):
 
         body = "".join(records_csv().response)
     assert '"Gutschein-Nr."' in body and '"2.400,50 €"' in body
+
+
+def test_overview_lists_partners_behind_in_vouchers_and_exports_the_cards(vouchers):
+    # DO: 2 of 12 vouchers issued in 2025, 5/12 of the year expected by May: behind
+    export = analysis.overview(web_source(), {}, flt.Filters())
+    table = next(t for t in export.tables if t.sheet == "Beratungsgutscheine Kennzahlen")
+    assert [r[:4] for r in table.rows] == [
+        ["Ausgegeben", "Anzahl", 2, 12], ["Eingelöst", "Anzahl", 1, 0],
+        ["Wert", "Euro", Decimal("2400.50"), Decimal("30000")]]
+    attention = next(t for t in export.tables if t.sheet == "Aufmerksamkeit")
+    (do,) = [r[1] for r in attention.rows if r[1].startswith("DO liegt hinter")]
+    assert do.endswith(", Ausgegeben 40 %, Wert 19 %")  # after the built-in ones, one item
