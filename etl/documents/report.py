@@ -13,6 +13,7 @@ from etl.core import stand as berichtsstand
 from etl.core.config import NetworkConfig
 from etl.core.labels import ELIGIBLE_HEADERS, eligible_headers
 from etl.core.money import eur, format_eur, partner_years, rules_summary
+from etl.documents import report_sheets
 from etl.documents.indicators import indicator_report
 from etl.documents.report_grant import accepted, grant_caps, renamed
 from etl.warehouse import queries
@@ -247,6 +248,8 @@ def build_report(
         "accepted": accepted(engine, money, config),
         **({"grant_caps": caps} if caps else {}),
     }
+    if config.activity_sheets:  # only for a network that configures any (a new key)
+        rep["activity_sheets"] = report_sheets.activity_sheets(engine, config, stand)
     if stand is not None:
         rep["stand"] = f"{stand:%Y-%m}"
         rep["provisional"] = provisional(engine, stand)
@@ -361,5 +364,6 @@ def render_text(rep: dict, config: NetworkConfig | None = None) -> str:
             _totals_line(rep),
             f"{figures.name('unique_companies')}: {_de_int(rep['unique_companies'])}",
             _sme_line(rep["sme"]),
+            *report_sheets.sections(rep, _table),
         ]
     )

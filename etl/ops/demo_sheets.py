@@ -37,7 +37,8 @@ def _value(col: Column, rng: random.Random, index: int) -> object:
         low, high = col.low, min(col.high, col.low + 10 if col.type == "integer" else col.high)
         if col.type == "integer":
             return rng.randint(int(low), int(high))
-        steps = [Decimal(v) for v in range(500, int(high) + 1, 500) if Decimal(v) >= low]
+        # modest amounts: multiples of 500 € up to a quarter of the column's maximum
+        steps = [Decimal(v) for v in range(500, int(high / 4) + 1, 500) if Decimal(v) >= low]
         return rng.choice(steps) if steps else low
     if col.type in ("text", "id"):
         return TEXTS[index % len(TEXTS)] if col.required or rng.random() < 0.8 else None

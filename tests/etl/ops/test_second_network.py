@@ -91,6 +91,11 @@ def test_templates_demo_ingest_report_and_check(etl, tmp_path):
                   if "B2" in str(dv.sqref)]
         assert [g.formula1 for g in groups] == ['"1,2,3,4,5"']
         assert "InnoNetz Weser-Leine" in wb["Anleitung"]["A1"].value
+        # the configured voucher sheet, with its choices as a dropdown
+        assert [c.value for c in wb["Beratungsgutscheine"][1]][:3] == [
+            "Gutschein-Nr.", "Vorgang", "Datum"]
+        lists = [dv.formula1 for dv in wb["Beratungsgutscheine"].data_validations.dataValidation]
+        assert '"Ausgabe,Einlösung"' in lists
 
     summary = etl("demo", "--until", UNTIL).stdout
     assert "4 rejected, 2 replaced" in summary, summary
@@ -98,7 +103,8 @@ def test_templates_demo_ingest_report_and_check(etl, tmp_path):
     # a month before SCHAUMBURG joined (01/2026) is refused, in German
     early = tmp_path / "Monatsbericht_SCHAUMBURG_2025-11.xlsx"
     early.write_bytes(report_bytes(partner="SCHAUMBURG", month="2025-11",
-                                   sheets=_sheets("Gründen & Wachsen", date(2025, 11, 1))))
+                                   sheets=_sheets("Gründen & Wachsen", date(2025, 11, 1)),
+                                   activity_sheets=config.activity_sheets))
     refused = json.loads(etl("ingest", str(early), "--json", ok=False).stdout)[0]
     assert refused["status"] == "rejected"
     assert [e["message"] for e in refused["errors"]] == [
@@ -108,7 +114,8 @@ def test_templates_demo_ingest_report_and_check(etl, tmp_path):
     # the chamber without reporting duty replaces a month with activities only
     extra = tmp_path / "Monatsbericht_HWK-HANNOVER_2026-10.xlsx"
     extra.write_bytes(report_bytes(partner="HWK-HANNOVER", month="2026-10",
-                                   sheets=_sheets("Fachkräfte sichern", date(2026, 10, 1))))
+                                   sheets=_sheets("Fachkräfte sichern", date(2026, 10, 1)),
+                                   activity_sheets=config.activity_sheets))
     sent = json.loads(etl("ingest", str(extra), "--json", "--received", "2026-11-20").stdout)[0]
     assert sent["status"] == "replaced", sent
 
@@ -151,3 +158,21 @@ def _assert_report(rep: dict, config) -> None:
     months = {(r["partner"], r["year"]) for r in rep["activities"] if r["events"] or r["coachings"]}
     assert ("SCHAUMBURG", 2025) not in months and ("NIENBURG", 2027) not in months
     assert ("SCHAUMBURG", 2026) in months and ("NIENBURG", 2026) in months
+    _assert_vouchers(rep)
+
+
+def _assert_vouchers(rep: dict) -> None:
+    """The configured voucher sheet's measures: issued, redeemed (never more than issued
+    up to then), their value; the targets of the innovation module."""
+    (sheet,) = rep["activity_sheets"]
+    assert sheet["key"] == "vouchers" and sheet["sheet"] == "Beratungsgutscheine"
+    assert [m["key"] for m in sheet["measures"]] == [
+        "vouchers_issued", "vouchers_redeemed", "voucher_value"]
+    rows = {(r["partner"], r["year"]): r for r in sheet["rows"]}
+    issued = sum(r["vouchers_issued"] for r in sheet["rows"])
+    redeemed = sum(r["vouchers_redeemed"] for r in sheet["rows"])
+    assert 0 < redeemed < issued
+    assert sum(Decimal(r["voucher_value"]) for r in sheet["rows"]) > 0
+    assert rows[("HANNOVER-IMP", 2026)]["targets"] == {
+        "vouchers_issued": 18, "vouchers_redeemed": 12, "voucher_value": "36000.00"}
+    assert rows[("NIENBURG", 2026)]["targets"] == {}
