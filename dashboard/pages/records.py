@@ -229,15 +229,17 @@ SUMMARY_FIGURES = {"total": "cost_records", "companies": "unique_companies"}
 
 
 def summary(dataset: str, t: dict, sheet=None) -> list:
+    # a configured sheet's long measure names: each total wraps in its own box, an amount
+    # never between its number and €
+    box, bold = (" d-inline-block", " text-nowrap") if sheet is not None else ("", "")
     return [
         html.Span(
             [
                 html.Span(f"{label}: ", className="text-muted"),
-                html.Span(value, className="fw-bold", **{"data-total": key}),
+                html.Span(value, className="fw-bold" + bold, **{"data-total": key}),
                 *([" ", ui.info(SUMMARY_FIGURES[key])] if key in SUMMARY_FIGURES else []),
             ],
-            # a configured sheet's long measure names: each total wraps in its own box
-            className="me-4" + (" d-inline-block" if sheet is not None else ""),
+            className="me-4" + box,
         )
         for key, label, value in summary_parts(dataset, t, sheet)
     ]
