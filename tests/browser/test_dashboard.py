@@ -162,6 +162,11 @@ def test_kpi_card_opens_the_rows_behind_it(app, report):
 
 def test_bar_opens_the_rows_behind_it(app, report):
     app.open("/aktivitaeten", "#activities-lead")
+    # the first network configures no activity sheets: nothing of them on the page
+    assert "activity_sheets" not in report
+    app.page.wait_for_load_state("networkidle")  # every callback of the page answered
+    assert app.page.locator("#activities-sheets").inner_html() == ""
+    assert app.page.locator("#records-dataset, .activity-sheet").count() == 0
     # first trace = first module (Informieren), first point = first partner (DO)
     click_point(app, "#activities-bars-card .trace.bars .point path")
     app.page.wait_for_url("**/daten?**")
