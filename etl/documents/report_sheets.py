@@ -7,14 +7,16 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-
-from sqlalchemy import Engine
+from typing import TYPE_CHECKING
 
 from etl.core import stand as berichtsstand
 from etl.core.activity_sheets import ActivitySheet, Measure
 from etl.core.config import NetworkConfig
 from etl.core.money import format_eur
 from etl.warehouse import queries
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 
 def _shown(measure: Measure, value: Decimal | int) -> str | int:

@@ -62,14 +62,12 @@ def _parser(col: Column, ctx: Context):
 
 def spec(sheet: ActivitySheet, ctx: Context) -> SheetSpec:
     """The engine's columns of a configured sheet (texts bounded by their length)."""
-    return SheetSpec(
-        sheet.sheet,
-        tuple(
-            Col(c.name, _parser(c, ctx), required=c.required,
-                length=c.max_length if _parser(c, ctx) is text else None)
-            for c in sheet.columns
-        ),
-    )
+    columns = []
+    for c in sheet.columns:
+        parse = _parser(c, ctx)
+        length = c.max_length if parse is text else None
+        columns.append(Col(c.name, parse, required=c.required, length=length))
+    return SheetSpec(sheet.sheet, tuple(columns))
 
 
 def _shown(col: Column, value: Decimal | int) -> str:

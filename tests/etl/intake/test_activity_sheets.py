@@ -244,3 +244,98 @@ def test_redeeming_in_the_same_month_before_the_issue_is_refused(engine, config,
     result = ingest(report(config, rows))
     assert result.status == "rejected"
     assert [(e.sheet, e.row, e.column) for e in result.errors] == [(SHEET, 2, "Vorgang")]
+
+
+# --- the marked error workbook and LibreOffice ------------------------------------------------
+
+
+def test_marked_workbook_marks_the_configured_sheets_cells(config):
+    from etl.documents.markup import CELL_FILL, ERROR_SHEET, marked_workbook
+
+    data = report(config, [voucher("G-1", "Tausch", date(2025, 3, 3), "20000")])
+    errors = [e for e in validate(config, data).errors if e.sheet == SHEET]
+    assert [(e.row, e.column) for e in errors] == [(2, "Vorgang"), (2, "Wert")]
+    wb = load_workbook(BytesIO(marked_workbook(data, "bericht.xlsx", errors)))
+    ws = wb[SHEET]
+    for cell in ("B2", "G2"):  # Vorgang, Wert
+        assert ws[cell].fill.fgColor.rgb == CELL_FILL.fgColor.rgb
+        assert ws[cell].comment is not None
+    assert wb.sheetnames[0] == ERROR_SHEET
+
+
+LO_CASES = [
+    ([voucher("G-1", "Ausgabe", date(2025, 3, 3)),
+      voucher("G-1", "Einlösung", date(2025, 3, 20), "2400.50")], []),
+    ([voucher("G-1", "Tausch", date(2025, 3, 3))], [(SHEET, 2, "Vorgang")]),
+    ([voucher("G-1", "Ausgabe", date(2025, 4, 3))], [(SHEET, 2, "Datum")]),
+    ([voucher("G-1", "Ausgabe", date(2025, 3, 3), "15000.01")], [(SHEET, 2, "Wert")]),
+    ([voucher("G-1", "Einlösung", date(2025, 3, 3))], [(SHEET, 2, "Vorgang")]),
+]
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("fmt", ["ods", "xlsx", "xls"])
+def test_libreoffice_files_give_the_same_located_errors(config, soffice, tmp_path, fmt,
+                                                         engine, ingest):
+    paths = []
+    for i, (rows, _want) in enumerate(LO_CASES):
+        paths.append(tmp_path / f"case_{i}.xlsx")
+        paths[-1].write_bytes(report(config, rows))
+    converted = soffice(paths, fmt, tmp_path / fmt)
+    for path, (_rows, want) in zip(converted[1:], LO_CASES[1:], strict=True):
+        result = ingest(path.read_bytes(), path.name)
+        assert [(e.sheet, e.row, e.column) for e in result.errors] == want, result.errors
+    first = ingest(converted[0].read_bytes(), converted[0].name)
+    assert first.status == "accepted", first.errors
+    rows = queries.sheet_rows(engine, "vouchers", config=config)
+    assert rows["Wert"].tolist() == [Decimal("2500.00"), Decimal("2400.50")]
+    assert rows["PLZ"].tolist() == ["44135", "44135"]
+
+
+def test_rebuild_from_the_archive_gives_the_same_rows_and_measures(
+    engine, config, ingest, settings, sqlite_template, tmp_path
+):
+    import shutil
+
+    from etl.ops.check import run_checks
+    from etl.ops.rebuild import rebuild_from_archive
+    from etl.warehouse import db
+
+    assert ingest(report(config, [voucher("G-1", "Ausgabe", date(2025, 3, 3))])).status \
+        == "accepted"
+    later = [voucher("G-1", "Einlösung", date(2025, 4, 8), "2000.00"),
+             voucher("G-2", "Ausgabe", date(2025, 4, 9))]
+    assert ingest(report(config, later, "2025-04")).status == "accepted"
+    shutil.copy(sqlite_template, tmp_path / "b.db")
+    target = db.make_engine(f"sqlite:///{tmp_path / 'b.db'}")
+    try:
+        assert rebuild_from_archive(target, config, settings).ok
+        for query in (lambda e: queries.sheet_measures(e, config),
+                      lambda e: queries.sheet_rows(e, "vouchers", config=config)):
+            assert query(target).to_dict("records") == query(engine).to_dict("records")
+        assert run_checks(target, config).ok
+    finally:
+        target.dispose()
+
+
+def test_report_key_and_text_respect_the_berichtsstand(engine, config, ingest):
+    from etl.documents.report import build_report, render_text
+
+    assert ingest(report(config, [voucher("G-1", "Ausgabe", date(2025, 3, 3))])).status \
+        == "accepted"
+    redeem = [voucher("G-1", "Einlösung", date(2025, 4, 8), "2000.00")]
+    assert ingest(report(config, redeem, "2025-04")).status == "accepted"
+    cfg = replace(config, targets={**config.targets, ("DO", "Coachen", 2025, "vouchers_issued"): 4})
+
+    def row(stand):
+        (sheet,) = build_report(engine, cfg, stand=stand)["activity_sheets"]
+        return next(r for r in sheet["rows"] if (r["partner"], r["year"]) == ("DO", 2025))
+
+    assert row(None) == {"partner": "DO", "year": 2025, "vouchers_issued": 1,
+                         "vouchers_redeemed": 1, "voucher_value": "2000.00",
+                         "targets": {"vouchers_issued": 4}}
+    assert row(date(2025, 3, 1))["vouchers_redeemed"] == 0  # April is after the Stand
+    text = render_text(build_report(engine, cfg))
+    assert "Beratungsgutscheine" in text and "1 (Ziel 4)" in text and "2.000,00 €" in text
+    plain = build_report(engine, replace(cfg, activity_sheets=()))
+    assert "activity_sheets" not in plain  # a network without configured sheets: no new key
