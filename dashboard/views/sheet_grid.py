@@ -19,14 +19,15 @@ from dashboard.views.grids import (
     text_col,
 )
 
+# IDs often carry the partner code ("HANNOVER-IMP-G0001"): wider than the built-in ID column
 WIDTH = {
-    "id": 170,
-    "date": 130,
+    "id": 210,
+    "date": 125,
     "integer": 130,
     "money": 150,
-    "choice": 150,
+    "choice": 140,
     "module": 170,
-    "plz": 100,
+    "plz": 95,
 }
 
 
