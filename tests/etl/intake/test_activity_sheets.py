@@ -339,3 +339,17 @@ def test_report_key_and_text_respect_the_berichtsstand(engine, config, ingest):
     assert "Beratungsgutscheine" in text and "1 (Ziel 4)" in text and "2.000,00 €" in text
     plain = build_report(engine, replace(cfg, activity_sheets=()))
     assert "activity_sheets" not in plain  # a network without configured sheets: no new key
+
+
+def test_a_replacement_keeps_a_same_month_pair_that_later_months_do_not_need(
+    engine, config, ingest
+):
+    """A voucher issued and redeemed in April does not depend on March: March may be
+    replaced without anything of April (the predecessor of a later row may be in its own
+    month)."""
+    assert ingest(report(config, [voucher("G-1", "Ausgabe", date(2025, 3, 3))])).status \
+        == "accepted"
+    april = [voucher("G-2", "Ausgabe", date(2025, 4, 2)),
+             voucher("G-2", "Einlösung", date(2025, 4, 20))]
+    assert ingest(report(config, april, "2025-04")).status == "accepted"
+    assert ingest(report(config, [])).status == "replaced"
