@@ -39,6 +39,10 @@ KEYS: tuple[Key, ...] = (
         "Date of the grant notice: the unit-cost table in force on it applies to the project."),
     Key("network.report_due_day", "integer 1–28", "10",
         "A monthly report is on time when it arrives by this day of the following month."),
+    Key("network.year_start_month", "integer 1–12", "1",
+        "Month the project years start in: 1 = calendar years; e.g. 9 = project years "
+        "September–August, named by the year they start in (`2025` = 2025/26) in `budget`, "
+        "`targets` and indicator targets and shown as \"2025/26\"."),
     Key("network.modules", "list of text", REQUIRED,
         "The modules (work packages) activities and costs are booked to; at most 50 "
         "characters each."),

@@ -11,8 +11,10 @@ import pandas as pd
 from sqlalchemy import Engine, case, func, select
 
 from etl.core.money import money_months_frame
+from etl.core.years import years_of
 from etl.warehouse import schema as s
 from etl.warehouse.queries.common import _current, _filtered, _frame
+from etl.warehouse.years import start_month
 
 
 def monthly_facts(
@@ -27,11 +29,13 @@ def monthly_facts(
     stmt = select(f.c.partner_code, f.c.month, f.c.module, f.c.measure, f.c.value)
     if measures:
         stmt = stmt.where(f.c.measure.in_(list(measures)))
-    stmt = _filtered(stmt, f.c.partner_code, f.c.month, partners=partners, years=years)
+    start = start_month(engine)
+    stmt = _filtered(stmt, f.c.partner_code, f.c.month, partners=partners, years=years,
+                     start=start)
     df = _frame(engine, stmt.order_by(f.c.partner_code, f.c.month, f.c.module, f.c.measure))
     if not df.empty:
         df["month"] = pd.to_datetime(df["month"])
-        df["year"] = df["month"].dt.year
+        df["year"] = years_of(df["month"], start)
     return df
 
 
@@ -64,7 +68,7 @@ def activity_months(engine: Engine) -> pd.DataFrame:
     if df.empty:
         return pd.DataFrame(columns=cols)
     df["month"] = pd.to_datetime(df["month"])
-    df["year"] = df["month"].dt.year
+    df["year"] = years_of(df["month"], start_month(engine))
     for measure in counts:
         df[measure] = [0 if v is None else int(v) for v in df[measure]]
     df["coaching_hours"] = pd.Series(
@@ -104,7 +108,9 @@ def event_counts(engine: Engine) -> pd.DataFrame:
 def personnel_by_group(
     engine: Engine, *, partners: Sequence[str] | None = None, years: Sequence[int] | None = None
 ) -> pd.DataFrame:
-    """One row per current Personal row: partner, month, pay group, billing, quantity, cents."""
+    """One row per current Personal row: partner, month, project year, pay group, billing,
+    quantity, cents."""
+    start = start_month(engine)
     t = s.personnel
     stmt = _current(t).with_only_columns(
         t.c.partner_code,
@@ -116,7 +122,8 @@ def personnel_by_group(
         t.c.module,
     )
     df = _frame(
-        engine, _filtered(stmt, t.c.partner_code, t.c.month, partners=partners, years=years)
+        engine,
+        _filtered(stmt, t.c.partner_code, t.c.month, partners=partners, years=years, start=start),
     )
-    df["year"] = pd.to_datetime(df["month"]).dt.year if not df.empty else pd.Series(dtype=int)
+    df["year"] = years_of(df["month"], start) if not df.empty else pd.Series(dtype=int)
     return df
