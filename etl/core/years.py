@@ -81,3 +81,21 @@ class ProjectYears:
     def year_months(self, year: int) -> list[date]:
         """The months of the project period that fall in project year ``year``."""
         return [m for m in self.months() if self.year_of(m) == year]
+
+    def years_period(self, years) -> tuple[date, date]:
+        """First and last day of the project ``years`` (sorted), clipped to the period."""
+        first, last = self.year_span(years[0])[0], self.year_span(years[-1])[1]
+        return max(first, self.start), min(last, self.end)
+
+    def interim_due(self, year: int) -> date:
+        """When the interim proof of use (Zwischennachweis) for project ``year`` is due:
+        ``rules.interim_proof_due`` (month-day) in the calendar year after the one the
+        project year ends in (calendar year 2025: 30.04.2026; project year 2025/26, which
+        ends in August 2026: 30.04.2027)."""
+        month, day = self.rules.interim_proof_due  # type: ignore[attr-defined]
+        y = self.year_span(year)[1].year + 1
+        return date(y, month, min(day, calendar.monthrange(y, month)[1]))
+
+    def year_tag(self, year: int) -> str:
+        """The year in a file name: "2025", or "2025-26" for a project year."""
+        return self.year_label(year).replace("/", "-")

@@ -87,7 +87,8 @@ def money_months(engine: Engine) -> pd.DataFrame:
     if df.empty:
         return money_months_frame([], [], [], [])
     return money_months_frame(
-        df["partner_code"], df["month"], df["personnel_cents"], df["expenditure_cents"]
+        df["partner_code"], df["month"], df["personnel_cents"], df["expenditure_cents"],
+        start_month(engine),
     )
 
 

@@ -139,9 +139,10 @@ def reach_select(
 ) -> Select:
     """The rows of ``fact_reach`` computed from the current facts (all partners, or one):
     partner x module x project year (starting in month ``start``) x company, the first
-    activity's date, the persons summed and the SME class of the group's latest report (latest activity date, then later upload, then
-    later sheet row) with the date, upload and row it comes from. With ``upload_id`` (and its
-    partner): what that upload's participations add."""
+    activity's date, the persons summed and the SME class of the group's latest report
+    (latest activity date, then later upload, then later sheet row) with the date, upload
+    and row it comes from. With ``upload_id`` (and its partner): what that upload's
+    participations add."""
     e, c = s.events, s.coachings
     both = union_all(
         _reached(e, e.c.event_id, e.c.event_date, partner, upload_id),
