@@ -214,7 +214,8 @@ def activities(src: Source, _query: dict, f: flt.Filters) -> PageExport:
     months, reach = ov.selection(*frames, f)
     (events,) = src.frames("events")
     sizes = size_calc.companies_by_size(reach, SIZE_CLASSES)
-    formats = activity.format_counts(flt.apply(activity.with_year(events), f), FORMATS)
+    dated = activity.with_year(events, start=config.year_start_month)
+    formats = activity.format_counts(flt.apply(dated, f), FORMATS)
     n, n_sme, share = size_calc.sme_share(reach)
     tables = [
         _actual_and_target(months, reach, config, f),
@@ -245,7 +246,7 @@ def _with_review(src: Source, matrix: pd.DataFrame, years) -> tuple[pd.DataFrame
     """The matrix with each month's review state and comment count; the comments of ``years``."""
     states = src.visible(queries.month_states(src.engine))
     comments = src.visible(queries.month_comments(src.engine))
-    comments = comments[[m.year in years for m in comments["month"]]]
+    comments = comments[[src.config.year_of(m) in years for m in comments["month"]]]
     return rp.with_states(matrix, states, comments), comments
 
 
@@ -270,7 +271,7 @@ def _comments_table(comments: pd.DataFrame, shown: set[str]) -> Table:
 def reporting(src: Source, _query: dict, f: flt.Filters) -> PageExport:
     config = src.config
     years = f.year_list(config)
-    months = [m for m in config.months() if m.year in years]
+    months = [m for m in config.months() if config.year_of(m) in years]
     (uploads,) = src.frames("uploads")
     matrix = rp.report_matrix(
         uploads, f.partner_list(config), months, config.report_due_day, src.today

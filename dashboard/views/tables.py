@@ -8,7 +8,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import html
 
-from dashboard import fmt
+from dashboard import data, fmt
 from dashboard.calc.periods import Deadline
 from dashboard.labels import MONTH_STATE_LABELS, STATUS_LABELS
 from dashboard.views import components as ui
@@ -174,7 +174,8 @@ def _cell(r, link) -> dict:
 
 def report_matrix(matrix: pd.DataFrame, year: int, link) -> html.Table:
     """Partner x month table of one year: arrival date of the report, coloured by status."""
-    part = matrix[[m.year == year for m in matrix["month"]]]
+    of = data.config().year_of
+    part = matrix[[of(m) == year for m in matrix["month"]]]
     months = sorted(set(part["month"]))
     cells: dict = {}
     for r in part.itertuples(index=False):

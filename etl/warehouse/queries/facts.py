@@ -94,7 +94,8 @@ def money_months(engine: Engine) -> pd.DataFrame:
 
 def event_counts(engine: Engine) -> pd.DataFrame:
     """Current events counted per partner x month x module x format (column ``n``): what the
-    format chart needs, without reading every event row (titles, files) into memory."""
+    format chart needs (and the project ``year``), without reading every event row (titles,
+    files) into memory."""
     e = s.events
     n = func.count().label("n")
     stmt = (
@@ -103,7 +104,10 @@ def event_counts(engine: Engine) -> pd.DataFrame:
         .group_by(e.c.partner_code, e.c.month, e.c.module, e.c.format)
         .order_by(e.c.partner_code, e.c.month, e.c.module, e.c.format)
     )
-    return _frame(engine, stmt)
+    df = _frame(engine, stmt)
+    if not df.empty:
+        df["year"] = years_of(df["month"], start_month(engine)).to_numpy()
+    return df
 
 
 def personnel_by_group(
