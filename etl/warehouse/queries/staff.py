@@ -7,7 +7,6 @@ from collections.abc import Sequence
 import pandas as pd
 from sqlalchemy import Engine
 
-from etl.core.years import year_of
 from etl.warehouse import schema as s
 from etl.warehouse.queries.common import _current, _filtered, _frame
 from etl.warehouse.years import start_month
@@ -29,7 +28,9 @@ def staff_months(
 ) -> pd.DataFrame:
     """One row per partner x staff member x month (a current Personal row): pay group, billing
     (``Monat``/``Stunden``), quantity (share of a month, or hours) as Decimal, module (or
-    None), cents, and the project ``year``; sorted by partner, staff member, month."""
+    None), cents, and the calendar ``year`` (the year of the hours cap,
+    ``rules.hours_per_year``, also with project years; ``years`` narrows by project year);
+    sorted by partner, staff member, month."""
     t = s.personnel
     stmt = _current(t).with_only_columns(*(t.c[n] for n in STAFF_COLUMNS))
     start = start_month(engine)
@@ -38,5 +39,5 @@ def staff_months(
     df = _frame(engine, stmt.order_by(t.c.partner_code, t.c.staff_code, t.c.month))
     if df.empty:
         return pd.DataFrame({**{n: [] for n in STAFF_COLUMNS}, "year": []})
-    df["year"] = [year_of(m, start) for m in df["month"]]
+    df["year"] = [m.year for m in df["month"]]
     return df
