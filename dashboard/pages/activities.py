@@ -221,6 +221,7 @@ def bars(months, reach, config, f, measure, group):
         links=links,
         targets=targets.to_dict(),
         plain=True,
+        x_labels={y: config.year_label(y) for y in config.years} if group == "year" else None,
     )
 
 

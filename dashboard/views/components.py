@@ -150,4 +150,4 @@ def issue_table(issues: list[Issue], kind: str) -> dbc.Table:
 def year_text(year: int) -> str:
     """A project year as shown: "2025", or "2025/26" when the network's years start later
     than January (etl.core.years)."""
-    return data.config().year_label(int(year))
+    return data.year_label(year)

@@ -38,7 +38,7 @@ def forecast_table(fc: pd.DataFrame) -> dbc.Table:
         rows.append(
             html.Tr(
                 [
-                    html.Td(str(year)),
+                    html.Td(data.year_label(year)),
                     *[
                         html.Td(fmt.eur(int(r[c])), className="num")
                         for c in ("plan", "actual", "forecast")
@@ -187,7 +187,7 @@ def report_matrix(matrix: pd.DataFrame, year: int, link) -> html.Table:
     head = html.Thead(
         html.Tr(
             [
-                html.Th(str(year), style=width),
+                html.Th(data.year_label(year), style=width),
                 *[html.Th(fmt.MONTHS_SHORT[m.month - 1]) for m in months],
             ]
         )
