@@ -39,11 +39,9 @@ def _plan(
 ) -> dict[tuple[str, date], str]:
     """What happens to each submitted partner-month: approve, proof, keep (stays submitted);
     ``year_of``: the (project) year of a month."""
-    latest = max(m for ms in submitted.values() for m in ms)
     every = {m for ms in submitted.values() for m in ms}
-    last_months = sorted(m for m in every if year_of(m) == year_of(latest))
-    keep = set(last_months[-3:])
-    old_years = sorted({year_of(m) for m in every} - {year_of(latest)})
+    keep = set(sorted(every)[-3:])  # the months _threads comments on stay submitted
+    old_years = sorted({year_of(m) for m in every} - {year_of(m) for m in keep})
     plan = {}
     for code, ms in submitted.items():
         for m in ms:
