@@ -48,7 +48,8 @@ def _due(a: Action) -> tuple[str, str]:
 def _query(a: Action) -> tuple[str, str]:
     month = a.months[0]
     quoted = f": „{_short(a.text)}“" if a.text else ""
-    href = flt.href("/meldestand", flt.Filters((a.partner,), (), (a.year,)))
+    year = a.year if a.year is not None else month.year  # the project year (calc.actions)
+    href = flt.href("/meldestand", flt.Filters((a.partner,), (), (year,)))
     return (
         f"Rückfrage zu {a.partner} · {fmt.month_long(month)} beantworten{quoted}",
         href + note_hash(a.partner, month),
