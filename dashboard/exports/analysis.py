@@ -172,7 +172,7 @@ def _actual_and_target(months, reach, config, f: flt.Filters) -> Table:
         values = [0 if pd.isna(getattr(r, k)) else int(getattr(r, k)) for k in activity.MEASURES]
         hours = r.coaching_hours if not pd.isna(r.coaching_hours) else 0
         goals = [int(getattr(r, f"{k}_target")) for k in TARGET_MEASURES]
-        rows.append([r.partner_code, r.module, int(r.year), *values, hours, *goals])
+        rows.append([r.partner_code, r.module, config.year_cell(r.year), *values, hours, *goals])
     columns = [Column("Partner"), Column("Modul"), Column("Jahr", "id")]
     columns += [Column(MEASURE_LABELS[k], "int", total=True) for k in activity.MEASURES]
     columns += [Column("Coachingstunden", "decimal", total=True)]

@@ -99,3 +99,8 @@ class ProjectYears:
     def year_tag(self, year: int) -> str:
         """The year in a file name: "2025", or "2025-26" for a project year."""
         return self.year_label(year).replace("/", "-")
+
+    def year_cell(self, year: int) -> int | str:
+        """A year in a table cell: the number for calendar years (as before), "2025/26" for
+        a project year."""
+        return int(year) if self.year_start_month == 1 else self.year_label(year)

@@ -103,7 +103,7 @@ def _financing(rep: dict, config: NetworkConfig, scope: Scope) -> Table:
     accepted = proof_cuts.accepted_rows(rep)
     claimed = proof_cuts.differs(rep, lambda r: _inside(scope, r))
     rows = [
-        [r["partner"], r["year"], _rate(config, r["partner"])]
+        [r["partner"], config.year_cell(r["year"]), _rate(config, r["partner"])]
         + ([_cents(r["eligible_eur"])] if claimed else [])
         + [_cents(accepted[(r["partner"], r["year"])][f"{f}_eur"]) for f in ELIGIBLE_KEYS]
         for r in rep["eligible"]
@@ -135,7 +135,7 @@ def _personnel(rep: dict, config: NetworkConfig, scope: Scope) -> Table:
         rows.append(
             [
                 r["partner"],
-                r["year"],
+                config.year_cell(r["year"]),
                 r["pay_group"],
                 r["billing"],
                 Decimal(r["quantity"]),
@@ -215,7 +215,8 @@ def _material(engine: Engine, rep: dict, config: NetworkConfig, scope: Scope) ->
         ]
     rate = config.rules.material_flat_rate
     rows = [
-        [r["partner"], r["year"], _cents(r["personnel_eur"]), rate, _cents(r["material_eur"])]
+        [r["partner"], config.year_cell(r["year"]), _cents(r["personnel_eur"]), rate,
+         _cents(r["material_eur"])]
         for r in rep["eligible"]
         if _inside(scope, r)
     ]
@@ -295,7 +296,7 @@ def _activities(rep: dict, config: NetworkConfig, scope: Scope) -> Table:
         [
             r["partner"],
             r["module"],
-            r["year"],
+            config.year_cell(r["year"]),
             r["events"],
             r["participants"],
             r["coachings"],
