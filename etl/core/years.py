@@ -82,9 +82,13 @@ class ProjectYears:
         """The months of the project period that fall in project year ``year``."""
         return [m for m in self.months() if self.year_of(m) == year]
 
+    def years_span(self, years) -> tuple[date, date]:
+        """First and last day of the project ``years`` (sorted, whole years)."""
+        return self.year_span(years[0])[0], self.year_span(years[-1])[1]
+
     def years_period(self, years) -> tuple[date, date]:
         """First and last day of the project ``years`` (sorted), clipped to the period."""
-        first, last = self.year_span(years[0])[0], self.year_span(years[-1])[1]
+        first, last = self.years_span(years)
         return max(first, self.start), min(last, self.end)
 
     def interim_due(self, year: int) -> date:

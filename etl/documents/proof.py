@@ -67,12 +67,8 @@ def scope_of(config: NetworkConfig, partner: str | None, year: int | None) -> Sc
         partner,
         year,
         config.year_label(year) if year else "",
-        _span(config, (year,) if year else config.years),
+        config.years_span((year,) if year else config.years),
     )
-
-
-def _span(config: NetworkConfig, years: tuple[int, ...]) -> tuple[date, date]:
-    return config.year_span(years[0])[0], config.year_span(years[-1])[1]
 
 
 def file_name(scope: Scope, fmt: str = "xlsx") -> str:
