@@ -100,10 +100,6 @@ class ProjectYears:
         y = self.year_span(year)[1].year + 1
         return date(y, month, min(day, calendar.monthrange(y, month)[1]))
 
-    def year_tag(self, year: int) -> str:
-        """The year in a file name: "2025", or "2025-26" for a project year."""
-        return self.year_label(year).replace("/", "-")
-
     def year_cell(self, year: int) -> int | str:
         """A year in a table cell: the number for calendar years (as before), "2025/26" for
         a project year."""

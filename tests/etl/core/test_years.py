@@ -105,7 +105,6 @@ def test_budget_keys_name_project_years():
 def test_cells_and_periods_of_project_years(config):
     wl = load_config(WESERLEINE)
     assert wl.year_cell(2025) == "2025/26" and config.year_cell(2025) == 2025
-    assert wl.year_tag(2025) == "2025-26" and config.year_tag(2025) == "2025"
     assert wl.years_period((2025,)) == (date(2025, 9, 1), date(2026, 8, 31))
     assert wl.years_period(wl.years) == (wl.start, wl.end)
     assert config.years_span(config.years) == (
