@@ -91,6 +91,12 @@ def config() -> NetworkConfig:
     return get_config()
 
 
+def year_label(year: int) -> str:
+    """A year as the pages show it: "2025", or "2025/26" when the network counts project
+    years (etl.core.years)."""
+    return config().year_label(int(year))
+
+
 def today() -> date:
     """The day the dashboard stands at."""
     return date.today()

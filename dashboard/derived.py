@@ -10,22 +10,26 @@ from collections.abc import Callable
 
 import pandas as pd
 
+from etl.core.years import years_of
 
-def with_year(rows: pd.DataFrame, column: str = "month") -> pd.DataFrame:
-    """``rows`` with a ``year`` column taken from a date column."""
-    years = pd.to_datetime(rows[column]).dt.year if not rows.empty else pd.Series(dtype=int)
-    return rows.assign(year=years)
+
+def with_year(rows: pd.DataFrame, column: str = "month", start: int = 1) -> pd.DataFrame:
+    """``rows`` with a ``year`` column: the project year (starting in month ``start``,
+    etl.core.years) of a date column."""
+    years = years_of(rows[column], start).to_numpy() if not rows.empty else []
+    return rows.assign(year=pd.Series(years, index=rows.index, dtype="int64"))
 
 
 def event_formats(events: pd.DataFrame) -> pd.DataFrame:
     """Events counted per partner x module x year x format (column ``n``): the grain the
     format chart filters on, derived once per warehouse version instead of per request.
-    ``events``: event rows, or rows already counted at a finer grain (with a column ``n``,
-    as etl.warehouse.queries.event_counts gives)."""
+    ``events``: event rows, or rows already counted at a finer grain (with a column ``n``
+    and the project ``year``, as etl.warehouse.queries.event_counts gives)."""
     cols = ["partner_code", "module", "year", "format"]
     if events.empty:
         return pd.DataFrame({**{c: [] for c in cols}, "n": pd.Series(dtype="int64")})
-    groups = with_year(events).groupby(cols, dropna=False, observed=True)
+    dated = events if "year" in events else with_year(events)
+    groups = dated.groupby(cols, dropna=False, observed=True)
     counts = groups["n"].sum() if "n" in events else groups.size()
     return counts.astype("int64").reset_index(name="n")
 

@@ -187,7 +187,7 @@ def filter_bar() -> dbc.Card:
     export."""
     config = data.config()
     modules = [{"label": m, "value": m} for m in config.modules]
-    years = [{"label": str(y), "value": y} for y in config.years]
+    years = [{"label": config.year_label(y), "value": y} for y in config.years]
     reset = dbc.Button(
         "Filter zurücksetzen", id="filter-reset", color="primary", outline=True, className="w-100"
     )

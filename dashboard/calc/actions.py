@@ -19,6 +19,7 @@ import pandas as pd
 
 from dashboard.calc import periods, reporting
 from etl.core.config import NetworkConfig
+from etl.core.years import year_of
 
 REVIEWERS = ("steering", "finance")
 # a proof-of-use deadline shows this long before it falls due (and after, until submitted)
@@ -64,8 +65,9 @@ def report_actions(matrix: pd.DataFrame) -> list[Action]:
     return out
 
 
-def query_actions(states: pd.DataFrame, comments: pd.DataFrame) -> list[Action]:
-    """One action per month with a Rückfrage, with the latest question's text."""
+def query_actions(states: pd.DataFrame, comments: pd.DataFrame, start: int = 1) -> list[Action]:
+    """One action per month with a Rückfrage, with the latest question's text (and the
+    month's project year, years starting in month ``start``)."""
     rows = states[states["state"] == "query"]
     questions = comments[comments["kind"] == "question"] if len(comments) else comments
     last = {}
@@ -79,7 +81,8 @@ def query_actions(states: pd.DataFrame, comments: pd.DataFrame) -> list[Action]:
     out = []
     for p, m in zip(rows["partner_code"], rows["month"], strict=True):
         month = _month(m)
-        out.append(Action("query", p, (month,), 1, year=month.year, text=last.get((p, month))))
+        year = year_of(month, start)
+        out.append(Action("query", p, (month,), 1, year=year, text=last.get((p, month))))
     return sorted(out, key=lambda a: (a.months[0], a.partner))
 
 
@@ -111,7 +114,7 @@ def proof_actions(states: pd.DataFrame, config: NetworkConfig, today: date) -> l
         if d.due > today + PROOF_HORIZON:
             continue
         year = d.year if d.year is not None else config.years[-1]
-        months = [m for m in config.months() if m.year == year]
+        months = config.year_months(year)
         missing = tuple(p for p in config.partner_codes if not all((p, m) in done for m in months))
         if missing:
             out.append(
@@ -155,7 +158,7 @@ def open_actions(
         matrix = reporting.matrix_for(uploads, config, partners, config.years, today)
         matrix = reporting.with_states(matrix, states, comments)
         mine = states[states["partner_code"].isin(partners)]
-        return query_actions(mine, comments) + report_actions(matrix)
+        return query_actions(mine, comments, config.year_start_month) + report_actions(matrix)
     if role not in REVIEWERS:
         return []
     out = review_actions(states, waiting_for(role, steps))

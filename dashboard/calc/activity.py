@@ -247,11 +247,12 @@ def monthly_target(
     """Target of one measure spread evenly over the project months of each of ``years``
     (exact fractions, indexed by month)."""
     per_year = targets.groupby("year")[measure].sum()
-    months = [m for m in config.months() if m.year in years]
+    months = [m for m in config.months() if config.year_of(m) in years]
     out = {}
     for month in months:
-        n = sum(1 for m in config.months() if m.year == month.year)
-        out[pd.Timestamp(month)] = Fraction(int(per_year.get(month.year, 0)), n)
+        year = config.year_of(month)
+        n = len(config.year_months(year))
+        out[pd.Timestamp(month)] = Fraction(int(per_year.get(year, 0)), n)
     return pd.Series(out, dtype=object)
 
 

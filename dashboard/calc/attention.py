@@ -12,6 +12,7 @@ import pandas as pd
 
 from dashboard.calc import activity, reporting
 from etl.core.config import Rules
+from etl.core.years import year_of
 
 
 @dataclass(frozen=True)
@@ -79,9 +80,10 @@ def budget_items(lines: pd.DataFrame) -> list[Item]:
 GROUP_FROM = 3
 
 
-def missing_items(matrix: pd.DataFrame) -> list[Item]:
+def missing_items(matrix: pd.DataFrame, start: int = 1) -> list[Item]:
     """Months whose report is overdue: one item per month missing at GROUP_FROM or more
-    partners (naming them), then one item per partner for its other missing months."""
+    partners (naming them, with the month's project year, years starting in month
+    ``start``), then one item per partner for its other missing months."""
     missing = matrix[matrix["status"] == "missing"]
     by_month = _grouped(missing["month"], missing["partner_code"])
     common = sorted(m for m, rows in by_month.items() if len(rows) >= GROUP_FROM)
@@ -93,7 +95,7 @@ def missing_items(matrix: pd.DataFrame) -> list[Item]:
                 "flag",
                 "month_missing",
                 "/meldestand",
-                year=month.year,
+                year=year_of(month, start),
                 months=(month,),
                 partners=codes,
             )
@@ -120,11 +122,12 @@ def late_items(matrix: pd.DataFrame, rules: Rules) -> list[Item]:
 
 
 def attention(
-    behind: pd.DataFrame, lines: pd.DataFrame, matrix: pd.DataFrame, rules: Rules
+    behind: pd.DataFrame, lines: pd.DataFrame, matrix: pd.DataFrame, rules: Rules,
+    start: int = 1,
 ) -> list[Item]:
     """All items, the most severe first."""
     items = [
-        *missing_items(matrix),
+        *missing_items(matrix, start),
         *budget_items(lines),
         *behind_items(behind, rules),
         *late_items(matrix, rules),

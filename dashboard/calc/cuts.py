@@ -8,6 +8,7 @@ import pandas as pd
 
 from etl.core.config import NetworkConfig
 from etl.core.money import eligible_costs
+from etl.core.years import years_of
 
 COMPARE_COLUMNS = [
     "partner_code",
@@ -20,8 +21,9 @@ COMPARE_COLUMNS = [
 ]
 
 
-def cut_rows(cuts: pd.DataFrame, partners=None, years=None) -> pd.DataFrame:
-    """The cuts (queries.audit_cuts) of ``partners`` and ``years`` with ``off``: the cents
+def cut_rows(cuts: pd.DataFrame, partners=None, years=None, start: int = 1) -> pd.DataFrame:
+    """The cuts (queries.audit_cuts) of ``partners`` and project ``years`` (starting in month
+    ``start``) with ``off``: the cents
     taken off (claimed − accepted, at least 0; 0 when the row is not in the current upload)
     and ``applies`` (its row is in the current upload)."""
     if cuts.empty:
@@ -30,7 +32,7 @@ def cut_rows(cuts: pd.DataFrame, partners=None, years=None) -> pd.DataFrame:
     if partners:
         rows = rows[rows["partner_code"].isin(list(partners))]
     if years:
-        rows = rows[pd.to_datetime(rows["month"]).dt.year.isin(list(years))]
+        rows = rows[years_of(rows["month"], start).isin(list(years)).to_numpy()]
     applies = rows["claimed_cents"].notna()
     claimed = rows["claimed_cents"].fillna(0).astype("int64")
     off = np.where(applies, (claimed - np.minimum(rows["accepted_cents"], claimed)).clip(0), 0)

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.calc.finance import cell_sums
+from etl.core.years import year_of, years_of
 
 WINDOW = 6  # months of the run-rate
 
@@ -30,11 +31,14 @@ def spread(total: int, n: int) -> list[int]:
     return [base + (1 if i < spare else 0) for i in range(n)]
 
 
-def plan_months(plan_by_year: dict[int, int], months: list[pd.Timestamp]) -> pd.Series:
-    """Each year's plan spread evenly over that year's months in ``months`` (cents per month)."""
+def plan_months(
+    plan_by_year: dict[int, int], months: list[pd.Timestamp], start: int = 1
+) -> pd.Series:
+    """Each project year's plan (years starting in month ``start``) spread evenly over that
+    year's months in ``months`` (cents per month)."""
     out: dict[pd.Timestamp, int] = {}
     for year, total in plan_by_year.items():
-        in_year = [m for m in months if m.year == year]
+        in_year = [m for m in months if year_of(m, start) == year]
         out.update(zip(in_year, spread(total, len(in_year)), strict=True) if in_year else {})
     return pd.Series({m: out.get(m, 0) for m in months}, dtype=object)
 
@@ -168,16 +172,18 @@ def forecast_by_year(
     partners: tuple[str, ...],
     months: list[pd.Timestamp],
     window: int = WINDOW,
+    start: int = 1,
 ) -> pd.DataFrame:
-    """One row per partner x project year: plan, actual so far, forecast for the year's end and
-    the money at risk (planned but not expected to be spent), all in cents."""
+    """One row per partner x project year (starting in month ``start``): plan, actual so far,
+    forecast for the year's end and the money at risk (planned but not expected to be
+    spent), all in cents."""
     cols = ["partner_code", "year", "plan", "actual", "forecast", "at_risk"]
     partners = tuple(partners)
     rr = run_rates(eligible_months, partners, months, window)
-    years = sorted({m.year for m in months})
+    month_years = np.array([year_of(m, start) for m in months], dtype=np.int64)
+    years = sorted(set(month_years.tolist()))
     if not partners or not years:
         return pd.DataFrame(columns=cols)
-    month_years = np.array([m.year for m in months], dtype=np.int64)
     mask = rr.actual_mask()
     # per partner x year: actual cents in the actual months, count of run-rate months
     in_year = (month_years[None, :] == np.array(years, dtype=np.int64)[:, None]).astype(
@@ -197,7 +203,7 @@ def forecast_by_year(
     else:
         actual = cell_sums(
             eligible_months["partner_code"],
-            pd.DatetimeIndex(eligible_months["month"]).year,
+            years_of(eligible_months["month"], start).to_numpy(),
             eligible_months["eligible"],
             partners,
             years,
@@ -234,13 +240,14 @@ def burn_curve(
     partners: tuple[str, ...],
     months: list[pd.Timestamp],
     window: int = WINDOW,
+    start: int = 1,
 ) -> pd.DataFrame:
     """One row per month of ``months``: cumulative actual (up to the latest data), plan, linear
     time line and forecast (from :func:`forecast_start` on), in cents at the month's end."""
     cols = ["month", "actual", "plan", "linear", "forecast"]
     actual_m = _actual_per_month(eligible_months, months)
     per_month, den = _forecast_per_month(eligible_months, partners, months, window)
-    plan = plan_months(plan_by_year, months)
+    plan = plan_months(plan_by_year, months, start)
     total = sum(plan_by_year.values())
     latest, start = _latest_and_start(eligible_months, partners, months)
     rows, cum_a, cum_p, cum_f = [], 0, 0, 0

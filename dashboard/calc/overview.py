@@ -204,7 +204,7 @@ def overview(
         eligible=sums["eligible"],
         plan=int(budget["plan"].sum()),
         grant=sums["grant"],
-        items=attention.attention(behind, lines, matrix, config.rules),
+        items=attention.attention(behind, lines, matrix, config.rules, config.year_start_month),
         attain=attain,
         whole=whole,
         whole_eligible=whole_eligible,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
@@ -40,7 +39,7 @@ def settled(frame: pd.DataFrame, as_of: date) -> pd.DataFrame:
 def elapsed_in(config: NetworkConfig, years, as_of: date) -> Fraction:
     """Share of the project's months in ``years`` that have passed by the end of ``as_of``
     (every project year: :func:`time_elapsed`); a closed year is 100 %."""
-    months = [m for m in config.months() if m.year in set(years)]
+    months = [m for m in config.months() if config.year_of(m) in set(years)]
     return Fraction(months_elapsed(months, as_of), len(months)) if months else Fraction(0)
 
 
@@ -56,8 +55,9 @@ def time_elapsed(config: NetworkConfig, as_of: date) -> Fraction:
 
 
 def year_elapsed(config: NetworkConfig, year: int, as_of: date) -> Fraction:
-    """Share of the project's months in ``year`` that have passed by the end of ``as_of``."""
-    months = [m for m in config.months() if m.year == year]
+    """Share of the project's months in project ``year`` that have passed by the end of
+    ``as_of``."""
+    months = config.year_months(year)
     return Fraction(months_elapsed(months, as_of), len(months)) if months else Fraction(0)
 
 
@@ -68,19 +68,19 @@ class Deadline:
     kind: str  # "interim" or "final"
     year: int | None
     due: date
+    year_label: str = ""  # how ``year`` is shown ("2025", "2025/26")
 
     @property
     def label(self) -> str:
         if self.kind == "interim":
-            return f"Zwischennachweis {self.year}"
+            return f"Zwischennachweis {self.year_label or self.year}"
         return "Verwendungsnachweis (Schlussnachweis)"
 
 
 def proof_deadlines(config: NetworkConfig) -> list[Deadline]:
     """Interim proofs for every project year but the last, then the final proof of use."""
-    month, day = config.rules.interim_proof_due
     interim = [
-        Deadline("interim", y, date(y + 1, month, min(day, calendar.monthrange(y + 1, month)[1])))
+        Deadline("interim", y, config.interim_due(y), config.year_label(y))
         for y in config.years[:-1]
     ]
     final = Deadline("final", None, add_months(config.end, config.rules.final_proof_months))

@@ -154,7 +154,8 @@ def matrix_for(
     whole = _whole_matrix(uploads, config, today)
     rank = {code: i for i, code in enumerate(dict.fromkeys(partners))}
     at = whole["partner_code"].map(rank)
-    inside = at.notna().to_numpy() & np.isin([m.year for m in whole["month"]], list(years))
+    years_in = np.isin([config.year_of(m) for m in whole["month"]], list(years))
+    inside = at.notna().to_numpy() & years_in
     part = whole[inside]
     order = np.lexsort((np.arange(len(part)), at[inside].to_numpy()))
     return part.iloc[order].reset_index(drop=True)

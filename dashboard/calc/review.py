@@ -9,6 +9,7 @@ from fractions import Fraction
 import pandas as pd
 
 from etl.core.config import NetworkConfig
+from etl.core.years import year_of
 
 # states that wait for a reviewer or the partner (checked: the second of two review steps)
 AWAITING = ("submitted", "query", "checked")
@@ -38,13 +39,15 @@ def queue(
     partners: tuple[str, ...] = (),
     years: tuple[int, ...] = (),
     wanted: tuple[str, ...] = AWAITING,
+    start: int = 1,
 ) -> pd.DataFrame:
     """One row per partner-month in one of the ``wanted`` states, of ``partners`` and
-    ``years`` (empty: all), oldest month first, with its comment count and last comment."""
+    project ``years`` (starting in month ``start``; empty: all), oldest month first, with
+    its comment count and last comment."""
     df = states[states["state"].isin(wanted)].copy()
     if partners:
         df = df[df["partner_code"].isin(partners)]
-    df["year"] = [m.year for m in df["month"]]
+    df["year"] = [year_of(m, start) for m in df["month"]]
     if years:
         df = df[df["year"].isin(years)]
     keys = comments.groupby(["partner_code", "month"], sort=False)
@@ -77,7 +80,7 @@ def _per_month(activity: pd.DataFrame, eligible: pd.DataFrame, partner: str) -> 
 
 def _plan_share(config: NetworkConfig, targets: pd.DataFrame, partner: str, year: int) -> dict:
     """The plan of the partner's year spread evenly over the project months of that year."""
-    n = sum(1 for m in config.months() if m.year == year) or 1
+    n = len(config.year_months(year)) or 1
     mine = targets[(targets["partner_code"] == partner) & (targets["year"] == year)]
     out = {k: Fraction(int(mine[k].sum()), n) for k in ("events", "participants", "coachings")}
     budget = sum((v for (p, y, _cat), v in config.budget.items() if p == partner and y == year), 0)
@@ -99,7 +102,7 @@ def comparison(
     per = _per_month(activity, eligible, partner)
     value = per.loc[month] if month in per.index else pd.Series(0, index=list(COMPARED))
     others = per.drop(index=month, errors="ignore")
-    plan = _plan_share(config, targets, partner, month.year)
+    plan = _plan_share(config, targets, partner, config.year_of(month))
     rows = []
     for k in COMPARED:
         avg = Fraction(int(others[k].sum()), len(others)) if len(others) else None
@@ -120,7 +123,7 @@ NOTE_COLUMNS = ["month", "partner_code", "kind", "author", "at", "text"]
 
 
 def month_notes(
-    comments: pd.DataFrame, partners: tuple[str, ...], years: tuple[int, ...]
+    comments: pd.DataFrame, partners: tuple[str, ...], years: tuple[int, ...], start: int = 1
 ) -> pd.DataFrame:
     """One row per comment on a month of ``partners`` in ``years`` (empty: all years), by
     month, then oldest first: what the trend charts mark."""
@@ -129,5 +132,5 @@ def month_notes(
         return pd.DataFrame(columns=NOTE_COLUMNS)
     df = df.assign(month=[_month(m) for m in df["month"]])
     if years:
-        df = df[df["month"].map(lambda m: m.year in years).astype(bool)]
+        df = df[df["month"].map(lambda m: year_of(m, start) in years).astype(bool)]
     return df.sort_values(["month", "id"], kind="stable")[NOTE_COLUMNS].reset_index(drop=True)

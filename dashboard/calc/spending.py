@@ -47,17 +47,22 @@ def spending(
     )
     monthly = finance.eligible_months(money, config)
     all_months = [pd.Timestamp(m) for m in config.months()]
-    fc = forecast.forecast_by_year(monthly, whole, partners, all_months)
-    chosen = [m for m in all_months if m.year in years]
+    start = config.year_start_month
+    fc = forecast.forecast_by_year(monthly, whole, partners, all_months, start=start)
+    chosen = [m for m in all_months if config.year_of(m) in years]
     plan_by_year = budget.groupby("year")["plan"].sum().to_dict()
-    chosen_monthly = monthly[monthly["month"].dt.year.isin(years)] if not monthly.empty else monthly
+    chosen_monthly = (
+        monthly[config.years_of(monthly["month"]).isin(years).to_numpy()]
+        if not monthly.empty
+        else monthly
+    )
     shares = finance.year_shares(config, years, as_of)
     return Spending(
         as_of=as_of,
         eligible=elig,
         lines=finance.by_risk(finance.plan_vs_actual(elig, budget, config.rules, shares)),
         forecast=fc[fc["year"].isin(years)].reset_index(drop=True),
-        burn=forecast.burn_curve(chosen_monthly, plan_by_year, partners, chosen),
+        burn=forecast.burn_curve(chosen_monthly, plan_by_year, partners, chosen, start=start),
         totals=finance.totals(elig),
         plan=int(budget["plan"].sum()),
         deadlines=periods.proof_deadlines(config),

@@ -97,14 +97,17 @@ def stand(source: Source, f: flt.Filters | None = None) -> str:
     return text
 
 
-def _filter_fields(f: flt.Filters, applies: tuple[str, ...]) -> list[tuple[str, str]]:
+def _filter_fields(
+    f: flt.Filters, applies: tuple[str, ...], label=str
+) -> list[tuple[str, str]]:
     out = []
     if "partners" in applies:
         out.append(("Partner", ", ".join(f.partners) if f.partners else "alle Partner"))
     if "modules" in applies:
         out.append(("Module", ", ".join(f.modules) if f.modules else "alle Module"))
     if "years" in applies:
-        out.append(("Jahre", ", ".join(map(str, f.years)) if f.years else "alle Jahre"))
+        labels = ", ".join(label(y) for y in f.years)
+        out.append(("Jahre", labels if f.years else "alle Jahre"))
     return out
 
 
@@ -122,7 +125,7 @@ def export_page(path: str, search: str, *, source: Source) -> bytes:
         title=f"Export der Seite {title}",
         fields=[
             ("Seite", f"{title} ({address})"),
-            *_filter_fields(f, result.filters_apply),
+            *_filter_fields(f, result.filters_apply, source.config.year_label),
             *result.fields,
         ],
         stand=stand(source, f),

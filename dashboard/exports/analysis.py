@@ -176,7 +176,7 @@ def _actual_and_target(months, reach, config, f: flt.Filters) -> Table:
         values = [0 if pd.isna(getattr(r, k)) else int(getattr(r, k)) for k in activity.MEASURES]
         hours = r.coaching_hours if not pd.isna(r.coaching_hours) else 0
         goals = [int(getattr(r, f"{k}_target")) for k in TARGET_MEASURES]
-        rows.append([r.partner_code, r.module, int(r.year), *values, hours, *goals])
+        rows.append([r.partner_code, r.module, config.year_cell(r.year), *values, hours, *goals])
     columns = [Column("Partner"), Column("Modul"), Column("Jahr", "id")]
     columns += [Column(MEASURE_LABELS[k], "int", total=True) for k in activity.MEASURES]
     columns += [Column("Coachingstunden", "decimal", total=True)]
@@ -218,7 +218,8 @@ def activities(src: Source, _query: dict, f: flt.Filters) -> PageExport:
     months, reach = ov.selection(*frames, f)
     (events,) = src.frames("events")
     sizes = size_calc.companies_by_size(reach, SIZE_CLASSES)
-    formats = activity.format_counts(flt.apply(activity.with_year(events), f), FORMATS)
+    dated = activity.with_year(events, start=config.year_start_month)
+    formats = activity.format_counts(flt.apply(dated, f), FORMATS)
     n, n_sme, share = size_calc.sme_share(reach)
     tables = [
         _actual_and_target(months, reach, config, f),
@@ -252,7 +253,7 @@ def _with_review(src: Source, matrix: pd.DataFrame, years) -> tuple[pd.DataFrame
     """The matrix with each month's review state and comment count; the comments of ``years``."""
     states = src.visible(queries.month_states(src.engine))
     comments = src.visible(queries.month_comments(src.engine))
-    comments = comments[[m.year in years for m in comments["month"]]]
+    comments = comments[[src.config.year_of(m) in years for m in comments["month"]]]
     return rp.with_states(matrix, states, comments), comments
 
 
@@ -277,7 +278,7 @@ def _comments_table(comments: pd.DataFrame, shown: set[str]) -> Table:
 def reporting(src: Source, _query: dict, f: flt.Filters) -> PageExport:
     config = src.config
     years = f.year_list(config)
-    months = [m for m in config.months() if m.year in years]
+    months = [m for m in config.months() if config.year_of(m) in years]
     (uploads,) = src.frames("uploads")
     matrix = rp.report_matrix(
         uploads, f.partner_list(config), months, config.report_due_day, src.today

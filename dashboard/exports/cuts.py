@@ -40,7 +40,7 @@ def cut_page(src: Source, _query: dict, f: flt.Filters) -> PageExport:
         ],
         cmp.values.tolist(),
     )
-    rows = calc.cut_rows(recorded, partners, years)
+    rows = calc.cut_rows(recorded, partners, years, config.year_start_month)
     listed = Table(
         "Kürzungen",
         [

@@ -26,11 +26,11 @@ def _money_cols(*names: str, total: bool = True) -> list[Column]:
     return [Column(n, "money", total=total) for n in names]
 
 
-def _lines(model: sp.Spending) -> Table:
+def _lines(model: sp.Spending, config) -> Table:
     rows = [
         [
             r.partner_code,
-            int(r.year),
+            config.year_cell(r.year),
             CATEGORY_LABELS[r.category],
             int(r.plan),
             int(r.compare),
@@ -56,7 +56,7 @@ def _lines(model: sp.Spending) -> Table:
 def _eligible(model: sp.Spending, config) -> Table:
     labels = eligible_labels(config)
     rows = [
-        [r.partner_code, int(r.year), *[int(getattr(r, k)) for k in labels]]
+        [r.partner_code, config.year_cell(r.year), *[int(getattr(r, k)) for k in labels]]
         for r in model.eligible.itertuples(index=False)
     ]
     columns = [Column("Partner"), Column("Jahr", "id"), *_money_cols(*labels.values())]
@@ -83,9 +83,10 @@ def _burn(model: sp.Spending) -> Table:
     )
 
 
-def _forecast(model: sp.Spending) -> Table:
+def _forecast(model: sp.Spending, config) -> Table:
     rows = [
-        [r.partner_code, int(r.year), int(r.plan), int(r.actual), int(r.forecast), int(r.at_risk)]
+        [r.partner_code, config.year_cell(r.year), int(r.plan), int(r.actual), int(r.forecast),
+         int(r.at_risk)]
         for r in model.forecast.itertuples(index=False)
     ]
     cols = [Column("Partner"), Column("Jahr", "id")]
@@ -203,7 +204,8 @@ def finance(src: Source, query: dict, f: flt.Filters) -> PageExport:
         ],
     )
     position, requests = payment_data(src, config, f.partner_list(src.config))
-    tables = [cards, _burn(model), _lines(model), _eligible(model, config), _forecast(model)]
+    tables = [cards, _burn(model), _lines(model, config), _eligible(model, config),
+              _forecast(model, config)]
     tables += [*payment_tables(position, requests), _deadlines(model)]
     return PageExport(
         tables,

@@ -43,14 +43,18 @@ def stacked_bars(
     links: Mapping[tuple, str],
     targets: Mapping | None = None,
     plain: bool = False,
+    x_labels: Mapping | None = None,
 ) -> go.Figure | dict:
-    """Bars of ``measure`` per ``x``, stacked by ``color``; totals on top, targets as ticks."""
+    """Bars of ``measure`` per ``x``, stacked by ``color``; totals on top, targets as ticks;
+    ``x_labels``: how an x value is shown (default: as text; a project year "2025/26")."""
     if table.empty or int(table[measure].sum()) == 0:
         return _none(measure, plain=plain)
     values = table.groupby([x, color], observed=True)[measure].sum().to_dict()
     label = MEASURE_LABELS[measure]
-    xs = [str(v) for v in x_order]
+    xs = [(x_labels or {}).get(v, str(v)) for v in x_order]
     traces = [_stack_trace(values, c, x_order, colors[c], links, label) for c in color_order]
+    for trace in traces:
+        trace["x"] = xs
     per_x = table.groupby(x, observed=True)[measure].sum().to_dict()
     totals = [int(per_x.get(v, 0)) for v in x_order]
     goals = [int((targets or {}).get(v, 0)) for v in x_order]
@@ -68,7 +72,7 @@ def stacked_bars(
             "range": [0, top * 1.18 if top else 1],
             **_whole(top),
         },
-        annotations=_bar_labels(x_order, totals, goals),
+        annotations=_bar_labels(xs, totals, goals),
     )
 
 

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import fmt
+from dashboard import data, fmt
 from dashboard.calc.periods import month_end
 from dashboard.figures import build, empty, millions, thousands
 from dashboard.figures.notes import note_trace
@@ -167,7 +167,7 @@ def plan_actual(
     other = average_label(len(rest))
     groups = [*shown, other] if rest else shown
     keys = [(p, y) for p in groups for y in years]
-    x = [[p for p, _ in keys], [str(y) for _, y in keys]]
+    x = [[p for p, _ in keys], [data.year_label(y) for _, y in keys]]
     act_rows = with_average(partner_rows(act_cube, partners, shown, rest), len(rest))
     plan_rows = with_average(partner_rows(plan_cube, partners, shown, rest), len(rest))
     # the rest's bar opens no rows (it averages several partners)

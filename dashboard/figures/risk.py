@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import fmt
+from dashboard import data, fmt
 from dashboard.figures import build, empty, thousands
 from dashboard.figures.finance import HOVER
 from dashboard.figures.partners import (
@@ -44,7 +44,7 @@ def at_risk(
         for code, row in zip([*shown, other], rows, strict=False)
         for y, v in zip(years, row.tolist(), strict=True)
     }
-    x = [str(y) for y in years]
+    x = [data.year_label(y) for y in years]
     codes = [*shown, other] if rest else shown
     colored = {code: OTHERS_COLOR if rest and code == other else colors[code] for code in codes}
     risk_cents = fc["at_risk"].to_numpy(dtype=np.int64)
@@ -88,7 +88,7 @@ def _risk_traces(risk: dict, colored: dict[str, str], years: list, x: list[str])
                 name=code,
                 marker={"color": color},
                 customdata=[
-                    ["", code, str(y), f"gefährdet: {fmt.eur(c)}"]
+                    ["", code, data.year_label(y), f"gefährdet: {fmt.eur(c)}"]
                     for y, c in zip(years, cents, strict=True)
                 ],
                 hovertemplate=HOVER,

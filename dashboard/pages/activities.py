@@ -117,7 +117,10 @@ def update_trend(search, measure, group):
     frames = [periods.settled(x, as_of) for x in data.frames("activity_months", "reach_coded")]
     months, reach_f = overview.selection(*frames, f)
     per_month = activity.monthly_by_partner(months, reach_f, measure)
-    notes = review.month_notes(data.month_comments(), f.partner_list(config), f.year_list(config))
+    notes = review.month_notes(
+        data.month_comments(), f.partner_list(config), f.year_list(config),
+        config.year_start_month,
+    )
     # plain figure dicts: the same figures without plotly's validation and copies
     return (
         bars(months, reach_f, config, f, measure, group),
@@ -239,6 +242,7 @@ def bars(months, reach, config, f, measure, group):
         links=links,
         targets=targets.to_dict(),
         plain=True,
+        x_labels={y: config.year_label(y) for y in config.years} if group == "year" else None,
     )
 
 
@@ -248,7 +252,8 @@ def _arg(column: str) -> str:
 
 def note_link(partner: str, month) -> str:
     """A comment marker opens the month's thread on Meldestand."""
-    where = flt.href("/meldestand", flt.Filters((partner,), (), (month.year,)))
+    year = data.config().year_of(month)
+    where = flt.href("/meldestand", flt.Filters((partner,), (), (year,)))
     return where + note_hash(partner, month)
 
 

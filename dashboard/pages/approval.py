@@ -71,7 +71,7 @@ def _proof_section(config) -> dbc.Card:
                 _select(
                     "approval-proof-year",
                     "Jahr",
-                    [{"label": str(y), "value": str(y)} for y in config.years],
+                    [{"label": config.year_label(y), "value": str(y)} for y in config.years],
                     str(config.years[0]),
                     md=2,
                 ),
@@ -154,7 +154,8 @@ def rows(search, state, _version):
     states = data.month_states()
     wanted = {"open": review.AWAITING, "all": review.STATES}.get(state, (state,))
     q = review.queue(
-        states, data.month_comments(), partners=f.partners, years=f.years, wanted=wanted
+        states, data.month_comments(), partners=f.partners, years=f.years, wanted=wanted,
+        start=data.config().year_start_month,
     )
     waiting = int(states["state"].isin(review.AWAITING).sum())
     lead = f"{fmt.de_int(waiting)} Monate warten auf Prüfung oder Antwort · {len(q)} in der Liste"

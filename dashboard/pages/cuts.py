@@ -70,7 +70,7 @@ def update(search, _refresh):
     config = planning.config()
     f = flt.from_search(search, config)
     partners, years = f.partner_list(config), f.years
-    rows = calc.cut_rows(data.audit_cuts(), partners, years)
+    rows = calc.cut_rows(data.audit_cuts(), partners, years, config.year_start_month)
     cmp = calc.comparison(
         data.frame("money_months"), data.accepted_money_months(), config, partners, years
     )

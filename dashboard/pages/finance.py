@@ -174,7 +174,8 @@ def payments_section() -> dbc.Card:
 
 def _notes(partners, years):
     """The comments on the months of the selection (marked on the burn curve)."""
-    return review.month_notes(data.month_comments(), partners, years)
+    start = data.config().year_start_month
+    return review.month_notes(data.month_comments(), partners, years, start)
 
 
 @callback(

@@ -10,6 +10,7 @@ from dash import dcc, html
 from dashboard import filters as flt
 from dashboard import fmt
 from dashboard.calc.actions import Action
+from dashboard.views import components as ui
 from dashboard.views.review import note_hash
 
 SHOWN = 8  # more actions than this: the most urgent ones and a line saying how many more
@@ -47,7 +48,8 @@ def _due(a: Action) -> tuple[str, str]:
 def _query(a: Action) -> tuple[str, str]:
     month = a.months[0]
     quoted = f": „{_short(a.text)}“" if a.text else ""
-    href = flt.href("/meldestand", flt.Filters((a.partner,), (), (month.year,)))
+    year = a.year if a.year is not None else month.year  # the project year (calc.actions)
+    href = flt.href("/meldestand", flt.Filters((a.partner,), (), (year,)))
     return (
         f"Rückfrage zu {a.partner} · {fmt.month_long(month)} beantworten{quoted}",
         href + note_hash(a.partner, month),
@@ -90,7 +92,7 @@ def review_line(actions: list[Action]) -> html.Li:
 
 
 def _proof(a: Action, today: date) -> tuple[str, str]:
-    name = f"Zwischennachweis {a.year}" if a.text == "interim" else "Schlussnachweis"
+    name = f"Zwischennachweis {ui.year_text(a.year)}" if a.text == "interim" else "Schlussnachweis"
     when = "überfällig seit" if a.due < today else "fällig am"
     names = ", ".join(a.partners[:PARTNERS_LISTED])
     more = len(a.partners) - PARTNERS_LISTED

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dashboard import data, fmt
 from dashboard.calc.attention import Item
 from dashboard.labels import ATTAINMENT_LABELS, CATEGORY_LABELS
+from dashboard.views import components as ui
 from etl.core import figures
 
 NAMES_SHOWN = 8  # partner codes named in a grouped item; more are left as " …"
@@ -23,7 +24,7 @@ def _behind(item: Item) -> str:
 
 
 def _budget(item: Item) -> str:
-    line = f"{item.partner} {item.year} {CATEGORY_LABELS[item.category]}"
+    line = f"{item.partner} {ui.year_text(item.year)} {CATEGORY_LABELS[item.category]}"
     if item.under:
         risk = " – Mittel gefährdet" if item.severity == "flag" else ""
         return f"{line}: {fmt.de_pct(-item.share)} unter Plan bis Stand{risk}"

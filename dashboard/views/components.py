@@ -7,7 +7,7 @@ from fractions import Fraction
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard import fmt
+from dashboard import data, fmt
 from dashboard.theme import GRAPH_CONFIG
 from etl.core import figures
 from etl.core.errors import Issue
@@ -117,7 +117,7 @@ def selection_text(config, f) -> str:
     parts = [
         f"Partner: {', '.join(f.partners)}" if f.partners else "alle Partner",
         f"Module: {', '.join(f.modules)}" if f.modules else "alle Module",
-        f"Jahre: {', '.join(str(y) for y in f.years)}" if f.years else "alle Jahre",
+        f"Jahre: {', '.join(config.year_label(y) for y in f.years)}" if f.years else "alle Jahre",
     ]
     return " · ".join(parts)
 
@@ -146,3 +146,9 @@ def issue_table(issues: list[Issue], kind: str) -> dbc.Table:
         ]
     )
     return dbc.Table([head, body], hover=True, size="sm", striped=True, className="upload-issues")
+
+
+def year_text(year: int) -> str:
+    """A project year as shown: "2025", or "2025/26" when the network's years start later
+    than January (etl.core.years)."""
+    return data.year_label(year)

@@ -10,6 +10,7 @@ import pandas as pd
 from dash import dcc, html
 
 from dashboard import fmt
+from dashboard.views import components as ui
 
 COMPARE_HEADERS = (
     "Partner",
@@ -68,7 +69,7 @@ def comparison_table(cmp: pd.DataFrame) -> html.Div | dbc.Table:
     rows = [
         [
             r.partner_code,
-            str(r.year),
+            ui.year_text(r.year),
             fmt.eur(r.claimed_eligible),
             fmt.eur(r.accepted_eligible),
             fmt.eur(r.cut),

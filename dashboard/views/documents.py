@@ -66,11 +66,12 @@ def finance_documents(config, partner: str | None) -> list:
     query = {"partner": partner} if partner else {}
     per_year = [(y, flt.to_search({**query, "jahr": str(y)})) for y in config.years]
     whole = flt.to_search(query)
-    proofs = [(f"Zwischennachweis {y}", q) for y, q in per_year[:-1]]
-    receipts = [(f"Belegliste {y}", q) for y, q in per_year]
+    label = config.year_label
+    proofs = [(f"Zwischennachweis {label(y)}", q) for y, q in per_year[:-1]]
+    receipts = [(f"Belegliste {label(y)}", q) for y, q in per_year]
     return [
         *proof_links([*proofs, ("Verwendungsnachweis", whole)], who),
         *proof_links([*receipts, ("Belegliste gesamte Laufzeit", whole)], who,
                      "/download/belegliste", "Belege je Kostenposition, Excel oder PDF"),
-        *report_links([(str(y), q) for y, q in per_year] + [("gesamte Laufzeit", whole)], who),
+        *report_links([(label(y), q) for y, q in per_year] + [("gesamte Laufzeit", whole)], who),
     ]

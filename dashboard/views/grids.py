@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from dashboard import fmt
+from dashboard import data, fmt
 from dashboard.labels import CATEGORY_LABELS, FLAG_LABELS, KIND_LABELS, UPLOAD_STATUS_LABELS
 from etl.core import figures
 
@@ -103,6 +103,7 @@ def budget_rows(lines: pd.DataFrame) -> list[dict]:
         {
             "partner": partner,
             "year": int(year),
+            "year_label": data.year_label(year),
             "category": CATEGORY_LABELS[category],
             "plan": int(plan),
             "compare": int(compare),
@@ -131,6 +132,7 @@ BUDGET_COLUMNS = [
         "width": 100,
         "minWidth": 90,
         "filter": "agNumberColumnFilter",
+        "valueFormatter": {"function": "params.data.year_label"},
     },
     {"field": "category", "headerName": "Kostenart", "flex": 1, "minWidth": 150},
     money_col("plan", "Jahresplan", flex=1, minWidth=150, **_tip("plan")),

@@ -25,7 +25,7 @@ def _share(actual: int, target: int | None) -> Fraction | None:
 
 def _row(y: YearCount, split: bool) -> html.Tr:
     cells = [
-        str(y.year),
+        ui.year_text(y.year),
         _num(y.target),
         _num(y.actual),
         _num(y.target_cumulative),

@@ -37,7 +37,7 @@ def diff_table(d: PlanDiff, table_id: str = "plan-diff-table") -> html.Div:
         html.Tr(
             [
                 html.Td(c.partner),
-                html.Td(str(c.year)),
+                html.Td(ui.year_text(c.year)),
                 html.Td(CATEGORY_LABELS[c.category]),
                 html.Td(fmt.eur(c.old), className="num"),
                 html.Td(fmt.eur(c.new), className="num"),
@@ -64,7 +64,8 @@ def diff_table(d: PlanDiff, table_id: str = "plan-diff-table") -> html.Div:
             html.Ul(
                 [
                     html.Li(
-                        f"{t.partner} {t.module} {t.year}, {MEASURE_LABELS[t.measure]}: "
+                        f"{t.partner} {t.module} {ui.year_text(t.year)}, "
+                        f"{MEASURE_LABELS[t.measure]}: "
                         f"{t.old} → {t.new}"
                     )
                     for t in d.targets[:30]

@@ -8,7 +8,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import html
 
-from dashboard import fmt
+from dashboard import data, fmt
 from dashboard.calc.periods import Deadline
 from dashboard.labels import MONTH_STATE_LABELS, STATUS_LABELS
 from dashboard.views import components as ui
@@ -38,7 +38,7 @@ def forecast_table(fc: pd.DataFrame) -> dbc.Table:
         rows.append(
             html.Tr(
                 [
-                    html.Td(str(year)),
+                    html.Td(data.year_label(year)),
                     *[
                         html.Td(fmt.eur(int(r[c])), className="num")
                         for c in ("plan", "actual", "forecast")
@@ -174,7 +174,8 @@ def _cell(r, link) -> dict:
 
 def report_matrix(matrix: pd.DataFrame, year: int, link) -> html.Table:
     """Partner x month table of one year: arrival date of the report, coloured by status."""
-    part = matrix[[m.year == year for m in matrix["month"]]]
+    of = data.config().year_of
+    part = matrix[[of(m) == year for m in matrix["month"]]]
     months = sorted(set(part["month"]))
     cells: dict = {}
     for r in part.itertuples(index=False):
@@ -186,7 +187,7 @@ def report_matrix(matrix: pd.DataFrame, year: int, link) -> html.Table:
     head = html.Thead(
         html.Tr(
             [
-                html.Th(str(year), style=width),
+                html.Th(data.year_label(year), style=width),
                 *[html.Th(fmt.MONTHS_SHORT[m.month - 1]) for m in months],
             ]
         )

@@ -16,8 +16,16 @@ from pathlib import Path
 from etl.core.activity_sheets import ActivitySheet, parse_activity_sheets, target_measures
 from etl.core.config_check import problems
 from etl.core.config_keys import text_default
-from etl.core.config_values import ConfigError, choice, date_value, decimal_value, month_value
+from etl.core.config_values import (
+    ConfigError,
+    choice,
+    date_value,
+    decimal_value,
+    month_number,
+    month_value,
+)
 from etl.core.indicators import DEFAULT_INDICATORS, Indicator, parse_indicators
+from etl.core.years import ProjectYears
 
 COST_CATEGORIES = ("personnel", "overheads", "material")
 TARGET_MEASURES = ("events", "participants", "coachings", "companies")
@@ -71,7 +79,7 @@ class Rules:
 
 
 @dataclass(frozen=True)
-class NetworkConfig:
+class NetworkConfig(ProjectYears):
     name: str
     short_name: str
     start: date
@@ -102,16 +110,14 @@ class NetworkConfig:
     # names of the funding sources: [funding_sources] eu / state
     eu_name: str = text_default("funding_sources.eu")
     state_name: str = text_default("funding_sources.state")
+    # [network] year_start_month: the month project years start in (1: calendar years)
+    year_start_month: int = 1
     # [[activity_sheets]]: configured sheets of the workbook (etl.core.activity_sheets)
     activity_sheets: tuple[ActivitySheet, ...] = ()
 
     @property
     def partner_codes(self) -> tuple[str, ...]:
         return tuple(p.code for p in self.partners)
-
-    @property
-    def years(self) -> tuple[int, ...]:
-        return tuple(range(self.start.year, self.end.year + 1))
 
     def partner(self, code: str) -> Partner:
         for p in self.partners:
@@ -314,6 +320,10 @@ def parse_config(raw: dict) -> NetworkConfig:
     modules = tuple(str(m) for m in net.get("modules", []))
     if not modules:
         raise ConfigError("network.modules: mindestens ein Modul ist nötig.")
+    year_start = month_number(
+        net.get("year_start_month", text_default("network.year_start_month")),
+        "network.year_start_month",
+    )
     start = date_value(net.get("start"), "network.start")
     end = date_value(net.get("end"), "network.end")
     if end < start:
@@ -334,8 +344,8 @@ def parse_config(raw: dict) -> NetworkConfig:
         report_due_day=int(net.get("report_due_day", text_default("network.report_due_day"))),
         modules=modules,
         partners=partners,
+        year_start_month=year_start,
         rules=_rules(raw.get("rules") or {}),
-        budget=_budget(raw.get("budget") or {}, codes, set(range(start.year, end.year + 1))),
         targets=_targets(
             raw.get("targets") or {}, codes, set(modules), target_measures(sheets)
         ),
@@ -344,6 +354,7 @@ def parse_config(raw: dict) -> NetworkConfig:
     unique, network = _unique_targets(raw.get("unique_company_targets") or {}, codes)
     cfg = replace(
         cfg,
+        budget=_budget(raw.get("budget") or {}, codes, set(cfg.years)),
         unique_company_targets=unique,
         network_unique_target=network,
         review_steps=_review_steps(raw.get("review") or {}),

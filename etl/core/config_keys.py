@@ -39,6 +39,10 @@ KEYS: tuple[Key, ...] = (
         "Date of the grant notice: the unit-cost table in force on it applies to the project."),
     Key("network.report_due_day", "integer 1–28", "10",
         "A monthly report is on time when it arrives by this day of the following month."),
+    Key("network.year_start_month", "integer 1–12", "1",
+        "Month the project years start in: 1 = calendar years; e.g. 9 = project years "
+        "September–August, named by the year they start in (`2025` = 2025/26) in `budget`, "
+        "`targets` and indicator targets and shown as \"2025/26\"."),
     Key("network.modules", "list of text", REQUIRED,
         "The modules (work packages) activities and costs are booked to; at most 50 "
         "characters each."),
@@ -80,13 +84,14 @@ KEYS: tuple[Key, ...] = (
     Key("rules.eu_share", "decimal text", '"0.40"', "EU share of eligible costs."),
     Key("rules.hours_per_year", "integer", "1720",
         "Full-time hours per year: the hourly rate is monthly rate × 12 / this, and the cap "
-        "of hours per person and year."),
+        "of hours per person and calendar year (also when the network counts project years)."),
     Key("rules.deviation_warn", "decimal text", '"0.15"',
         "A budget line this far over (or under) plan is a warning."),
     Key("rules.deviation_flag", "decimal text", '"0.20"',
         "A budget line this far over plan needs the funding body's consent."),
     Key("rules.interim_proof_due", "`MM-DD`", '"04-30"',
-        "Interim proof of use (Zwischennachweis) for a year: due on this day of the next year."),
+        "Interim proof of use (Zwischennachweis) for a (project) year: due on this day of the "
+        "calendar year after the one the year ends in."),
     Key("rules.final_proof_months", "integer", "6",
         "Final proof of use (Verwendungsnachweis): months after the project end."),
     Key("rules.rate_tables[].valid_from", "date", REQUIRED,

@@ -45,3 +45,14 @@ def choice(value: object, allowed: tuple[str, ...], key: str) -> str:
     if text not in allowed:
         raise ConfigError(f"{key}: '{value}' ist nicht erlaubt, nur {', '.join(allowed)}.")
     return text
+
+
+def month_number(value: object, key: str) -> int:
+    """A month number 1–12 (``network.year_start_month``)."""
+    try:
+        month = int(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"{key}: '{value}' ist keine Zahl.") from exc
+    if isinstance(value, bool) or not 1 <= month <= 12:
+        raise ConfigError(f"{key}: {value} ist kein Monat (1 bis 12 erlaubt).")
+    return month

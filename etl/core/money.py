@@ -15,6 +15,7 @@ import pandas as pd
 
 from etl.core.config import NetworkConfig, RateTable, Rules
 from etl.core.normalise import round_cents
+from etl.core.years import years_of
 
 
 def hourly_rate(table: RateTable, pay_group: int, hours_per_year: int) -> Decimal:
@@ -195,7 +196,7 @@ def monthly_amounts(
         return pd.DataFrame(columns=cols)
     m = money[["partner_code", "month", "personnel", "expenditure"]]
     codes, months = m["partner_code"].to_numpy(), pd.DatetimeIndex(m["month"])
-    years = months.year.to_numpy(dtype=np.int64)
+    years = config.years_of(months).to_numpy(dtype=np.int64)
     order = np.lexsort((months.asi8, years, pd.factorize(codes, sort=True)[0]))
     codes, years, months = codes[order], years[order], months[order]
     pers = m["personnel"].to_numpy(dtype=np.int64)[order]
@@ -275,17 +276,20 @@ def accepted_money(money: pd.DataFrame, reductions: pd.DataFrame) -> pd.DataFram
     return out[list(money.columns)]
 
 
-def money_months_frame(partner_codes, months, personnel, expenditure) -> pd.DataFrame:
+def money_months_frame(
+    partner_codes, months, personnel, expenditure, start: int = 1
+) -> pd.DataFrame:
     """One row per partner x month (the frame :func:`monthly_amounts` and the finance pages
     read): personnel and booked expenditure in cents (int), from per-partner-month sums
-    (None: no row of that measure), sorted by partner, year and month."""
+    (None: no row of that measure), sorted by partner, year and month; ``year`` is the project
+    year (starting in month ``start``, :mod:`etl.core.years`)."""
     if len(partner_codes) == 0:
         return pd.DataFrame(columns=MONEY_MONTH_COLUMNS)
     month = pd.to_datetime(pd.Series(list(months)))
     out = pd.DataFrame(
         {
             "partner_code": list(partner_codes),
-            "year": [int(y) for y in month.dt.year],
+            "year": [int(y) for y in years_of(month, start)],
             "month": month,
             "personnel": [0 if v is None else int(v) for v in personnel],
             "expenditure": [0 if v is None else int(v) for v in expenditure],

@@ -25,6 +25,7 @@ import pandas as pd
 
 from etl.core.config import NetworkConfig
 from etl.core.money import eligible_costs, format_eur
+from etl.core.years import year_label, year_of, years_of
 from etl.documents.book import Column, Cover, Table, build, to_bytes
 from etl.intake.contract.expenditure import COST_CATEGORIES
 from etl.warehouse import queries
@@ -46,15 +47,20 @@ class Scope:
     first: date
     last: date
     year: int | None = None  # set when the period is one project year
+    start: int = 1  # the month project years start in (etl.core.years)
 
     @property
     def years(self) -> tuple[int, ...]:
-        return tuple(range(self.first.year, self.last.year + 1))
+        return tuple(range(year_of(self.first, self.start), year_of(self.last, self.start) + 1))
+
+    def year_text(self, year: int) -> str | int:
+        """A year in a table: the number, or "2025/26" for a project year."""
+        return year if self.start == 1 else year_label(year, self.start)
 
     @property
     def period(self) -> str:
         if self.year:
-            return str(self.year)
+            return year_label(self.year, self.start)
         return f"{self.first:%m/%Y} bis {self.last:%m/%Y}"
 
     @property
@@ -83,7 +89,8 @@ def scope_of(
     if year is not None:
         if year not in config.years:
             raise ValueError(f"Das Jahr {year} liegt außerhalb der Projektlaufzeit.")
-        first, last = max(start, date(year, 1, 1)), min(end, date(year, 12, 1))
+        span = config.year_span(year)
+        first, last = max(start, span[0]), min(end, _month(span[1]))
     first, last = _month(first or start), _month(last or end)
     if not start <= first <= last <= end:
         raise ValueError(
@@ -91,7 +98,7 @@ def scope_of(
             f"({start:%m/%Y} bis {end:%m/%Y}) oder endet vor seinem Beginn."
         )
     partners = (partner,) if partner else config.partner_codes
-    return Scope(partners, partner, first, last, year)
+    return Scope(partners, partner, first, last, year, config.year_start_month)
 
 
 def file_name(scope: Scope) -> str:
@@ -99,7 +106,7 @@ def file_name(scope: Scope) -> str:
     ``Belegliste_Projekt.xlsx`` (whole project, whole period)."""
     who = scope.partner or "Projekt"
     if scope.year:
-        return f"Belegliste_{who}_{scope.year}.xlsx"
+        return f"Belegliste_{who}_{scope.period.replace('/', '-')}.xlsx"
     return f"Belegliste_{who}_{scope.first:%Y-%m}_bis_{scope.last:%Y-%m}.xlsx"
 
 
@@ -158,7 +165,7 @@ def position_table(df: pd.DataFrame, category: str, scope: Scope, *, flat: bool)
 
 def _summary_booked(df: pd.DataFrame, scope: Scope) -> Table:
     """Receipts and amounts per partner x year x cost position (zeros where none)."""
-    years = pd.to_datetime(df["month"]).dt.year if not df.empty else None
+    years = years_of(df["month"], scope.start).to_numpy() if not df.empty else None
     rows = []
     for p in scope.partners:
         for y in scope.years:
@@ -168,9 +175,8 @@ def _summary_booked(df: pd.DataFrame, scope: Scope) -> Table:
                     if not df.empty
                     else df
                 )
-                rows.append(
-                    [p, y, category, len(mine), int(mine["amount_cents"].sum()) if len(mine) else 0]
-                )
+                cents = int(mine["amount_cents"].sum()) if len(mine) else 0
+                rows.append([p, scope.year_text(y), category, len(mine), cents])
     columns = [
         Column("Partner"),
         Column("Jahr", "id"),
@@ -206,7 +212,7 @@ def _summary_flat(engine: Engine, df: pd.DataFrame, config: NetworkConfig, scope
     """The flat-rate calculation per partner x year: personnel x rate, and the receipts
     booked (nachrichtlich)."""
     personnel = _personnel(engine, scope)
-    years = pd.to_datetime(df["month"]).dt.year if not df.empty else None
+    years = years_of(df["month"], scope.start).to_numpy() if not df.empty else None
     rate, rows = config.rules.material_flat_rate, []
     for p in scope.partners:
         funding = config.partner(p).funding_rate
@@ -214,9 +220,8 @@ def _summary_flat(engine: Engine, df: pd.DataFrame, config: NetworkConfig, scope
             cents = personnel.get((p, y), 0)
             flat = eligible_costs(cents, 0, funding, config.rules).material
             booked = df[(df["partner_code"] == p) & (years == y)] if not df.empty else df
-            rows.append(
-                [p, y, cents, rate, flat, int(booked["amount_cents"].sum()) if len(booked) else 0]
-            )
+            listed = int(booked["amount_cents"].sum()) if len(booked) else 0
+            rows.append([p, scope.year_text(y), cents, rate, flat, listed])
     columns = [
         Column("Partner"),
         Column("Jahr", "id"),

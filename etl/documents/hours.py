@@ -2,7 +2,9 @@
 
 The workbook holds, from the monthly reports' ``Personal`` rows:
 
-- ``Stunden``: per staff member billed by the hour and calendar year, the hours of each month,
+- ``Stunden``: per staff member billed by the hour and calendar year (the cap's year, also
+  when the network counts project years: a project year's records show its calendar years
+  apart), the hours of each month,
   their sum and how much of the annual cap (``rules.hours_per_year``, 1,720 h) they use;
 - ``Monatsanteile``: the same for staff billed by the month (shares of a full-time month),
   with the hours they stand for (share x cap / 12);
@@ -68,11 +70,11 @@ class Form:
 def file_name(scope: Scope) -> str:
     """``Stundennachweise_DO_2025.xlsx`` or ``Stundennachweise_Projekt.xlsx``."""
     parts = ["Stundennachweise", scope.partner or "Projekt"]
-    return "_".join(parts + ([str(scope.year)] if scope.year else [])) + ".xlsx"
+    return "_".join(parts + ([scope.label.replace("/", "-")] if scope.year else [])) + ".xlsx"
 
 
 def title(scope: Scope) -> str:
-    when = str(scope.year) if scope.year else "gesamte Laufzeit"
+    when = scope.label if scope.year else "gesamte Laufzeit"
     return f"Stundennachweise – {scope.partner or 'gesamtes Projekt'} – {when}"
 
 
@@ -322,8 +324,7 @@ def _print_setup(ws: Worksheet, n_columns: int) -> None:
 
 
 def _cover(config: NetworkConfig, scope: Scope, **who) -> Cover:
-    first = max(date(scope.years[0], 1, 1), config.start)
-    last = min(date(scope.years[-1], 12, 31), config.end)
+    first, last = config.years_period(scope.years)
     names = ", ".join(f"{p} – {config.partner(p).name}" for p in scope.partners)
     fields = [
         ("Partner", names),

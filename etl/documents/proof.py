@@ -44,10 +44,12 @@ class Scope:
     years: tuple[int, ...]
     partner: str | None  # None: the whole project
     year: int | None  # None: the whole period (Verwendungsnachweis)
+    label: str = ""  # the year as shown ("2025", "2025/26"); file names use "2025-26"
+    span: tuple[date, date] | None = None  # first and last day of the (whole) years
 
     @property
     def title(self) -> str:
-        kind = f"Zwischennachweis {self.year}" if self.year else "Verwendungsnachweis"
+        kind = f"Zwischennachweis {self.label}" if self.year else "Verwendungsnachweis"
         return f"{kind} – {self.partner or 'gesamtes Projekt'}"
 
 
@@ -64,13 +66,16 @@ def scope_of(config: NetworkConfig, partner: str | None, year: int | None) -> Sc
         (year,) if year else config.years,
         partner,
         year,
+        config.year_label(year) if year else "",
+        config.years_span((year,) if year else config.years),
     )
 
 
 def file_name(scope: Scope, fmt: str = "xlsx") -> str:
     """``Zwischennachweis_DO_2025.xlsx`` or ``Verwendungsnachweis_Projekt.pdf``."""
     kind = "Zwischennachweis" if scope.year else "Verwendungsnachweis"
-    parts = [kind, scope.partner or "Projekt", *([str(scope.year)] if scope.year else [])]
+    tag = scope.label.replace("/", "-")
+    parts = [kind, scope.partner or "Projekt", *([tag] if scope.year else [])]
     return "_".join(parts) + f".{fmt}"
 
 
@@ -94,7 +99,7 @@ def _financing(rep: dict, config: NetworkConfig, scope: Scope) -> Table:
     accepted = proof_cuts.accepted_rows(rep)
     claimed = proof_cuts.differs(rep, lambda r: _inside(scope, r))
     rows = [
-        [r["partner"], r["year"], _rate(config, r["partner"])]
+        [r["partner"], config.year_cell(r["year"]), _rate(config, r["partner"])]
         + ([_cents(r["eligible_eur"])] if claimed else [])
         + [_cents(accepted[(r["partner"], r["year"])][f"{f}_eur"]) for f in ELIGIBLE_KEYS]
         for r in rep["eligible"]
@@ -126,7 +131,7 @@ def _personnel(rep: dict, config: NetworkConfig, scope: Scope) -> Table:
         rows.append(
             [
                 r["partner"],
-                r["year"],
+                config.year_cell(r["year"]),
                 r["pay_group"],
                 r["billing"],
                 Decimal(r["quantity"]),
@@ -206,7 +211,8 @@ def _material(engine: Engine, rep: dict, config: NetworkConfig, scope: Scope) ->
         ]
     rate = config.rules.material_flat_rate
     rows = [
-        [r["partner"], r["year"], _cents(r["personnel_eur"]), rate, _cents(r["material_eur"])]
+        [r["partner"], config.year_cell(r["year"]), _cents(r["personnel_eur"]), rate,
+         _cents(r["material_eur"])]
         for r in rep["eligible"]
         if _inside(scope, r)
     ]
@@ -234,7 +240,9 @@ def _material(engine: Engine, rep: dict, config: NetworkConfig, scope: Scope) ->
 
 
 def _overlaps(scope: Scope, start, end) -> bool:
-    return any(pd.Timestamp(start).year <= y <= pd.Timestamp(end).year for y in scope.years)
+    """Whether the period ``start``–``end`` touches the scope's years."""
+    first, last = scope.span if scope.span else (date.min, date.max)
+    return pd.Timestamp(start).date() <= last and pd.Timestamp(end).date() >= first
 
 
 def _payments(engine: Engine, scope: Scope) -> Table:
@@ -284,7 +292,7 @@ def _activities(rep: dict, config: NetworkConfig, scope: Scope) -> Table:
         [
             r["partner"],
             r["module"],
-            r["year"],
+            config.year_cell(r["year"]),
             r["events"],
             r["participants"],
             r["coachings"],
@@ -314,17 +322,14 @@ def _activities(rep: dict, config: NetworkConfig, scope: Scope) -> Table:
 
 def _deadline(config: NetworkConfig, scope: Scope) -> date:
     if scope.year:
-        month, day = config.rules.interim_proof_due
-        y = scope.year + 1
-        return date(y, month, min(day, calendar.monthrange(y, month)[1]))
+        return config.interim_due(scope.year)
     index = config.end.year * 12 + config.end.month - 1 + config.rules.final_proof_months
     y, m = divmod(index, 12)
     return date(y, m + 1, min(config.end.day, calendar.monthrange(y, m + 1)[1]))
 
 
 def _cover(engine: Engine, rep: dict, config: NetworkConfig, scope: Scope, **who) -> Cover:
-    first, last = date(scope.years[0], 1, 1), date(scope.years[-1], 12, 31)
-    first, last = max(first, config.start), min(last, config.end)
+    first, last = config.years_period(scope.years)
     reach = queries.company_reach(engine, partners=list(scope.partners), years=list(scope.years))
     names = ", ".join(f"{p} – {config.partner(p).name}" for p in scope.partners)
     r = config.rules

@@ -8,8 +8,10 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from etl.core.years import years_of
 from etl.documents.book import Column, Table
 from etl.warehouse import queries
+from etl.warehouse.years import start_month
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -24,7 +26,7 @@ def scoped_cuts(engine: Engine, partners, years) -> pd.DataFrame:
     cuts = queries.audit_cuts(engine, partners=list(partners))
     if cuts.empty:
         return cuts
-    return cuts[pd.to_datetime(cuts["month"]).dt.year.isin(list(years))]
+    return cuts[years_of(cuts["month"], start_month(engine)).isin(list(years)).to_numpy()]
 
 
 def accepted_rows(rep: dict) -> dict[tuple[str, int], dict]:

@@ -13,6 +13,7 @@ from etl.core import stand as berichtsstand
 from etl.core.config import NetworkConfig
 from etl.core.labels import ELIGIBLE_HEADERS, eligible_headers
 from etl.core.money import eur, format_eur, partner_years, rules_summary
+from etl.core.years import year_label
 from etl.documents import report_sheets
 from etl.documents.indicators import indicator_report
 from etl.documents.report_grant import accepted, grant_caps, renamed
@@ -247,6 +248,8 @@ def build_report(
         "indicators": indicator_report(engine, config, stand),
         "accepted": accepted(engine, money, config),
         **({"grant_caps": caps} if caps else {}),
+        # project years (a new key): every "year" above is the one its project year starts in
+        **({"year_start_month": config.year_start_month} if config.year_start_month > 1 else {}),
     }
     if config.activity_sheets:  # only for a network that configures any (a new key)
         rep["activity_sheets"] = report_sheets.activity_sheets(engine, config, stand)
@@ -290,13 +293,18 @@ def _euro_text(value: str) -> str:
     return format_eur(int(Decimal(value) * 100))
 
 
+def _year(rep: dict, year: int) -> str:
+    """``2025``, or ``2025/26`` in a report of project years."""
+    return year_label(int(year), rep.get("year_start_month", 1))
+
+
 def _activity_section(rep: dict) -> str:
     """The activities table: one line per partner x module x year with any activity."""
     rows = [
         [
             r["partner"],
             r["module"],
-            str(r["year"]),
+            _year(rep, r["year"]),
             _de_int(r["events"]),
             _de_int(r["participants"]),
             _de_int(r["coachings"]),
@@ -313,7 +321,7 @@ def _eligible_section(rep: dict, headers: tuple[str, ...] = ELIGIBLE_HEADERS) ->
     """The eligible-costs table: one line per partner x year (``headers``: the money
     columns' names, the funding sources as the network names them)."""
     rows = [
-        [r["partner"], str(r["year"]), *(_euro_text(r[f"{k}_eur"]) for k in ELIGIBLE_KEYS)]
+        [r["partner"], _year(rep, r["year"]), *(_euro_text(r[f"{k}_eur"]) for k in ELIGIBLE_KEYS)]
         for r in rep["eligible"]
     ]
     return f"{figures.name('eligible')}\n" + _table(["Partner", "Jahr", *headers], rows)

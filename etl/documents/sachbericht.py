@@ -11,7 +11,7 @@ placeholder saying what belongs there. Everything is German (numbers ``1.234,5``
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -46,13 +46,14 @@ COMMENT_KINDS = {
 
 
 def title(scope: Scope) -> str:
-    when = str(scope.year) if scope.year else "gesamte Laufzeit"
+    when = scope.label if scope.year else "gesamte Laufzeit"
     return f"Sachbericht (Entwurf) – {scope.partner or 'gesamtes Projekt'} – {when}"
 
 
 def file_name(scope: Scope) -> str:
     """``Sachbericht_DO_2025.docx`` or ``Sachbericht_Projekt.docx``."""
-    parts = ["Sachbericht", scope.partner or "Projekt", *([str(scope.year)] if scope.year else [])]
+    tag = scope.label.replace("/", "-")
+    parts = ["Sachbericht", scope.partner or "Projekt", *([tag] if scope.year else [])]
     return "_".join(parts) + ".docx"
 
 
@@ -121,7 +122,8 @@ def _sizes(engine, config: NetworkConfig, scope: Scope) -> dict[str, dict[str, i
 
 def _comments(engine, scope: Scope) -> pd.DataFrame:
     df = queries.month_comments(engine, partners=list(scope.partners))
-    return df[[m.year in scope.years for m in df["month"]]] if not df.empty else df
+    first, last = scope.span if scope.span else (date.min, date.max)
+    return df[[first <= m <= last for m in df["month"]]] if not df.empty else df
 
 
 def content(engine, config: NetworkConfig, scope: Scope, *, rep: dict | None = None) -> Content:
@@ -320,8 +322,7 @@ def _front(doc: Document, c: Content, config: NetworkConfig, stand: str, who: st
         "Zahlen und Listen sind aus den Monatsberichten übernommen; die grau "
         "markierten Stellen bitte in Word ausformulieren."
     )
-    first = max(config.start, datetime(c.scope.years[0], 1, 1).date())
-    last = min(config.end, datetime(c.scope.years[-1], 12, 31).date())
+    first, last = config.years_period(c.scope.years)
     partners = ", ".join(f"{p} – {config.partner(p).name}" for p in c.scope.partners)
     wordfile.fields(
         doc,

@@ -60,6 +60,7 @@ def load_history(conn: Connection, partner: str, month: date) -> History:
         h.persons[act] = int(persons)
         h.referenced[act] = (shown, cited)
     for row in stored.other_hours(conn, partner=partner, month=month):
+        # calendar year, also with project years: the cap is an employment-year figure
         key = (row.staff_code.casefold(), row.month.year)
         h.hours[key] = h.hours.get(key, Decimal(0)) + Decimal(row.quantity)
     h.sheet_rows = [tuple(r) for r in stored.other_sheet_rows(conn, partner=partner, month=month)]

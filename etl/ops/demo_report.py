@@ -117,7 +117,7 @@ class ReportGenerator:
         if known is None:
             p = self.cfg.partner(code)
             first, last = p.joins or self.cfg.start.replace(day=1), p.leaves or self.cfg.end
-            known = sum(first <= m <= last for m in self.cfg.months() if m.year == year) or 12
+            known = sum(first <= m <= last for m in self.cfg.year_months(year)) or 12
             self._months_cache[(code, year)] = known
         return known
 
@@ -204,8 +204,8 @@ class ReportGenerator:
     ) -> float:
         profile = MODULE_PROFILES.get(module, DEFAULT_PROFILE)
         default = profile.default_events if measure == "events" else profile.default_coachings
-        yearly = self.cfg.targets.get((st.code, module, month.year, measure))
-        months = 12 if yearly is None else self._months_in(st.code, month.year)
+        yearly = self.cfg.targets.get((st.code, module, self.cfg.year_of(month), measure))
+        months = 12 if yearly is None else self._months_in(st.code, self.cfg.year_of(month))
         yearly = default if yearly is None else yearly
         return yearly * SEASON[month.month] / months * ramp(index) * st.activity
 
@@ -241,7 +241,7 @@ class ReportGenerator:
         return min(max(round(mean * self.rng.uniform(0.6, 1.45)), low), high)
 
     def _event(self, code: str, month: date, module: str, profile: ModuleProfile) -> dict:
-        size = self._event_size(code, module, month.year, profile)
+        size = self._event_size(code, module, self.cfg.year_of(month), profile)
         titles = EVENT_TITLES.get(module) or tuple(f"{t} {module}" for t in GENERIC_TITLES)
         women = round(size * self.rng.uniform(0.15, 0.5)) if self.rng.random() < 0.85 else None
         return {
@@ -343,7 +343,7 @@ class ReportGenerator:
 
     def _personnel(self, code: str, month: date) -> list[dict]:
         rows = []
-        for person, billing, amount in self.staff_plan(code, month.year):
+        for person, billing, amount in self.staff_plan(code, self.cfg.year_of(month)):
             if billing == "Stunden":
                 amount = amount * self.rng.uniform(0.75, 1.25)
                 amount = min(max(round(amount * 2) / 2, 4.0), MAX_HOURS_PER_MONTH)
@@ -359,9 +359,10 @@ class ReportGenerator:
         return rows
 
     def _expense_total(self, code: str, month: date, index: int) -> float:
-        monthly = self._plan_month(code, month.year, "material", DEFAULT_MATERIAL_YEAR)
+        year = self.cfg.year_of(month)
+        monthly = self._plan_month(code, year, "material", DEFAULT_MATERIAL_YEAR)
         season = 0.6 + 0.4 * SEASON[month.month]
-        return monthly * self.level(code, month.year) * season * (0.5 + 0.5 * ramp(index))
+        return monthly * self.level(code, year) * season * (0.5 + 0.5 * ramp(index))
 
     def _expense(self, month: date) -> dict:
         kinds = list(EXPENSE_WEIGHTS)

@@ -34,18 +34,20 @@ def _partner_actor(code: str) -> wf.Actor:
     return wf.Actor(f"partner-{code.lower()}", "partner", partner_scope=code)
 
 
-def _plan(submitted: dict[str, list[date]], late: str) -> dict[tuple[str, date], str]:
-    """What happens to each submitted partner-month: approve, proof, keep (stays submitted)."""
-    latest = max(m for ms in submitted.values() for m in ms)
-    last_months = sorted({m for ms in submitted.values() for m in ms if m.year == latest.year})
-    keep = set(last_months[-3:])
-    old_years = sorted({m.year for ms in submitted.values() for m in ms} - {latest.year})
+def _plan(
+    submitted: dict[str, list[date]], late: str, year_of=lambda m: m.year
+) -> dict[tuple[str, date], str]:
+    """What happens to each submitted partner-month: approve, proof, keep (stays submitted);
+    ``year_of``: the (project) year of a month."""
+    every = {m for ms in submitted.values() for m in ms}
+    keep = set(sorted(every)[-3:])  # the months _threads comments on stay submitted
+    old_years = sorted({year_of(m) for m in every} - {year_of(m) for m in keep})
     plan = {}
     for code, ms in submitted.items():
         for m in ms:
             if m in keep:
                 plan[(code, m)] = "keep"
-            elif m.year in old_years and not (code == late and m.year == old_years[-1]):
+            elif year_of(m) in old_years and not (code == late and year_of(m) == old_years[-1]):
                 plan[(code, m)] = "proof"
             else:
                 plan[(code, m)] = "approve"
@@ -78,10 +80,12 @@ def run_review_demo(engine, config: NetworkConfig, late: str) -> None:
         submitted.setdefault(code, []).append(month)
     if not submitted:
         return
-    plan = _plan(submitted, late)
+    plan = _plan(submitted, late, config.year_of)
     items = [key for key, what in plan.items() if what in ("approve", "proof")]
     wf.approve_many(engine, items, STEERING)
-    proof_years = sorted({(c, m.year) for (c, m), what in plan.items() if what == "proof"})
+    proof_years = sorted(
+        {(c, config.year_of(m)) for (c, m), what in plan.items() if what == "proof"}
+    )
     for code, year in proof_years:
         wf.submit_proof(engine, code, year, config.months(), FINANCE)
     _threads(config, submitted, engine)

@@ -14,7 +14,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, select, text
 
 from etl.core.config import NetworkConfig, get_config
 from etl.core.settings import get_settings
-from etl.warehouse import schema
+from etl.warehouse import schema, years
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -137,7 +137,9 @@ def downgrade(engine: Engine, revision: str) -> None:
 
 
 def sync_reference(engine: Engine, config: NetworkConfig) -> None:
-    """Insert or update partners and modules from the configuration (never deletes)."""
+    """Insert or update partners and modules from the configuration (never deletes), and
+    record the month its project years start in (:mod:`etl.warehouse.years`)."""
+    years.register(engine, config.year_start_month)
     with writing(engine) as conn:
         have = set(conn.scalars(select(schema.partners.c.code)))
         for pos, p in enumerate(config.partners):

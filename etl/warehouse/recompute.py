@@ -7,11 +7,12 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Connection, Engine, Integer, and_, case, cast, func, select
+from sqlalchemy import Connection, Engine, and_, case, func, select
 
 from etl.core.activity_sheets import ActivitySheet
 from etl.core.sheet_values import decode
 from etl.warehouse import schema as s
+from etl.warehouse.years import project_year, start_month
 
 PLACES = Decimal("0.0001")  # fact_monthly.value is Numeric(16, 4)
 
@@ -127,7 +128,7 @@ def expected_reach(conn: Connection) -> dict[tuple, tuple]:
         (s.events, s.events.c.event_id, s.events.c.event_date),
         (s.coachings, s.coachings.c.coaching_id, s.coachings.c.coaching_date),
     ):
-        year = cast(func.extract("year", date_col), Integer)
+        year = project_year(date_col, start_month(conn))
         group = [p.c.partner_code, activity.c.module, year, p.c.company_id]
         src = p.join(u, u.c.id == p.c.upload_id).join(activity, _cited(activity, id_col, p))
         stmt = (
@@ -158,11 +159,12 @@ def _as_date(value) -> date:
 
 
 def fact_money(engine: Engine) -> dict[tuple[str, int], list[int]]:
-    """(partner, year) -> [personnel, expenditure] cents summed from the current fact rows."""
+    """(partner, project year) -> [personnel, expenditure] cents summed from the current
+    fact rows."""
     out: dict[tuple[str, int], list[int]] = defaultdict(lambda: [0, 0])
     with engine.connect() as conn:
         for i, t in enumerate((s.personnel, s.expenditure)):
-            year = cast(func.extract("year", t.c.month), Integer)
+            year = project_year(t.c.month, start_month(engine))
             stmt = current(t).add_columns(t.c.partner_code, year, func.sum(t.c.amount_cents))
             for partner, y, cents in conn.execute(stmt.group_by(t.c.partner_code, year)):
                 out[(partner, int(y))][i] += int(cents)

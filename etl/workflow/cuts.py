@@ -19,9 +19,11 @@ import pandas as pd
 
 from etl.core.config import NetworkConfig
 from etl.core.money import accepted_money, cut_reductions, format_eur
+from etl.core.years import year_of
 from etl.warehouse import audit, db, queries
 from etl.warehouse import schema as s
 from etl.warehouse.store import cuts as store
+from etl.warehouse.years import start_month
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -58,7 +60,7 @@ def _check(config: NetworkConfig, role: str | None, key: CutKey) -> None:
 def _claimed(engine: Engine, key: CutKey) -> int:
     """The amount claimed for the row in the current upload (CutError when there is none)."""
     rows = queries.expenditure_rows if key.sheet == "Ausgaben" else queries.personnel_rows
-    df = rows(engine, partners=[key.partner], years=[key.month.year])
+    df = rows(engine, partners=[key.partner], years=[year_of(key.month, start_month(engine))])
     col = "receipt_no" if key.sheet == "Ausgaben" else "staff_code"
     hit = df[(pd.to_datetime(df["month"]) == pd.Timestamp(key.month)) & (df[col] == key.row_key)]
     if hit.empty:

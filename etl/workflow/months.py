@@ -22,9 +22,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from etl.core.years import year_of
 from etl.warehouse import audit, db
 from etl.warehouse.store import months as store
 from etl.warehouse.store import uploads
+from etl.warehouse.years import start_month
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine, Row
@@ -241,13 +243,13 @@ def comment(engine: Engine, partner: str, month: date, text: str | None, actor: 
 def submit_proof(
     engine: Engine, partner: str, year: int, months: list[date], actor: Actor, kind: str = "interim"
 ) -> int:
-    """Finance marks the partner's interim or final proof of use for ``year`` as submitted:
-    every month of ``months`` in that year goes to 'im Nachweis' (locked). Returns how many
-    months changed."""
+    """Finance marks the partner's interim or final proof of use for project ``year`` as
+    submitted: every month of ``months`` in that year goes to 'im Nachweis' (locked).
+    Returns how many months changed."""
     _may("proof_submitted", actor)
     if kind not in ("interim", "final"):
         raise ApprovalError("Unbekannte Art des Nachweises.")
-    todo = [m for m in months if m.year == year]
+    todo = [m for m in months if year_of(m, start_month(engine)) == year]
     if not todo:
         raise ApprovalError(f"{year} liegt außerhalb der Projektlaufzeit.")
     changed, now = 0, datetime.now()

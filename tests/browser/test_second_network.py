@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from datetime import date
@@ -110,14 +111,19 @@ def test_reporting_duty_and_long_codes_on_meldestand(login):
     app = login("steuerung")
     _visit(app, "/meldestand", "Meldestand")
     app.wait_text("#reporting-matrix-2026")
+    # one table per project year (September to August), headed "2025/26"
+    assert app.text("#reporting-matrix-2025 th") == "2025/26"
     row = "#reporting-matrix-{y} tr:has(th:text-is('{code}')) td"
-    cells = app.page.locator(row.format(y=2025, code="SCHAUMBURG"))  # joins in 2026
-    assert cells.count() == 4
-    assert all("rs-exempt" in c for c in cells.evaluate_all("els => els.map(e => e.className)"))
-    hwk = app.page.locator(row.format(y=2026, code="HWK-HANNOVER"))  # no duty: "freiwillig"
-    assert "rs-extra" in hwk.first.get_attribute("class")
-    nienburg = app.page.locator(row.format(y=2026, code="NIENBURG"))  # leaves after June
-    assert "rs-exempt" in nienburg.nth(8).get_attribute("class")
+    classes = "els => els.map(e => e.className)"
+    cells = app.page.locator(row.format(y=2025, code="SCHAUMBURG"))  # joins in 01/2026
+    assert cells.count() == 12
+    shown = cells.evaluate_all(classes)
+    assert all("rs-exempt" in c for c in shown[:4]) and "rs-exempt" not in shown[4]
+    hwk = app.page.locator(row.format(y=2025, code="HWK-HANNOVER"))  # no duty: "freiwillig"
+    assert any("rs-extra" in c for c in hwk.evaluate_all(classes))
+    nienburg = app.page.locator(row.format(y=2025, code="NIENBURG"))  # leaves after 06/2026
+    assert "rs-exempt" in nienburg.nth(10).get_attribute("class")
+    assert "rs-exempt" not in nienburg.nth(9).get_attribute("class")
     assert app.page.locator(".report-matrix th[scope=row]").evaluate_all(CUT) == []
     assert app.page.locator("#reporting-rate-HWK-HANNOVER td").first.text_content() == (
         "HWK-HANNOVER")
@@ -215,3 +221,30 @@ def test_daten_offers_the_voucher_rows(login):
         assert app.text("[data-total=voucher_value]").endswith(" €")
         assert app.page.evaluate("document.documentElement.scrollWidth") <= width
         app.page.screenshot(path=str(SHOTS / f"daten-vouchers-{width}.png"), full_page=True)
+
+
+def test_project_years_on_finanzen_and_aktivitaeten(login, tmp_path_factory):
+    """The year filter, the budget lines and the activities by year name the project years
+    2025/26 to 2027/28; screenshots at 1440 and 390 px (kept in a temporary folder)."""
+    shots = tmp_path_factory.mktemp("project-years")
+    for width in (1440, 390):
+        app = login("finanzen", width=width)
+        _visit(app, "/finanzen", "Finanzen")
+        app.page.click("#filter-years")
+        options = app.page.get_by_role("option", name=re.compile(r"^20\d\d"))
+        options.first.wait_for()
+        assert [t.strip() for t in options.all_inner_texts()] == ["2025/26", "2026/27", "2027/28"]
+        app.page.keyboard.press("Escape")
+        app.page.wait_for_selector("#finance-lines .ag-cell[col-id=year]")
+        years = app.page.locator("#finance-lines .ag-cell[col-id=year]").all_inner_texts()
+        assert years and set(years) <= {"2025/26", "2026/27", "2027/28"}
+        app.page.screenshot(path=str(shots / f"finanzen-{width}.png"), full_page=True)
+        _visit(app, "/aktivitaeten", "Aktivitäten")
+        app.page.click("#activities-group label:has-text('nach Jahr')")
+        ticks = "#activities-bars-card .xtick text"
+        app.page.wait_for_function(
+            "s => Array.from(document.querySelectorAll(s)).some(e => e.textContent === '2026/27')",
+            arg=ticks)
+        texts = app.page.locator(ticks).evaluate_all("els => els.map(e => e.textContent)")
+        assert texts == ["2025/26", "2026/27", "2027/28"]
+        app.page.screenshot(path=str(shots / f"aktivitaeten-{width}.png"), full_page=True)

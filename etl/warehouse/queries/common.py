@@ -8,9 +8,10 @@ from collections.abc import Sequence
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import Engine, Select, func, literal, select
+from sqlalchemy import Engine, Select, literal, select
 
 from etl.warehouse import schema as s
+from etl.warehouse.years import project_year
 
 
 def _current(table) -> Select:
@@ -29,12 +30,14 @@ def _filtered(
     *,
     partners: Sequence[str] | None,
     years: Sequence[int] | None,
+    start: int = 1,
 ) -> Select:
-    """``stmt`` narrowed to ``partners`` and to the ``years`` of ``col_month`` (None: all)."""
+    """``stmt`` narrowed to ``partners`` and to the project ``years`` of ``col_month`` (None:
+    all), project years starting in month ``start`` (:mod:`etl.warehouse.years`)."""
     if partners:
         stmt = stmt.where(col_partner.in_(list(partners)))
     if years:
-        stmt = stmt.where(func.extract("year", col_month).in_([int(y) for y in years]))
+        stmt = stmt.where(project_year(col_month, start).in_([int(y) for y in years]))
     return stmt
 
 

@@ -11,8 +11,10 @@ import pandas as pd
 from sqlalchemy import Engine, case, func, select
 
 from etl.core.money import money_months_frame
+from etl.core.years import years_of
 from etl.warehouse import schema as s
 from etl.warehouse.queries.common import _current, _filtered, _frame
+from etl.warehouse.years import start_month
 
 
 def monthly_facts(
@@ -27,11 +29,13 @@ def monthly_facts(
     stmt = select(f.c.partner_code, f.c.month, f.c.module, f.c.measure, f.c.value)
     if measures:
         stmt = stmt.where(f.c.measure.in_(list(measures)))
-    stmt = _filtered(stmt, f.c.partner_code, f.c.month, partners=partners, years=years)
+    start = start_month(engine)
+    stmt = _filtered(stmt, f.c.partner_code, f.c.month, partners=partners, years=years,
+                     start=start)
     df = _frame(engine, stmt.order_by(f.c.partner_code, f.c.month, f.c.module, f.c.measure))
     if not df.empty:
         df["month"] = pd.to_datetime(df["month"])
-        df["year"] = df["month"].dt.year
+        df["year"] = years_of(df["month"], start)
     return df
 
 
@@ -64,7 +68,7 @@ def activity_months(engine: Engine) -> pd.DataFrame:
     if df.empty:
         return pd.DataFrame(columns=cols)
     df["month"] = pd.to_datetime(df["month"])
-    df["year"] = df["month"].dt.year
+    df["year"] = years_of(df["month"], start_month(engine))
     for measure in counts:
         df[measure] = [0 if v is None else int(v) for v in df[measure]]
     df["coaching_hours"] = pd.Series(
@@ -83,13 +87,15 @@ def money_months(engine: Engine) -> pd.DataFrame:
     if df.empty:
         return money_months_frame([], [], [], [])
     return money_months_frame(
-        df["partner_code"], df["month"], df["personnel_cents"], df["expenditure_cents"]
+        df["partner_code"], df["month"], df["personnel_cents"], df["expenditure_cents"],
+        start_month(engine),
     )
 
 
 def event_counts(engine: Engine) -> pd.DataFrame:
     """Current events counted per partner x month x module x format (column ``n``): what the
-    format chart needs, without reading every event row (titles, files) into memory."""
+    format chart needs (and the project ``year``), without reading every event row (titles,
+    files) into memory."""
     e = s.events
     n = func.count().label("n")
     stmt = (
@@ -98,13 +104,18 @@ def event_counts(engine: Engine) -> pd.DataFrame:
         .group_by(e.c.partner_code, e.c.month, e.c.module, e.c.format)
         .order_by(e.c.partner_code, e.c.month, e.c.module, e.c.format)
     )
-    return _frame(engine, stmt)
+    df = _frame(engine, stmt)
+    if not df.empty:
+        df["year"] = years_of(df["month"], start_month(engine)).to_numpy()
+    return df
 
 
 def personnel_by_group(
     engine: Engine, *, partners: Sequence[str] | None = None, years: Sequence[int] | None = None
 ) -> pd.DataFrame:
-    """One row per current Personal row: partner, month, pay group, billing, quantity, cents."""
+    """One row per current Personal row: partner, month, project year, pay group, billing,
+    quantity, cents."""
+    start = start_month(engine)
     t = s.personnel
     stmt = _current(t).with_only_columns(
         t.c.partner_code,
@@ -116,7 +127,8 @@ def personnel_by_group(
         t.c.module,
     )
     df = _frame(
-        engine, _filtered(stmt, t.c.partner_code, t.c.month, partners=partners, years=years)
+        engine,
+        _filtered(stmt, t.c.partner_code, t.c.month, partners=partners, years=years, start=start),
     )
-    df["year"] = pd.to_datetime(df["month"]).dt.year if not df.empty else pd.Series(dtype=int)
+    df["year"] = years_of(df["month"], start) if not df.empty else pd.Series(dtype=int)
     return df

@@ -20,8 +20,10 @@ from sqlalchemy import (
     union_all,
 )
 
+from etl.core.years import years_of
 from etl.warehouse import schema as s
 from etl.warehouse.queries.common import _current, _filtered, _frame
+from etl.warehouse.years import start_month
 
 
 def activity_keys(partner: str | None = None) -> Select:
@@ -70,11 +72,11 @@ def company_reach(
             p.c.n_persons,
         )
     )
-    stmt = _filtered(stmt, p.c.partner_code, acts.c.activity_date, partners=partners, years=years)
+    start = start_month(engine)
+    stmt = _filtered(stmt, p.c.partner_code, acts.c.activity_date, partners=partners,
+                     years=years, start=start)
     df = _frame(engine, stmt)
-    df["year"] = (
-        pd.to_datetime(df["activity_date"]).dt.year if not df.empty else pd.Series(dtype=int)
-    )
+    df["year"] = years_of(df["activity_date"], start) if not df.empty else pd.Series(dtype=int)
     return df
 
 

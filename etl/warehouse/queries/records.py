@@ -27,18 +27,18 @@ from sqlalchemy import (
 
 from etl.warehouse import schema as s
 from etl.warehouse.queries.grid import _grid_condition
+from etl.warehouse.years import start_month
 
 RECORD_DATASETS = ("veranstaltungen", "coachings", "teilnahmen", "kosten", "eingaenge")
 
 
-def _within(col, *, years: Sequence[int] | None, month: date | None):
-    """Conditions on a date column: inside one of ``years`` and inside ``month`` (ranges, so
-    an index on the column can serve them)."""
+def _within(col, *, years: Sequence[int] | None, month: date | None, start: int = 1):
+    """Conditions on a date column: inside one of the project ``years`` (starting in month
+    ``start``) and inside ``month`` (ranges, so an index on the column can serve them)."""
     out = []
     if years:
-        out.append(
-            or_(*(and_(col >= date(int(y), 1, 1), col < date(int(y) + 1, 1, 1)) for y in years))
-        )
+        spans = ((date(int(y), start, 1), date(int(y) + 1, start, 1)) for y in years)
+        out.append(or_(*(and_(col >= first, col < after) for first, after in spans)))
     if month is not None:
         nxt = date(month.year + month.month // 12, month.month % 12 + 1, 1)
         out.append(and_(col >= month.replace(day=1), col < nxt))
@@ -65,6 +65,7 @@ class _Narrowing:
     cost_kind: str | None = None
     size: str | None = None
     format: str | None = None
+    year_start: int = 1  # the month project years start in (etl.warehouse.years)
 
     def apply(self, stmt: Select, partner_col, date_col, module_col) -> Select:
         """``stmt`` with the partner, module and date narrowing on the given columns."""
@@ -74,7 +75,9 @@ class _Narrowing:
             stmt = stmt.where(partner_col.in_(list(self.partners)))
         if self.modules and module_col is not None:
             stmt = stmt.where(module_col.in_(list(self.modules)))
-        return stmt.where(*_within(date_col, years=self.years, month=self.month))
+        return stmt.where(
+            *_within(date_col, years=self.years, month=self.month, start=self.year_start)
+        )
 
 
 # Ids of the current (accepted) uploads: one construct shared by every branch (one bound
@@ -262,6 +265,7 @@ def record_query(
 
 def record_page(engine: Engine, dataset: str, *, start: int, end: int, **options) -> list[dict]:
     """Rows ``start`` to ``end`` (exclusive) of :func:`record_query` as dicts (its grain)."""
+    options.setdefault("year_start", start_month(engine))
     stmt = (
         record_query(dataset, **options)
         .offset(max(int(start), 0))
@@ -273,6 +277,7 @@ def record_page(engine: Engine, dataset: str, *, start: int, end: int, **options
 
 def record_count(engine: Engine, dataset: str, *, filters: dict | None = None, **narrowing) -> int:
     """How many rows :func:`record_query` gives (with the grid's column filters)."""
+    narrowing.setdefault("year_start", start_month(engine))
     sub = record_query(dataset, filters=filters, **narrowing).order_by(None).subquery()
     with engine.connect() as conn:
         return int(conn.execute(select(func.count()).select_from(sub)).scalar() or 0)
@@ -326,6 +331,7 @@ def record_totals(engine: Engine, dataset: str, **narrowing) -> dict:
     participants, hours (Decimal), distinct companies and persons, cents by cost kind, or
     uploads by status."""
     needed, totals = _TOTALS[dataset]
+    narrowing.setdefault("year_start", start_month(engine))
     branches = [  # only the summed columns: no file name looked up per row
         b.with_only_columns(*[c for c in b.selected_columns if c.name in needed])
         for b in _record_branches(dataset, **narrowing)
@@ -338,6 +344,7 @@ def record_totals(engine: Engine, dataset: str, **narrowing) -> dict:
 def record_chunks(engine: Engine, dataset: str, *, chunk: int = 5_000, **options):
     """Every row of :func:`record_query` (its grain) as dicts, ``chunk`` at a time (a
     streamed export: memory stays bounded)."""
+    options.setdefault("year_start", start_month(engine))
     stmt = record_query(dataset, **options)
     with engine.connect() as conn:
         result = conn.execution_options(stream_results=True, yield_per=chunk).execute(stmt)

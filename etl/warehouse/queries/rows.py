@@ -11,6 +11,7 @@ from sqlalchemy import Engine, Select
 from etl.warehouse import schema as s
 from etl.warehouse.queries.common import _current, _filtered, _frame, _source
 from etl.warehouse.queries.reach import activity_keys
+from etl.warehouse.years import start_month
 
 
 def _rows(
@@ -28,7 +29,8 @@ def _rows(
     """``columns`` and the source columns of ``table``'s current rows in ``stmt`` (a
     :func:`_current` SELECT, maybe joined), narrowed by partner and year of ``date_col``."""
     stmt = stmt.with_only_columns(*columns, *_source(table, sheet))
-    stmt = _filtered(stmt, table.c.partner_code, date_col, partners=partners, years=years)
+    stmt = _filtered(stmt, table.c.partner_code, date_col, partners=partners, years=years,
+                     start=start_month(engine))
     return _frame(engine, stmt.order_by(*order))
 
 

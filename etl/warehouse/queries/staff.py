@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 
 from etl.warehouse import schema as s
 from etl.warehouse.queries.common import _current, _filtered, _frame
+from etl.warehouse.years import start_month
 
 STAFF_COLUMNS = [
     "partner_code",
@@ -27,10 +28,14 @@ def staff_months(
 ) -> pd.DataFrame:
     """One row per partner x staff member x month (a current Personal row): pay group, billing
     (``Monat``/``Stunden``), quantity (share of a month, or hours) as Decimal, module (or
-    None), cents, and the calendar ``year``; sorted by partner, staff member, month."""
+    None), cents, and the calendar ``year`` (the year of the hours cap,
+    ``rules.hours_per_year``, also with project years; ``years`` narrows by project year);
+    sorted by partner, staff member, month."""
     t = s.personnel
     stmt = _current(t).with_only_columns(*(t.c[n] for n in STAFF_COLUMNS))
-    stmt = _filtered(stmt, t.c.partner_code, t.c.month, partners=partners, years=years)
+    start = start_month(engine)
+    stmt = _filtered(stmt, t.c.partner_code, t.c.month, partners=partners, years=years,
+                     start=start)
     df = _frame(engine, stmt.order_by(t.c.partner_code, t.c.staff_code, t.c.month))
     if df.empty:
         return pd.DataFrame({**{n: [] for n in STAFF_COLUMNS}, "year": []})

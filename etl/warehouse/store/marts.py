@@ -9,11 +9,9 @@ from datetime import date
 from sqlalchemy import (
     Column,
     Connection,
-    Integer,
     Select,
     Table,
     case,
-    cast,
     delete,
     func,
     select,
@@ -25,6 +23,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from etl.warehouse import schema as s
 from etl.warehouse.store import bulk
+from etl.warehouse.years import project_year, start_month
 
 # the columns of fact_reach in the order reach_select gives them
 REACH_COLUMNS = ["partner_code", "module", "year", "company_id", "activity_date", "n_persons",
@@ -135,18 +134,21 @@ def _reached(
     return stmt if partner is None else stmt.where(p.c.partner_code == partner)
 
 
-def reach_select(partner: str | None = None, upload_id: int | None = None) -> Select:
+def reach_select(
+    partner: str | None = None, upload_id: int | None = None, start: int = 1
+) -> Select:
     """The rows of ``fact_reach`` computed from the current facts (all partners, or one):
-    partner x module x year x company, the first activity's date, the persons summed and the
-    SME class of the group's latest report (latest activity date, then later upload, then
-    later sheet row) with the date, upload and row it comes from. With ``upload_id`` (and its
-    partner): what that upload's participations add."""
+    partner x module x project year (starting in month ``start``) x company, the first
+    activity's date, the persons summed and the SME class of the group's latest report
+    (latest activity date, then later upload, then later sheet row) with the date, upload
+    and row it comes from. With ``upload_id`` (and its partner): what that upload's
+    participations add."""
     e, c = s.events, s.coachings
     both = union_all(
         _reached(e, e.c.event_id, e.c.event_date, partner, upload_id),
         _reached(c, c.c.coaching_id, c.c.coaching_date, partner, upload_id),
     ).subquery()
-    year = cast(func.extract("year", both.c.activity_date), Integer)
+    year = project_year(both.c.activity_date, start)
     group = [both.c.partner_code, both.c.module, year, both.c.company_id]
     latest = func.row_number().over(
         partition_by=group,
@@ -178,7 +180,8 @@ def refresh_reach(conn: Connection, *, partner: str | None = None) -> None:
     t = s.fact_reach
     stmt = delete(t) if partner is None else delete(t).where(t.c.partner_code == partner)
     conn.execute(stmt)
-    conn.execute(t.insert().from_select(REACH_COLUMNS, reach_select(partner)))
+    selected = reach_select(partner, start=start_month(conn))
+    conn.execute(t.insert().from_select(REACH_COLUMNS, selected))
 
 
 def merge_reach(conn: Connection, *, partner: str, upload_id: int) -> None:
@@ -192,7 +195,7 @@ def merge_reach(conn: Connection, *, partner: str, upload_id: int) -> None:
     the upload's when the upload's report is as late or later (a tie goes to the newer
     upload)."""
     t = s.fact_reach
-    added = reach_select(partner, upload_id).subquery()
+    added = reach_select(partner, upload_id, start_month(conn)).subquery()
     # WHERE: SQLite's upsert needs one after INSERT ... SELECT (a parsing ambiguity)
     rows = select(*added.c).where(true())
     if conn.dialect.name == "postgresql":

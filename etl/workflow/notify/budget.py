@@ -33,7 +33,7 @@ LEVEL_TEXT = {
 
 
 def _share(config: NetworkConfig, year: int, as_of: date) -> Fraction:
-    months = [m for m in config.months() if m.year == year]
+    months = config.year_months(year)
     return Fraction(sum(1 for m in months if m <= as_of), len(months)) if months else Fraction(0)
 
 

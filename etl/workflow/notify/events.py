@@ -8,7 +8,6 @@ request) are keyed by the state change that started them; reminders by their day
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -51,13 +50,10 @@ def de(day: date) -> str:
 def proof_deadlines(config: NetworkConfig) -> list[tuple[str, str, date]]:
     """(key, label, due date) of every interim proof (each year but the last) and the final
     one (the same dates as the dashboard's Finanzen page)."""
-    month, day = config.rules.interim_proof_due
-    out = []
-    for year in config.years[:-1]:
-        last = calendar.monthrange(year + 1, month)[1]
-        out.append(
-            (f"interim-{year}", f"Zwischennachweis {year}", date(year + 1, month, min(day, last)))
-        )
+    out = [
+        (f"interim-{y}", f"Zwischennachweis {config.year_label(y)}", config.interim_due(y))
+        for y in config.years[:-1]
+    ]
     final = add_months(config.end, config.rules.final_proof_months)
     return [*out, ("final", "Verwendungsnachweis (Schlussnachweis)", final)]
 

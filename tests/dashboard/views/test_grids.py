@@ -31,7 +31,8 @@ def test_budget_rows_keep_cents_and_show_labels():
                            "deviation": Fraction(1, 5), "flag": "flag", "direction": "over",
                            "at_stake": 2000}])
     assert grids.budget_rows(lines) == [{
-        "partner": "A", "year": 2025, "category": "Sachausgaben", "plan": 10000,
+        "partner": "A", "year": 2025, "year_label": "2025", "category": "Sachausgaben",
+        "plan": 10000,
         "compare": 10000, "actual": 12000, "deviation": 20.0, "flag": "flag", "at_stake": 2000,
         "flag_label": "Zustimmung nötig"}]
 

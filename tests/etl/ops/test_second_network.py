@@ -121,6 +121,7 @@ def test_templates_demo_ingest_report_and_check(etl, tmp_path):
 
     rep = json.loads(etl("report", "--json").stdout)
     _assert_report(rep, config)
+    _assert_project_years(etl)
     assert "Alle 5 Prüfungen bestanden" in etl("check").stdout
     text_report = etl("report").stdout
     assert "EU (EFRE Niedersachsen)" in text_report and "Land Niedersachsen" in text_report
@@ -139,11 +140,17 @@ def _assert_report(rep: dict, config) -> None:
         assert c["own_eur"] == c["eligible_eur"] - c["grant_eur"]
         if not config.partner(code).funded:
             assert c["grant_eur"] == c["eu_eur"] == c["state_eur"] == 0
-    # the chambers book no costs, the funded partners do; SCHAUMBURG nothing before joining
+    # project years September-August, keyed by the year they start in: 2025 = 2025/26
+    assert config.years == (2025, 2026, 2027)
+    assert {y for (_p, y) in rows} == {2025, 2026, 2027}
+    # the chambers book no costs, the funded partners do; NIENBURG (left 06/2026) nothing in
+    # 2026/27, SCHAUMBURG (joined 01/2026) already in 2025/26
     for code in ("IHK-HANNOVER", "HWK-HANNOVER"):
         assert all(cents[(code, y)]["eligible_eur"] == 0 for y in config.years)
     assert cents[("HANNOVER-IMP", 2026)]["grant_eur"] > 0
-    assert cents[("SCHAUMBURG", 2025)]["eligible_eur"] == 0
+    assert cents[("SCHAUMBURG", 2025)]["eligible_eur"] > 0
+    assert cents[("NIENBURG", 2025)]["eligible_eur"] > 0
+    assert cents[("NIENBURG", 2026)]["eligible_eur"] == 0
     caps = {c["partner"]: c for c in rep["grant_caps"]}
     assert set(caps) == {"HILDESHEIM", "IHK-HANNOVER", "HWK-HANNOVER"}
     assert caps["HILDESHEIM"]["ceiling_eur"] == "360000.00"
@@ -156,8 +163,8 @@ def _assert_report(rep: dict, config) -> None:
     assert dues[date(2026, 1, 1)] == dues[date(2026, 3, 1)] == date(2026, 4, 15)
     # every partner-month with activities lies inside the partner's membership
     months = {(r["partner"], r["year"]) for r in rep["activities"] if r["events"] or r["coachings"]}
-    assert ("SCHAUMBURG", 2025) not in months and ("NIENBURG", 2027) not in months
-    assert ("SCHAUMBURG", 2026) in months and ("NIENBURG", 2026) in months
+    assert ("NIENBURG", 2026) not in months and ("NIENBURG", 2027) not in months
+    assert ("SCHAUMBURG", 2025) in months and ("NIENBURG", 2025) in months
     _assert_vouchers(rep)
 
 
@@ -173,6 +180,19 @@ def _assert_vouchers(rep: dict) -> None:
     redeemed = sum(r["vouchers_redeemed"] for r in sheet["rows"])
     assert 0 < redeemed < issued
     assert sum(Decimal(r["voucher_value"]) for r in sheet["rows"]) > 0
-    assert rows[("HANNOVER-IMP", 2026)]["targets"] == {
+    assert rows[("HANNOVER-IMP", 2025)]["targets"] == {
         "vouchers_issued": 18, "vouchers_redeemed": 12, "voucher_value": "36000.00"}
-    assert rows[("NIENBURG", 2026)]["targets"] == {}
+    assert rows[("NIENBURG", 2025)]["targets"] == {}
+
+
+def _activity(rep: dict, year: int) -> int:
+    return sum(r["events"] + r["coachings"] for r in rep["activities"] if r["year"] == year)
+
+
+def _assert_project_years(etl) -> None:
+    """The report's year 2025 is September 2025 to August 2026: at Stand 08/2026 nothing is
+    counted in 2026 (2026/27) yet, from Stand 09/2026 on September is."""
+    aug = json.loads(etl("report", "--json", "--stand", "2026-08").stdout)
+    sep = json.loads(etl("report", "--json", "--stand", "2026-09").stdout)
+    assert _activity(aug, 2026) == 0 < _activity(aug, 2025)
+    assert _activity(sep, 2026) > 0 and _activity(sep, 2025) == _activity(aug, 2025)
