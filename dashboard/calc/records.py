@@ -88,10 +88,17 @@ def _month_of(values) -> pd.Series:
     return pd.to_datetime(pd.Series(list(values), dtype=object)).dt.to_period("M")
 
 
+def _year_of(month: pd.Series, start: int) -> pd.Series:
+    """The project year (etl.core.years, years starting in month ``start``) of each month
+    of :func:`_month_of`."""
+    return month.dt.year - (month.dt.month < start).astype("int64")
+
+
 def rows(
-    frames: dict[str, pd.DataFrame], dataset: str, f: flt.Filters, n: Narrowing
+    frames: dict[str, pd.DataFrame], dataset: str, f: flt.Filters, n: Narrowing, start: int = 1
 ) -> pd.DataFrame:
-    """The rows of ``dataset`` inside the filters and the narrowing."""
+    """The rows of ``dataset`` inside the filters and the narrowing (years: project years
+    starting in month ``start``)."""
     if dataset == "kosten":
         out = costs(frames["personnel"], frames["expenditure"])
         date_col = "month"
@@ -105,7 +112,7 @@ def rows(
     if out.empty:
         return out
     month = _month_of(out[date_col]).set_axis(out.index)
-    out = out.assign(year=month.dt.year)
+    out = out.assign(year=_year_of(month, start))
     has_module = dataset != "eingaenge"
     out = flt.apply(out, f, module="module" if has_module else None)
     return _narrow(out, month.loc[out.index], n)
@@ -169,14 +176,16 @@ def sql_narrowing(f: flt.Filters, n: Narrowing) -> dict:
 # --- a configured activity sheet: its rows narrowed and paged in pandas ---------------------
 
 
-def sheet_records(rows_: pd.DataFrame, f: flt.Filters, n: Narrowing) -> pd.DataFrame:
+def sheet_records(
+    rows_: pd.DataFrame, f: flt.Filters, n: Narrowing, start: int = 1
+) -> pd.DataFrame:
     """The rows of a configured sheet (etl.warehouse.queries.sheet_rows) inside the filters
     and the month narrowing (a sheet without a module column has no module: a module filter
     leaves none, as its measures count under no module)."""
     if rows_.empty:
         return rows_
     month = _month_of(rows_["month"]).set_axis(rows_.index)
-    out = flt.apply(rows_.assign(year=month.dt.year), f)
+    out = flt.apply(rows_.assign(year=_year_of(month, start)), f)
     return _narrow(out, month.loc[out.index], Narrowing(month=n.month))
 
 

@@ -71,14 +71,14 @@ def stored(value, unit: str) -> int:
 
 
 def in_view(
-    facts: pd.DataFrame, f: flt.Filters, as_of: date, units: dict[str, str]
+    facts: pd.DataFrame, f: flt.Filters, as_of: date, units: dict[str, str], start: int = 1
 ) -> pd.DataFrame:
     """The rows of ``facts`` (etl.warehouse.queries.sheet_measures) counted under the filters
-    at the Stand ``as_of``, with a ``year`` column and integer values (``eur`` in cents;
-    ``units``: :func:`measure_units`)."""
+    at the Stand ``as_of``, with a ``year`` column (the project year, years starting in month
+    ``start``) and integer values (``eur`` in cents; ``units``: :func:`measure_units`)."""
     if facts.empty:
         return pd.DataFrame(columns=[*COLUMNS, "year"])
-    rows = flt.apply(with_year(periods.settled(facts, as_of)), f)
+    rows = flt.apply(with_year(periods.settled(facts, as_of), start=start), f)
     values = [stored(v, units[m]) for v, m in zip(rows["value"], rows["measure"], strict=True)]
     return rows.assign(value=values)
 
@@ -111,7 +111,8 @@ def sheet_view(
     """Everything shown for one configured ``sheet`` (an ActivitySheet) under the filters."""
     measures = [m.key for m in sheet.measures]
     mine = facts[facts["sheet_key"] == sheet.key] if not facts.empty else facts
-    rows = in_view(mine, f, as_of, {m.key: m.unit for m in sheet.measures})
+    units = {m.key: m.unit for m in sheet.measures}
+    rows = in_view(mine, f, as_of, units, config.year_start_month)
     targets = flt.apply(targets_frame(config), f)
     expected = activity.expected_by(targets, config, as_of, ["partner_code"], measures)
     actual = wide(rows, ["partner_code"], measures)

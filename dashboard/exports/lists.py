@@ -96,7 +96,7 @@ def exact_rows(dataset: str, frame) -> list[dict]:
 def sheet_records(src: Source, sheet, query: dict, f: flt.Filters) -> PageExport:
     """A configured activity sheet's rows as the Daten grid shows them (filters, month)."""
     rows = src.visible(queries.sheet_rows(src.engine, sheet.key, config=src.config))
-    frame = rec.sheet_records(rows, f, rec.narrowing(query))
+    frame = rec.sheet_records(rows, f, rec.narrowing(query), src.config.year_start_month)
     table = grid_table(sheet.label, sheet_grid.columns(sheet), sheet_grid.rows(sheet, frame))
     month = [("Monat", query["monat"])] if query.get("monat") else []
     return PageExport([table], [("Datensatz", sheet.label), *month])
@@ -109,7 +109,7 @@ def records(src: Source, query: dict, f: flt.Filters) -> PageExport:
     dataset = query.get("tabelle") if query.get("tabelle") in SOURCES else rec.DEFAULT
     frames = dict(zip(SOURCES[dataset], src.frames(*SOURCES[dataset]), strict=True))
     narrow = rec.narrowing(query)
-    rows = exact_rows(dataset, rec.rows(frames, dataset, f, narrow))
+    rows = exact_rows(dataset, rec.rows(frames, dataset, f, narrow, src.config.year_start_month))
     table = grid_table(DATASET_LABELS[dataset], grids.RECORD_COLUMNS[dataset], rows)
     fields = [("Datensatz", DATASET_LABELS[dataset])]
     fields += [

@@ -67,7 +67,8 @@ def sheet_tables(facts, config: NetworkConfig, f: flt.Filters, as_of: date) -> l
     tables = []
     for sheet in config.activity_sheets:
         mine = facts[facts["sheet_key"] == sheet.key] if not facts.empty else facts
-        rows = calc.in_view(mine, f, as_of, {m.key: m.unit for m in sheet.measures})
+        units = {m.key: m.unit for m in sheet.measures}
+        rows = calc.in_view(mine, f, as_of, units, config.year_start_month)
         tables += [actual_and_target(rows, sheet, config, f), monthly(rows, sheet)]
     return tables
 

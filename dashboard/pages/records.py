@@ -137,7 +137,8 @@ def sheet_selection(search: str | None):
     if sheet is None:
         return None, None
     f = flt.from_query(query, config)
-    return sheet, rec.sheet_records(data.sheet_rows(sheet.key), f, rec.narrowing(query))
+    rows = data.sheet_rows(sheet.key)
+    return sheet, rec.sheet_records(rows, f, rec.narrowing(query), config.year_start_month)
 
 
 @callback(

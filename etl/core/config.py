@@ -308,18 +308,24 @@ def _funding_names(raw: dict) -> dict[str, str]:
     }
 
 
-def parse_config(raw: dict) -> NetworkConfig:
-    """Validate a parsed TOML document and return the network configuration."""
-    net = raw.get("network") or {}
+def _members(raw: dict) -> tuple[tuple[Partner, ...], tuple[str, ...]]:
+    """The partners (distinct codes) and modules of the network, at least one of each."""
     partners = tuple(_partner(p) for p in raw.get("partners", []))
     if not partners:
         raise ConfigError("partners: mindestens ein Partner ist nötig.")
-    codes = {p.code for p in partners}
-    if len(codes) != len(partners):
+    if len({p.code for p in partners}) != len(partners):
         raise ConfigError("partners: Partnerkürzel müssen eindeutig sein.")
-    modules = tuple(str(m) for m in net.get("modules", []))
+    modules = tuple(str(m) for m in (raw.get("network") or {}).get("modules", []))
     if not modules:
         raise ConfigError("network.modules: mindestens ein Modul ist nötig.")
+    return partners, modules
+
+
+def parse_config(raw: dict) -> NetworkConfig:
+    """Validate a parsed TOML document and return the network configuration."""
+    net = raw.get("network") or {}
+    partners, modules = _members(raw)
+    codes = {p.code for p in partners}
     year_start = month_number(
         net.get("year_start_month", text_default("network.year_start_month")),
         "network.year_start_month",

@@ -31,7 +31,7 @@ def _sums(engine: Engine, config: NetworkConfig, stand: date | None) -> dict[tup
     out: dict[tuple, Decimal] = {}
     for r in df.itertuples(index=False):
         if end is None or r.month < end:
-            key = (r.partner_code, r.month.year, r.measure)
+            key = (r.partner_code, config.year_of(r.month), r.measure)
             out[key] = out.get(key, Decimal(0)) + Decimal(r.value)
     return out
 

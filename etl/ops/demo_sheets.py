@@ -67,7 +67,7 @@ def _new_rows(config: NetworkConfig, sheet: ActivitySheet, code: str, month: dat
                 "date": month.replace(day=rng.randint(1, 20)),
                 "company": company,
                 "plz": plz,
-                "module": _module(config, sheet, code, month.year),
+                "module": _module(config, sheet, code, config.year_of(month)),
             }.get(c.type, row[c.name])
         if sheet.follows is not None:
             row[sheet.follows.column] = sheet.follows.after

@@ -62,6 +62,14 @@ def test_costs_by_kind_and_year():
     assert rec.rows(FRAMES, "kosten", flt.Filters(years=(2024,)), rec.Narrowing()).empty
 
 
+def test_years_are_project_years_when_they_start_in_april():
+    """Years starting in April: March 2025 lies in project year 2024, April 2025 in 2025."""
+    years = {y: rec.rows(FRAMES, "kosten", flt.Filters(years=(y,)), rec.Narrowing(), start=4)
+             for y in (2024, 2025)}
+    assert years[2024]["reference"].tolist() == ["A-01", "B-01", "R1"]
+    assert years[2025]["reference"].tolist() == ["R2"]
+
+
 def test_participations_by_size_class_count_distinct_companies():
     parts = pd.DataFrame([
         {"partner_code": "A", "activity_date": date(2025, 3, 4), "module": "M1", "company_id": 1,
