@@ -44,6 +44,7 @@ def _sheets(month: date) -> dict[str, list[dict]]:
         "Personal": [{"Kürzel": "HI-01", "Leistungsgruppe": 2, "Abrechnung": "Monat",
                       "Umfang": 1}],
         "Ausgaben": [],
+        "Beratungsgutscheine": [],  # the network's configured sheet, empty this month
     }
 
 
