@@ -22,6 +22,7 @@ from etl.warehouse import db
 from etl.warehouse.schema import metadata
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
+SECOND_NETWORK = REPO_ROOT / "examples" / "weserleine" / "config.toml"
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
 
 
@@ -40,13 +41,30 @@ def config():
 
 
 @pytest.fixture(scope="session")
-def sqlite_template(tmp_path_factory, config):
-    """A migrated SQLite file that each test copies (migrating once is faster)."""
+def second_config():
+    """The second example network (examples/weserleine): partners with quarterly or no
+    reporting duty, one joining and one leaving, associated partners without funding."""
+    return load_config(SECOND_NETWORK)
+
+
+def _template(tmp_path_factory, config) -> Path:
     path = tmp_path_factory.mktemp("tpl") / "template.db"
     engine = db.make_engine(f"sqlite:///{path}")
     db.prepare(engine, config)
     engine.dispose()
     return path
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory, config):
+    """A migrated SQLite file that each test copies (migrating once is faster)."""
+    return _template(tmp_path_factory, config)
+
+
+@pytest.fixture(scope="session")
+def second_template(tmp_path_factory, second_config):
+    """:func:`sqlite_template` for the second network."""
+    return _template(tmp_path_factory, second_config)
 
 
 @pytest.fixture(scope="session")
@@ -103,16 +121,29 @@ def _warehouse_invariants(request, config):
             pytest.fail(summary.text(), pytrace=False)
 
 
+def _empty_warehouse(request, tmp_path, config, template: str):
+    """A migrated, empty warehouse of ``config`` on the backend ``request.param``."""
+    if request.param == "sqlite":
+        path = tmp_path / "warehouse.db"
+        shutil.copy(request.getfixturevalue(template), path)
+        return db.make_engine(f"sqlite:///{path}")
+    eng = db.make_engine(request.getfixturevalue("pg_database"))
+    _truncate_pg(eng, config)
+    return eng
+
+
 @pytest.fixture(params=BACKENDS)
 def engine(request, tmp_path, config):
     """A migrated, empty warehouse with partners and modules, on each backend."""
-    if request.param == "sqlite":
-        path = tmp_path / "warehouse.db"
-        shutil.copy(request.getfixturevalue("sqlite_template"), path)
-        eng = db.make_engine(f"sqlite:///{path}")
-    else:
-        eng = db.make_engine(request.getfixturevalue("pg_database"))
-        _truncate_pg(eng, config)
+    eng = _empty_warehouse(request, tmp_path, config, "sqlite_template")
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def second_engine(request, tmp_path, second_config):
+    """:func:`engine` for the second network (no invariant check after the test)."""
+    eng = _empty_warehouse(request, tmp_path, second_config, "second_template")
     yield eng
     eng.dispose()
 

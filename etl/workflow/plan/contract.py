@@ -68,7 +68,7 @@ def _specs(config: NetworkConfig) -> dict[str, SheetSpec]:
                 *[Col(sh.MEASURE_HEADERS[m], cells.count) for m in TARGET_MEASURES],
             ),
         ),
-        sh.RATES: SheetSpec(sh.RATES, (partner, Col(sh.RATE, cells.rate(config)))),
+        sh.RATES: SheetSpec(sh.RATES, (partner, Col(sh.RATE, cells.rate(config), required=False))),
         sh.PARAMETERS: SheetSpec(
             sh.PARAMETERS, (Col(sh.FIELD), Col(sh.VALUE, lambda v: v, required=False))
         ),
@@ -234,23 +234,47 @@ def _targets(parsed: ParsedSheet, config: NetworkConfig, reading: PlanReading) -
     }
 
 
-def _rates(parsed: ParsedSheet, config: NetworkConfig, reading: PlanReading) -> dict | None:
-    rows, issues = _keyed(parsed, (sh.PARTNER,), lambda k: f"Partner {k[0]}")
-    missing = [p for p in config.partner_codes if (p,) not in rows]
+def _rate_issues(config: NetworkConfig, rows: dict[tuple, dict], bad: set) -> list[Issue]:
+    """Every funded partner has a row with a rate; an unfunded one none (its cell says so).
+    Rows in ``bad`` already have an error at their rate."""
+    missing = [p.code for p in config.partners if p.funded and (p.code,) not in rows]
+    issues = []
     if missing:
-        issues.append(
-            Issue(
-                sh.RATES,
-                None,
-                sh.PARTNER,
-                f"Für {', '.join(missing)} fehlt die Förderquote. "
-                "Bitte je Partner eine Zeile ergänzen.",
-            )
+        text = (
+            f"Für {', '.join(missing)} fehlt die Förderquote. Bitte je Partner eine Zeile ergänzen."
         )
+        issues.append(Issue(sh.RATES, None, sh.PARTNER, text))
+    for (code,), row in rows.items():
+        if row["_row"] in bad:
+            continue
+        funded, rate = config.partner(code).funded, row[sh.RATE]
+        if funded and rate is None:
+            text = f"Für {code} fehlt die Förderquote. Bitte eine Quote eintragen."
+        elif not funded and rate is not None:
+            text = (
+                f"{code} wird nicht gefördert (Konfiguration partners[].funded): bitte keine "
+                f"Förderquote eintragen, sondern '{sh.NOT_FUNDED}' stehen lassen."
+            )
+        else:
+            continue
+        issues.append(Issue(sh.RATES, row["_row"], sh.RATE, text))
+    return issues
+
+
+def _rates(
+    parsed: ParsedSheet, config: NetworkConfig, reading: PlanReading, current: dict[str, Decimal]
+) -> dict | None:
+    """Partner -> rate; an unfunded partner keeps its rate of ``current`` (it has no grant)."""
+    rows, issues = _keyed(parsed, (sh.PARTNER,), lambda k: f"Partner {k[0]}")
+    bad = {e.row for e in reading.errors if (e.sheet, e.column) == (sh.RATES, sh.RATE)}
+    issues += _rate_issues(config, rows, bad)
     reading.errors += issues
     if issues or any(e.sheet == sh.RATES for e in reading.errors):
         return None
-    return {p: rows[(p,)][sh.RATE] for p in config.partner_codes}
+    return {
+        p.code: rows[(p.code,)][sh.RATE] if p.funded else current.get(p.code, p.funding_rate)
+        for p in config.partners
+    }
 
 
 # --- parameters -----------------------------------------------------------------------------
@@ -358,7 +382,11 @@ def read_plan(raw: RawWorkbook, rules: Rules) -> PlanReading:
     parsed = {name: _parse(specs[name], found[name], reading) for name in found}
     budget = _budget(parsed[sh.BUDGET], config, reading) if sh.BUDGET in parsed else None
     targets = _targets(parsed[sh.TARGETS], config, reading) if sh.TARGETS in parsed else None
-    rates = _rates(parsed[sh.RATES], config, reading) if sh.RATES in parsed else None
+    rates = (
+        _rates(parsed[sh.RATES], config, reading, rules.current.data.funding_rates)
+        if sh.RATES in parsed
+        else None
+    )
     params = _parameters(parsed[sh.PARAMETERS], config, reading) if sh.PARAMETERS in parsed else {}
     _against_current(params, rules, reading)
     reading.based_on = params.get("based_on", (None, 0))[0]

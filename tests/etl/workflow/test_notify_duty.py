@@ -4,56 +4,24 @@ the quarter, a partner without duty owes nothing, one that joins or leaves only 
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import replace
 from datetime import date, timedelta
 
 import pandas as pd
 import pytest
 
-from etl.core.config import load_config
 from etl.core.duty import report_dues
-from etl.core.settings import REPO_ROOT, settings_from_env
+from etl.core.settings import settings_from_env
 from etl.core.stand import add_months
-from etl.warehouse import db
 from etl.workflow import users
 from etl.workflow.notify import outbox
 from etl.workflow.notify.events import derive
-from tests.conftest import BACKENDS, _truncate_pg
 from tests.etl.workflow.mailserver import MailServer
 from tests.etl.workflow.test_notify import PASSWORD, at
 
-CONFIG = REPO_ROOT / "examples" / "weserleine" / "config.toml"
 PARTNERS = ("HANNOVER-IMP", "HILDESHEIM", "SCHAUMBURG", "NIENBURG", "IHK-HANNOVER",
             "HWK-HANNOVER")
 MONTHLY = ("HANNOVER-IMP", "HILDESHEIM")  # members for the whole project, monthly duty
-
-
-@pytest.fixture(scope="module")
-def wl_config():
-    return load_config(CONFIG)
-
-
-@pytest.fixture(scope="module")
-def wl_template(tmp_path_factory, wl_config):
-    path = tmp_path_factory.mktemp("wl") / "template.db"
-    eng = db.make_engine(f"sqlite:///{path}")
-    db.prepare(eng, wl_config)
-    eng.dispose()
-    return path
-
-
-@pytest.fixture(params=BACKENDS)
-def wl_engine(request, tmp_path, wl_config):
-    """An empty warehouse of the second network, on each backend."""
-    if request.param == "sqlite":
-        shutil.copy(request.getfixturevalue("wl_template"), tmp_path / "warehouse.db")
-        eng = db.make_engine(f"sqlite:///{tmp_path / 'warehouse.db'}")
-    else:
-        eng = db.make_engine(request.getfixturevalue("pg_database"))
-        _truncate_pg(eng, wl_config)
-    yield eng
-    eng.dispose()
 
 
 @pytest.fixture
@@ -63,20 +31,20 @@ def smtp():
 
 
 @pytest.fixture
-def inbox(wl_engine, wl_config, smtp, tmp_path):
+def inbox(second_engine, second_config, smtp, tmp_path):
     """One partner account with an address per partner; ``inbox(day)``: run notify that
     morning and return {partner: [subjects of the mails it got]}. Reminders 5 and 15 days
     after the due date (the last one 15-24 days after), so a month's mails are over before
     the next month is due."""
     for code in PARTNERS:
-        users.create_user(wl_engine, code.lower(), PASSWORD, "partner", code)
-        users.set_email(wl_engine, code.lower(), f"{code.lower()}@example.org")
+        users.create_user(second_engine, code.lower(), PASSWORD, "partner", code)
+        users.set_email(second_engine, code.lower(), f"{code.lower()}@example.org")
     settings = replace(settings_from_env({"DATA_DIR": str(tmp_path)}), smtp_url=smtp.url,
                        mail_from="cockpit@example.org", overdue_days=(5, 15))
 
     def run(day: date) -> dict[str, list[str]]:
         before = len(smtp.inbox.mails)
-        outbox.run(wl_engine, wl_config, settings, now=at(day))
+        outbox.run(second_engine, second_config, settings, now=at(day))
         got: dict[str, list[str]] = {}
         for m in smtp.inbox.mails[before:]:
             got.setdefault(m["to"][0].split("@")[0].upper(), []).append(m["subject"])
@@ -112,17 +80,17 @@ def test_reminders_follow_each_partners_duty(inbox):
         code: due_today("Juli 2026") for code in (*MONTHLY, "SCHAUMBURG")}
 
 
-def test_every_day_of_the_project_exactly_the_owed_months(wl_config):
+def test_every_day_of_the_project_exactly_the_owed_months(second_config):
     """Derived every 5th day (each day of a 5-day "due" window once) from the start to two
     months after the end, with no report in: a partner is told about exactly the months it
     owes, with their due dates, and no other."""
-    owed = {(p.code, m): due for p in wl_config.partners
-            for m, due in report_dues(wl_config, p.code).items()}
+    owed = {(p.code, m): due for p in second_config.partners
+            for m, due in report_dues(second_config, p.code).items()}
     states = pd.DataFrame(columns=["partner_code", "month", "state"])
     told: dict[tuple[str, date], date] = {}
-    day = wl_config.start
-    while day <= add_months(wl_config.end, 2):
-        for e in derive(wl_config, states=states, comments=pd.DataFrame(),
+    day = second_config.start
+    while day <= add_months(second_config.end, 2):
+        for e in derive(second_config, states=states, comments=pd.DataFrame(),
                         payments=pd.DataFrame(), today=day, overdue=(5, 15, 30)):
             if e.kind == "due":
                 code, month = e.key.split(":")[1:3]
