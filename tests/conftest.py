@@ -20,6 +20,7 @@ from etl.core.config import load_config
 from etl.core.settings import REPO_ROOT, settings_from_env
 from etl.warehouse import db
 from etl.warehouse.schema import metadata
+from tests.robustness import tally
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 SECOND_NETWORK = REPO_ROOT / "examples" / "weserleine" / "config.toml"
@@ -98,6 +99,23 @@ def pytest_configure(config):
         "markers",
         "no_warehouse_check: the test leaves a deliberately broken warehouse (no invariant check)",
     )
+
+
+def pytest_sessionfinish(session):
+    """In an xdist worker: hand the robustness counts to the controller."""
+    output = getattr(session.config, "workeroutput", None)
+    if output is not None:
+        output[tally.WORKER_KEY] = dict(tally.COUNTS)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """xdist controller: add up the workers' robustness counts."""
+    tally.COUNTS.update(getattr(node, "workeroutput", {}).get(tally.WORKER_KEY, {}))
+
+
+def pytest_terminal_summary(terminalreporter):
+    tally.write_summary(terminalreporter)
 
 
 @pytest.fixture(autouse=True)
