@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import uuid
 from dataclasses import replace
 from datetime import datetime
@@ -88,10 +89,17 @@ def pg_database(config):
 
 
 def _truncate_pg(engine, config) -> None:
+    """Empty the session's PostgreSQL database for the next test.
+
+    Upload ids start at 1 again on the same URL, so the dashboard's frame cache (keyed by URL
+    and latest upload) could hand a test the frames of an earlier test: it is cleared too."""
     names = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
     with engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
     db.sync_reference(engine, config)
+    frames = sys.modules.get("dashboard.data")  # only once a test has used the dashboard
+    if frames is not None and getattr(frames.cache, "app", None) is not None:
+        frames.clear()
 
 
 def pytest_configure(config):
