@@ -109,6 +109,17 @@ def pytest_configure(config):
     )
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_auto_num_workers(config):
+    """``-n auto``: one worker per CPU this process may use; on a single CPU none, so the
+    tests run in-process as with ``-n 0`` (one worker would only add its start-up).
+    ``PYTEST_XDIST_AUTO_NUM_WORKERS`` still overrides."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return cpus if (cpus or 1) > 1 else 0
+
+
 def pytest_sessionfinish(session):
     """In an xdist worker: hand the robustness counts to the controller."""
     output = getattr(session.config, "workeroutput", None)
