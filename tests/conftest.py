@@ -10,6 +10,7 @@ import os
 import shutil
 import sys
 import uuid
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -69,9 +70,17 @@ def second_template(tmp_path_factory, second_config):
     return _template(tmp_path_factory, second_config)
 
 
-@pytest.fixture(scope="session")
-def pg_database(config):
-    """URL of a PostgreSQL database made for this session, migrated once."""
+@contextmanager
+def new_database(backend: str, folder: Path, config):
+    """URL of a new, migrated warehouse of ``config``: a SQLite file in ``folder``, or a
+    PostgreSQL database of its own (dropped afterwards; skips without TEST_DATABASE_URL)."""
+    if backend == "sqlite":
+        url = f"sqlite:///{folder / 'warehouse.db'}"
+        engine = db.make_engine(url)
+        db.prepare(engine, config)
+        engine.dispose()
+        yield url
+        return
     if not PG_URL:
         pytest.skip("TEST_DATABASE_URL not set: PostgreSQL tests skipped")
     name = f"fc_test_{uuid.uuid4().hex[:10]}"
@@ -82,10 +91,19 @@ def pg_database(config):
     engine = db.make_engine(url)
     db.prepare(engine, config)
     engine.dispose()
-    yield url
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    try:
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_database(config, tmp_path_factory):
+    """URL of a PostgreSQL database made for this session (per xdist worker), migrated once."""
+    with new_database("postgresql", tmp_path_factory.getbasetemp(), config) as url:
+        yield url
 
 
 def _truncate_pg(engine, config) -> None:
