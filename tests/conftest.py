@@ -138,6 +138,24 @@ def pytest_xdist_auto_num_workers(config):
     return cpus if (cpus or 1) > 1 else 0
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """``--dist loadfile``, except that the browser tests form one unit: they share one demo
+    warehouse, app server and Chromium per worker (tests/browser/conftest.py), so one worker
+    builds them once instead of each worker building its own."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class BrowserTogether(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            if nodeid.startswith("tests/browser/"):
+                return "tests/browser"
+            return super()._split_scope(nodeid)
+
+    return BrowserTogether(config, log)
+
+
 def pytest_sessionfinish(session):
     """In an xdist worker: hand the robustness counts to the controller."""
     output = getattr(session.config, "workeroutput", None)
