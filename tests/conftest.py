@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import uuid
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -20,8 +22,10 @@ from etl.core.config import load_config
 from etl.core.settings import REPO_ROOT, settings_from_env
 from etl.warehouse import db
 from etl.warehouse.schema import metadata
+from tests.robustness import tally
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
+SECOND_NETWORK = REPO_ROOT / "examples" / "weserleine" / "config.toml"
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
 
 
@@ -40,8 +44,13 @@ def config():
 
 
 @pytest.fixture(scope="session")
-def sqlite_template(tmp_path_factory, config):
-    """A migrated SQLite file that each test copies (migrating once is faster)."""
+def second_config():
+    """The second example network (examples/weserleine): partners with quarterly or no
+    reporting duty, one joining and one leaving, associated partners without funding."""
+    return load_config(SECOND_NETWORK)
+
+
+def _template(tmp_path_factory, config) -> Path:
     path = tmp_path_factory.mktemp("tpl") / "template.db"
     engine = db.make_engine(f"sqlite:///{path}")
     db.prepare(engine, config)
@@ -50,8 +59,28 @@ def sqlite_template(tmp_path_factory, config):
 
 
 @pytest.fixture(scope="session")
-def pg_database(config):
-    """URL of a PostgreSQL database made for this session, migrated once."""
+def sqlite_template(tmp_path_factory, config):
+    """A migrated SQLite file that each test copies (migrating once is faster)."""
+    return _template(tmp_path_factory, config)
+
+
+@pytest.fixture(scope="session")
+def second_template(tmp_path_factory, second_config):
+    """:func:`sqlite_template` for the second network."""
+    return _template(tmp_path_factory, second_config)
+
+
+@contextmanager
+def new_database(backend: str, folder: Path, config):
+    """URL of a new, migrated warehouse of ``config``: a SQLite file in ``folder``, or a
+    PostgreSQL database of its own (dropped afterwards; skips without TEST_DATABASE_URL)."""
+    if backend == "sqlite":
+        url = f"sqlite:///{folder / 'warehouse.db'}"
+        engine = db.make_engine(url)
+        db.prepare(engine, config)
+        engine.dispose()
+        yield url
+        return
     if not PG_URL:
         pytest.skip("TEST_DATABASE_URL not set: PostgreSQL tests skipped")
     name = f"fc_test_{uuid.uuid4().hex[:10]}"
@@ -62,17 +91,33 @@ def pg_database(config):
     engine = db.make_engine(url)
     db.prepare(engine, config)
     engine.dispose()
-    yield url
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    try:
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_database(config, tmp_path_factory):
+    """URL of a PostgreSQL database made for this session (per xdist worker), migrated once."""
+    with new_database("postgresql", tmp_path_factory.getbasetemp(), config) as url:
+        yield url
 
 
 def _truncate_pg(engine, config) -> None:
+    """Empty the session's PostgreSQL database for the next test.
+
+    Upload ids start at 1 again on the same URL, so the dashboard's frame cache (keyed by URL
+    and latest upload) could hand a test the frames of an earlier test: it is cleared too."""
     names = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
     with engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
     db.sync_reference(engine, config)
+    frames = sys.modules.get("dashboard.data")  # only once a test has used the dashboard
+    if frames is not None and getattr(frames.cache, "app", None) is not None:
+        frames.clear()
 
 
 def pytest_configure(config):
@@ -80,6 +125,52 @@ def pytest_configure(config):
         "markers",
         "no_warehouse_check: the test leaves a deliberately broken warehouse (no invariant check)",
     )
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_auto_num_workers(config):
+    """``-n auto``: one worker per CPU this process may use; on a single CPU none, so the
+    tests run in-process as with ``-n 0`` (one worker would only add its start-up).
+    ``PYTEST_XDIST_AUTO_NUM_WORKERS`` still overrides."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return cpus if (cpus or 1) > 1 else 0
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """``--dist loadfile``, except that the browser tests form one unit: they share one demo
+    warehouse, app server and Chromium per worker (tests/browser/conftest.py), so one worker
+    builds them once instead of each worker building its own."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class BrowserTogether(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            if nodeid.startswith("tests/browser/"):
+                return "tests/browser"
+            return super()._split_scope(nodeid)
+
+    return BrowserTogether(config, log)
+
+
+def pytest_sessionfinish(session):
+    """In an xdist worker: hand the robustness counts to the controller."""
+    output = getattr(session.config, "workeroutput", None)
+    if output is not None:
+        output[tally.WORKER_KEY] = dict(tally.COUNTS)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """xdist controller: add up the workers' robustness counts."""
+    tally.COUNTS.update(getattr(node, "workeroutput", {}).get(tally.WORKER_KEY, {}))
+
+
+def pytest_terminal_summary(terminalreporter):
+    tally.write_summary(terminalreporter)
 
 
 @pytest.fixture(autouse=True)
@@ -103,16 +194,29 @@ def _warehouse_invariants(request, config):
             pytest.fail(summary.text(), pytrace=False)
 
 
+def _empty_warehouse(request, tmp_path, config, template: str):
+    """A migrated, empty warehouse of ``config`` on the backend ``request.param``."""
+    if request.param == "sqlite":
+        path = tmp_path / "warehouse.db"
+        shutil.copy(request.getfixturevalue(template), path)
+        return db.make_engine(f"sqlite:///{path}")
+    eng = db.make_engine(request.getfixturevalue("pg_database"))
+    _truncate_pg(eng, config)
+    return eng
+
+
 @pytest.fixture(params=BACKENDS)
 def engine(request, tmp_path, config):
     """A migrated, empty warehouse with partners and modules, on each backend."""
-    if request.param == "sqlite":
-        path = tmp_path / "warehouse.db"
-        shutil.copy(request.getfixturevalue("sqlite_template"), path)
-        eng = db.make_engine(f"sqlite:///{path}")
-    else:
-        eng = db.make_engine(request.getfixturevalue("pg_database"))
-        _truncate_pg(eng, config)
+    eng = _empty_warehouse(request, tmp_path, config, "sqlite_template")
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def second_engine(request, tmp_path, second_config):
+    """:func:`engine` for the second network (no invariant check after the test)."""
+    eng = _empty_warehouse(request, tmp_path, second_config, "second_template")
     yield eng
     eng.dispose()
 

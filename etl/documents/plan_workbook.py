@@ -57,6 +57,8 @@ def _rates(config: NetworkConfig, plan: Plan) -> Table:
     columns = [Column(sh.PARTNER, width=10), Column(sh.NAME, width=60), Column(sh.RATE, "pct")]
     rows = [
         [p.code, p.name, plan.data.funding_rates.get(p.code, p.funding_rate)]
+        if p.funded
+        else [p.code, p.name, sh.NOT_FUNDED]
         for p in config.partners
     ]
     return Table(sh.RATES, columns, rows)
@@ -86,26 +88,28 @@ def _sum_formulas(ws: Worksheet, n_rows: int) -> None:
 
 
 def _validations(wb: Workbook, config: NetworkConfig) -> None:
-    def add(ws: Worksheet, rng: str, dv: DataValidation) -> None:
+    def add(ws: Worksheet, dv: DataValidation, *ranges: str) -> None:
         dv.showErrorMessage, dv.errorTitle = True, "Ungültiger Wert"
         ws.add_data_validation(dv)
-        dv.add(rng)
+        for cells in ranges:
+            dv.add(cells)
 
     n_budget = len(config.partner_codes) * len(config.years) + 1
     n_targets = len(config.partner_codes) * len(config.modules) * len(config.years) + 1
     money = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0")
     money.error = "Bitte einen Betrag ab 0 eintragen."
-    add(wb[sh.BUDGET], f"C2:E{n_budget}", money)
+    add(wb[sh.BUDGET], money, f"C2:E{n_budget}")
     count = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0")
     count.error = "Bitte eine ganze Zahl ab 0 eintragen."
-    add(wb[sh.TARGETS], f"D2:G{n_targets}", count)
+    add(wb[sh.TARGETS], count, f"D2:G{n_targets}")
     eu = config.rules.eu_share
     rate = DataValidation(type="decimal", operator="between", formula1=str(eu), formula2="1")
     rate.error = f"Die Förderquote liegt zwischen {eu * 100:.0f} % (EU-Anteil) und 100 %."
-    add(wb[sh.RATES], f"C2:C{len(config.partners) + 1}", rate)
+    funded = [f"C{r}" for r, p in enumerate(config.partners, start=2) if p.funded]
+    add(wb[sh.RATES], rate, *funded)  # not the unfunded partners
     mode = DataValidation(type="list", formula1='"wie gebucht,pauschal"')
     mode.error = "Bitte 'wie gebucht' oder 'pauschal' wählen."
-    add(wb[sh.PARAMETERS], "B3", mode)
+    add(wb[sh.PARAMETERS], mode, "B3")
 
 
 def _guide(ws: Worksheet, config: NetworkConfig, plan: Plan, n_budget: int) -> None:

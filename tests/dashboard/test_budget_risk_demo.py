@@ -3,6 +3,7 @@ planned in every year, so its budget lines are 'Mittel gefährdet' and come firs
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -10,19 +11,34 @@ from flask_login import login_user
 
 from dashboard import data
 from dashboard.auth import SessionUser
-from etl.core.settings import get_settings
+from etl.core.settings import get_settings, settings_from_env
 from etl.ops.demo import run_demo
+from etl.warehouse import db
+from tests.conftest import BACKENDS, new_database
 
 UNTIL = date(2026, 10, 1)  # reports through October 2026 ...
 TODAY = date(2026, 11, 20)  # ... due by 10 November: the Stand is October 2026
 
 
+@pytest.fixture(scope="module", params=BACKENDS)
+def demo_warehouse(request, tmp_path_factory, config):
+    """(database URL, data folder) of the demo through October 2026, built once per backend
+    for the tests of this module (they only read it)."""
+    folder = tmp_path_factory.mktemp("demo")
+    with new_database(request.param, folder, config) as url:
+        engine = db.make_engine(url)
+        settings = replace(settings_from_env({"DATA_DIR": str(folder)}), database_url=url)
+        run_demo(engine, config, settings, until=UNTIL)
+        engine.dispose()
+        yield url, folder
+
+
 @pytest.fixture
-def demo(engine, config, settings, tmp_path, monkeypatch, dash_app):
-    """The demo warehouse through October 2026, the dashboard pointed at it as steering."""
-    run_demo(engine, config, settings, until=UNTIL)
-    monkeypatch.setenv("DATABASE_URL", engine.url.render_as_string(hide_password=False))
-    monkeypatch.setenv("DATA_DIR", str(tmp_path))
+def demo(demo_warehouse, monkeypatch, dash_app):
+    """The dashboard pointed at the demo warehouse, as steering."""
+    url, folder = demo_warehouse
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("DATA_DIR", str(folder))
     monkeypatch.delenv("NETWORK_CONFIG", raising=False)
     get_settings.cache_clear()
     monkeypatch.setattr(data, "today", lambda: TODAY)

@@ -3,22 +3,11 @@ company differently, and steering sees the conflicting classes listed (issue 13,
 
 from __future__ import annotations
 
-import pytest
 from flask_login import login_user
 
-from dashboard import data
 from dashboard.auth import SessionUser
 from tests.dashboard.test_pages import warehouse  # noqa: F401 (the fixture)
 from tests.etl.warehouse.test_size_class import _report, _upload
-
-
-@pytest.fixture(autouse=True)
-def _fresh_frames():
-    """The shared PostgreSQL test database reuses upload ids across tests: cached frames
-    keyed by them must not outlive this test."""
-    data.clear()
-    yield
-    data.clear()
 
 
 def _text(tree) -> str:

@@ -14,9 +14,10 @@ from datetime import date, timedelta
 import pandas as pd
 
 from etl.core.config import NetworkConfig
+from etl.core.duty import report_dues
 from etl.core.german import MONTHS
 from etl.core.money import format_eur
-from etl.core.stand import add_months, due_date
+from etl.core.stand import add_months
 
 PROOF_AHEAD = (60, 30, 7)  # days before a proof-of-use deadline
 APPROVED_LOOKBACK = 14  # an approval older than this many days is not announced any more
@@ -69,12 +70,11 @@ def _stage(today: date, start: date, offsets: tuple[int, ...], last_window: int)
 
 def _missing(config, states: pd.DataFrame, today: date, overdue: tuple[int, ...]) -> list:
     """Report due today (until the first reminder) and overdue reminders, per partner-month
-    without any report."""
+    without any report that the partner must report (its duty: etl.core.duty)."""
     have = set(zip(states["partner_code"], states["month"], strict=True))
     out = []
     for p in config.partners:
-        for m in config.months():
-            due = due_date(m, config.report_due_day)
+        for m, due in report_dues(config, p.code).items():
             if (p.code, m) in have or due > today:
                 continue
             stage = _stage(today, due, (0, *overdue), LAST_REMINDER_WINDOW)

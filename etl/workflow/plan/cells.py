@@ -71,11 +71,14 @@ def count(value: object) -> int:
     return n
 
 
-def rate(config: NetworkConfig) -> Callable[[object], Decimal]:
+def rate(config: NetworkConfig) -> Callable[[object], Decimal | None]:
+    """A funding rate; None for a partner marked "nicht gefördert" (or "—")."""
     low = config.rules.eu_share
 
-    def parse(value: object) -> Decimal:
+    def parse(value: object) -> Decimal | None:
         text = clean_text(value)
+        if isinstance(value, str) and text.lower() in sh.NOT_FUNDED_MARKS:
+            return None
         if isinstance(value, str) and "%" in text:
             rate = parse_decimal(text.replace("%", "")) / 100
         else:

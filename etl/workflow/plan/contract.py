@@ -68,7 +68,7 @@ def _specs(config: NetworkConfig) -> dict[str, SheetSpec]:
                 *[Col(sh.MEASURE_HEADERS[m], cells.count) for m in TARGET_MEASURES],
             ),
         ),
-        sh.RATES: SheetSpec(sh.RATES, (partner, Col(sh.RATE, cells.rate(config)))),
+        sh.RATES: SheetSpec(sh.RATES, (partner, Col(sh.RATE, cells.rate(config), required=False))),
         sh.PARAMETERS: SheetSpec(
             sh.PARAMETERS, (Col(sh.FIELD), Col(sh.VALUE, lambda v: v, required=False))
         ),
@@ -234,23 +234,40 @@ def _targets(parsed: ParsedSheet, config: NetworkConfig, reading: PlanReading) -
     }
 
 
-def _rates(parsed: ParsedSheet, config: NetworkConfig, reading: PlanReading) -> dict | None:
+RATE_ISSUES = {  # funded? -> the error at a rate cell that is empty / filled in
+    True: "Für {code} fehlt die Förderquote. Bitte eine Quote eintragen.",
+    False: "{code} wird nicht gefördert (Konfiguration partners[].funded): bitte keine "
+    f"Förderquote eintragen, sondern '{sh.NOT_FUNDED}' stehen lassen.",
+}
+
+
+def _rate_issues(config: NetworkConfig, rows: dict[tuple, dict], bad: set) -> list[Issue]:
+    """Every funded partner has a row with a rate, an unfunded one none (its cell says so);
+    rows in ``bad`` already have an error at their rate."""
+    missing = ", ".join(p.code for p in config.partners if p.funded and (p.code,) not in rows)
+    fix = f"Für {missing} fehlt die Förderquote. Bitte je Partner eine Zeile ergänzen."
+    issues = [Issue(sh.RATES, None, sh.PARTNER, fix)] if missing else []
+    for (code,), row in rows.items():
+        funded = config.partner(code).funded
+        if row["_row"] not in bad and (row[sh.RATE] is None) == funded:
+            text = RATE_ISSUES[funded].format(code=code)
+            issues.append(Issue(sh.RATES, row["_row"], sh.RATE, text))
+    return issues
+
+
+def _rates(parsed: ParsedSheet, rules: Rules, reading: PlanReading) -> dict | None:
+    """Partner -> rate; an unfunded partner keeps the current plan's (it has no grant)."""
+    config, current = rules.config, rules.current.data.funding_rates
     rows, issues = _keyed(parsed, (sh.PARTNER,), lambda k: f"Partner {k[0]}")
-    missing = [p for p in config.partner_codes if (p,) not in rows]
-    if missing:
-        issues.append(
-            Issue(
-                sh.RATES,
-                None,
-                sh.PARTNER,
-                f"Für {', '.join(missing)} fehlt die Förderquote. "
-                "Bitte je Partner eine Zeile ergänzen.",
-            )
-        )
+    bad = {e.row for e in reading.errors if (e.sheet, e.column) == (sh.RATES, sh.RATE)}
+    issues += _rate_issues(config, rows, bad)
     reading.errors += issues
     if issues or any(e.sheet == sh.RATES for e in reading.errors):
         return None
-    return {p: rows[(p,)][sh.RATE] for p in config.partner_codes}
+    return {
+        p.code: rows[(p.code,)][sh.RATE] if p.funded else current.get(p.code, p.funding_rate)
+        for p in config.partners
+    }
 
 
 # --- parameters -----------------------------------------------------------------------------
@@ -358,7 +375,7 @@ def read_plan(raw: RawWorkbook, rules: Rules) -> PlanReading:
     parsed = {name: _parse(specs[name], found[name], reading) for name in found}
     budget = _budget(parsed[sh.BUDGET], config, reading) if sh.BUDGET in parsed else None
     targets = _targets(parsed[sh.TARGETS], config, reading) if sh.TARGETS in parsed else None
-    rates = _rates(parsed[sh.RATES], config, reading) if sh.RATES in parsed else None
+    rates = _rates(parsed[sh.RATES], rules, reading) if sh.RATES in parsed else None
     params = _parameters(parsed[sh.PARAMETERS], config, reading) if sh.PARAMETERS in parsed else {}
     _against_current(params, rules, reading)
     reading.based_on = params.get("based_on", (None, 0))[0]

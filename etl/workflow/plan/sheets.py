@@ -34,3 +34,6 @@ MATERIAL_FIELD = "Materialkosten"
 RATE_TABLE_FIELD = "Pauschalentabelle gültig ab"
 REASON_FIELD = "Begründung"
 MATERIAL_LABELS = {"actual": "wie gebucht", "flat": "pauschal"}
+# the rate cell of a partner without funding (partners[].funded = false); "—" or empty read too
+NOT_FUNDED = "nicht gefördert"
+NOT_FUNDED_MARKS = {NOT_FUNDED, "-", "—", "–"}

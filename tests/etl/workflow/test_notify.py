@@ -10,11 +10,12 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from etl.core.stand import due_date
 from etl.warehouse import queries
 from etl.warehouse import schema as s
 from etl.workflow import users
 from etl.workflow.notify import kinds, mail, outbox
-from etl.workflow.notify.events import due_date, proof_deadlines
+from etl.workflow.notify.events import proof_deadlines
 from tests.etl.workflow.mailserver import MailServer
 from tests.factories import month_report, workbook
 
