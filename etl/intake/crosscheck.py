@@ -45,7 +45,9 @@ class History:
     sheet_rows: list[tuple] = field(default_factory=list)
 
 
-def load_history(conn: Connection, partner: str, month: date) -> History:
+def load_history(
+    conn: Connection, partner: str, month: date, with_sheets: bool = True
+) -> History:
     """Snapshot of the partner's current rows of all other months."""
     h = History()
     for event_id, month_, module, n in stored.other_events(conn, partner=partner, month=month):
@@ -63,7 +65,9 @@ def load_history(conn: Connection, partner: str, month: date) -> History:
         # calendar year, also with project years: the cap is an employment-year figure
         key = (row.staff_code.casefold(), row.month.year)
         h.hours[key] = h.hours.get(key, Decimal(0)) + Decimal(row.quantity)
-    h.sheet_rows = [tuple(r) for r in stored.other_sheet_rows(conn, partner=partner, month=month)]
+    if with_sheets:  # a network without configured sheets skips the query
+        rows = stored.other_sheet_rows(conn, partner=partner, month=month)
+        h.sheet_rows = [tuple(r) for r in rows]
     return h
 
 

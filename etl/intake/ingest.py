@@ -157,7 +157,7 @@ def _decide(
     if current and current.sha256 == result.sha256:
         result.status, result.previous_id = "unchanged", current.id
         return None
-    history = load_history(conn, report.partner, report.month)
+    history = load_history(conn, report.partner, report.month, bool(report.configured))
     result.errors = check_against_history(report, history, hours_cap=config.rules.hours_per_year)
     result.errors += company_issues(conn, report)
     if result.errors:
