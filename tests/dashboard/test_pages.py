@@ -26,9 +26,6 @@ def warehouse(engine, tmp_path, monkeypatch, dash_app):
     get_settings.cache_clear()
     monkeypatch.setattr(data, "today", lambda: date(2025, 6, 20))
     with dash_app.server.test_request_context():
-        # PostgreSQL tests share one database URL (emptied between tests, ids restarting):
-        # frames cached for an earlier test's upload ids must not answer for this one.
-        data.clear()
         login_user(SessionUser(1, "steuerung", "steering", None, True))
         yield
     get_settings.cache_clear()
