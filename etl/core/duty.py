@@ -11,21 +11,10 @@ outside the membership are refused (:func:`membership_problem`).
 
 from __future__ import annotations
 
-import calendar
 from datetime import date
 
 from etl.core.config import NetworkConfig, Partner
-
-
-def next_month(month: date) -> date:
-    """The first day of the month after ``month``."""
-    return date(month.year + 1, 1, 1) if month.month == 12 else date(month.year, month.month + 1, 1)
-
-
-def due_date(month: date, due_day: int) -> date:
-    """When the report of ``month`` is due: ``due_day`` of the next month (capped at its end)."""
-    after = next_month(month)
-    return after.replace(day=min(due_day, calendar.monthrange(after.year, after.month)[1]))
+from etl.core.stand import due_date
 
 
 def membership(partner: Partner, config: NetworkConfig) -> tuple[date, date]:
