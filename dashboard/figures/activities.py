@@ -96,8 +96,9 @@ def _stack_trace(
 
 
 def _bar_labels(x_order: Sequence, totals: list[int], goals: list[int]) -> list[dict]:
-    """One label per bar, above both the bar and the target tick, so they never overlap."""
-    many = len(x_order) > 8
+    """One label per bar, above both the bar and the target tick, so they never overlap; from
+    five bars on two short lines (a phone gives each bar about 40 px)."""
+    many = len(x_order) > 4
     return [
         {
             "x": str(v),

@@ -128,6 +128,8 @@ def test_activity_bars_plain_dicts_equal_the_figures():
     fig, plain = _plain_and_figure(activities.stacked_bars, many, **kw)
     assert same_figure(fig, plain)
     assert fig.layout.annotations[0].text == "<b>10</b><br>Ziel 50"  # many bars: two lines
+    five = activities.stacked_bars(many.head(5), **{**kw, "x_order": kw["x_order"][:5]})
+    assert five.layout.annotations[0].text == "<b>10</b><br>Ziel 50"  # a phone: ~40 px a bar
     assert fig.layout.xaxis.range is None and fig.layout.yaxis.dtick is None
 
 
