@@ -266,10 +266,17 @@ def scoped_partner(engine, username: str, partner: str | None) -> tuple[str | No
     return partner or scope[0], scope
 
 
+def _format_of(output: str | None, kind: Kind) -> str:
+    """Without ``--format``: the output file's suffix when the kind has that format (``-o
+    nachweis.pdf`` writes a PDF), else the kind's first format."""
+    suffix = Path(output).suffix.lower().lstrip(".") if output else ""
+    return suffix if suffix in kind.formats else kind.formats[0]
+
+
 def cmd_export(args) -> int:
     _settings, config, engine = context(args)
     kind = KINDS[args.kind]
-    fmt = args.format or kind.formats[0]
+    fmt = args.format or _format_of(args.output, kind)
     try:
         if fmt not in kind.formats:
             raise ExportRefused(
@@ -300,7 +307,7 @@ def register(sub) -> None:
     p.add_argument("--partner", help="partner code (default: whole project)")
     p.add_argument("--year", type=int, help="year (default: all)")
     p.add_argument("--format", choices=sorted({f for k in KINDS.values() for f in k.formats}),
-                   help="file format (default: the kind's first)")
+                   help="file format (default: the suffix of -o, else the kind's first)")
     p.add_argument("--from", dest="from_month", type=month_arg,
                    help="belegliste: first reporting month YYYY-MM (instead of --year)")
     p.add_argument("--to", dest="to_month", type=month_arg,

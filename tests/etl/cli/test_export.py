@@ -51,6 +51,15 @@ def test_nachweis_in_both_formats_with_default_names(etl, tmp_path):
     assert (tmp_path / "Verwendungsnachweis_Projekt.pdf").read_bytes().startswith(b"%PDF")
 
 
+def test_the_output_suffix_chooses_the_format(etl, tmp_path):
+    """``-o nachweis.pdf`` without --format writes a PDF, not an xlsx under a .pdf name."""
+    res = etl("export", "nachweis", "--year", "2025", "-o", str(tmp_path / "nachweis.pdf"))
+    assert res.returncode == 0, res.stderr
+    assert (tmp_path / "nachweis.pdf").read_bytes().startswith(b"%PDF")
+    res = etl("export", "nachweis", "--year", "2025", "-o", str(tmp_path / "nachweis.dat"))
+    assert (tmp_path / "nachweis.dat").read_bytes().startswith(b"PK")  # unknown: the first
+
+
 def test_a_format_the_kind_lacks_is_refused(etl, tmp_path):
     res = etl("export", "steuerung", "--format", "xlsx", "-o", str(tmp_path / "x.xlsx"))
     assert res.returncode == 2 and "gibt es als pdf, nicht als xlsx" in res.stderr
