@@ -22,6 +22,7 @@ from dashboard.calc import activity, periods
 from dashboard.calc.overview import Kpi
 from dashboard.derived import with_year
 from etl.core.config import NetworkConfig
+from etl.core.normalise import round_cents
 
 COLUMNS = ["partner_code", "month", "module", "sheet_key", "measure", "value"]
 
@@ -67,7 +68,7 @@ def targets_frame(config: NetworkConfig) -> pd.DataFrame:
 def stored(value, unit: str) -> int:
     """A measure's value as an exact integer: euros (Decimal, as the query gives them) in
     cents, counts as they are."""
-    return int(Decimal(str(value)) * 100) if unit == "eur" else int(value)
+    return round_cents(Decimal(str(value))) if unit == "eur" else int(value)
 
 
 def in_view(

@@ -18,6 +18,7 @@ from dashboard.views.grids import (
     number_col,
     text_col,
 )
+from etl.core.normalise import round_cents
 
 # IDs often carry the partner code ("HANNOVER-IMP-G0001"): wider than the built-in ID column
 WIDTH = {
@@ -67,7 +68,7 @@ def sort_column(sheet, grid_field: str) -> str | None:
 
 
 def _cents(value) -> int | None:
-    return None if value is None or pd.isna(value) else int(Decimal(str(value)) * 100)
+    return None if value is None or pd.isna(value) else round_cents(Decimal(str(value)))
 
 
 def rows(sheet, frame: pd.DataFrame) -> list[dict]:

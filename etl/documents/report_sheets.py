@@ -13,6 +13,7 @@ from etl.core import stand as berichtsstand
 from etl.core.activity_sheets import ActivitySheet, Measure
 from etl.core.config import NetworkConfig
 from etl.core.money import format_eur
+from etl.core.normalise import round_cents
 from etl.warehouse import queries
 
 if TYPE_CHECKING:
@@ -70,7 +71,7 @@ def activity_sheets(engine: Engine, config: NetworkConfig, stand: date | None = 
 
 def _text(measure: dict, value: object) -> str:
     if measure["unit"] == "eur":
-        return format_eur(int(Decimal(value) * 100))
+        return format_eur(round_cents(Decimal(value)))
     return f"{int(value):,}".replace(",", ".")
 
 

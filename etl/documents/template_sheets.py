@@ -16,19 +16,14 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from etl.core.activity_sheets import ActivitySheet, Column
 from etl.core.config import NetworkConfig
-from etl.core.money import format_eur
-from etl.core.normalise import de_number
 from etl.documents.workbook import sheet_formats
+from etl.intake.contract.configured import shown
 
 TYPE_TEXT = {
     "id": "ID", "text": "Text", "date": "TT.MM.JJJJ", "integer": "ganze Zahl",
     "money": "Euro", "choice": "Auswahl", "module": "Auswahl", "company": "Name",
     "plz": "5 Ziffern",
 }
-
-
-def _shown(col: Column, value) -> str:
-    return format_eur(int(value * 100)) if col.type == "money" else de_number(value)
 
 
 def _validation(col: Column, month: date, formula: Callable) -> DataValidation | None:
@@ -40,7 +35,7 @@ def _validation(col: Column, month: date, formula: Callable) -> DataValidation |
         dv = DataValidation(
             type="whole" if col.type == "integer" else "decimal", operator="between",
             formula1=str(col.low), formula2=str(col.high), allow_blank=True,
-            error=f"Bitte einen Wert von {_shown(col, col.low)} bis {_shown(col, col.high)} "
+            error=f"Bitte einen Wert von {shown(col, col.low)} bis {shown(col, col.high)} "
             "eintragen.",
         )
     elif col.type == "date" and col.in_month:
@@ -91,7 +86,7 @@ def _column_text(col: Column) -> str:
     if col.type == "choice":
         extra = ": " + " / ".join(col.choices)
     elif col.type in ("integer", "money"):
-        extra = f" von {_shown(col, col.low)} bis {_shown(col, col.high)}"
+        extra = f" von {shown(col, col.low)} bis {shown(col, col.high)}"
     if col.in_month:
         extra = " im Berichtsmonat"
     optional = "" if col.required else ", freiwillig"

@@ -24,6 +24,7 @@ from etl.core.normalise import (
     parse_int,
     parse_money_cents,
     parse_plz,
+    round_cents,
 )
 from etl.intake.contract.context import Context, bound
 from etl.intake.contract.engine import Col, ParsedSheet, SheetSpec, text
@@ -70,9 +71,10 @@ def spec(sheet: ActivitySheet, ctx: Context) -> SheetSpec:
     return SheetSpec(sheet.sheet, tuple(columns))
 
 
-def _shown(col: Column, value: Decimal | int) -> str:
+def shown(col: Column, value: Decimal | int) -> str:
+    """A bound of ``col`` as messages and the template show it: 1.234,56 € or 1.234."""
     if col.type == "money":
-        return format_eur(int(value * 100))
+        return format_eur(round_cents(value))
     return de_number(value)
 
 
@@ -84,8 +86,8 @@ def _bounds(sheet: ActivitySheet, row: dict) -> list[Issue]:
         value = row[col.name]
         issues += bound(
             sheet.sheet, row, col.name, within(value, col.low, col.high),
-            f"'{col.name}' muss zwischen {_shown(col, col.low)} und {_shown(col, col.high)} "
-            f"liegen (eingetragen: {_shown(col, value)}).",
+            f"'{col.name}' muss zwischen {shown(col, col.low)} und {shown(col, col.high)} "
+            f"liegen (eingetragen: {shown(col, value)}).",
         )
     return issues
 
